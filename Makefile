@@ -1,0 +1,44 @@
+# qcity — two commands for a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= var/qcity.sqlite
+export QCITY_DATABASE_URL ?= sqlite:///$(abspath $(DB))
+
+.PHONY: run install demo test lint typecheck unit system-deps bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: install, build the demo database, evaluate it and show the result.
+run: $(STAMP)
+	$(BIN)/qcity demo
+
+## make test: install what the tests need (Debian packages too) and run every check.
+test: $(STAMP) system-deps lint typecheck unit
+
+system-deps:
+	bash scripts/ensure-system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff format --check src tests tools benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

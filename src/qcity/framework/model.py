@@ -1,0 +1,197 @@
+"""Pydantic models of an indicator framework: index -> dimensions -> ... -> indicators.
+
+A framework is data, not code: it is read from YAML (see ``qcity.framework.io``) and
+validated as a whole (see ``qcity.framework.validate``). Method settings
+(normalise, weighting, aggregate) inherit downwards and can be overridden on any node.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class MethodSpec(_Strict):
+    """A method chosen by its registered name, with keyword parameters."""
+
+    method: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class NormaliseSpec(MethodSpec):
+    """Normalisation method; ``scope`` says which rows share goalposts.
+
+    ``period``: each period on its own (cross-section); ``pooled``: all periods
+    together, so that scores are comparable across years (COINr ``global = TRUE``).
+    Fixed goalposts are comparable across years whatever the scope.
+    """
+
+    scope: Literal["period", "pooled"] = "period"
+
+
+class Moderate(_Strict):
+    """Direction of a "moderate" indicator: best at ``optimal`` or inside ``band``."""
+
+    optimal: float | None = None
+    band: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> Moderate:
+        if (self.optimal is None) == (self.band is None):
+            raise ValueError("a moderate direction needs exactly one of 'optimal' or 'band'")
+        if self.band is not None and self.band[0] > self.band[1]:
+            raise ValueError("band must be [low, high] with low <= high")
+        return self
+
+
+Direction = Literal[1, -1] | Moderate
+
+
+class Goalposts(_Strict):
+    """Fixed goalposts (lower, upper) for normalisation, in the indicator's unit."""
+
+    lo: float
+    hi: float
+
+
+class Transform(_Strict):
+    """An explicit per-indicator transform applied before normalisation."""
+
+    method: Literal["log", "log10", "boxcox", "none"] = "none"
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class Denominator(_Strict):
+    """Divide the indicator by a denominator series (e.g. population), times ``scale``."""
+
+    series: str
+    scale: float = 1.0
+
+
+class Indicator(_Strict):
+    """A leaf of the framework: one measured indicator."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    weight: float = 1.0
+    unit: str = ""
+    direction: Direction = 1
+    department: str | None = None
+    source: str | None = None
+    frequency: Literal["annual", "quarterly", "monthly"] = "annual"
+    transform: Transform | None = None
+    goalposts: Goalposts | None = None
+    plausible_range: tuple[float | None, float | None] | None = None
+    targets: dict[int, float] = Field(default_factory=dict)
+    goal: str | None = None
+    denominator: Denominator | None = None
+    levels: list[str] = Field(
+        default_factory=lambda: ["city"],
+        description="unit types at which the indicator exists (city, town, ...)",
+    )
+    normalise: NormaliseSpec | None = None
+
+
+class Node(_Strict):
+    """An inner node (index, dimension, sub-dimension, ...) with children."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    weight: float = 1.0
+    normalise: NormaliseSpec | None = None
+    weighting: MethodSpec | None = None
+    aggregate: MethodSpec | None = None
+    min_coverage: float | None = Field(
+        default=None, description="minimum share of children with data for a score"
+    )
+    targets: dict[int, float] = Field(default_factory=dict)
+    goal: str | None = None
+    children: list[Node | Indicator] = Field(default_factory=list)
+
+
+class PipelineSpec(_Strict):
+    """Settings of the steps before normalisation, applied to all indicators."""
+
+    denominate: bool = True
+    screen: MethodSpec | None = None
+    impute: MethodSpec = Field(default_factory=lambda: MethodSpec(method="none"))
+    treat: MethodSpec = Field(default_factory=lambda: MethodSpec(method="none"))
+
+
+class Defaults(_Strict):
+    """Method settings inherited by every node unless it overrides them."""
+
+    normalise: NormaliseSpec = Field(
+        default_factory=lambda: NormaliseSpec(method="minmax", params={"l": 0, "u": 100})
+    )
+    weighting: MethodSpec = Field(default_factory=lambda: MethodSpec(method="manual"))
+    aggregate: MethodSpec = Field(default_factory=lambda: MethodSpec(method="arithmetic"))
+
+
+class Framework(_Strict):
+    """A versioned framework: metadata, pipeline settings and the tree."""
+
+    code: str
+    version: str
+    name_zh: str
+    name_en: str
+    valid_from: int
+    valid_to: int
+    description: str | None = None
+    units_file: str | None = None
+    pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
+    defaults: Defaults = Field(default_factory=Defaults)
+    root: Node
+
+    # -- navigation ---------------------------------------------------------------
+    def walk(self) -> Iterator[tuple[Node | Indicator, Node | None, int]]:
+        """Yield ``(node, parent, depth)`` depth-first, root first (depth 0)."""
+        stack: list[tuple[Node | Indicator, Node | None, int]] = [(self.root, None, 0)]
+        while stack:
+            node, parent, depth = stack.pop()
+            yield node, parent, depth
+            if isinstance(node, Node):
+                stack.extend((c, node, depth + 1) for c in reversed(node.children))
+
+    def indicators(self) -> list[Indicator]:
+        """All indicators in document order."""
+        return [n for n, _, _ in self.walk() if isinstance(n, Indicator)]
+
+    def nodes(self) -> list[Node]:
+        """All inner nodes in document order (root first)."""
+        return [n for n, _, _ in self.walk() if isinstance(n, Node)]
+
+    def find(self, code: str) -> Node | Indicator:
+        """The node or indicator with ``code``; KeyError naming it otherwise."""
+        for n, _, _ in self.walk():
+            if n.code == code:
+                return n
+        raise KeyError(f"no node or indicator with code {code!r} in framework {self.code!r}")
+
+    def parents(self) -> dict[str, str | None]:
+        """Map of every code to its parent's code (None for the root)."""
+        return {n.code: (p.code if p else None) for n, p, _ in self.walk()}
+
+    def resolved(self, code: str, setting: Literal["normalise", "weighting", "aggregate"]) -> Any:
+        """The method setting in force at ``code``: its own, else its nearest ancestor's,
+        else the framework default."""
+        parents = self.parents()
+        cur: str | None = code
+        while cur is not None:
+            node = self.find(cur)
+            value = getattr(node, setting, None)
+            if value is not None:
+                return value
+            cur = parents[cur]
+        return getattr(self.defaults, setting)
+
+
+Node.model_rebuild()
