@@ -82,6 +82,17 @@ ALL = {
     "aggregate": AGGREGATORS,
 }
 
+ENGINE_PARAMS: dict[str, tuple[str, ...]] = {
+    "normalise": ("scope", "target_year"),
+    "impute": ("group",),
+    "weighting": ("nominal",),
+    "aggregate": ("min_coverage",),
+}
+"""Step parameters read by the engine itself, by kind (not passed to the method):
+``scope`` (per period or pooled), ``target_year`` (which target the ``target`` normaliser
+uses), ``group`` (unit attribute for group-wise imputation), ``nominal`` (weights that
+replace the framework's, by code), ``min_coverage`` (share of children a score needs)."""
+
 
 def load_methods() -> None:
     """Import the method modules so that every method is registered."""

@@ -8,9 +8,9 @@ validated as a whole (see ``qcity.framework.validate``). Method settings
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
 
 class _Strict(BaseModel):
@@ -99,6 +99,25 @@ class Indicator(_Strict):
     normalise: NormaliseSpec | None = None
 
 
+NODE_ONLY_KEYS = frozenset({"children", "weighting", "aggregate", "min_coverage"})
+"""Keys that only an inner node has: a child mapping with any of them is a node."""
+
+
+def child_kind(value: Any) -> str | None:
+    """``"node"`` or ``"indicator"`` for a child given as a model or a mapping, else None.
+
+    A mapping is a node when it has any of ``NODE_ONLY_KEYS`` (normally ``children``);
+    deciding up front keeps validation errors to the one branch the author meant.
+    """
+    if isinstance(value, Node):
+        return "node"
+    if isinstance(value, Indicator):
+        return "indicator"
+    if isinstance(value, dict):
+        return "node" if NODE_ONLY_KEYS.intersection(value) else "indicator"
+    return None
+
+
 class Node(_Strict):
     """An inner node (index, dimension, sub-dimension, ...) with children."""
 
@@ -114,7 +133,12 @@ class Node(_Strict):
     )
     targets: dict[int, float] = Field(default_factory=dict)
     goal: str | None = None
-    children: list[Node | Indicator] = Field(default_factory=list)
+    children: list[
+        Annotated[
+            Annotated[Node, Tag("node")] | Annotated[Indicator, Tag("indicator")],
+            Discriminator(child_kind),
+        ]
+    ] = Field(default_factory=list)
 
 
 class PipelineSpec(_Strict):
@@ -124,6 +148,10 @@ class PipelineSpec(_Strict):
     screen: MethodSpec | None = None
     impute: MethodSpec = Field(default_factory=lambda: MethodSpec(method="none"))
     treat: MethodSpec = Field(default_factory=lambda: MethodSpec(method="none"))
+    order: Literal["screen_first", "impute_first"] = Field(
+        default="screen_first",
+        description="screen before imputing (default) or after it (COINr's ASEM example)",
+    )
 
 
 class Defaults(_Strict):

@@ -1,0 +1,192 @@
+"""The evaluation object: framework + data + step log -> datasets, scores, ranks, audit.
+
+Like COINr's "coin": it keeps a dataset per step and the log of steps with their
+methods and parameters; ``regen()`` re-runs the log, ``with_step()`` swaps one step, and
+every result carries a stamp (qcity version, framework version, data vintage, hashes).
+
+    >>> ev = Evaluation(framework, data).run()
+    >>> ev.scores().head()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qcity import __version__
+from qcity.engine import outputs
+from qcity.engine.panel import Panel
+from qcity.engine.pipeline import Results, run_pipeline
+from qcity.engine.registry import load_methods
+from qcity.engine.steps import Step, default_steps, replace_step
+from qcity.framework.model import Framework
+
+DATASETS = ("raw", "denominated", "screened", "imputed", "treated", "normalised")
+
+
+class Evaluation:
+    """One evaluation of ``framework`` over ``data``.
+
+    ``data``: a long table (unit, indicator, period, value; denominator series as extra
+    indicator codes) or a ``Panel``. ``units``: a table with a ``code`` column and unit
+    attributes (groups used by imputation). ``vintage``: the as-of time of the data (the
+    store's newest revision used). ``steps``: the log; by default the framework's.
+    """
+
+    def __init__(
+        self,
+        framework: Framework,
+        data: pd.DataFrame | Panel,
+        units: pd.DataFrame | None = None,
+        steps: Sequence[Step] | None = None,
+        vintage: datetime | str | None = None,
+        source: str = "data",
+    ) -> None:
+        load_methods()
+        self.framework = framework
+        self.data = data if isinstance(data, Panel) else Panel.from_long(data, source=source)
+        self.units = units
+        self.log: list[Step] = list(steps) if steps is not None else default_steps(framework)
+        self.vintage = vintage.isoformat() if isinstance(vintage, datetime) else vintage
+        self._results: Results | None = None
+
+    # -- running ---------------------------------------------------------------------
+    def run(self) -> Evaluation:
+        """Run every step of the log; returns ``self`` for chaining."""
+        self._results = run_pipeline(self.framework, self.data, self.units, self.log)
+        return self
+
+    def regen(self) -> Evaluation:
+        """A new evaluation that re-runs this one's log on the same inputs."""
+        return Evaluation(
+            self.framework, self.data, self.units, steps=self.log, vintage=self.vintage
+        ).run()
+
+    def with_step(
+        self, name: str, method: str | None = None, params: dict[str, Any] | None = None
+    ) -> Evaluation:
+        """A new, run evaluation with step ``name`` replaced (method and/or parameters).
+
+        ``params`` replace the step's parameters entirely; omit ``method`` to keep it.
+        """
+        old = next((s for s in self.log if s.name == name), None)
+        if old is None:
+            raise ValueError(f"the log has no {name!r} step; steps: {[s.name for s in self.log]}")
+        new = Step(name, method or old.method, dict(params) if params is not None else old.params)
+        steps = replace_step(self.log, new)
+        return Evaluation(
+            self.framework, self.data, self.units, steps=steps, vintage=self.vintage
+        ).run()
+
+    @property
+    def results(self) -> Results:
+        """The arrays of the last run (runs first if needed)."""
+        if self._results is None:
+            self.run()
+        assert self._results is not None
+        return self._results
+
+    # -- audit -----------------------------------------------------------------------
+    def config(self) -> dict[str, Any]:
+        """The whole configuration: framework and step log, as plain data."""
+        return {
+            "framework": self.framework.model_dump(mode="json"),
+            "steps": [s.to_dict() for s in self.log],
+        }
+
+    def config_hash(self) -> str:
+        """SHA-256 of the canonical JSON of ``config()``."""
+        text = json.dumps(self.config(), sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def data_hash(self) -> str:
+        """SHA-256 of the input panel (labels and values)."""
+        h = hashlib.sha256()
+        for labels in (self.data.periods, self.data.units, self.data.codes):
+            h.update("\x1f".join(labels).encode("utf-8") + b"\x1e")
+        h.update(np.ascontiguousarray(self.data.values).tobytes())
+        return h.hexdigest()
+
+    @property
+    def stamp(self) -> dict[str, Any]:
+        """What produced these results: versions, data vintage and hashes."""
+        return {
+            "qcity_version": __version__,
+            "framework": self.framework.code,
+            "framework_version": self.framework.version,
+            "data_vintage": self.vintage,
+            "data_sha256": self.data_hash(),
+            "config_sha256": self.config_hash(),
+        }
+
+    def log_frame(self) -> pd.DataFrame:
+        """The step log as a table (step, method, params)."""
+        return pd.DataFrame(
+            [
+                {"step": s.name, "method": s.method, "params": json.dumps(s.params, default=str)}
+                for s in self.log
+            ]
+        )
+
+    # -- results ---------------------------------------------------------------------
+    def dataset(self, name: str) -> pd.DataFrame:
+        """A step's data as a wide table indexed by (period, unit)."""
+        if name == "aggregated":
+            return outputs.aggregated_wide(self.results, self.framework)
+        if name not in self.results.datasets:
+            raise KeyError(f"no dataset {name!r}; available: {', '.join(self.datasets())}")
+        return self.results.datasets[name].to_wide()
+
+    def datasets(self) -> list[str]:
+        """Names of the datasets this run produced, in pipeline order."""
+        return [*[d for d in DATASETS if d in self.results.datasets], "aggregated"]
+
+    def scores(self) -> pd.DataFrame:
+        """``unit, period, node, score, rank`` for the index, every node and indicator."""
+        return outputs.scores_long(self.results, self.framework)
+
+    def flags(self) -> pd.DataFrame:
+        """Imputed and treated cells: ``unit, period, indicator, imputed, treatment``."""
+        return outputs.flags_long(self.results)
+
+    def weights(self) -> pd.DataFrame:
+        """Weights used at each node: ``node, child, nominal, weight``."""
+        return outputs.weights_table(self.results)
+
+    def effective_weights(self) -> pd.DataFrame:
+        """Each indicator's share of each composite: ``node, indicator, effective``."""
+        return outputs.effective_weights(self.results)
+
+    def contributions(self, node: str | None = None) -> pd.DataFrame:
+        """Points each indicator contributes to ``node`` (default the index)."""
+        return outputs.contributions(self.results, node or self.results.tree.root)
+
+    def coupling(self, node: str | None = None) -> pd.DataFrame:
+        """Coupling coordination (C, T, D, band) among the children of ``node``."""
+        return outputs.coupling(self.results, node or self.results.tree.root)
+
+    def obstacles(self, node: str | None = None) -> pd.DataFrame:
+        """Obstacle degree of each indicator below ``node`` for each unit and period."""
+        return outputs.obstacles(self.results, node or self.results.tree.root)
+
+    @property
+    def exclusions(self) -> pd.DataFrame:
+        """Units and indicators removed by screening, with the reason."""
+        return self.results.exclusions
+
+    @property
+    def treatment(self) -> pd.DataFrame:
+        """Per period and indicator: outlier statistics and what was done."""
+        return self.results.treatment
+
+    # -- files -----------------------------------------------------------------------
+    def save(self, out_dir: str | Path) -> list[Path]:
+        """Write scores.csv, normalised.csv, log.json and the audit tables to ``out_dir``."""
+        return outputs.save(self, Path(out_dir))

@@ -1,0 +1,226 @@
+"""Tables built from a run's arrays: scores and ranks, flags, weights, contributions,
+coupling coordination, obstacle degrees; and writing them to a folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from qcity.engine.methods.coupling import classify_coordination, coupling_coordination
+from qcity.engine.methods.obstacle import obstacle_degree
+from qcity.engine.pipeline import Results
+from qcity.framework.model import Framework
+
+if TYPE_CHECKING:
+    from qcity.engine.evaluation import Evaluation
+
+TREATMENT_CODES = {0: "", 1: "winsorised_high", -1: "winsorised_low", 2: "transformed"}
+
+
+RANK_DIGITS = 12
+"""Scores equal to this many significant digits tie: floating-point noise in the last
+bits (e.g. 54.02298850574712 vs ...713 for the same fraction) must not split a tie."""
+
+
+def _significant(x: np.ndarray, digits: int = RANK_DIGITS) -> np.ndarray:
+    """``x`` rounded to ``digits`` significant digits (NaN and 0 kept)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.floor(np.log10(np.abs(x)))
+    mag = np.where(np.isfinite(mag), mag, 0.0)
+    scale = 10.0 ** (digits - 1 - mag)
+    return np.round(x * scale) / scale
+
+
+def rank_desc(x: np.ndarray) -> np.ndarray:
+    """Ranks along the last axis, highest = 1, ties share the lowest rank (``min``),
+    NaN stays NaN (COINr ``rank_df``); values equal to 12 significant digits tie."""
+    flat = _significant(x).reshape(-1, x.shape[-1])
+    ranks = pd.DataFrame(flat).rank(axis=1, method="min", ascending=False).to_numpy()
+    return ranks.reshape(x.shape)
+
+
+def ordered_codes(res: Results, fw: Framework) -> list[str]:
+    """Codes still in the tree, in document order (index first)."""
+    return [n.code for n, _, _ in fw.walk() if n.code in res.scores]
+
+
+def scores_long(res: Results, fw: Framework) -> pd.DataFrame:
+    """One row per unit, period and node: ``unit, period, node, score, rank``.
+
+    Unit-periods removed by screening are left out; other missing scores stay empty.
+    """
+    panel = res.datasets["raw"]
+    codes = ordered_codes(res, fw)
+    S = np.stack([res.scores[c] for c in codes])  # (M, T, N)
+    R = rank_desc(S)
+    M, T, N = S.shape
+    frame = pd.DataFrame(
+        {
+            "unit": np.tile(np.array(panel.units, dtype=object), M * T),
+            "period": np.tile(np.repeat(np.array(panel.periods, dtype=object), N), M),
+            "node": np.repeat(np.array(codes, dtype=object), T * N),
+            "score": S.reshape(-1),
+            "rank": R.reshape(-1),
+        }
+    )
+    keep = np.tile(res.unit_keep.reshape(-1), M)
+    frame = frame[keep].reset_index(drop=True)
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
+def aggregated_wide(res: Results, fw: Framework) -> pd.DataFrame:
+    """Normalised indicators and every aggregate, one column each, by (period, unit)."""
+    panel = res.datasets["raw"]
+    codes = list(reversed(ordered_codes(res, fw)))
+    T, N = res.unit_keep.shape
+    index = pd.MultiIndex.from_product([panel.periods, panel.units], names=["period", "unit"])
+    data = {c: res.scores[c].reshape(T * N) for c in codes}
+    return pd.DataFrame(data, index=index)
+
+
+def flags_long(res: Results) -> pd.DataFrame:
+    """Cells that were imputed or treated: ``unit, period, indicator, imputed, treatment``."""
+    panel = res.datasets["normalised"]
+    t, n, k = np.nonzero(res.imputed | (res.points != 0))
+    return pd.DataFrame(
+        {
+            "unit": np.array(panel.units, dtype=object)[n],
+            "period": np.array(panel.periods, dtype=object)[t],
+            "indicator": np.array(panel.codes, dtype=object)[k],
+            "imputed": res.imputed[t, n, k],
+            "treatment": [TREATMENT_CODES[int(v)] for v in res.points[t, n, k]],
+        }
+    )
+
+
+def weights_table(res: Results) -> pd.DataFrame:
+    """``node, child, nominal, weight``: nominal from the framework, weight as used."""
+    rows = [
+        {"node": node, "child": kid, "nominal": res.tree.weight[kid], "weight": float(w)}
+        for node in res.tree.nodes
+        for kid, w in zip(res.tree.children[node], res.weights[node], strict=True)
+    ]
+    return pd.DataFrame(rows, columns=["node", "child", "nominal", "weight"])
+
+
+def effective_weights(res: Results) -> pd.DataFrame:
+    """``node, indicator, effective``: each indicator's share of each composite, the
+    product of the weights used along its path."""
+    eff = res.tree.effective_weights(res.weights)
+    rows = [
+        {"node": node, "indicator": ind, "effective": share}
+        for node, shares in eff.items()
+        for ind, share in shares.items()
+    ]
+    return pd.DataFrame(rows, columns=["node", "indicator", "effective"])
+
+
+def _unit_interval(res: Results, x: np.ndarray) -> np.ndarray:
+    """Scores mapped from the normalisation scale [l, u] to [0, 1] (clipped)."""
+    lo, hi = res.scale
+    return np.clip((x - lo) / (hi - lo), 0.0, 1.0)
+
+
+def contributions(res: Results, node: str) -> pd.DataFrame:
+    """Points of ``node``'s score attributed to each indicator below it.
+
+    contribution_j = e_j x_j / sum_i e_i x_i * score, with e the effective weights and
+    x the normalised values over available indicators; for a weighted arithmetic tree
+    with complete data this is exactly e_j x_j, and the contributions sum to the score.
+    """
+    shares = res.tree.effective_weights(res.weights)[node]
+    leaves = list(shares)
+    X = np.stack([res.scores[c] for c in leaves], axis=-1)  # (T, N, L)
+    e = np.array([shares[c] for c in leaves])
+    raw = np.nan_to_num(X) * e
+    total = raw.sum(axis=-1, keepdims=True)
+    score = res.scores[node][..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        contrib = np.where(total != 0, raw / total * score, 0.0)
+    contrib = np.where(np.isnan(score), np.nan, contrib)
+    return _long(res, contrib, leaves, "indicator", "contribution", node)
+
+
+def coupling(res: Results, node: str) -> pd.DataFrame:
+    """Coupling degree C, development T and coordination D among ``node``'s children
+    (scores rescaled to [0, 1]), with the ten-band class (Wang Shujia et al. 2021)."""
+    kids = list(res.tree.children[node])
+    U = _unit_interval(res, np.stack([res.scores[c] for c in kids], axis=-1))
+    alpha = res.weights[node]
+    out = coupling_coordination(U, alpha)
+    band, name_zh, name_en = classify_coordination(out.D)
+    panel = res.datasets["raw"]
+    T, N = res.unit_keep.shape
+    frame = pd.DataFrame(
+        {
+            "unit": np.tile(np.array(panel.units, dtype=object), T),
+            "period": np.repeat(np.array(panel.periods, dtype=object), N),
+            "node": node,
+            "C": np.asarray(out.C).reshape(-1),
+            "T": np.asarray(out.T).reshape(-1),
+            "D": np.asarray(out.D).reshape(-1),
+            "band": np.asarray(band).reshape(-1),
+            "band_zh": np.asarray(name_zh, dtype=object).reshape(-1),
+            "band_en": np.asarray(name_en, dtype=object).reshape(-1),
+        }
+    )
+    return frame[res.unit_keep.reshape(-1)].reset_index(drop=True)
+
+
+def obstacles(res: Results, node: str) -> pd.DataFrame:
+    """Obstacle degree of each indicator below ``node``: its weighted shortfall from the
+    best score as a share of all shortfalls."""
+    shares = res.tree.effective_weights(res.weights)[node]
+    leaves = list(shares)
+    X = _unit_interval(res, np.stack([res.scores[c] for c in leaves], axis=-1))
+    degree = obstacle_degree(X, np.array([shares[c] for c in leaves]))
+    return _long(res, degree, leaves, "indicator", "obstacle", node)
+
+
+def _long(
+    res: Results, arr: np.ndarray, labels: list[str], label: str, value: str, node: str
+) -> pd.DataFrame:
+    """A (T, N, L) array as rows ``unit, period, node, <label>, <value>``."""
+    panel = res.datasets["raw"]
+    T, N, L = arr.shape
+    frame = pd.DataFrame(
+        {
+            "unit": np.tile(np.repeat(np.array(panel.units, dtype=object), L), T),
+            "period": np.repeat(np.array(panel.periods, dtype=object), N * L),
+            "node": node,
+            label: np.tile(np.array(labels, dtype=object), T * N),
+            value: arr.reshape(-1),
+        }
+    )
+    keep = np.repeat(res.unit_keep.reshape(-1), L)
+    return frame[keep].reset_index(drop=True)
+
+
+def save(ev: Evaluation, out: Path) -> list[Path]:
+    """Write the results of ``ev`` to ``out``; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def csv(name: str, frame: pd.DataFrame, index: bool = False) -> None:
+        path = out / name
+        frame.to_csv(path, index=index, encoding="utf-8")
+        written.append(path)
+
+    csv("scores.csv", ev.scores())
+    csv("normalised.csv", ev.dataset("normalised").reset_index())
+    csv("weights.csv", ev.weights())
+    csv("effective_weights.csv", ev.effective_weights())
+    csv("flags.csv", ev.flags())
+    csv("exclusions.csv", ev.exclusions)
+    if not ev.treatment.empty:
+        csv("treatment.csv", ev.treatment)
+    log = {"stamp": ev.stamp, "steps": [s.to_dict() for s in ev.log]}
+    path = out / "log.json"
+    path.write_text(json.dumps(log, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    written.append(path)
+    return written

@@ -1,0 +1,234 @@
+"""The evaluation object: log, regen, with_step, stamp, outputs and clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qcity.engine import Evaluation, EvaluationError, Step
+from qcity.engine.registry import UnknownMethodError
+from qcity.framework.model import Framework
+
+
+def small_framework(**pipeline) -> Framework:
+    """Index -> 2 dimensions -> 5 indicators (one negative)."""
+
+    def ind(code: str, direction: int = 1) -> dict:
+        return {"code": code, "name_zh": code, "name_en": code, "direction": direction}
+
+    return Framework.model_validate(
+        {
+            "code": "t",
+            "version": "1",
+            "name_zh": "测试",
+            "name_en": "test",
+            "valid_from": 2020,
+            "valid_to": 2024,
+            "pipeline": pipeline,
+            "root": {
+                "code": "idx",
+                "name_zh": "指数",
+                "name_en": "index",
+                "children": [
+                    {
+                        "code": "A",
+                        "name_zh": "甲",
+                        "name_en": "A",
+                        "weight": 2,
+                        "children": [ind("a1"), ind("a2"), ind("a3", -1)],
+                    },
+                    {
+                        "code": "B",
+                        "name_zh": "乙",
+                        "name_en": "B",
+                        "children": [ind("b1"), ind("b2")],
+                    },
+                ],
+            },
+        }
+    )
+
+
+def panel_data(seed: int = 1, units: int = 8, years: tuple[int, ...] = (2020, 2021, 2022)):
+    rng = np.random.default_rng(seed)
+    rows = [
+        {"unit": f"u{n}", "indicator": code, "period": year, "value": float(rng.gamma(3, 10))}
+        for year in years
+        for n in range(units)
+        for code in ("a1", "a2", "a3", "b1", "b2")
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_default_log_follows_the_framework() -> None:
+    fw = small_framework(impute={"method": "mean"}, treat={"method": "coinr"})
+    ev = Evaluation(fw, panel_data())
+    assert [s.name for s in ev.log] == [
+        "denominate",
+        "screen",
+        "impute",
+        "treat",
+        "normalise",
+        "weight",
+        "aggregate",
+    ]
+    assert ev.log[2] == Step("impute", "mean", {})
+    assert ev.log[4].params == {"l": 0, "u": 100, "scope": "period"}
+
+
+def test_regen_gives_identical_results_and_stamp() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    again = ev.regen()
+    pd.testing.assert_frame_equal(ev.scores(), again.scores())
+    assert ev.stamp == again.stamp
+    assert set(ev.stamp) == {
+        "qcity_version",
+        "framework",
+        "framework_version",
+        "data_vintage",
+        "data_sha256",
+        "config_sha256",
+    }
+
+
+def test_with_step_swaps_one_method_and_changes_the_config_hash() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    z = ev.with_step("normalise", "zscore", {"m": 0, "sd": 1, "scope": "period"})
+    assert z.log[4] == Step("normalise", "zscore", {"m": 0, "sd": 1, "scope": "period"})
+    assert z.config_hash() != ev.config_hash()
+    assert z.data_hash() == ev.data_hash()
+    norm = z.dataset("normalised")
+    np.testing.assert_allclose(norm.groupby(level="period").mean().to_numpy(), 0, atol=1e-12)
+    back = z.with_step("normalise", "minmax", {"l": 0, "u": 100, "scope": "period"})
+    pd.testing.assert_frame_equal(back.scores(), ev.scores())
+    assert back.config_hash() == ev.config_hash()
+
+
+def test_unknown_method_lists_the_known_ones() -> None:
+    with pytest.raises(UnknownMethodError, match=r"available: .*minmax"):
+        Step("normalise", "no_such_method")
+
+
+def test_scores_table_has_one_row_per_unit_period_and_node() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    scores = ev.scores()
+    assert list(scores.columns) == ["unit", "period", "node", "score", "rank"]
+    assert len(scores) == 8 * 3 * (1 + 2 + 5)
+    assert scores["score"].between(0, 100).all()
+    # ranks: 1 is the best score in each period and node
+    best = scores.loc[scores.groupby(["period", "node"])["score"].idxmax()]
+    assert (best["rank"] == 1).all()
+
+
+def test_weighted_arithmetic_tree_by_hand() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    norm = ev.dataset("normalised")
+    a = norm[["a1", "a2", "a3"]].mean(axis=1)
+    b = norm[["b1", "b2"]].mean(axis=1)
+    expected = (2 * a + b) / 3
+    agg = ev.dataset("aggregated")
+    np.testing.assert_allclose(agg["idx"], expected, atol=1e-12)
+
+
+def test_effective_weights_and_contributions_add_up() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    eff = ev.effective_weights()
+    index_shares = eff[eff["node"] == "idx"].set_index("indicator")["effective"]
+    assert index_shares.sum() == pytest.approx(1.0)
+    assert index_shares["a1"] == pytest.approx(2 / 3 / 3)
+    assert index_shares["b1"] == pytest.approx(1 / 3 / 2)
+    contrib = ev.contributions()
+    total = contrib.groupby(["unit", "period"])["contribution"].sum()
+    scores = ev.scores()
+    idx = scores[scores["node"] == "idx"].set_index(["unit", "period"])["score"]
+    np.testing.assert_allclose(total.loc[idx.index], idx, atol=1e-9)
+
+
+def test_coupling_and_obstacles_are_reported_per_unit_and_period() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    cc = ev.coupling()
+    assert len(cc) == 8 * 3
+    assert cc["D"].between(0, 1).all() and cc["C"].between(0, 1).all()
+    assert cc["band"].between(1, 10).all()
+    ob = ev.obstacles()
+    sums = ob.groupby(["unit", "period"])["obstacle"].sum()
+    assert ((sums - 1).abs() < 1e-9).all() or (sums == 0).any()
+
+
+def test_imputed_cells_stay_flagged() -> None:
+    data = panel_data()
+    data = data.drop(index=data.index[(data["unit"] == "u3") & (data["indicator"] == "b1")])
+    ev = Evaluation(small_framework(impute={"method": "mean"}), data).run()
+    flags = ev.flags()
+    imputed = flags[flags["imputed"]]
+    assert set(zip(imputed["unit"], imputed["indicator"], strict=True)) == {("u3", "b1")}
+    assert len(imputed) == 3
+
+
+def test_screening_excludes_units_with_reasons() -> None:
+    data = panel_data()
+    sparse = (data["unit"] == "u0") & (data["indicator"] != "a1") & (data["period"] == 2021)
+    ev = Evaluation(
+        small_framework(screen={"method": "availability", "params": {"unit_threshold": 0.65}}),
+        data[~sparse],
+    ).run()
+    ex = ev.exclusions
+    assert list(ex[["kind", "code", "period"]].itertuples(index=False, name=None)) == [
+        ("unit", "u0", "2021")
+    ]
+    scores = ev.scores()
+    assert scores[(scores["unit"] == "u0") & (scores["period"] == "2021")].empty
+
+
+def test_all_missing_indicator_gives_a_clear_error() -> None:
+    data = panel_data()
+    data = data[data["indicator"] != "b2"]
+    with pytest.raises(EvaluationError, match="b2"):
+        Evaluation(small_framework(), data).run()
+
+
+def test_duplicate_cells_name_the_rows() -> None:
+    data = panel_data()
+    data = pd.concat([data, data.iloc[[4]]], ignore_index=True)
+    with pytest.raises(ValueError, match="more than once"):
+        Evaluation(small_framework(), data)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000), st.randoms(use_true_random=False))
+def test_shuffling_unit_order_changes_nothing(seed: int, rnd) -> None:
+    data = panel_data(seed)
+    shuffled = data.sample(frac=1.0, random_state=rnd.randint(0, 2**31 - 1))
+    a = Evaluation(small_framework(), data).run().scores()
+    b = Evaluation(small_framework(), shuffled).run().scores()
+    key = ["unit", "period", "node"]
+    a, b = a.sort_values(key).reset_index(drop=True), b.sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=10_000))
+def test_scores_stay_in_range_and_weights_sum_to_one(seed: int) -> None:
+    ev = Evaluation(small_framework(treat={"method": "coinr"}), panel_data(seed)).run()
+    scores = ev.scores()["score"]
+    assert scores.between(0, 100).all()
+    w = ev.weights()
+    np.testing.assert_allclose(w.groupby("node")["weight"].sum(), 1.0)
+
+
+def test_reversing_a_negative_indicator_mirrors_its_score() -> None:
+    data = panel_data()
+    fw = small_framework()
+    flipped = data.copy()
+    flipped.loc[flipped["indicator"] == "a3", "value"] *= -1
+    fw_pos = fw.model_copy(deep=True)
+    a3 = fw_pos.find("a3")
+    a3.direction = 1  # type: ignore[union-attr]
+    base = Evaluation(fw, data).run().dataset("normalised")["a3"]
+    mirrored = Evaluation(fw_pos, flipped).run().dataset("normalised")["a3"]
+    np.testing.assert_allclose(base, mirrored, atol=1e-12)
+    plain = Evaluation(fw_pos, data).run().dataset("normalised")["a3"]
+    np.testing.assert_allclose(base, 100 - plain, atol=1e-12)
