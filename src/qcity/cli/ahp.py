@@ -1,1 +1,122 @@
-"""CLI commands: ahp."""
+"""CLI command ``qcity ahp MATRIX``: AHP weights and consistency of pairwise judgements."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from qcity.cli.app import app
+from qcity.engine.methods.ahp import (
+    CR_THRESHOLD,
+    RI_TABLES,
+    AHPResult,
+    PairwiseError,
+    ahp,
+    combine_judgements,
+    format_judgement,
+    read_pairwise,
+)
+
+MATRIX_ARG = typer.Argument(
+    ...,
+    help="pairwise matrix, .csv (experts separated by blank lines) or .xlsx (one sheet each) "
+    "/ 判断矩阵文件",
+    exists=True,
+    dir_okay=False,
+    readable=True,
+    show_default=False,
+)
+
+
+def _weights_table(names: list[str], res: AHPResult) -> Table:
+    """Rich table: criterion, weight, rank."""
+    table = Table(title="AHP 权重 / weights", expand=False)
+    table.add_column("criterion / 准则", overflow="fold")
+    table.add_column("weight / 权重", justify="right")
+    table.add_column("rank / 排序", justify="right")
+    ranks = np.argsort(np.argsort(-res.weights)) + 1
+    for name, w, r in zip(names, res.weights, ranks, strict=True):
+        table.add_row(Text(name), f"{w:.4f}", str(int(r)))
+    return table
+
+
+def _verdict(names: list[str], matrix: np.ndarray, res: AHPResult) -> Text:
+    """Consistent / inconsistent, with the pair to revise first when inconsistent."""
+    if res.consistent:
+        return Text(f"consistent / 一致 (CR < {CR_THRESHOLD:g})", style="green")
+    text = Text(
+        f"inconsistent / 不一致 (CR >= {CR_THRESHOLD:g}): revise the judgements / 请修改判断",
+        style="bold red",
+    )
+    if res.worst_pair is not None:
+        i, j = res.worst_pair
+        implied = res.weights[i] / res.weights[j]
+        text.append(
+            f"\nmost inconsistent pair / 最不一致的一对: {names[i]} vs {names[j]} — judged "
+            f"{format_judgement(matrix[i, j])}, the weights imply {format_judgement(implied)}",
+            style="red",
+        )
+    return text
+
+
+@app.command("ahp")
+def ahp_command(
+    matrix: Path = MATRIX_ARG,
+    ri: str = typer.Option(
+        "saaty", "--ri", help=f"random index table: {' | '.join(RI_TABLES)} / 随机一致性指标表"
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="print weights, lambda_max, CI, CR as JSON / 输出 JSON"
+    ),
+) -> None:
+    """AHP weights and consistency (lambda_max, CI, CR). 层次分析法权重与一致性检验。
+
+    Several experts (CSV blocks or XLSX sheets) are combined by the element-wise geometric
+    mean of their judgements (Aczél & Saaty 1983). Exit code 0 also when inconsistent.
+    """
+    err = Console(stderr=True, highlight=False)
+    if ri not in RI_TABLES:
+        err.print(f"[red]error:[/red] unknown --ri {ri!r}; use one of: {', '.join(RI_TABLES)}")
+        raise typer.Exit(2)
+    try:
+        experts = read_pairwise(matrix)
+        names = experts[0][0]
+        combined = (
+            combine_judgements([m for _, m in experts]) if len(experts) > 1 else experts[0][1]
+        )
+        res = ahp(combined, ri_table=ri)
+        per_expert = [ahp(m, ri_table=ri) for _, m in experts] if len(experts) > 1 else []
+    except PairwiseError as exc:
+        err.print(Text("error / 错误: ", style="red") + Text(str(exc)))
+        raise typer.Exit(1) from None
+
+    if as_json:
+        payload = {
+            "weights": {n: float(w) for n, w in zip(names, res.weights, strict=True)},
+            "lambda_max": float(res.lambda_max),
+            "ci": float(res.ci),
+            "cr": float(res.cr),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False))
+        return
+
+    out = Console(highlight=False, soft_wrap=False)
+    if per_expert:
+        out.print(
+            f"combined {len(experts)} experts by geometric mean / "
+            f"已按几何平均合并 {len(experts)} 位专家的判断 (Aczél & Saaty 1983)"
+        )
+        crs = ", ".join(f"{k + 1}: {r.cr:.3f}" for k, r in enumerate(per_expert))
+        out.print(f"CR of each expert / 各专家 CR — {crs}")
+    out.print(_weights_table(names, res))
+    out.print(
+        f"n = {res.n}   lambda_max = {res.lambda_max:.4f}   CI = {res.ci:.4f}   "
+        f"RI ({ri}) = {res.ri:.4f}   CR = {res.cr:.4f}"
+    )
+    out.print(_verdict(names, combined, res))

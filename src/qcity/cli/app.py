@@ -4,7 +4,8 @@ import typer
 
 app = typer.Typer(
     name="qcity",
-    help="qcity — 县域品质城市自我评价指标体系 / self-evaluation indicator system of a county-level city.",
+    help="qcity — 县域品质城市自我评价指标体系 / "
+    "self-evaluation indicator system of a county-level city.",
     no_args_is_help=True,
     add_completion=False,
 )

@@ -1,1 +1,348 @@
-"""CLI commands: data."""
+"""CLI commands of the data store: ``db upgrade``, ``db batches``, ``import``,
+``import-units``, ``export``, ``history``.
+
+Every command takes ``--db URL``; ``DbOption`` and ``open_store`` are the one place where
+the URL is resolved (option, else ``$QCITY_DATABASE_URL``, else ``var/qcity.sqlite``), so
+other command modules should use them too.
+"""
+
+from __future__ import annotations
+
+import getpass
+import io
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from qcity.cli.app import app
+from qcity.data.engine import URL_ENV, display_url
+from qcity.data.problems import ImportErrorReport, Problem, sort_problems
+from qcity.data.store import SchemaNotReadyError, Store, StoreError
+from qcity.framework.model import Framework
+
+#: The ``--db`` option shared by every command that opens the store.
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help=f"database URL, e.g. postgresql+psycopg://user@host/qcity "
+        f"(default ${URL_ENV}, else var/qcity.sqlite) / 数据库地址",
+        show_default=False,
+    ),
+]
+
+#: Files with more rows than this get a progress bar while they are written.
+PROGRESS_MIN_ROWS = 5000
+
+db_app = typer.Typer(
+    help="Database tables and import log. 数据库表与导入记录。", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+
+
+def _console() -> Console:
+    """The console all data commands print to."""
+    return Console(soft_wrap=False, highlight=False)
+
+
+def open_store(db: str | None, *, check: bool = True) -> Store:
+    """The store at ``--db`` (or the default); with ``check`` it must be migrated, else the
+    command stops with the hint to run ``qcity db upgrade``."""
+    store = Store(db)
+    if check:
+        try:
+            store.check_schema()
+        except SchemaNotReadyError as exc:
+            _fail(str(exc))
+    return store
+
+
+def _fail(message: str) -> None:
+    """Print an error in red and exit with status 1."""
+    _console().print(Text(f"错误 / error: {message}", style="red"))
+    raise typer.Exit(1)
+
+
+def _load_framework(path: Path) -> Framework:
+    """The framework at ``path``; stops with every problem of the file listed."""
+    from qcity.framework.io import load_framework
+    from qcity.framework.problems import FrameworkError
+
+    try:
+        return load_framework(path)
+    except FrameworkError as exc:
+        _fail(f"framework {path}:\n{exc}")
+        raise  # unreachable: _fail exits
+
+
+def _parse_as_of(text: str | None) -> datetime | None:
+    """An ISO 8601 time (``2025-03-01`` or ``2025-03-01T08:00+08:00``); naive = UTC."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--as-of {text!r} is not an ISO date/time; write e.g. 2025-03-01T00:00+08:00")
+        raise  # unreachable
+
+
+def _s(value: object) -> str:
+    """A cell as text; missing values (None, NaN) as empty."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def problems_table(problems: list[Problem], limit: int = 500) -> Table:
+    """Rich table of import problems: severity, sheet, row, column, value, reason."""
+    table = Table(title="问题 / Problems", expand=False)
+    for name, justify in (
+        ("", "left"),
+        ("sheet / 工作表", "left"),
+        ("row / 行", "right"),
+        ("column / 列", "left"),
+        ("value / 值", "left"),
+        ("problem / 问题", "left"),
+    ):
+        table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for p in sort_problems(problems)[:limit]:
+        style = "red" if p.severity == "error" else "yellow"
+        table.add_row(
+            Text("错误 error" if p.severity == "error" else "警告 warning", style=style),
+            Text(p.sheet or ""),
+            "" if p.row is None else str(p.row),
+            Text(p.column),
+            Text(p.value),
+            Text(p.reason),
+        )
+    if len(problems) > limit:
+        table.caption = f"... {len(problems) - limit} more / 另有 {len(problems) - limit} 条"
+    return table
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None) -> None:
+    """Create or migrate the tables to the newest schema. 创建或升级数据库表。"""
+    store = open_store(db, check=False)
+    store.upgrade()
+    _console().print(
+        f"{display_url(store.url)}: schema at revision {store.schema_revision()} / 已升级"
+    )
+
+
+def _text_table(title: str, df: pd.DataFrame, cols: list[str]) -> Table:
+    """A Rich table of ``cols`` of ``df``: timestamps in ISO 8601, missing values empty."""
+    table = Table(title=title)
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    text = pd.DataFrame(index=df.index)
+    for col in cols:
+        series = df[col]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            text[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z")
+        elif series.dtype.kind == "f":
+            text[col] = series.map(repr)
+        else:
+            text[col] = series.map(_s)
+    for row in text.to_numpy(dtype=object).tolist():
+        table.add_row(*(Text(str(v)) for v in row))
+    return table
+
+
+@db_app.command("batches")
+def db_batches(db: DbOption = None) -> None:
+    """List the import log: file, SHA-256, rows added/revised/unchanged, who, when. 导入记录。"""
+    df = open_store(db).batches()
+    df["sha256"] = df["sha256"].str.slice(0, 12)
+    cols = [
+        "id",
+        "created_at",
+        "entered_by",
+        "file_name",
+        "format",
+        "rows",
+        "added",
+        "revised",
+        "unchanged",
+        "sha256",
+    ]
+    _console().print(_text_table("导入记录 / Import batches", df, cols))
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV, .xlsx or .parquet file / 数据文件")],
+    framework: Annotated[
+        Path, typer.Option("--framework", "-f", help="framework YAML / 指标体系文件")
+    ],
+    db: DbOption = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="who enters the data (default: login) / 录入人")
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="only this Excel sheet / 仅导入该工作表")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="check only, write nothing / 仅检查")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="implausible values are errors / 不合理值视为错误")
+    ] = False,
+) -> None:
+    """Check a data file against the framework and import it in one transaction.
+    检查数据文件并在一个事务中导入；任何错误都不写入。"""
+    from qcity.data.importer import import_file
+
+    console = _console()
+    fw = _load_framework(framework)
+    store = open_store(db)
+    entered_by = by or os.environ.get("QCITY_USER") or getpass.getuser()
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = None
+
+        def progress(done: int, total: int) -> None:
+            nonlocal task
+            if total < PROGRESS_MIN_ROWS:
+                return
+            if task is None:
+                task = bar.add_task("写入 / writing", total=total)
+            bar.update(task, completed=done)
+
+        try:
+            result = import_file(
+                store,
+                file,
+                fw,
+                entered_by,
+                sheet=sheet,
+                dry_run=dry_run,
+                strict=strict,
+                progress=progress,
+            )
+        except ImportErrorReport as exc:
+            bar.stop()
+            console.print(problems_table(exc.problems))
+            _fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
+            return
+        except StoreError as exc:
+            bar.stop()
+            _fail(f"{file.name}: {exc}")
+            return
+    if result.warnings:
+        console.print(problems_table(result.warnings))
+    layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
+    if result.summary is None:
+        console.print(
+            f"{file.name}: {result.rows} value(s) checked, no errors ({layouts}); "
+            "dry run, nothing written / 检查通过，未写入"
+        )
+        return
+    s = result.summary
+    console.print(
+        f"{file.name} -> {display_url(store.url)}: {s.added} added / 新增, "
+        f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "
+        f"(batch {s.batch_id}; {layouts})"
+    )
+
+
+@app.command("import-units")
+def import_units_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV: code,name_zh,name_en,type,parent_code,...")],
+    db: DbOption = None,
+) -> None:
+    """Add or update units from a CSV (extra columns become attributes). 导入地区表。"""
+    from qcity.data.readers import FileReadError, decode_csv
+
+    store = open_store(db)
+    try:
+        text, _ = decode_csv(file.read_bytes(), file.name)
+    except (OSError, FileReadError) as exc:
+        _fail(str(exc))
+        return
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    try:
+        n = store.add_units(df)
+    except StoreError as exc:
+        _fail(f"{file.name}: {exc}")
+        return
+    _console().print(f"{file.name}: {n} unit(s) added or updated / 地区已导入")
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="F.csv, F.xlsx or F.parquet")],
+    db: DbOption = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="data as recorded at this ISO time / 截至该时间的数据"),
+    ] = None,
+    all_revisions: Annotated[
+        bool, typer.Option("--all-revisions", help="every revision / 全部修订")
+    ] = False,
+    indicator: Annotated[
+        list[str] | None, typer.Option("--indicator", help="only these codes (repeat)")
+    ] = None,
+    unit: Annotated[list[str] | None, typer.Option("--unit", help="only these units")] = None,
+    framework: Annotated[
+        Path | None,
+        typer.Option("--framework", "-f", help="add indicator names and units of measure"),
+    ] = None,
+) -> None:
+    """Export observations with provenance to CSV, Excel or Parquet. 导出数据及来源。"""
+    from qcity.data.exporter import export_observations
+
+    fw = _load_framework(framework) if framework is not None else None
+    store = open_store(db)
+    try:
+        n = export_observations(
+            store,
+            out,
+            as_of=_parse_as_of(as_of),
+            all_revisions=all_revisions,
+            indicators=indicator,
+            units=unit,
+            framework=fw,
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    _console().print(f"{out}: {n} row(s) / 行")
+
+
+@app.command("history")
+def history_cmd(
+    unit: Annotated[str, typer.Argument(help="unit code / 地区代码")],
+    indicator: Annotated[str, typer.Argument(help="indicator code / 指标代码")],
+    period: Annotated[str, typer.Argument(help="2024 or 2024Q1 / 时期")],
+    db: DbOption = None,
+) -> None:
+    """Every revision of one value: who changed it, when, from which file. 数值修订历史。"""
+    df = open_store(db).history(unit, indicator, period)
+    if df.empty:
+        _fail(f"no value for {unit} {indicator} {period} / 无此数据")
+    cols = [
+        "revision",
+        "value",
+        "status",
+        "source",
+        "flag",
+        "recorded_at",
+        "entered_by",
+        "file_name",
+    ]
+    _console().print(_text_table(f"{unit} {indicator} {period}", df, cols))

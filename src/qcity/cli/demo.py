@@ -1,1 +1,131 @@
-"""CLI commands: demo."""
+"""``qcity demo``: build the demo database (Liyang, 9 peers, 12 towns/streets, 2015-2024).
+
+Most demo values are ILLUSTRATIVE (made up by a seeded generator); the printout says so
+on a line of its own, and every such value carries status ``illustrative`` in the store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from qcity.cli.app import app
+from qcity.cli.evaluate import evaluate_to, report
+from qcity.data.demo import (
+    DEFAULT_SEED,
+    DemoError,
+    build_demo,
+    default_framework_path,
+    demo_summary,
+    reset_database,
+)
+from qcity.data.engine import display_url, resolve_url
+from qcity.data.store import Store, StoreError
+from qcity.engine import EvaluationError
+from qcity.engine.inputs import from_store
+from qcity.framework.io import load_framework
+from qcity.framework.problems import FrameworkError
+
+console = Console()
+err = Console(stderr=True)
+
+ILLUSTRATIVE_WARNING = (
+    "⚠ 示例数据：{n} 个数值（{share:.0%}）为生成的示例值（status = illustrative），"
+    "不是真实统计数据，不得作为真实数据展示或引用。\n"
+    "⚠ ILLUSTRATIVE: {n} values ({share:.0%}) are made up by the demo generator "
+    "(status = illustrative); they are NOT real statistics and must never be presented as such."
+)
+
+
+def _counts_table(title: str, counts: dict[str, int], key_label: str) -> Table:
+    """A two-column Rich table of counts."""
+    table = Table(title=title, expand=False, min_width=36)
+    table.add_column(key_label)
+    table.add_column("n", justify="right")
+    for key, n in counts.items():
+        table.add_row(key, str(n))
+    return table
+
+
+def render_summary(summary: dict[str, Any]) -> Group:
+    """Rich renderable of ``demo_summary``: facts, counts by unit type and status, and the
+    illustrative-data warning (always shown when any value is illustrative)."""
+    years = summary["years"]
+    facts = Table.grid(padding=(0, 2))
+    facts.add_row("数据库 / database", str(summary["database"]))
+    facts.add_row("指标体系 / framework", ", ".join(summary["frameworks"]) or "-")
+    facts.add_row("单位组 / groups", ", ".join(summary["groups"]) or "-")
+    facts.add_row("指标 / indicators", str(summary["indicators"]))
+    facts.add_row("年份 / years", f"{years[0]}-{years[1]}" if years else "-")
+    facts.add_row("观测值 / observations", str(summary["observations"]))
+    facts.add_row(
+        "公开数据 / public figures",
+        f"{summary['public']} ({summary['public_sources']} sources 来源)",
+    )
+    parts: list[Any] = [
+        facts,
+        _counts_table("单位类型 / units by type", summary["units_by_type"], "type"),
+        _counts_table("数据状态 / observations by status", summary["by_status"], "status"),
+    ]
+    if summary["illustrative"]:
+        text = ILLUSTRATIVE_WARNING.format(
+            n=summary["illustrative"], share=summary["illustrative_share"]
+        )
+        parts.append(Panel(Text(text, style="bold yellow"), border_style="yellow"))
+    return Group(*parts)
+
+
+@app.command("demo")
+def demo(
+    db: str | None = typer.Option(
+        None, "--db", help="database URL (default $QCITY_DATABASE_URL, else var/qcity.sqlite)"
+    ),
+    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="generator seed 随机种子"),
+    fresh: bool = typer.Option(
+        True,
+        "--fresh/--keep",
+        help="start from an empty database (default) or add to the existing one "
+        "从空库开始（默认）或保留现有数据",
+    ),
+    framework: Path | None = typer.Option(
+        None, "--framework", "-f", help="framework YAML (default frameworks/liyang.yaml)"
+    ),
+    out: Path = typer.Option(
+        Path("var/results/demo"), "--out", "-o", help="where the evaluation results go 结果目录"
+    ),
+) -> None:
+    """Build the demo database and print what it holds. 生成示例数据库。
+
+    Units: Liyang, 9 peer cities of southern Jiangsu, Liyang's 3 streets and 9 towns;
+    years 2015-2024; all indicators of the framework. Public figures keep their sources;
+    every other value is ILLUSTRATIVE (示例数据) and labelled so in the store.
+    Then evaluates the peer group 苏南 (sunan) and writes the results to OUT.
+    """
+    url = resolve_url(db)
+    path = framework or default_framework_path()
+    try:
+        if fresh:
+            reset_database(url)
+        with Store(url) as store:
+            build_demo(store, path, seed)
+            summary = demo_summary(store)
+    except (DemoError, StoreError, FrameworkError, FileNotFoundError) as exc:
+        err.print(f"[red]qcity demo: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"示例数据库已生成 / demo database built: {display_url(url)} (seed {seed})")
+    console.print(render_summary(summary))
+    try:
+        fw = load_framework(path)
+        inp = from_store(url, None).restrict(group="sunan")
+        ev, written = evaluate_to(fw, inp, out)
+    except (EvaluationError, ValueError) as exc:
+        err.print(f"[red]qcity demo: evaluation failed: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print("\n苏南十市评价 / evaluation of the 苏南 peer group:")
+    report(ev, inp, written)

@@ -15,6 +15,7 @@ from qcity.engine import Evaluation, EvaluationError
 from qcity.engine.inputs import EvaluationInput, from_files, from_store
 from qcity.engine.registry import UnknownMethodError
 from qcity.framework.io import load_framework
+from qcity.framework.model import Framework
 
 console = Console()
 err = Console(stderr=True)
@@ -25,8 +26,11 @@ def evaluate(
     framework: Path = typer.Option(..., "--framework", "-f", help="framework YAML 指标体系文件"),
     out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
     data: Path | None = typer.Option(
-        None, "--data", "-d", help="long-format CSV/XLSX (unit, indicator, period, value); "
-        "omit to read the database 省略则读取数据库"
+        None,
+        "--data",
+        "-d",
+        help="long-format CSV/XLSX (unit, indicator, period, value); "
+        "omit to read the database 省略则读取数据库",
     ),
     units: Path | None = typer.Option(
         None, "--units", "-u", help="units CSV with attributes (overrides the framework's)"
@@ -53,21 +57,36 @@ def evaluate(
                 inp = from_store(db, as_of)
             inp = inp.restrict(group=group, unit_type=unit_type)
             progress.update(task, description="evaluating 计算")
-            ev = Evaluation(fw, inp.data, inp.units, vintage=inp.vintage, source=inp.source).run()
-            progress.update(task, description="writing 写出结果")
-            written = ev.save(out)
-            notice = _illustrative_notice(inp, out)
-            if notice:
-                written.append(notice)
+            ev, written = evaluate_to(fw, inp, out)
     except (EvaluationError, UnknownMethodError, ValueError, FileNotFoundError) as exc:
         err.print(f"[red]error 错误:[/red] {exc}")
         raise typer.Exit(1) from exc
-    _report(ev, inp, written)
+    report(ev, inp, written)
+
+
+def evaluate_to(fw: Framework, inp: EvaluationInput, out: Path) -> tuple[Evaluation, list[Path]]:
+    """Evaluate ``inp`` with ``fw`` and write the results (and NOTICE.txt) to ``out``."""
+    ev = Evaluation(fw, inp.data, inp.units, vintage=inp.vintage, source=inp.source).run()
+    written = ev.save(out)
+    notice = _illustrative_notice(inp, out)
+    if notice:
+        written.append(notice)
+    return ev, written
+
+
+def _unit_names(inp: EvaluationInput) -> dict[str, str]:
+    """Unit code -> Chinese name, when the units table has one."""
+    if inp.units is None or "name_zh" not in inp.units.columns:
+        return {}
+    return dict(zip(inp.units["code"].astype(str), inp.units["name_zh"].astype(str), strict=True))
 
 
 def _progress() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
         transient=True,
     )
 
@@ -87,16 +106,19 @@ def _illustrative_notice(inp: EvaluationInput, out: Path) -> Path | None:
     return path
 
 
-def _report(ev: Evaluation, inp: EvaluationInput, written: list[Path]) -> None:
+def report(ev: Evaluation, inp: EvaluationInput, written: list[Path]) -> None:
+    """Print the latest ranking of the index, the stamp, exclusions and warnings."""
     scores = ev.scores()
     root = ev.framework.root.code
     last = scores["period"].max()
     top = scores[(scores["node"] == root) & (scores["period"] == last)].sort_values("rank")
     table = Table(title=f"{ev.framework.root.name_zh} / {ev.framework.root.name_en} — {last}")
-    for col in ("rank", "unit", "score"):
-        table.add_column(col, justify="right" if col != "unit" else "left")
+    names = _unit_names(inp)
+    for col in ("rank", "unit 单元", "score 得分"):
+        table.add_column(col, justify="left" if col.startswith("unit") else "right")
     for row in top.head(10).itertuples():
-        table.add_row(str(row.rank), str(row.unit), f"{row.score:.2f}")
+        label = f"{names.get(str(row.unit), row.unit)} ({row.unit})"
+        table.add_row(str(row.rank), label, f"{row.score:.2f}")
     console.print(table)
     stamp = ev.stamp
     console.print(
@@ -105,6 +127,8 @@ def _report(ev: Evaluation, inp: EvaluationInput, written: list[Path]) -> None:
     )
     if not ev.exclusions.empty:
         console.print(f"[yellow]{len(ev.exclusions)} exclusion(s) by screening: exclusions.csv")
+    for note in ev.results.warnings[:10]:
+        console.print(f"[yellow]note 提示: {note}")
     if inp.status_counts.get("illustrative"):
         console.print(
             "[bold yellow]示例数据 ILLUSTRATIVE: results use generated values; see NOTICE.txt"

@@ -219,6 +219,10 @@ def save(ev: Evaluation, out: Path) -> list[Path]:
     csv("exclusions.csv", ev.exclusions)
     if not ev.treatment.empty:
         csv("treatment.csv", ev.treatment)
+    csv("contributions.csv", ev.contributions())
+    if len(ev.results.tree.children[ev.results.tree.root]) >= 2:
+        csv("coupling.csv", ev.coupling())
+    csv("obstacles.csv", ev.obstacles())
     log = {"stamp": ev.stamp, "steps": [s.to_dict() for s in ev.log]}
     path = out / "log.json"
     path.write_text(json.dumps(log, ensure_ascii=False, indent=2, default=str), encoding="utf-8")

@@ -325,7 +325,8 @@ def _groups(attr: str | None, unit_codes: tuple[str, ...], units: pd.DataFrame |
 def _treat(
     step: Step, x: np.ndarray, indicators: list[Indicator], periods: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
-    """Explicit per-indicator transforms, then the outlier rule per period on the rest."""
+    """Explicit per-indicator transforms, then the outlier rule per period on the rest
+    (each indicator in each period is one column for the treatment method)."""
     x = x.copy()
     points = np.zeros(x.shape, dtype=np.int8)
     auto: list[int] = []
@@ -339,21 +340,22 @@ def _treat(
             points[:, :, j] = np.where(np.isnan(x[:, :, j]), 0, 2)
         else:
             auto.append(j)
-    details: list[pd.DataFrame] = []
+    table = pd.DataFrame()
     if step.method != "none" and auto:
-        f = TREATMENTS.get(step.method)
-        for t, period in enumerate(periods):
-            sub = x[t][:, auto]
-            if np.isnan(sub).all():
-                continue
-            res = f(sub, **step.params)
-            x[t][:, auto] = res.values
-            points[t][:, auto] = res.points
-            det = res.details.copy()
-            det.insert(0, "indicator", [indicators[j].code for j in auto])
-            det.insert(0, "period", period)
-            details.append(det)
-    table = pd.concat(details, ignore_index=True) if details else pd.DataFrame()
+        # Treatment works column by column, so the periods are laid side by side as
+        # columns of one (n, T*k) matrix and treated in one call.
+        T, n, _ = x.shape
+        k = len(auto)
+        sub = x[:, :, auto].transpose(1, 0, 2).reshape(n, T * k)
+        pts = np.zeros(sub.shape, dtype=np.int8)
+        has = np.flatnonzero(~np.isnan(sub).all(axis=0))  # skip periods without data
+        codes = np.array([indicators[j].code for j in auto] * T, dtype=object)
+        res = TREATMENTS.get(step.method)(sub[:, has], codes=list(codes[has]), **step.params)
+        sub[:, has], pts[:, has] = res.values, res.points
+        x[:, :, auto] = sub.reshape(n, T, k).transpose(1, 0, 2)
+        points[:, :, auto] = pts.reshape(n, T, k).transpose(1, 0, 2)
+        table = res.details.reset_index().rename(columns={"code": "indicator"})
+        table.insert(0, "period", np.repeat(np.array(periods, dtype=object), k)[has])
     return x, points, table
 
 
@@ -416,7 +418,12 @@ def _aggregate(
         X = np.stack([scores[k] for k in kids], axis=-1)
         nominal = np.array([nominal_override.get(k, tree.weight[k]) for k in kids], dtype=float)
         wspec = _resolve(index, tree, node, "weighting", w_default)
-        w = WEIGHTINGS.get(wspec.method)(X.reshape(-1, len(kids)), nominal, **wspec.params)
+        try:
+            w = WEIGHTINGS.get(wspec.method)(X.reshape(-1, len(kids)), nominal, **wspec.params)
+        except ValueError as exc:
+            raise EvaluationError(
+                f"weights of {node}'s children {', '.join(kids)} ({wspec.method}): {exc}"
+            ) from exc
         aspec = _resolve(index, tree, node, "aggregate", a_default)
         try:
             s = AGGREGATORS.get(aspec.method)(X, np.asarray(w, dtype=float), **aspec.params)

@@ -1,0 +1,396 @@
+"""Checks of imported records against the framework and the store, every cell at once.
+
+Each check is a vectorised mask over all records; each bad cell becomes a ``Problem``
+naming sheet, row, column, value and reason. Errors block the import; warnings (a value
+outside the indicator's plausible range, a unit type the indicator is not defined for,
+a quarterly value of an annual indicator) are listed and the values stored, implausible
+ones with ``flag = "implausible"`` (``strict=True`` turns implausible values into errors).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from qcity.data.periods import MIN_YEAR, max_year, parse_periods
+from qcity.data.problems import Problem, Severity
+from qcity.data.schema import STATUSES
+from qcity.data.textops import all_text, nfkc
+from qcity.framework.model import Framework, Indicator
+
+#: Status words accepted on input (English and Chinese) and the status they mean.
+STATUS_ALIASES: dict[str, str] = {
+    **{s: s for s in STATUSES},
+    "正式": "final",
+    "终值": "final",
+    "最终": "final",
+    "初步": "preliminary",
+    "预计": "preliminary",
+    "快报": "preliminary",
+    "估算": "estimated",
+    "估计": "estimated",
+    "测算": "estimated",
+    "示例": "illustrative",
+    "示意": "illustrative",
+    "模拟": "illustrative",
+}
+
+#: Cell texts meaning "no value" (yearbooks print "—" or "…"): skipped in the wide layout.
+MISSING_MARKERS = frozenset(
+    {"", "-", "--", "—", "——", "–", "…", "……", "...", "/", "na", "n/a", "nan", "null", "无", "缺"}
+)
+
+#: Flag stored with a value outside the indicator's plausible range.
+IMPLAUSIBLE = "implausible"
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+#: Multiplier prefixes of Chinese units of measure, longest first (万元 = 10^4 元).
+_SCALE_PREFIXES: tuple[tuple[str, float], ...] = (
+    ("百万", 1e6),
+    ("千万", 1e7),
+    ("十亿", 1e9),
+    ("百亿", 1e10),
+    ("千亿", 1e11),
+    ("十万", 1e5),
+    ("十", 10.0),
+    ("百", 100.0),
+    ("千", 1e3),
+    ("万", 1e4),
+    ("亿", 1e8),
+)
+
+
+@dataclass
+class CheckResult:
+    """Clean observations (unit, indicator, period, value, status, source, flag), one
+    per accepted cell, and every problem found."""
+
+    observations: pd.DataFrame
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that block the import."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The problems that do not block the import."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def parse_values(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Numbers from cells: Excel numbers as they are; text after NFKC with thousands
+    separators removed (``1,234.5``). Returns (values, kind) with kind ``ok``, ``empty``
+    (blank or a missing marker such as ``—``) or ``bad``."""
+    obj = raw.astype(object)
+    if all_text(obj):
+        num = np.zeros(len(obj), dtype=bool)
+    else:
+        num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        num = num.to_numpy(dtype=bool)
+    values = np.full(len(obj), np.nan)
+    values[num] = obj[num].astype("float64").to_numpy()
+    text = nfkc(obj[~num].where(obj[~num].notna(), ""))
+    empty_text = text.str.lower().isin(MISSING_MARKERS)
+    grouped = text.str.match(_THOUSANDS)
+    cleaned = text.where(~grouped, text.str.replace(",", "", regex=False))
+    parsed = pd.to_numeric(cleaned.where(~empty_text, None), errors="coerce")
+    values[~num] = parsed.to_numpy(dtype="float64")
+    kind = np.full(len(obj), "ok", dtype=object)
+    kind[np.flatnonzero(~num)[empty_text.to_numpy(dtype=bool)]] = "empty"
+    bad = ~np.isfinite(values) & (kind != "empty")
+    kind[bad] = "bad"
+    return values, kind
+
+
+def _split_scale(unit: str) -> tuple[float, str]:
+    """(multiplier, base) of a unit of measure: 万元 -> (10000, 元), 元 -> (1, 元)."""
+    for prefix, factor in _SCALE_PREFIXES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return factor, unit[len(prefix) :]
+    return 1.0, unit
+
+
+def measure_hint(declared: str, expected: str) -> str:
+    """How to convert a value declared in ``declared`` to the indicator's ``expected`` unit."""
+    f_decl, base_decl = _split_scale(declared)
+    f_exp, base_exp = _split_scale(expected)
+    if base_decl != base_exp or f_decl == f_exp:
+        return f"enter the value in {expected or '(no unit)'}"
+    ratio = f_decl / f_exp
+    how = f"multiply by {ratio:,.0f}" if ratio > 1 else f"divide by {1 / ratio:,.0f}"
+    return f"convert to {expected}: {how}"
+
+
+def _problems(
+    r: pd.DataFrame,
+    mask: np.ndarray | pd.Series,
+    field: str,
+    reason: str | pd.Series,
+    severity: Severity = "error",
+) -> list[Problem]:
+    """One problem per record where ``mask`` holds, located at the cell of ``field``."""
+    m = np.asarray(mask, dtype=bool)
+    if not m.any():
+        return []
+    sub = r.loc[m]
+    reasons = reason[m] if isinstance(reason, pd.Series) else pd.Series(reason, index=sub.index)
+    return [
+        Problem(severity, sheet, int(row), str(col), "" if pd.isna(val) else str(val), str(why))
+        for sheet, row, col, val, why in zip(
+            sub["sheet"],
+            sub[f"{field}_row"],
+            sub[f"{field}_col"],
+            sub[field],
+            reasons,
+            strict=True,
+        )
+    ]
+
+
+def _indicator_table(fw: Framework) -> pd.DataFrame:
+    """Per accepted code: unit of measure, plausible bounds, levels, frequency, and
+    whether it is a denominator series only (no unit of measure known)."""
+    rows: dict[str, dict[str, object]] = {}
+    inds: list[Indicator] = fw.indicators()
+    for ind in inds:
+        lo, hi = ind.plausible_range or (None, None)
+        rows[ind.code] = {
+            "unit_of_measure": ind.unit,
+            "lo": -np.inf if lo is None else lo,
+            "hi": np.inf if hi is None else hi,
+            "levels": tuple(ind.levels),
+            "frequency": ind.frequency,
+            "series_only": False,
+        }
+    for ind in inds:
+        if ind.denominator is not None and ind.denominator.series not in rows:
+            rows[ind.denominator.series] = {
+                "unit_of_measure": None,
+                "lo": -np.inf,
+                "hi": np.inf,
+                "levels": None,
+                "frequency": None,
+                "series_only": True,
+            }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def check_records(
+    records: pd.DataFrame, fw: Framework, units: pd.DataFrame, strict: bool = False
+) -> CheckResult:
+    """Check every record (see module docstring) and return clean observations and all
+    problems; ``units`` is ``Store.units()`` (codes and types of known units)."""
+    r = records.reset_index(drop=True)
+    problems: list[Problem] = []
+    values, kind = parse_values(r["value"])
+    skip = (kind == "empty") & (r["layout"] == "wide").to_numpy()
+    r, values, kind = r[~skip].reset_index(drop=True), values[~skip], kind[~skip]
+    for f in ("unit", "indicator", "period", "status", "source", "measure", "flag"):
+        r[f] = nfkc(r[f]) if f != "source" else r[f].astype(object).map(str).str.strip()
+
+    # values
+    problems += _problems(
+        r, kind == "empty", "value", "value is empty; enter the number or delete the row"
+    )
+    raw_text = r["value"].astype(str)
+    pct = raw_text.str.contains("%", regex=False)
+    problems += _problems(
+        r,
+        (kind == "bad") & pct.to_numpy(),
+        "value",
+        "not a number: write it without the % sign (the unit is in the framework)",
+    )
+    problems += _problems(
+        r,
+        (kind == "bad") & ~pct.to_numpy(),
+        "value",
+        "not a number; use digits, a decimal point and optionally thousands separators (1,234.5)",
+    )
+
+    # units
+    known_units = set(units["code"]) if len(units) else set()
+    problems += _problems(r, r["unit"].eq("").to_numpy(), "unit", "unit code is empty")
+    unknown_unit = r["unit"].ne("") & ~r["unit"].isin(known_units)
+    problems += _problems(
+        r,
+        unknown_unit.to_numpy(),
+        "unit",
+        "unknown unit code; load it first with `qcity import-units` (Store.add_units)"
+        if known_units
+        else "no units in the database yet; load them with `qcity import-units`",
+    )
+
+    # indicators
+    table = _indicator_table(fw)
+    known_ind = set(table.index)
+    problems += _problems(
+        r, r["indicator"].eq("").to_numpy(), "indicator", "indicator code is empty"
+    )
+    unknown_ind = r["indicator"].ne("") & ~r["indicator"].isin(known_ind)
+    if unknown_ind.any():
+        hints = {
+            code: f"not an indicator of framework {fw.code} {fw.version}"
+            + (
+                f"; did you mean {close[0]}?"
+                if (close := difflib.get_close_matches(code, sorted(known_ind), n=1, cutoff=0.5))
+                else ""
+            )
+            for code in r.loc[unknown_ind, "indicator"].unique()
+        }
+        problems += _problems(r, unknown_ind.to_numpy(), "indicator", r["indicator"].map(hints))
+
+    # periods
+    periods = parse_periods(r["period"])
+    problems += _problems(
+        r,
+        ~periods["well_formed"].to_numpy(),
+        "period",
+        "period must be a year like 2024 or a quarter like 2024Q1",
+    )
+    problems += _problems(
+        r,
+        (periods["well_formed"] & ~periods["in_range"]).to_numpy(),
+        "period",
+        f"year outside {MIN_YEAR}–{max_year()}; check for a typing error",
+    )
+
+    # statuses
+    status_key = r["status"].str.lower()
+    status = status_key.map(STATUS_ALIASES).where(status_key.ne(""), "final")
+    problems += _problems(
+        r,
+        status.isna().to_numpy(),
+        "status",
+        f"status must be one of {', '.join(STATUSES)} (or 正式/初步/预计/估算/示例)",
+    )
+
+    # units of measure
+    ind = table.reindex(r["indicator"])
+    expected = ind["unit_of_measure"].to_numpy(dtype=object)
+    declared = r["measure"].to_numpy(dtype=object)
+    checkable = (r["measure"].ne("") & r["indicator"].isin(known_ind)).to_numpy() & ~ind[
+        "series_only"
+    ].fillna(True).to_numpy(dtype=bool)
+    exp_norm = nfkc(pd.Series(expected, dtype=object).fillna("")).to_numpy(dtype=object)
+    mismatch = checkable & (declared != exp_norm)
+    if mismatch.any():
+        reasons = pd.Series(
+            [
+                f"unit of measure {d!r} but {i} is in {e!r}; {measure_hint(d, e)}"
+                for d, e, i in zip(declared, exp_norm, r["indicator"], strict=True)
+            ],
+            index=r.index,
+        )
+        problems += _problems(r, mismatch, "measure", reasons)
+
+    # duplicates within the file
+    key = pd.DataFrame({"u": r["unit"], "i": r["indicator"], "p": periods["period"]})
+    dup = key.duplicated(keep=False).to_numpy()
+    if dup.any():
+        grouped = r.groupby([key["u"], key["i"], key["p"]], sort=False)
+        first = grouped["value_row"].transform("first")
+        first_sheet = grouped["sheet"].transform("first")
+        where = [
+            f"row {row}" + (f" of sheet {sh}" if sh else "")
+            for row, sh in zip(first, first_sheet, strict=True)
+        ]
+        problems += _problems(
+            r,
+            dup,
+            "value",
+            pd.Series(
+                [
+                    f"{u} {i} {p} given twice (first at {w}); keep one"
+                    for u, i, p, w in zip(key["u"], key["i"], key["p"], where, strict=True)
+                ],
+                index=r.index,
+            ),
+        )
+
+    # plausibility
+    lo = ind["lo"].to_numpy(dtype="float64", na_value=-np.inf)
+    hi = ind["hi"].to_numpy(dtype="float64", na_value=np.inf)
+    implausible = (kind == "ok") & ((values < lo) | (values > hi))
+    if implausible.any():
+        reasons = pd.Series(
+            [
+                f"outside the plausible range [{a:g}, {b:g}] of {i}"
+                for a, b, i in zip(lo, hi, r["indicator"], strict=True)
+            ],
+            index=r.index,
+        )
+        problems += _problems(r, implausible, "value", reasons, "error" if strict else "warning")
+
+    problems += _coverage_warnings(r, ind, periods, units)
+    flag = r["flag"].where(
+        ~implausible | r["flag"].str.contains(IMPLAUSIBLE, regex=False),
+        (r["flag"] + "; " + IMPLAUSIBLE).str.lstrip("; "),
+    )
+    clean = pd.DataFrame(
+        {
+            "unit": r["unit"],
+            "indicator": r["indicator"],
+            "period": periods["period"],
+            "value": values,
+            "status": status,
+            "source": r["source"].where(r["source"].ne(""), None),
+            "flag": flag.where(flag.ne(""), None),
+        }
+    )
+    return CheckResult(clean, list(dict.fromkeys(problems)))
+
+
+def _coverage_warnings(
+    r: pd.DataFrame, ind: pd.DataFrame, periods: pd.DataFrame, units: pd.DataFrame
+) -> list[Problem]:
+    """One warning per indicator and unit type outside its ``levels``, and one per annual
+    indicator given quarterly values, located at the first such cell."""
+    out: list[Problem] = []
+    if len(units):
+        types = r["unit"].map(units.set_index("code")["type"])
+        levels = ind["levels"].to_numpy(dtype=object)
+        off = np.array(
+            [
+                isinstance(lv, tuple) and isinstance(t, str) and t not in lv
+                for lv, t in zip(levels, types, strict=True)
+            ],
+            dtype=bool,
+        )
+        if off.any():
+            sub = r[off].assign(_type=types[off], _levels=levels[off])
+            for (code, utype), g in sub.groupby(["indicator", "_type"], sort=True):
+                first = g.iloc[0]
+                lv = ", ".join(first["_levels"])
+                out.append(
+                    Problem(
+                        "warning",
+                        first["sheet"],
+                        int(first["unit_row"]),
+                        str(first["unit_col"]),
+                        str(first["unit"]),
+                        f"{code!s} is defined for levels [{lv}]; {len(g)} value(s) "
+                        f"for units of type {utype!s}",
+                    )
+                )
+    quarterly = (periods["quarter"].notna() & ind["frequency"].eq("annual").to_numpy()).to_numpy()
+    if quarterly.any():
+        for code, g in r[quarterly].groupby("indicator", sort=True):
+            first = g.iloc[0]
+            out.append(
+                Problem(
+                    "warning",
+                    first["sheet"],
+                    int(first["period_row"]),
+                    str(first["period_col"]),
+                    str(first["period"]),
+                    f"{code!s} is an annual indicator; {len(g)} quarterly value(s)",
+                )
+            )
+    return out

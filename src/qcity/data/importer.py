@@ -1,0 +1,166 @@
+"""Import a CSV or Excel file of observations into the store: read, check, write once.
+
+``import_file`` reads every sheet (or one), recognises the long or wide layout from each
+header, checks every cell against the framework and the store (``qcity.data.checks``)
+and, only if no cell has an error, writes all values in ONE transaction
+(``Store.add_observations``). Any error -> ``ImportErrorReport`` listing every bad cell,
+and nothing is written. ``dry_run=True`` checks only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from qcity.data.checks import CheckResult, check_records
+from qcity.data.layout import DOC_SHEET, SheetTable, to_records
+from qcity.data.problems import ImportErrorReport, Problem, sort_problems
+from qcity.data.readers import FileReadError, file_format, read_sheets
+from qcity.data.store import ImportSummary, ProgressCallback, Store
+from qcity.framework.model import Framework
+
+
+@dataclass
+class ImportResult:
+    """Outcome of an import: what was written (None for a dry run), the observations
+    read, the layout of each sheet, the warnings and the file's SHA-256."""
+
+    file_name: str
+    sha256: str
+    observations: pd.DataFrame
+    layouts: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
+    summary: ImportSummary | None = None
+    encoding: str | None = None
+
+    @property
+    def rows(self) -> int:
+        """Number of observations read (empty wide-layout cells not counted)."""
+        return len(self.observations)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, recorded with the import batch for provenance."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_observations(
+    path: Path,
+    fw: Framework,
+    units: pd.DataFrame,
+    *,
+    sheet: str | None = None,
+    strict: bool = False,
+) -> tuple[CheckResult, dict[str, str], str | None]:
+    """Read and check a file without touching the store: the check result (clean rows +
+    all problems), the layout per sheet and the CSV encoding used."""
+    raw_sheets = read_sheets(path, sheet)
+    tables: list[SheetTable] = []
+    problems: list[Problem] = []
+    for raw in raw_sheets:
+        table = to_records(raw)
+        if table is None:
+            if raw.cells.size and (sheet is not None or len(raw_sheets) == 1):
+                problems.append(
+                    Problem(
+                        "error",
+                        raw.name,
+                        1,
+                        "",
+                        "",
+                        "header needs columns unit and period (long layout: "
+                        "unit, indicator, period, value)",
+                    )
+                )
+            elif raw.cells.size and raw.name != DOC_SHEET:
+                problems.append(
+                    Problem(
+                        "warning",
+                        raw.name,
+                        None,
+                        "",
+                        "",
+                        "sheet skipped: no unit and period columns",
+                    )
+                )
+            continue
+        tables.append(table)
+        problems += table.problems
+    if not tables and not any(p.severity == "error" for p in problems):
+        problems.append(
+            Problem(
+                "error",
+                None,
+                None,
+                "",
+                "",
+                "no table found: the file needs a header row with columns "
+                "unit, period (and indicator, value for the long layout)",
+            )
+        )
+    records = pd.concat([t.records for t in tables], ignore_index=True) if tables else None
+    if records is None or records.empty:
+        result = CheckResult(
+            pd.DataFrame(
+                columns=["unit", "indicator", "period", "value", "status", "source", "flag"]
+            ),
+            problems,
+        )
+    else:
+        result = check_records(records, fw, units, strict=strict)
+        result.problems[:0] = problems
+    result.problems[:] = sort_problems(result.problems, [raw.name for raw in raw_sheets])
+    layouts: dict[str, str] = {t.sheet or path.name: t.layout for t in tables}
+    encoding = raw_sheets[0].encoding if raw_sheets else None
+    return result, layouts, encoding
+
+
+def import_file(
+    store: Store,
+    path: str | Path,
+    framework: Framework,
+    entered_by: str,
+    *,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Check ``path`` against ``framework`` and the store's units, then (unless
+    ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
+    bad cell if any check fails; nothing is written then."""
+    path = Path(path)
+    try:
+        fmt = file_format(path)
+        checked, layouts, encoding = read_observations(
+            path, framework, store.units(), sheet=sheet, strict=strict
+        )
+    except FileReadError as exc:
+        raise ImportErrorReport(
+            path.name, [Problem("error", sheet, None, "", "", str(exc))]
+        ) from exc
+    if checked.errors:
+        raise ImportErrorReport(path.name, checked.problems)
+    result = ImportResult(
+        file_name=path.name,
+        sha256=file_sha256(path),
+        observations=checked.observations,
+        layouts=layouts,
+        warnings=sort_problems(checked.warnings),
+        encoding=encoding,
+    )
+    if dry_run or checked.observations.empty:
+        return result
+    result.summary = store.add_observations(
+        checked.observations,
+        entered_by=entered_by,
+        file_name=path.name,
+        file_sha256=result.sha256,
+        source_format=fmt,
+        framework=framework,
+        progress=progress,
+    )
+    return result

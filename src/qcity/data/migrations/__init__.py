@@ -1,0 +1,1 @@
+"""Alembic migrations of the qcity data store (run through ``qcity.data.store.Store.upgrade``)."""

@@ -1,0 +1,148 @@
+"""Read CSV and Excel files into raw grids of cells, keeping the row numbers users see.
+
+Nothing is interpreted here beyond decoding: a ``RawSheet`` holds every cell as read
+(text for CSV; text, int or float for Excel) with its 1-based row number, so that an error
+can point at "sheet 2024, row 17, column D" exactly as Excel shows it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from qcity.data.textops import cell_text
+
+__all__ = ["FileReadError", "RawSheet", "cell_text", "read_sheets"]
+
+#: Encodings tried in turn for CSV: UTF-8 (with or without BOM), then GB18030, the
+#: superset of GBK/GB2312 that Chinese Excel uses for "CSV (逗号分隔)".
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+_DELIMITERS = (",", "\t", ";")
+
+
+class FileReadError(ValueError):
+    """A file that cannot be read at all (format, encoding, missing sheet)."""
+
+
+@dataclass
+class RawSheet:
+    """The cells of one sheet (or a CSV file): ``cells`` has positional columns 0..m-1
+    and an index of 1-based row numbers as shown by Excel."""
+
+    name: str | None
+    cells: pd.DataFrame
+    encoding: str | None = None
+
+    def letter(self, col: int) -> str:
+        """The Excel column letter of positional column ``col`` (0 -> A)."""
+        return get_column_letter(col + 1)
+
+
+def file_format(path: Path) -> str:
+    """``csv``, ``xlsx`` or ``parquet`` from the file name; anything else is refused."""
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix == ".parquet":
+        return "parquet"
+    raise FileReadError(
+        f"{path.name}: cannot read '{suffix}' files; save the table as .xlsx, CSV or Parquet "
+        "(old .xls: open in Excel/WPS and 'Save as' .xlsx)"
+    )
+
+
+def read_sheets(path: Path, sheet: str | None = None) -> list[RawSheet]:
+    """Every sheet of an .xlsx file (or only ``sheet``), or the one table of a CSV file."""
+    if not path.is_file():
+        raise FileReadError(f"{path}: no such file")
+    fmt = file_format(path)
+    if fmt == "csv":
+        return [read_csv(path)]
+    if fmt == "parquet":
+        return [read_parquet(path)]
+    return read_xlsx(path, sheet)
+
+
+def decode_csv(data: bytes, name: str) -> tuple[str, str]:
+    """The text of a CSV file and the encoding that decoded it (UTF-8, else GB18030)."""
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileReadError(
+        f"{name}: neither UTF-8 nor GB18030 text; in Excel use 'Save as' -> 'CSV UTF-8 (逗号分隔)'"
+    )
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter most frequent in the first non-empty line (comma on a tie)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return max(_DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def read_csv(path: Path) -> RawSheet:
+    """A CSV file as a grid of text cells; record ``i`` (0-based) is row ``i + 1``."""
+    text, encoding = decode_csv(path.read_bytes(), path.name)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    width = max((len(r) for r in records), default=0)
+    grid = pd.DataFrame(
+        [r + [""] * (width - len(r)) for r in records],
+        index=pd.RangeIndex(1, len(records) + 1),
+        columns=range(width),
+        dtype=object,
+    )
+    return RawSheet(name=None, cells=grid, encoding=encoding)
+
+
+def read_parquet(path: Path) -> RawSheet:
+    """A Parquet file (e.g. from ``qcity export``) as a grid: its column names as row 1."""
+    try:
+        df = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise FileReadError(f"{path.name}: not a readable Parquet file ({exc})") from exc
+    body = df.astype(object)
+    rows = [list(df.columns), *body.where(body.notna(), None).itertuples(index=False, name=None)]
+    grid = pd.DataFrame(
+        [list(r) for r in rows],
+        index=pd.RangeIndex(1, len(rows) + 1),
+        columns=range(len(df.columns)),
+        dtype=object,
+    )
+    return RawSheet(name=None, cells=grid)
+
+
+def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
+    """The sheets of an .xlsx workbook (computed values, not formulas) as grids of cells."""
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several types for a damaged file
+        raise FileReadError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
+    try:
+        names = wb.sheetnames
+        if sheet is not None and sheet not in names:
+            raise FileReadError(f"{path.name}: no sheet {sheet!r}; the sheets are {names}")
+        out = []
+        for name in [sheet] if sheet is not None else names:
+            ws = wb[name]
+            rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+            width = max((len(r) for r in rows), default=0)
+            grid = pd.DataFrame(
+                [r + [None] * (width - len(r)) for r in rows],
+                index=pd.RangeIndex(1, len(rows) + 1),
+                columns=range(width),
+                dtype=object,
+            )
+            out.append(RawSheet(name=name, cells=grid))
+        return out
+    finally:
+        wb.close()

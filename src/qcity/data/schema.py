@@ -1,0 +1,180 @@
+"""SQLAlchemy 2 typed ORM schema of the data store.
+
+Every observation is kept with its revision number, when it was recorded (UTC, to the
+microsecond), who entered it and from which import batch, so that any earlier state of
+the data ("as of" a date) can be reproduced exactly. Migrations live in
+``qcity.data.migrations``; this module is the single description of the tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+#: The statuses an observation may carry, in order of reliability.
+STATUSES: tuple[str, ...] = ("final", "preliminary", "estimated", "illustrative")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Auto-incrementing 64-bit key (SQLite only auto-increments INTEGER PRIMARY KEY).
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and read back as an aware UTC ``datetime``.
+
+    SQLite has no time zones and PostgreSQL's ``timestamptz`` returns the session's zone;
+    storing naive UTC on both keeps comparisons (``recorded_at <= as_of``) identical.
+    A naive input is taken to be UTC already.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC before it is written or compared."""
+        if value is None or value.tzinfo is None:
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        """Attach UTC to the naive timestamp read from the database."""
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQLite text, e.g. from an aggregate without typing
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so that migrations name constraints."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Unit(Base):
+    """An evaluated unit: the city, its towns and streets, peer cities, countries."""
+
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(64))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Group(Base):
+    """A named set of units, e.g. the peer cities Liyang compares itself with."""
+
+    __tablename__ = "groups"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="peer")
+
+
+class GroupMember(Base):
+    """Membership of a unit in a group."""
+
+    __tablename__ = "group_members"
+
+    group_code: Mapped[str] = mapped_column(
+        String(64), ForeignKey("groups.code", ondelete="CASCADE"), primary_key=True
+    )
+    unit_code: Mapped[str] = mapped_column(String(64), ForeignKey("units.code"), primary_key=True)
+
+
+class FrameworkVersion(Base):
+    """A framework version as loaded (its YAML text verbatim); every version is kept."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(64))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[int] = mapped_column(Integer)
+    valid_to: Mapped[int] = mapped_column(Integer)
+    yaml: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ImportBatch(Base):
+    """One import (a file or a DataFrame): what was read, by whom, when, with what result."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    file_name: Mapped[str | None] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    rows: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    revised: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    framework_code: Mapped[str | None] = mapped_column(String(64))
+    framework_version: Mapped[str | None] = mapped_column(String(64))
+    entered_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Observation(Base):
+    """One value of one indicator for one unit and period, in one revision.
+
+    A correction adds a row with ``revision + 1``; rows are never updated or deleted.
+    """
+
+    __tablename__ = "observations"
+    __table_args__ = (
+        UniqueConstraint("unit_code", "indicator_code", "period", "revision"),
+        CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")", name="status"),
+        CheckConstraint("revision >= 1", name="revision"),
+        Index("ix_observations_indicator_period", "indicator_code", "period"),
+        Index("ix_observations_recorded_at", "recorded_at"),
+        Index("ix_observations_batch_id", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    unit_code: Mapped[str] = mapped_column(String(64), ForeignKey("units.code"))
+    indicator_code: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(8))
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int | None] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float(precision=53))
+    status: Mapped[str] = mapped_column(String(16), default="final")
+    source: Mapped[str | None] = mapped_column(Text)
+    flag: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    entered_by: Mapped[str] = mapped_column(String(200))
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id"))

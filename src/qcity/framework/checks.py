@@ -1,0 +1,273 @@
+"""Semantic checks of a framework: what the schema alone cannot see.
+
+Each check reads the raw data through ``Context`` and adds problems with line, field,
+message and hint. They never stop at the first problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from qcity.framework.tree import Context, Item, is_finite, iter_targets, number, pair, year
+
+
+def check_validity(ctx: Context) -> None:
+    """``valid_from`` must not be after ``valid_to``."""
+    lo, hi = year(ctx.data.get("valid_from")), year(ctx.data.get("valid_to"))
+    if lo is not None and hi is not None and lo > hi:
+        ctx.add(
+            ("valid_to",),
+            f"valid_from {lo} is after valid_to {hi}",
+            "swap them: the framework is in force from valid_from to valid_to (years)",
+        )
+
+
+def check_codes(ctx: Context, items: list[Item]) -> None:
+    """Codes are unique over nodes and indicators, non-empty and without spaces or dots."""
+    where: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        code = item.data.get("code")
+        if not isinstance(code, str):
+            continue  # missing or wrong type: a schema problem
+        if not code.strip():
+            ctx.add((*item.path, "code"), "code is empty", "give every node a short unique code")
+            continue
+        if any(ch.isspace() for ch in code) or "." in code:
+            ctx.add(
+                (*item.path, "code"),
+                f"code {code!r} contains a space or a dot",
+                "use letters, digits, '_' or '-' only, e.g. EC01",
+            )
+        where[code].append(item)
+    for code, dupes in where.items():
+        if len(dupes) > 1:
+            lines = [ctx.lines.line((*d.path, "code")) for d in dupes]
+            shown = ", ".join(str(n) for n in lines if n is not None)
+            ctx.add(
+                (*dupes[1].path, "code"),
+                f"code {code!r} is used {len(dupes)} times (lines {shown})",
+                "codes identify nodes and indicators in data and results: make each unique",
+            )
+
+
+def check_names(ctx: Context, items: list[Item]) -> None:
+    """Chinese and English names must not be blank."""
+    for item in items:
+        for key in ("name_zh", "name_en"):
+            value = item.data.get(key)
+            if isinstance(value, str) and not value.strip():
+                ctx.add((*item.path, key), f"{key} of {item.label} is empty", "fill in the name")
+
+
+def check_weights(ctx: Context, items: list[Item]) -> None:
+    """Weights are finite and >= 0, and siblings do not all have weight 0."""
+    for item in items:
+        w = number(item.data.get("weight"))
+        if w is None:
+            continue
+        if not is_finite(w):
+            ctx.add((*item.path, "weight"), f"weight of {item.label} is {w}", "use a number")
+        elif w < 0:
+            ctx.add(
+                (*item.path, "weight"),
+                f"weight of {item.label} is negative ({w:g})",
+                "weights are relative importances: use 0 or a positive number",
+            )
+    for item in items:
+        if item.kind != "node" or not item.children:
+            continue
+        weights = [number(c.data.get("weight", 1.0)) for c in item.children]
+        if all(w == 0 for w in weights):
+            ctx.add(
+                (*item.path, "children"),
+                f"all {len(weights)} children of {item.label} have weight 0",
+                "give at least one child a positive weight, or remove the node",
+            )
+
+
+def check_empty_nodes(ctx: Context, items: list[Item]) -> None:
+    """Every node has at least one indicator below it (reported at the topmost empty node)."""
+    has_indicator: dict[int, bool] = {}
+    for item in reversed(items):  # children before parents
+        has_indicator[id(item)] = item.kind == "indicator" or any(
+            has_indicator[id(c)] for c in item.children
+        )
+    for item in items:
+        if item.kind != "node" or has_indicator[id(item)]:
+            continue
+        if item.parent is not None and not has_indicator[id(item.parent)]:
+            continue  # the empty parent is reported instead
+        if not isinstance(item.data.get("children"), list) or not item.data["children"]:
+            ctx.add(
+                (*item.path, "children"),
+                f"node {item.label} has no children",
+                "add indicators under 'children:', or remove the node",
+            )
+        elif item.children:
+            empty = ", ".join(c.label for c in item.children)
+            ctx.add(
+                (*item.path, "children"),
+                f"node {item.label} has no indicator anywhere below it (empty: {empty})",
+                "add indicators to its sub-nodes, or remove the branch",
+            )
+
+
+def check_targets(ctx: Context, items: list[Item]) -> None:
+    """Target years lie in [valid_from, valid_to] and target values are finite."""
+    lo, hi = year(ctx.data.get("valid_from")), year(ctx.data.get("valid_to"))
+    for item in items:
+        for key, yr, value in iter_targets(item.data):
+            path = (*item.path, "targets", key)
+            if yr is not None and lo is not None and hi is not None and not lo <= yr <= hi:
+                ctx.add(
+                    path,
+                    f"target year {yr} of {item.label} is outside the framework's "
+                    f"validity {lo}-{hi}",
+                    "fix the year, or widen valid_from/valid_to",
+                )
+            v = number(value)
+            if v is not None and not is_finite(v):
+                ctx.add(path, f"target for {yr} of {item.label} is {v}", "use a finite number")
+
+
+def check_ranges(ctx: Context, items: list[Item]) -> None:
+    """Goalposts lo < hi; plausible range lo <= hi; a moderate optimum/band inside it."""
+    for item in (i for i in items if i.kind == "indicator"):
+        d = item.data
+        gp = d.get("goalposts")
+        if isinstance(gp, dict):
+            lo, hi = number(gp.get("lo")), number(gp.get("hi"))
+            if lo is not None and hi is not None and lo >= hi:
+                ctx.add(
+                    (*item.path, "goalposts"),
+                    f"goalposts of {item.label} have lo {lo:g} >= hi {hi:g}",
+                    "lo is the worst-case end and hi the best-case end of the scale in the "
+                    "indicator's unit, whatever its direction: make lo < hi",
+                )
+        pr = pair(d.get("plausible_range"))
+        if pr is not None and None not in pr and pr[0] > pr[1]:  # type: ignore[operator]
+            ctx.add(
+                (*item.path, "plausible_range"),
+                f"plausible_range of {item.label} is [{pr[0]:g}, {pr[1]:g}] with low > high",
+                "write [lowest plausible, highest plausible]",
+            )
+        _check_direction(ctx, item, pr)
+
+
+def _check_direction(
+    ctx: Context, item: Item, plausible: tuple[float | None, float | None] | None
+) -> None:
+    """A boolean direction is rejected; a moderate optimum/band outside the plausible
+    range is suspicious."""
+    direction = item.data.get("direction")
+    path = (*item.path, "direction")
+    if isinstance(direction, bool):
+        ctx.add(
+            path,
+            f"direction of {item.label} is {direction}; YAML reads yes/no/true/false as booleans",
+            "use 1 (higher is better) or -1 (lower is better)",
+        )
+        return
+    if not isinstance(direction, dict) or plausible is None:
+        return
+    p_lo = plausible[0] if plausible[0] is not None else float("-inf")
+    p_hi = plausible[1] if plausible[1] is not None else float("inf")
+    values = [number(direction.get("optimal"))]
+    band = pair(direction.get("band"))
+    if band is not None:
+        values.extend(band)
+    outside = [v for v in values if v is not None and not p_lo <= v <= p_hi]
+    if outside:
+        ctx.add(
+            path,
+            f"moderate direction of {item.label} uses {outside[0]:g}, outside its plausible_range",
+            "check the optimum/band and the plausible range (same unit)",
+            severity="warning",
+        )
+
+
+def check_min_coverage(ctx: Context, items: list[Item]) -> None:
+    """``min_coverage`` is a share in [0, 1]."""
+    for item in items:
+        v = number(item.data.get("min_coverage"))
+        if v is not None and not 0 <= v <= 1:
+            ctx.add(
+                (*item.path, "min_coverage"),
+                f"min_coverage of {item.label} is {v:g}, outside [0, 1]",
+                "it is the share of children that need data, e.g. 0.5 for half",
+            )
+
+
+def check_denominators(ctx: Context, items: list[Item]) -> None:
+    """A denominator is a data series: not the indicator itself, not an aggregate node,
+    with a positive scale; and denominators are only used when the pipeline denominates."""
+    node_codes = {i.code for i in items if i.kind == "node" and i.code}
+    used = False
+    for item in (i for i in items if i.kind == "indicator"):
+        den = item.data.get("denominator")
+        if not isinstance(den, dict):
+            continue
+        used = True
+        series = den.get("series")
+        if isinstance(series, str) and series == item.code:
+            ctx.add(
+                (*item.path, "denominator", "series"),
+                f"indicator {item.label} is divided by itself",
+                "name the series to divide by, e.g. population",
+            )
+        elif isinstance(series, str) and series in node_codes:
+            ctx.add(
+                (*item.path, "denominator", "series"),
+                f"denominator of {item.label} is {series!r}, which is an aggregate node code",
+                "a denominator is a data series (e.g. population, GDP), not a computed score; "
+                "rename the series if this is a clash of names",
+                severity="warning",
+            )
+        scale = number(den.get("scale"))
+        if scale is not None and (not is_finite(scale) or scale <= 0):
+            ctx.add(
+                (*item.path, "denominator", "scale"),
+                f"denominator scale of {item.label} is {scale:g}",
+                "use a positive factor, e.g. 10000 for 'per 10 000 residents'",
+            )
+    pipeline = ctx.data.get("pipeline")
+    if used and isinstance(pipeline, dict) and pipeline.get("denominate") is False:
+        ctx.add(
+            ("pipeline", "denominate"),
+            "indicators have denominators but pipeline.denominate is false, so they are ignored",
+            "set denominate: true, or remove the denominators",
+            severity="warning",
+        )
+
+
+def check_levels(ctx: Context, items: list[Item]) -> None:
+    """Each indicator exists at some level (city, town, ...), each level named once."""
+    for item in (i for i in items if i.kind == "indicator"):
+        levels = item.data.get("levels")
+        if not isinstance(levels, list):
+            continue
+        path = (*item.path, "levels")
+        if not levels:
+            ctx.add(path, f"levels of {item.label} is empty", "list unit types, e.g. [city]")
+        elif len(set(map(str, levels))) < len(levels):
+            ctx.add(
+                path,
+                f"levels of {item.label} repeat a level",
+                "name each level once",
+                severity="warning",
+            )
+
+
+TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
+    check_codes,
+    check_names,
+    check_weights,
+    check_empty_nodes,
+    check_targets,
+    check_ranges,
+    check_min_coverage,
+    check_denominators,
+    check_levels,
+]
+"""Checks over the node/indicator items, run in this order."""

@@ -1,0 +1,131 @@
+"""Read YAML keeping the line of every mapping key and sequence item.
+
+PyYAML's composer gives each node a start mark; we build plain Python data from the
+node graph ourselves and record ``path -> line`` so that any later problem (pydantic or
+semantic) can name its line. Duplicate mapping keys, which PyYAML silently collapses,
+are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Key = str | int | float | None
+"""A mapping key (YAML scalars) or a list index."""
+Path = tuple[Key, ...]
+
+
+class LineMap:
+    """Lines (1-based) of YAML locations, addressed by the path of keys and indices."""
+
+    def __init__(self) -> None:
+        self._lines: dict[Path, int] = {}
+
+    def set(self, path: Path, line: int) -> None:
+        """Record the line of ``path``."""
+        self._lines[path] = line
+
+    def exact(self, path: Path) -> int | None:
+        """The line of exactly ``path``, or None when it is not in the file."""
+        return self._lines.get(path)
+
+    def line(self, path: Sequence[Key]) -> int | None:
+        """Line of ``path`` or of its deepest ancestor present in the file.
+
+        A missing key is thus reported at the mapping that should contain it.
+        """
+        p = tuple(path)
+        while True:
+            if p in self._lines:
+                return self._lines[p]
+            if not p:
+                return None
+            p = p[:-1]
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
+@dataclass
+class DuplicateKey:
+    """A key given twice in one mapping (the later value wins in PyYAML)."""
+
+    path: Path
+    lines: list[int]
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from YAML, the line of every location and any duplicate keys."""
+
+    data: Any
+    lines: LineMap
+    duplicates: list[DuplicateKey] = field(default_factory=list)
+
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+class _Builder:
+    """Builds Python data from a composed node graph, recording lines."""
+
+    def __init__(self, loader: yaml.SafeLoader) -> None:
+        self.loader = loader
+        self.lines = LineMap()
+        self.duplicates: list[DuplicateKey] = []
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        """Python value of ``node`` at ``path``; scalars and explicitly tagged nodes use
+        the safe constructor (which rejects unsafe tags such as ``!!python/object``)."""
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
+            out = []
+            for i, item in enumerate(node.value):
+                self.lines.set((*path, i), item.start_mark.line + 1)
+                out.append(self.build(item, (*path, i)))
+            return out
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        self.loader.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        out: dict[Any, Any] = {}
+        seen: dict[Any, list[int]] = {}
+        for key_node, value_node in node.value:
+            key = self.loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a mapping key must be a plain value", key_node.start_mark
+                )
+            line = key_node.start_mark.line + 1
+            seen.setdefault(key, []).append(line)
+            self.lines.set((*path, key), line)
+            out[key] = self.build(value_node, (*path, key))
+        for key, key_lines in seen.items():
+            if len(key_lines) > 1:
+                self.duplicates.append(DuplicateKey((*path, key), key_lines))
+                self.lines.set((*path, key), key_lines[-1])
+        return out
+
+
+def load_yaml_with_lines(text: str) -> YamlDocument:
+    """Parse one YAML document from ``text`` with the safe loader, keeping lines.
+
+    Raises ``yaml.YAMLError`` (with a ``problem_mark`` when PyYAML knows the place).
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        builder = _Builder(loader)
+        if node is None:
+            return YamlDocument(None, builder.lines)
+        builder.lines.set((), node.start_mark.line + 1)
+        data = builder.build(node, ())
+        return YamlDocument(data, builder.lines, builder.duplicates)
+    finally:
+        loader.dispose()
