@@ -4,6 +4,7 @@ coupling coordination, obstacle degrees; and writing them to a folder."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,30 +23,48 @@ TREATMENT_CODES = {0: "", 1: "winsorised_high", -1: "winsorised_low", 2: "transf
 
 
 RANK_DIGITS = 12
-"""Scores equal to this many significant digits tie: floating-point noise in the last
-bits (e.g. 54.02298850574712 vs ...713 for the same fraction) must not split a tie."""
+"""Scores equal to this many significant digits (of the largest score in the same period
+and node) tie: floating-point noise in the last bits (54.02298850574712 vs ...713 for the
+same fraction) must not split a tie."""
 
 
-def _significant(x: np.ndarray, digits: int = RANK_DIGITS) -> np.ndarray:
-    """``x`` rounded to ``digits`` significant digits (NaN and 0 kept)."""
+def _rounded(x: np.ndarray, digits: int = RANK_DIGITS) -> np.ndarray:
+    """Each row of ``x`` (..., n) rounded to ``digits`` significant digits of its largest
+    magnitude (NaN kept)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.floor(np.log10(np.abs(x)))
-    mag = np.where(np.isfinite(mag), mag, 0.0)
-    scale = 10.0 ** (digits - 1 - mag)
+        top = np.nanmax(np.abs(np.where(np.isnan(x), 0.0, x)), axis=-1, keepdims=True)
+        mag = np.floor(np.log10(top))
+    scale = 10.0 ** (digits - 1 - np.where(np.isfinite(mag), mag, 0.0))
     return np.round(x * scale) / scale
 
 
 def rank_desc(x: np.ndarray) -> np.ndarray:
     """Ranks along the last axis, highest = 1, ties share the lowest rank (``min``),
-    NaN stays NaN (COINr ``rank_df``); values equal to 12 significant digits tie."""
-    flat = _significant(x).reshape(-1, x.shape[-1])
-    ranks = pd.DataFrame(flat).rank(axis=1, method="min", ascending=False).to_numpy()
+    NaN stays NaN (COINr ``rank_df``); see RANK_DIGITS for what counts as a tie."""
+    flat = _rounded(x).reshape(-1, x.shape[-1])
+    key = np.where(np.isnan(flat), np.inf, -flat)
+    order = np.argsort(key, axis=1, kind="stable")
+    ordered = np.take_along_axis(key, order, axis=1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    position = np.broadcast_to(np.arange(flat.shape[1]), flat.shape)
+    first = np.maximum.accumulate(np.where(starts, position, 0), axis=1)
+    ranks = np.empty(flat.shape)
+    np.put_along_axis(ranks, order, first + 1.0, axis=1)
+    ranks[np.isnan(flat)] = np.nan
     return ranks.reshape(x.shape)
 
 
 def ordered_codes(res: Results, fw: Framework) -> list[str]:
     """Codes still in the tree, in document order (index first)."""
     return [n.code for n, _, _ in fw.walk() if n.code in res.scores]
+
+
+def _labels(values: Sequence[str], codes: np.ndarray, ordered: bool = False) -> pd.Categorical:
+    """A categorical column from integer codes into ``values`` (fast for millions of rows);
+    periods are ordered so that ``max()`` is the latest."""
+    categories = pd.Index(list(values), dtype=object)
+    return pd.Categorical.from_codes(codes, categories=categories, ordered=ordered)
 
 
 def scores_long(res: Results, fw: Framework) -> pd.DataFrame:
@@ -60,9 +79,9 @@ def scores_long(res: Results, fw: Framework) -> pd.DataFrame:
     M, T, N = S.shape
     frame = pd.DataFrame(
         {
-            "unit": np.tile(np.array(panel.units, dtype=object), M * T),
-            "period": np.tile(np.repeat(np.array(panel.periods, dtype=object), N), M),
-            "node": np.repeat(np.array(codes, dtype=object), T * N),
+            "unit": _labels(panel.units, np.tile(np.arange(N), M * T)),
+            "period": _labels(panel.periods, np.tile(np.repeat(np.arange(T), N), M), ordered=True),
+            "node": _labels(codes, np.repeat(np.arange(M), T * N)),
             "score": S.reshape(-1),
             "rank": R.reshape(-1),
         }

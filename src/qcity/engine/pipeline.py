@@ -4,8 +4,10 @@ aggregate. Pure: the same framework, data and log always give the same result.""
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -322,6 +324,15 @@ def _groups(attr: str | None, unit_codes: tuple[str, ...], units: pd.DataFrame |
     return labels.to_numpy(dtype=object)
 
 
+PARALLEL_CELLS = 1_000_000
+"""Treatment of more cells than this is split over the machine's cores (threads)."""
+
+
+def _workers(cells: int) -> int:
+    """Number of threads for a column-wise method on ``cells`` values."""
+    return max(1, min(os.cpu_count() or 1, 4)) if cells > PARALLEL_CELLS else 1
+
+
 def _treat(
     step: Step, x: np.ndarray, indicators: list[Indicator], periods: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
@@ -342,19 +353,27 @@ def _treat(
             auto.append(j)
     table = pd.DataFrame()
     if step.method != "none" and auto:
-        # Treatment works column by column, so the periods are laid side by side as
-        # columns of one (n, T*k) matrix and treated in one call.
+        # Treatment works column by column, so every (period, indicator) is one column
+        # of an (n, T*k) matrix, kept column-contiguous (rows of ``cols``), and treated
+        # in one call per thread.
         T, n, _ = x.shape
         k = len(auto)
-        sub = x[:, :, auto].transpose(1, 0, 2).reshape(n, T * k)
-        pts = np.zeros(sub.shape, dtype=np.int8)
-        has = np.flatnonzero(~np.isnan(sub).all(axis=0))  # skip periods without data
+        cols = np.ascontiguousarray(x[:, :, auto].transpose(0, 2, 1).reshape(T * k, n))
+        pts = np.zeros(cols.shape, dtype=np.int8)
+        has = np.flatnonzero(~np.isnan(cols).all(axis=1))  # skip periods without data
         codes = np.array([indicators[j].code for j in auto] * T, dtype=object)
-        res = TREATMENTS.get(step.method)(sub[:, has], codes=list(codes[has]), **step.params)
-        sub[:, has], pts[:, has] = res.values, res.points
-        x[:, :, auto] = sub.reshape(n, T, k).transpose(1, 0, 2)
-        points[:, :, auto] = pts.reshape(n, T, k).transpose(1, 0, 2)
-        table = res.details.reset_index().rename(columns={"code": "indicator"})
+        f = TREATMENTS.get(step.method)
+        chunks = np.array_split(has, _workers(n * len(has)))
+        with ThreadPoolExecutor(len(chunks)) as pool:  # numpy releases the GIL
+            parts = list(
+                pool.map(lambda c: f(cols[c].T, codes=list(codes[c]), **step.params), chunks)
+            )
+        for c, res in zip(chunks, parts, strict=True):
+            cols[c], pts[c] = res.values.T, res.points.T
+        x[:, :, auto] = cols.reshape(T, k, n).transpose(0, 2, 1)
+        points[:, :, auto] = pts.reshape(T, k, n).transpose(0, 2, 1)
+        table = pd.concat([r.details for r in parts]).reset_index()
+        table = table.rename(columns={"code": "indicator"})
         table.insert(0, "period", np.repeat(np.array(periods, dtype=object), k)[has])
     return x, points, table
 

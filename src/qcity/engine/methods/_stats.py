@@ -50,13 +50,15 @@ def skew_kurt(x: np.ndarray, axis: int = 0) -> tuple[np.ndarray, np.ndarray, np.
     ``axis=1`` takes the statistics of each row instead (x laid out (k, n)).
     """
     valid = ~np.isnan(x)
+    complete = bool(valid.all())
     n = valid.sum(axis=axis).astype(float)
     dot = "ij,ij->j" if axis == 0 else "ij,ij->i"
     with np.errstate(invalid="ignore", divide="ignore"):
-        xz = np.where(valid, x, 0.0)
+        xz = x if complete else np.where(valid, x, 0.0)
         mean = xz.sum(axis=axis) / n
         d = xz - np.expand_dims(mean, axis)
-        d *= valid
+        if not complete:
+            d *= valid
         d2 = d * d
         m2 = d2.sum(axis=axis)
         m3 = np.einsum(dot, d2, d)

@@ -124,17 +124,21 @@ def impute_locf(
     ``groups`` is ignored (each unit uses its own history).
     """
     x = _check(x)
-    valid = ~np.isnan(x)
-    last = _last_observed(valid)
-    t = np.arange(x.shape[0]).reshape(-1, 1, 1)
-    if max_gap is not None:
-        if max_gap < 0:
-            raise ValueError(f"locf: max_gap must be >= 0, got {max_gap}")
-        last = np.where(t - last > max_gap, -1, last)
-    out = np.where(valid, x, _take(x, last))
+    if max_gap is not None and max_gap < 0:
+        raise ValueError(f"locf: max_gap must be >= 0, got {max_gap}")
+    limit = np.inf if max_gap is None else max_gap
+    out = x.copy()
+    carried = np.full(x.shape[1:], np.nan)  # latest observation so far
+    age = np.full(x.shape[1:], np.inf)  # periods since it was observed
+    for t in range(x.shape[0]):  # a loop over periods (tens), vectorised over units
+        seen = ~np.isnan(x[t])
+        carried = np.where(seen, x[t], carried)
+        age = np.where(seen, 0.0, age + 1)
+        out[t] = np.where(seen, x[t], np.where(age <= limit, carried, np.nan))
     if backfill:
-        first = _next_observed(valid)
-        out = np.where(np.isnan(out) & (last < 0), _take(x, first), out)
+        valid = ~np.isnan(x)
+        never = ~np.maximum.accumulate(valid, axis=0)  # no observation at or before t
+        out = np.where(never, _take(x, _next_observed(valid)), out)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -55,13 +56,24 @@ def check_skew_kurt(
     kurtosis is undefined (fewer than 4 values, or a constant column).
     """
     skew, kurt, _ = skew_kurt(x)
+    return _passes(skew, kurt, skew_thresh, kurt_thresh), skew, kurt
+
+
+def _passes(skew: np.ndarray, kurt: np.ndarray, skew_thresh: float, kurt_thresh: float) -> Any:
+    """1.0 where |skew| < skew_thresh or kurt < kurt_thresh, 0.0 where not, NaN if undefined."""
     ok = (np.abs(skew) < skew_thresh) | (kurt < kurt_thresh)
-    return np.where(np.isnan(skew) | np.isnan(kurt), np.nan, ok.astype(float)), skew, kurt
+    return np.where(np.isnan(skew) | np.isnan(kurt), np.nan, ok.astype(float))
 
 
 def _winsorise(
-    x: np.ndarray, fail: np.ndarray, winmax: int | None, skew_thresh: float, kurt_thresh: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    x: np.ndarray,
+    fail: np.ndarray,
+    winmax: int | None,
+    skew_thresh: float,
+    kurt_thresh: float,
+    skew0: np.ndarray,
+    kurt0: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """COINr ``winsorise`` on the columns ``fail`` (k,), all columns at once.
 
     Repeat while a column fails and nwin < winmax: if skew >= 0 the cells equal to the
@@ -69,7 +81,8 @@ def _winsorise(
     next higher value. ``imax``/``imin`` are the cells at the maximum/minimum at the last
     step on that side (so ties move together and all previously winsorised cells are
     included), and nwin = |imax| + |imin|, exactly as in COINr.
-    Returns (values, imax, imin, nwin). Only the failing columns are worked on.
+    ``skew0``/``kurt0`` are the columns' statistics before. Returns (values, imax, imin,
+    nwin, skew, kurt), the last two of the final values. Only failing columns are worked on.
     """
     cols = np.flatnonzero(fail)
     out = x.copy()
@@ -77,56 +90,71 @@ def _winsorise(
     imax_all = np.zeros((n, k), bool)
     imin_all = np.zeros((n, k), bool)
     nwin_all = np.zeros(k, dtype=np.int64)
+    skew, kurt = skew0.copy(), kurt0.copy()
     if len(cols) == 0:
-        return out, imax_all, imin_all, nwin_all
-    w, imax, imin, nwin = _winsorise_all(x[:, cols], winmax, skew_thresh, kurt_thresh)
+        return out, imax_all, imin_all, nwin_all, skew, kurt
+    w, imax, imin, nwin, s, kt = _winsorise_all(
+        x[:, cols], winmax, skew_thresh, kurt_thresh, skew0[cols], kurt0[cols]
+    )
     out[:, cols], imax_all[:, cols], imin_all[:, cols], nwin_all[cols] = w, imax, imin, nwin
-    return out, imax_all, imin_all, nwin_all
+    skew[cols], kurt[cols] = s, kt
+    return out, imax_all, imin_all, nwin_all, skew, kurt
 
 
 def _winsorise_all(
-    x: np.ndarray, winmax: int | None, skew_thresh: float, kurt_thresh: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    x: np.ndarray,
+    winmax: int | None,
+    skew_thresh: float,
+    kurt_thresh: float,
+    skew: np.ndarray,
+    kurt: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """``_winsorise`` on columns that all fail the check; each step works only on the
     columns still failing, and the skewness of the last check decides the next side.
-    Columns are laid out as contiguous rows (k, n) so that taking a subset is cheap."""
+
+    Columns are laid out as contiguous rows (k, n). A column winsorised on the low side is
+    handled as the high side of its mirror image (-x), so one code path serves both.
+    """
     xt = np.ascontiguousarray(x.T)
     k, n = xt.shape
     imax = np.zeros((k, n), bool)
     imin = np.zeros((k, n), bool)
     nwin = np.zeros(k, dtype=np.int64)
     limit = n if winmax is None else winmax
-    observed = ~np.isnan(xt)
+    skew, kurt = skew.copy(), kurt.copy()
     idx = np.arange(k) if limit > 0 else np.arange(0)
-    skew, _, _ = skew_kurt(xt, axis=1)
+    block, hi, lo = xt[idx], imax[idx], imin[idx]
+    count = np.zeros(len(idx), dtype=np.int64)
+    has_nan = bool(np.isnan(block).any())
     for _ in range(max(limit, 0)):
         if idx.size == 0:
             break
-        xa, oa = xt[idx], observed[idx]
-        high = (skew[idx] >= 0)[:, None]
-        low = ~high
-        xmax = np.max(np.where(oa, xa, -np.inf), axis=1, keepdims=True)
-        xmin = np.min(np.where(oa, xa, np.inf), axis=1, keepdims=True)
-        at_max = (xa == xmax) & high
-        at_min = (xa == xmin) & low
-        next_max = np.max(np.where(oa & ~at_max, xa, -np.inf), axis=1, keepdims=True)
-        next_min = np.min(np.where(oa & ~at_min, xa, np.inf), axis=1, keepdims=True)
+        sign = np.where(skew[idx] >= 0, 1.0, -1.0)[:, None]
+        y = block * sign
+        if has_nan:
+            y = np.where(np.isnan(y), -np.inf, y)
+        top = y.max(axis=1, keepdims=True)
+        at = y == top
+        following = np.where(at, -np.inf, y).max(axis=1, keepdims=True)
         # a column whose values would all coincide keeps its values (nothing left to move to)
-        at_max &= np.isfinite(next_max)
-        at_min &= np.isfinite(next_min)
-        xa = np.where(at_max, next_max, np.where(at_min, next_min, xa))
-        xt[idx] = xa
-        imax[idx] = np.where(high, at_max, imax[idx])
-        imin[idx] = np.where(low, at_min, imin[idx])
-        nwin[idx] = imax[idx].sum(axis=1) + imin[idx].sum(axis=1)
-        s, kt, _ = skew_kurt(xa, axis=1)
-        skew[idx] = s
-        passing = np.where(
-            np.isnan(s) | np.isnan(kt), np.nan, (np.abs(s) < skew_thresh) | (kt < kurt_thresh)
-        )
+        at &= np.isfinite(following)
+        block = np.where(at, following * sign, block)
+        high = sign > 0
+        hi = np.where(high, at, hi)
+        lo = np.where(high, lo, at)
+        count = hi.sum(axis=1) + lo.sum(axis=1)
+        s, kt, _ = skew_kurt(block, axis=1)
+        skew[idx], kurt[idx] = s, kt
+        passing = _passes(s, kt, skew_thresh, kurt_thresh)
         # an undecidable check (the column became constant) stops winsorising it
-        idx = idx[~(passing == 1) & ~np.isnan(passing) & (nwin[idx] < limit)]
-    return xt.T, imax.T, imin.T, nwin
+        go_on = ~(passing == 1) & ~np.isnan(passing) & (count < limit)
+        if not go_on.all():
+            done = idx[~go_on]
+            xt[done], imax[done], imin[done] = block[~go_on], hi[~go_on], lo[~go_on]
+            nwin[done] = count[~go_on]
+            idx, block, hi, lo, count = (a[go_on] for a in (idx, block, hi, lo, count))
+    xt[idx], imax[idx], imin[idx], nwin[idx] = block, hi, lo, count
+    return xt.T, imax.T, imin.T, nwin, skew, kurt
 
 
 def _nullable_bool(values: np.ndarray, missing: np.ndarray) -> pd.arrays.BooleanArray:
@@ -188,8 +216,10 @@ def treat_coinr(
         outcome="left untreated",
     )
     fail0 = pass0 == 0
-    wins, imax, imin, nwin = _winsorise(x, fail0, winmax, skew_thresh, kurt_thresh)
-    pass1, skew1, kurt1 = _check_where(wins, fail0, skew_thresh, kurt_thresh)
+    wins, imax, imin, nwin, skew1, kurt1 = _winsorise(
+        x, fail0, winmax, skew_thresh, kurt_thresh, skew0, kurt0
+    )
+    pass1 = np.where(fail0, _passes(skew1, kurt1, skew_thresh, kurt_thresh), np.nan)
     to_log = fail0 & (pass1 == 0)
     logged = np.full(x.shape, np.nan)
     logged[:, to_log] = log_ct(x[:, to_log])
