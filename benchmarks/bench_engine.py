@@ -53,23 +53,35 @@ def national_framework() -> Framework:
                 for i in range(4)
             ]
             subs.append(
-                {"code": f"s{d}{s}", "name_zh": f"子维度{d}{s}", "name_en": f"sub {d}{s}",
-                 "children": inds}
+                {
+                    "code": f"s{d}{s}",
+                    "name_zh": f"子维度{d}{s}",
+                    "name_en": f"sub {d}{s}",
+                    "children": inds,
+                }
             )
-        dims.append({"code": f"d{d}", "name_zh": f"维度{d}", "name_en": f"dim {d}",
-                     "children": subs})
+        dims.append(
+            {"code": f"d{d}", "name_zh": f"维度{d}", "name_en": f"dim {d}", "children": subs}
+        )
     return Framework.model_validate(
         {
-            "code": "bench", "version": "1", "name_zh": "基准", "name_en": "benchmark",
-            "valid_from": 2005, "valid_to": 2024,
+            "code": "bench",
+            "version": "1",
+            "name_zh": "基准",
+            "name_en": "benchmark",
+            "valid_from": 2005,
+            "valid_to": 2024,
             "pipeline": {
-                "screen": {"method": "availability",
-                           "params": {"unit_threshold": 0.65, "indicator_threshold": 0.65}},
+                "screen": {
+                    "method": "availability",
+                    "params": {"unit_threshold": 0.65, "indicator_threshold": 0.65},
+                },
                 "impute": {"method": "locf"},
                 "treat": {"method": "coinr"},
             },
-            "defaults": {"normalise": {"method": "minmax", "params": {"l": 0, "u": 100},
-                                       "scope": "pooled"}},
+            "defaults": {
+                "normalise": {"method": "minmax", "params": {"l": 0, "u": 100}, "scope": "pooled"}
+            },
             "root": {"code": "index", "name_zh": "指数", "name_en": "index", "children": dims},
         }
     )
@@ -117,8 +129,12 @@ def qcity_entropy_topsis(fw: Framework, panel: Panel) -> Evaluation:
                 "weighting": {"method": "entropy"},
                 "aggregate": {"method": "topsis"},
             },
-            "root": {"code": "index", "name_zh": "指数", "name_en": "index",
-                     "children": [i.model_dump() for i in fw.indicators()]},
+            "root": {
+                "code": "index",
+                "name_zh": "指数",
+                "name_en": "index",
+                "children": [i.model_dump() for i in fw.indicators()],
+            },
         }
     )
     return Evaluation(flat, panel).run()
@@ -156,10 +172,14 @@ def liyang(_: Framework) -> None:
     t_ev, _ = best_of(lambda: Evaluation(fw, data, units).run(), repeat=10)
     t_panel, panel = best_of(lambda: Panel.from_long(data), repeat=10)
     t_run, _ = best_of(lambda: Evaluation(fw, panel, units).run(), repeat=10)
-    print(f"\nLiyang demo: {len(cities)} cities x {len(fw.indicators())} indicators x "
-          f"{len(panel.periods)} years")
-    print(f"  evaluate from the long table: {t_ev:.4f} s (target < 0.2 s: "
-          f"{'met' if t_ev < 0.2 else 'NOT met'})")
+    print(
+        f"\nLiyang demo: {len(cities)} cities x {len(fw.indicators())} indicators x "
+        f"{len(panel.periods)} years"
+    )
+    print(
+        f"  evaluate from the long table: {t_ev:.4f} s (target < 0.2 s: "
+        f"{'met' if t_ev < 0.2 else 'NOT met'})"
+    )
     print(f"  of which laying out the panel: {t_panel:.4f} s; pipeline: {t_run:.4f} s")
 
 

@@ -226,7 +226,7 @@ def test_headers_need_unit_and_period(ustore: Store, fw: Framework, tmp_path: Pa
 
 
 def test_unreadable_files(ustore: Store, fw: Framework, tmp_path: Path) -> None:
-    with pytest.raises(ImportErrorReport, match="cannot read '.xls'"):
+    with pytest.raises(ImportErrorReport, match=r"cannot read '\.xls'"):
         import_file(ustore, write_csv(tmp_path / "old.xls", "x"), fw, "a")
     bad = tmp_path / "bin.csv"
     bad.write_bytes(b"unit,period\n\xff\xfe\xfa\x80\x81")

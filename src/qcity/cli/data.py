@@ -147,7 +147,7 @@ def _text_table(title: str, df: pd.DataFrame, cols: list[str]) -> Table:
     for col in cols:
         series = df[col]
         if isinstance(series.dtype, pd.DatetimeTZDtype):
-            text[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z")
+            text[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
         elif series.dtype.kind == "f":
             text[col] = series.map(repr)
         else:

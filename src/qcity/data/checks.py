@@ -92,8 +92,8 @@ def parse_values(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if all_text(obj):
         num = np.zeros(len(obj), dtype=bool)
     else:
-        num = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
-        num = num.to_numpy(dtype=bool)
+        is_number = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
+        num = is_number.to_numpy(dtype=bool)
     values = np.full(len(obj), np.nan)
     values[num] = obj[num].astype("float64").to_numpy()
     text = nfkc(obj[~num].where(obj[~num].notna(), ""))

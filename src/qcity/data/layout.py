@@ -166,7 +166,7 @@ def _long(
     raw: RawSheet, body: pd.DataFrame, fields: dict[str, int], label: dict[int, str]
 ) -> pd.DataFrame:
     """Long layout: one record per non-blank row."""
-    columns = {pos: cell_text(body[pos]) for pos in body.columns}
+    columns: dict[int, pd.Series] = {int(pos): cell_text(body[pos]) for pos in body.columns}
     empty = pd.Series("", index=body.index, dtype=object)
     text = {f: columns[fields[f]] if f in fields else empty for f in FIELDS}
     if "value" in fields:  # keep Excel numbers as numbers for exact parsing

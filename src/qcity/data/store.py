@@ -30,8 +30,10 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
+from sqlalchemy.types import NullType
 
 from qcity.data import migrate
 from qcity.data.engine import display_url, make_engine, resolve_url
@@ -136,8 +138,10 @@ def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     """A DataFrame from result rows; ``recorded_at`` as UTC timestamps (microseconds)."""
     df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
     for col in ("recorded_at", "created_at", "loaded_at"):
-        if col in df:
-            df[col] = pd.to_datetime(df[col], utc=True).astype("datetime64[us, UTC]")
+        if col in df:  # naive UTC (raw SQLite text or PostgreSQL timestamps) -> aware UTC
+            df[col] = pd.to_datetime(df[col], utc=True, format="ISO8601").astype(
+                "datetime64[us, UTC]"
+            )
     if "value" in df:
         df["value"] = df["value"].astype("float64")
     if "revision" in df:
@@ -509,7 +513,7 @@ def _observation_columns() -> list[Any]:
         _T.c.source,
         _T.c.flag,
         _T.c.revision,
-        _T.c.recorded_at,
+        type_coerce(_T.c.recorded_at, NullType()).label("recorded_at"),
         _T.c.entered_by,
     ]
 
@@ -667,6 +671,23 @@ def _py(s: pd.Series) -> list[Any]:
     return obj.where(obj.notna(), None).tolist()
 
 
+def _write_rows(conn: Connection, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Write rows of ``observations`` at driver level: PostgreSQL ``COPY FROM STDIN``,
+    SQLite ``executemany``, else SQLAlchemy Core executemany. Same transaction as ``conn``."""
+    dialect = conn.dialect.name
+    cols = ", ".join(names)
+    if dialect == "postgresql":
+        cursor = conn.connection.cursor()
+        with cursor.copy(f"COPY observations ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif dialect == "sqlite":
+        marks = ", ".join("?" for _ in names)
+        conn.exec_driver_sql(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+    else:
+        conn.execute(insert(_T), [dict(zip(names, r, strict=True)) for r in rows])
+
+
 def _insert_observations(
     conn: Connection,
     write: pd.DataFrame,
@@ -675,8 +696,13 @@ def _insert_observations(
     batch_id: int,
     progress: ProgressCallback | None,
 ) -> None:
-    """Bulk INSERT (executemany, ``INSERT_CHUNK`` rows per call) of the rows to write."""
+    """Bulk write of the new rows, ``INSERT_CHUNK`` rows per round trip (progress and the
+    pause test hook act between chunks). Values are converted once per column, and the
+    batch's timestamp once through the column type (naive UTC)."""
     n = len(write)
+    bind = _T.c.recorded_at.type.bind_processor(conn.dialect)
+    stamp = bind(now) if bind is not None else now
+    fixed = conn.dialect.name not in ("postgresql", "sqlite")
     columns = {
         "unit_code": _py(write["unit"]),
         "indicator_code": _py(write["indicator"]),
@@ -688,19 +714,18 @@ def _insert_observations(
         "source": _py(write["source"]),
         "flag": _py(write["flag"]),
         "revision": [int(r) for r in write["revision"]],
+        "recorded_at": [now if fixed else stamp] * n,
+        "entered_by": [entered_by] * n,
+        "batch_id": [batch_id] * n,
     }
-    fixed = {"recorded_at": now, "entered_by": entered_by, "batch_id": batch_id}
     names = list(columns)
-    dicts = [
-        {**dict(zip(names, values, strict=True)), **fixed}
-        for values in zip(*columns.values(), strict=True)
-    ]
+    rows = list(zip(*columns.values(), strict=True))
     state: dict[str, bool] = {}
     if progress is not None:
         progress(0, n)
     for start in range(0, n, INSERT_CHUNK):
-        chunk = dicts[start : start + INSERT_CHUNK]
-        conn.execute(insert(_T), chunk)
+        chunk = rows[start : start + INSERT_CHUNK]
+        _write_rows(conn, names, chunk)
         done = start + len(chunk)
         if progress is not None:
             progress(done, n)

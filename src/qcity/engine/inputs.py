@@ -3,12 +3,14 @@ from files (a long-format table and a units table) or from the store."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
+from qcity.data.readers import decode_csv
 from qcity.framework.model import Framework
 
 
@@ -48,14 +50,11 @@ def read_table(path: Path) -> pd.DataFrame:
     """A CSV (UTF-8, UTF-8 with BOM or GB18030) or the first sheet of an .xlsx file."""
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
+    text_columns = {"unit": str, "indicator": str, "code": str}
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype={"unit": str, "indicator": str, "code": str})
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, encoding=encoding, dtype={"unit": str, "indicator": str})
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"{path}: not UTF-8 or GB18030 text; save it as CSV UTF-8")
+        return pd.read_excel(path, dtype=text_columns)
+    text, _ = decode_csv(path.read_bytes(), str(path))
+    return pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), dtype=text_columns)
 
 
 def _status_counts(data: pd.DataFrame) -> dict[str, int]:

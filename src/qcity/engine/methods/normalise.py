@@ -15,6 +15,8 @@ MethodDataError naming the columns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 from scipy import stats as sps
@@ -201,6 +203,18 @@ def _one_sign(method: str, x: np.ndarray, cols: Columns) -> tuple[np.ndarray, np
     return pos, neg
 
 
+def _ratio_to(
+    method: str, x: np.ndarray, cols: Columns, reference: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """x / ref for positive columns, ref / x for negative (flipped) ones, ref = reference(x)
+    over the units; the ratio is thus always taken in the indicator's own unit."""
+    x = _prepare(x, cols, method)
+    pos, neg = _one_sign(method, x, cols)
+    ref = reference(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(pos, x / ref, np.where(neg, ref / x, np.nan))
+
+
 @NORMALISERS.register("best")
 def best(x: np.ndarray, cols: Columns, u: float = 100.0) -> np.ndarray:
     """Ratio to the best unit (与最优值比): x / max(x) * u (COINr ``n_fracmax`` times u).
@@ -209,12 +223,7 @@ def best(x: np.ndarray, cols: Columns, u: float = 100.0) -> np.ndarray:
     the ratio is taken in the original unit, best / value = max(x) / x, so the best unit
     scores u and the others less. Mixed signs raise MethodDataError; all zeros give NaN.
     """
-    x = _prepare(x, cols, "best")
-    pos, neg = _one_sign("best", x, cols)
-    mx = _stats.nanmax(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y = np.where(pos, x / mx, np.where(neg, mx / x, np.nan))
-    return y * u
+    return _ratio_to("best", x, cols, _stats.nanmax) * u
 
 
 @NORMALISERS.register("ratio_mean")
@@ -226,12 +235,7 @@ def ratio_mean(x: np.ndarray, cols: Columns, scale: float = 100.0) -> np.ndarray
     mean(x) / x * scale, the same ratio in the original unit. Mixed signs raise
     MethodDataError; all zeros give NaN.
     """
-    x = _prepare(x, cols, "ratio_mean")
-    pos, neg = _one_sign("ratio_mean", x, cols)
-    mean = _stats.nanmean(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        y = np.where(pos, x / mean, np.where(neg, mean / x, np.nan))
-    return y * scale
+    return _ratio_to("ratio_mean", x, cols, _stats.nanmean) * scale
 
 
 @NORMALISERS.register("rank")
