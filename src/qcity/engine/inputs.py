@@ -105,6 +105,12 @@ def from_store(url: str | None, as_of: datetime | None) -> EvaluationInput:
         groups = store.groups()
     finally:
         store.close()
+    if data.empty:
+        when = f" recorded at or before {as_of.isoformat()}" if as_of else ""
+        raise ValueError(
+            f"{store!r} holds no observations{when}; import data first (qcity import) "
+            "or choose a later --as-of"
+        )
     return EvaluationInput(
         data=data,
         units=units,

@@ -37,7 +37,7 @@ class Item:
 
     @property
     def label(self) -> str:
-        """Code for messages, or a placeholder when it has none."""
+        """Code for messages, or a stand-in label when it has none."""
         return f"'{self.code}'" if self.code else "(without code)"
 
 
