@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from qcity.cli import app
 from qcity.data.demo import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.data.store import Store
+from qcity.framework.io import load_framework
 
 
 def _evaluate(db_url: str, out: Path, *extra: str) -> pd.DataFrame:
@@ -47,6 +48,9 @@ def test_evaluate_reads_the_store_and_reproduces_an_earlier_state(
         again.sort_values(key).reset_index(drop=True),
         before.sort_values(key).reset_index(drop=True),
     )
+    stored = store.frameworks()
+    fw = load_framework(default_framework_path())
+    assert (fw.code, fw.version) in set(zip(stored["code"], stored["version"], strict=True))
     ec01 = after[(after["node"] == "EC01") & (after["period"] == "2024")].set_index("unit")
     old = before[(before["node"] == "EC01") & (before["period"] == "2024")].set_index("unit")
     assert ec01.loc["liyang", "score"] > old.loc["liyang", "score"]

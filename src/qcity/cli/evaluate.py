@@ -55,6 +55,7 @@ def evaluate(
                 inp = from_files(fw, framework, data, units)
             else:
                 inp = from_store(db, as_of)
+                _keep_framework(db, fw, framework)
             inp = inp.restrict(group=group, unit_type=unit_type)
             progress.update(task, description="evaluating 计算")
             ev, written = evaluate_to(fw, inp, out)
@@ -72,6 +73,15 @@ def evaluate_to(fw: Framework, inp: EvaluationInput, out: Path) -> tuple[Evaluat
     if notice:
         written.append(notice)
     return ev, written
+
+
+def _keep_framework(db: str | None, fw: Framework, path: Path) -> None:
+    """Store the framework version that produces these results (every version is kept;
+    changed text under an existing version number is refused)."""
+    from qcity.data.store import Store
+
+    with Store(db) as store:
+        store.save_framework(fw, path.read_text(encoding="utf-8"))
 
 
 def _unit_names(inp: EvaluationInput) -> dict[str, str]:

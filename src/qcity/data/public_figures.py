@@ -44,15 +44,13 @@ CITY_CODES: dict[str, str] = {
 #: in 万人 (LV05 is in 人); 城镇登记失业率 (registered, LV06 is the surveyed rate);
 #: 新兴产业 / 战略性新兴产业 shares (a wider concept than high-tech industry, EC09);
 #: totals that would need a denominator (GDP, budget revenue, population, beds);
-#: every row with a qualifier (突破, 超, 余, 以上, 多, 站上, 1-N月, 规划值).
+#: every row with a qualifier (突破, 超, 余, 以上, 多, 站上, 1-N月, 规划值); and the power-battery
+#: industry OUTPUT (产值, 429 亿元 in 2021): EC04 is the cluster's operating REVENUE (营业收入),
+#: another concept, so the figure only calibrates the generator (see demo_specs).
 MATCHES: dict[tuple[str, str], str] = {
     ("人均地区生产总值", "元"): "EC01",
     ("地区生产总值增速", "%"): "EC02",
     ("地区生产总值增速(预计)", "%"): "EC02",
-    # Reported as industry output (产值) "as of Feb 2022", i.e. the 2021 total; the text's
-    # 千亿级 cluster size is customarily stated as output or revenue, so it is taken as the
-    # cluster's size for 2021. The only concept approximation in this table.
-    ("动力电池产业产值(截至2022年2月报道)", "亿元"): "EC04",
     ("全社会研发投入占比", "%"): "EC08",
     ("全社会研发投入占地区生产总值比重", "%"): "EC08",
     ("研发经费占GDP比重", "%"): "EC08",
