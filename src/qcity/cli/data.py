@@ -308,20 +308,22 @@ def export_cmd(
 
     fw = _load_framework(framework) if framework is not None else None
     store = open_store(db)
+    console = _console()
     try:
-        n = export_observations(
-            store,
-            out,
-            as_of=_parse_as_of(as_of),
-            all_revisions=all_revisions,
-            indicators=indicator,
-            units=unit,
-            framework=fw,
-        )
+        with console.status(f"导出 / exporting {out.name}"):
+            n = export_observations(
+                store,
+                out,
+                as_of=_parse_as_of(as_of),
+                all_revisions=all_revisions,
+                indicators=indicator,
+                units=unit,
+                framework=fw,
+            )
     except ValueError as exc:
         _fail(str(exc))
         return
-    _console().print(f"{out}: {n} row(s) / 行")
+    console.print(f"{out}: {n} row(s) / 行")
 
 
 @app.command("history")

@@ -110,11 +110,12 @@ def demo(
     url = resolve_url(db)
     path = framework or default_framework_path()
     try:
-        if fresh:
-            reset_database(url)
-        with Store(url) as store:
-            build_demo(store, path, seed)
-            summary = demo_summary(store)
+        with console.status("生成示例数据库 / building the demo database"):
+            if fresh:
+                reset_database(url)
+            with Store(url) as store:
+                build_demo(store, path, seed)
+                summary = demo_summary(store)
     except (DemoError, StoreError, FrameworkError, FileNotFoundError) as exc:
         err.print(f"[red]qcity demo: {exc}[/red]")
         raise typer.Exit(1) from exc
@@ -122,8 +123,9 @@ def demo(
     console.print(render_summary(summary))
     try:
         fw = load_framework(path)
-        inp = from_store(url, None).restrict(group="sunan")
-        ev, written = evaluate_to(fw, inp, out)
+        with console.status("评价苏南十市 / evaluating the 苏南 peer group"):
+            inp = from_store(url, None).restrict(group="sunan")
+            ev, written = evaluate_to(fw, inp, out)
     except (EvaluationError, ValueError) as exc:
         err.print(f"[red]qcity demo: evaluation failed: {exc}[/red]")
         raise typer.Exit(1) from exc

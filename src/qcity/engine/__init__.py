@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qcity.engine.evaluation import Evaluation
     from qcity.engine.panel import Panel
-    from qcity.engine.pipeline import EvaluationError
+    from qcity.engine.errors import EvaluationError
     from qcity.engine.steps import Step
 
 _EXPORTS = {
     "Evaluation": "qcity.engine.evaluation",
-    "EvaluationError": "qcity.engine.pipeline",
+    "EvaluationError": "qcity.engine.errors",
     "Panel": "qcity.engine.panel",
     "Step": "qcity.engine.steps",
 }

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcity.engine.registry import ALL
+from qcity.engine.registry import ALL, ENGINE_PARAMS
 from qcity.framework.model import Framework
 
 STEP_NAMES = ("denominate", "screen", "impute", "treat", "normalise", "weight", "aggregate")
@@ -93,3 +93,12 @@ def replace_step(steps: list[Step], new: Step) -> list[Step]:
     if not any(s.name == new.name for s in steps):
         raise ValueError(f"the log has no {new.name!r} step")
     return [new if s.name == new.name else s for s in steps]
+
+
+def split_params(step: Step) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(engine options, method parameters) of a step: the engine reads the first itself
+    (see ``registry.ENGINE_PARAMS``), the second goes to the method function."""
+    own = ENGINE_PARAMS.get(STEP_KIND.get(step.name, step.name), ())
+    engine = {k: v for k, v in step.params.items() if k in own}
+    method = {k: v for k, v in step.params.items() if k not in own}
+    return engine, method

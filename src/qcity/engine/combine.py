@@ -1,0 +1,138 @@
+"""Normalisation per indicator and bottom-up weighting and aggregation of the tree, each
+node with the method in force there (its own, an ancestor's or the step's default)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+
+from qcity.engine.errors import EvaluationError
+from qcity.engine.methods.columns import Columns
+from qcity.engine.methods.direction import apply_direction
+from qcity.engine.registry import AGGREGATORS, NORMALISERS, TRANSFORMS, WEIGHTINGS
+from qcity.engine.steps import Step, split_params
+from qcity.engine.tree import Tree
+from qcity.framework.model import Indicator, MethodSpec, Moderate, Node, NormaliseSpec
+
+
+def columns_of(indicators: list[Indicator], target_year: int | None) -> Columns:
+    """Per-indicator facts as arrays, goalposts mapped through the indicator's transform."""
+    k = len(indicators)
+    cols = Columns.plain(k, tuple(i.code for i in indicators))
+    for j, ind in enumerate(indicators):
+        if isinstance(ind.direction, Moderate):
+            cols.direction[j] = 0
+            lo, hi = ind.direction.band or (ind.direction.optimal, ind.direction.optimal)
+            cols.band_lo[j], cols.band_hi[j] = lo, hi
+        else:
+            cols.direction[j] = ind.direction
+        if ind.goalposts is not None:
+            gp = np.array([ind.goalposts.lo, ind.goalposts.hi], dtype=float)
+            if ind.transform is not None and ind.transform.method != "none":
+                gp = TRANSFORMS.get(ind.transform.method)(gp, **ind.transform.params)
+            cols.lo[j], cols.hi[j] = gp
+        if ind.targets:
+            year = target_year if target_year in ind.targets else max(ind.targets)
+            cols.target[j] = ind.targets[year]
+    return cols
+
+
+def resolve(
+    fw_index: dict[str, Node | Indicator],
+    tree: Tree,
+    code: str,
+    setting: str,
+    default: MethodSpec,
+) -> MethodSpec:
+    """The method setting in force at ``code``: its own or its nearest ancestor's in the
+    framework, else the step's default."""
+    for c in tree.path(code):
+        value = getattr(fw_index[c], setting, None)
+        if value is not None:
+            return value
+    return default
+
+
+def _key(spec: MethodSpec) -> str:
+    return json.dumps(spec.model_dump(mode="json"), sort_keys=True, default=str)
+
+
+def normalise(
+    x: np.ndarray,
+    indicators: list[Indicator],
+    index: dict[str, Node | Indicator],
+    tree: Tree,
+    step: Step,
+    engine: dict[str, Any],
+    params: dict[str, Any],
+) -> np.ndarray:
+    """Apply each indicator's normaliser (its own, an ancestor's or the step's) after its
+    direction, per period or pooled over periods."""
+    default = NormaliseSpec(method=step.method, params=params, scope=engine.get("scope", "period"))
+    cols_all = columns_of(indicators, engine.get("target_year"))
+    groups: dict[str, list[int]] = {}
+    specs: dict[str, NormaliseSpec] = {}
+    for j, ind in enumerate(indicators):
+        spec = resolve(index, tree, ind.code, "normalise", default)
+        assert isinstance(spec, NormaliseSpec)
+        groups.setdefault(_key(spec), []).append(j)
+        specs[_key(spec)] = spec
+    out = np.full_like(x, np.nan)
+    T, N, _ = x.shape
+    for key, idx in groups.items():
+        spec = specs[key]
+        cols = cols_all.subset(idx)
+        xd, cols_d = apply_direction(x[:, :, idx], cols)
+        if spec.scope == "pooled":
+            xd = xd.reshape(1, T * N, len(idx))
+        f = NORMALISERS.get(spec.method)
+        try:
+            y = f(xd, cols_d, **spec.params)
+        except ValueError as exc:
+            raise EvaluationError(f"normalisation ({spec.method}): {exc}") from exc
+        out[:, :, idx] = y.reshape(T, N, len(idx))
+    return out
+
+
+def weigh_and_aggregate(
+    scores: dict[str, np.ndarray],
+    tree: Tree,
+    index: dict[str, Node | Indicator],
+    weight_step: Step,
+    agg_step: Step,
+    unit_keep: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Weight and aggregate bottom-up; returns the weights used at each node."""
+    w_engine, w_params = split_params(weight_step)
+    a_engine, a_params = split_params(agg_step)
+    nominal_override: dict[str, float] = dict(w_engine.get("nominal") or {})
+    w_default = MethodSpec(method=weight_step.method, params=w_params)
+    a_default = MethodSpec(method=agg_step.method, params=a_params)
+    used: dict[str, np.ndarray] = {}
+    for node in tree.nodes:
+        kids = tree.children[node]
+        X = np.stack([scores[k] for k in kids], axis=-1)
+        nominal = np.array([nominal_override.get(k, tree.weight[k]) for k in kids], dtype=float)
+        wspec = resolve(index, tree, node, "weighting", w_default)
+        try:
+            w = WEIGHTINGS.get(wspec.method)(X.reshape(-1, len(kids)), nominal, **wspec.params)
+        except ValueError as exc:
+            raise EvaluationError(
+                f"weights of {node}'s children {', '.join(kids)} ({wspec.method}): {exc}"
+            ) from exc
+        aspec = resolve(index, tree, node, "aggregate", a_default)
+        try:
+            s = AGGREGATORS.get(aspec.method)(X, np.asarray(w, dtype=float), **aspec.params)
+        except ValueError as exc:
+            raise EvaluationError(f"aggregation of {node} ({aspec.method}): {exc}") from exc
+        node_obj = index[node]
+        min_cov = getattr(node_obj, "min_coverage", None) or a_engine.get("min_coverage")
+        if min_cov:
+            coverage = (~np.isnan(X)).mean(axis=-1)
+            s = np.where(coverage + 1e-12 >= float(min_cov), s, np.nan)
+        s = np.where(unit_keep, s, np.nan)
+        scores[node] = s
+        used[node] = np.asarray(w, dtype=float)
+    return used
