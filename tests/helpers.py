@@ -9,12 +9,18 @@ SHARED = REPO.parent / "shared"
 COINR = SHARED / "reference" / "coinr_asem"
 
 
-def coinr_file(name: str) -> Path:
-    """A COINr reference file; a clear failure (not a skip) when the folder is absent."""
-    path = COINR / name
+def shared_file(relative: str) -> Path:
+    """A file of the read-only reference material in ../shared; a clear failure (never a
+    skip) when it is absent."""
+    path = SHARED / relative
     if not path.exists():
         raise FileNotFoundError(
-            f"COINr reference file {path} is missing: the tests need ../shared/reference "
-            "beside the repository"
+            f"{path} is missing: the tests need the reference folder ../shared beside the "
+            "repository"
         )
     return path
+
+
+def coinr_file(name: str) -> Path:
+    """A COINr reference file (../shared/reference/coinr_asem)."""
+    return shared_file(f"reference/coinr_asem/{name}")

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SPEC = Path("/work/shared/spec/liyang-framework.csv")
+DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "liyang-framework.csv"
 DEFAULT_OUT = ROOT / "frameworks" / "liyang.yaml"
 
 HEADER = """\

@@ -16,9 +16,10 @@ from qcity.data.demo_units import demo_groups, demo_units
 from qcity.data.public_figures import CITY_CODES, MATCHES, public_figures
 from qcity.framework.io import load_framework
 from qcity.framework.model import Framework, Indicator
+from tests.helpers import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_CSV = Path("/work/shared/data/liyang_public_figures.csv")
+SHARED_CSV = shared_file("data/liyang_public_figures.csv")
 SEED = 20221030
 
 
@@ -34,10 +35,8 @@ def obs(fw: Framework) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
-    """The public figures as the test reads them: the shared CSV when present."""
-    if SHARED_CSV.exists():
-        return pd.read_csv(SHARED_CSV, encoding="utf-8")
-    return public_figures()
+    """The public figures as the test reads them: the shared CSV."""
+    return pd.read_csv(SHARED_CSV, encoding="utf-8")
 
 
 def test_units_and_group() -> None:
@@ -149,8 +148,6 @@ def test_every_other_value_is_illustrative(obs: pd.DataFrame) -> None:
 
 
 def test_embedded_public_figures_equal_the_shared_csv() -> None:
-    if not SHARED_CSV.exists():
-        pytest.skip("shared public figures CSV not available")
     shared = pd.read_csv(SHARED_CSV, encoding="utf-8")
     pd.testing.assert_frame_equal(public_figures(), shared, check_dtype=False)
 

@@ -13,12 +13,12 @@ import yaml
 
 from qcity.framework.io import load_framework
 from qcity.framework.model import Framework, Indicator, Node
+from tests.helpers import shared_file
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_PATH = ROOT / "frameworks" / "liyang.yaml"
 SCRIPT = ROOT / "tools" / "build_liyang_framework.py"
-SPEC = Path("/work/shared/spec/liyang-framework.csv")
-needs_spec = pytest.mark.skipif(not SPEC.exists(), reason="indicator spec CSV not available")
+SPEC = shared_file("spec/liyang-framework.csv")
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,6 @@ def test_yaml_validates_directly_against_the_model() -> None:
     assert fw == load_framework(YAML_PATH)
 
 
-@needs_spec
 def test_indicators_trace_to_the_spec(fw: Framework, spec_rows: list[dict[str, str]]) -> None:
     inds = {i.code: i for i in fw.indicators()}
     parents = fw.parents()
@@ -150,7 +149,6 @@ def test_indicators_trace_to_the_spec(fw: Framework, spec_rows: list[dict[str, s
         assert (dim.code, dim.name_zh) == (r["dimension"], r["dimension_zh"])
 
 
-@needs_spec
 def test_build_script_reproduces_the_committed_yaml(tmp_path: Path) -> None:
     out = tmp_path / "liyang.yaml"
     mod = _script()
@@ -159,7 +157,6 @@ def test_build_script_reproduces_the_committed_yaml(tmp_path: Path) -> None:
     assert mod.main(["--spec", str(SPEC), "--out", str(YAML_PATH), "--check"]) == 0
 
 
-@needs_spec
 def test_build_script_reports_a_bad_spec_row(tmp_path: Path) -> None:
     bad = tmp_path / "spec.csv"
     lines = SPEC.read_text(encoding="utf-8").splitlines()
