@@ -13,9 +13,8 @@ import io
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,9 +23,13 @@ from rich.text import Text
 
 from qcity.cli.app import app
 from qcity.data.engine import URL_ENV, display_url
-from qcity.data.problems import ImportErrorReport, Problem, sort_problems
-from qcity.data.store import SchemaNotReadyError, Store, StoreError
-from qcity.framework.model import Framework
+
+if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts fast
+    import pandas as pd
+
+    from qcity.data.problems import Problem
+    from qcity.data.store import Store
+    from qcity.framework.model import Framework
 
 #: The ``--db`` option shared by every command that opens the store.
 DbOption = Annotated[
@@ -56,6 +59,8 @@ def _console() -> Console:
 def open_store(db: str | None, *, check: bool = True) -> Store:
     """The store at ``--db`` (or the default); with ``check`` it must be migrated, else the
     command stops with the hint to run ``qcity db upgrade``."""
+    from qcity.data.store import SchemaNotReadyError, Store
+
     store = Store(db)
     if check:
         try:
@@ -96,6 +101,8 @@ def _parse_as_of(text: str | None) -> datetime | None:
 
 def _s(value: object) -> str:
     """A cell as text; missing values (None, NaN) as empty."""
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
         return ""
     return str(value)
@@ -103,6 +110,8 @@ def _s(value: object) -> str:
 
 def problems_table(problems: list[Problem], limit: int = 500) -> Table:
     """Rich table of import problems: severity, sheet, row, column, value, reason."""
+    from qcity.data.problems import sort_problems
+
     table = Table(title="问题 / Problems", expand=False)
     for name, justify in (
         ("", "left"),
@@ -140,6 +149,8 @@ def db_upgrade(db: DbOption = None) -> None:
 
 def _text_table(title: str, df: pd.DataFrame, cols: list[str]) -> Table:
     """A Rich table of ``cols`` of ``df``: timestamps in ISO 8601, missing values empty."""
+    import pandas as pd
+
     table = Table(title=title)
     for col in cols:
         table.add_column(col, overflow="fold")
@@ -200,6 +211,8 @@ def import_cmd(
     """Check a data file against the framework and import it in one transaction.
     检查数据文件并在一个事务中导入；任何错误都不写入。"""
     from qcity.data.importer import import_file
+    from qcity.data.problems import ImportErrorReport
+    from qcity.data.store import StoreError
 
     console = _console()
     fw = _load_framework(framework)
@@ -266,7 +279,10 @@ def import_units_cmd(
     db: DbOption = None,
 ) -> None:
     """Add or update units from a CSV (extra columns become attributes). 导入地区表。"""
+    import pandas as pd
+
     from qcity.data.readers import FileReadError, decode_csv
+    from qcity.data.store import StoreError
 
     store = open_store(db)
     try:

@@ -16,21 +16,6 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app
-from qcity.cli.evaluate import evaluate_to, report
-from qcity.data.demo import (
-    DEFAULT_SEED,
-    DemoError,
-    build_demo,
-    default_framework_path,
-    demo_summary,
-    reset_database,
-)
-from qcity.data.engine import display_url, resolve_url
-from qcity.data.store import Store, StoreError
-from qcity.engine import EvaluationError
-from qcity.engine.inputs import from_store
-from qcity.framework.io import load_framework
-from qcity.framework.problems import FrameworkError
 
 console = Console()
 err = Console(stderr=True)
@@ -86,7 +71,9 @@ def demo(
     db: str | None = typer.Option(
         None, "--db", help="database URL (default $QCITY_DATABASE_URL, else var/qcity.sqlite)"
     ),
-    seed: int = typer.Option(DEFAULT_SEED, "--seed", help="generator seed 随机种子"),
+    seed: int | None = typer.Option(
+        None, "--seed", help="generator seed (default: the demo's documented seed) 随机种子"
+    ),
     fresh: bool = typer.Option(
         True,
         "--fresh/--keep",
@@ -107,6 +94,24 @@ def demo(
     every other value is ILLUSTRATIVE (示例数据) and labelled so in the store.
     Then evaluates the peer group 苏南 (sunan) and writes the results to OUT.
     """
+    # imported here so that other commands start without loading the demo and the engine
+    from qcity.cli.evaluate import evaluate_to, report
+    from qcity.data.demo import (
+        DEFAULT_SEED,
+        DemoError,
+        build_demo,
+        default_framework_path,
+        demo_summary,
+        reset_database,
+    )
+    from qcity.data.engine import display_url, resolve_url
+    from qcity.data.store import Store, StoreError
+    from qcity.engine import EvaluationError
+    from qcity.engine.inputs import from_store
+    from qcity.framework.io import load_framework
+    from qcity.framework.problems import FrameworkError
+
+    seed = DEFAULT_SEED if seed is None else seed
     url = resolve_url(db)
     path = framework or default_framework_path()
     try:

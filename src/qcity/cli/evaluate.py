@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -11,11 +12,11 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from qcity.cli.app import app
-from qcity.engine import Evaluation, EvaluationError
-from qcity.engine.inputs import EvaluationInput, from_files, from_store
-from qcity.engine.registry import UnknownMethodError
-from qcity.framework.io import load_framework
-from qcity.framework.model import Framework
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from qcity.engine import Evaluation
+    from qcity.engine.inputs import EvaluationInput
+    from qcity.framework.model import Framework
 
 console = Console()
 err = Console(stderr=True)
@@ -47,6 +48,11 @@ def evaluate(
     Writes OUT/scores.csv (unit,period,node,score,rank), normalised.csv, weights.csv,
     flags.csv, exclusions.csv and log.json (steps and stamp).
     """
+    from qcity.engine import EvaluationError
+    from qcity.engine.inputs import from_files, from_store
+    from qcity.engine.registry import UnknownMethodError
+    from qcity.framework.io import load_framework
+
     try:
         fw = load_framework(framework)
         with _progress() as progress:
@@ -67,6 +73,8 @@ def evaluate(
 
 def evaluate_to(fw: Framework, inp: EvaluationInput, out: Path) -> tuple[Evaluation, list[Path]]:
     """Evaluate ``inp`` with ``fw`` and write the results (and NOTICE.txt) to ``out``."""
+    from qcity.engine import Evaluation
+
     ev = Evaluation(fw, inp.data, inp.units, vintage=inp.vintage, source=inp.source).run()
     written = ev.save(out)
     notice = _illustrative_notice(inp, out)

@@ -5,10 +5,28 @@ or PostgreSQL; ``import_file`` checks a file cell by cell and writes it in one
 transaction; ``export_observations`` writes CSV, Excel or Parquet with provenance.
 """
 
-from qcity.data.exporter import export_observations
-from qcity.data.importer import ImportResult, import_file
-from qcity.data.problems import ImportErrorReport, Problem
-from qcity.data.store import ImportSummary, SchemaNotReadyError, Store, StoreError
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qcity.data.exporter import export_observations
+    from qcity.data.importer import ImportResult, import_file
+    from qcity.data.problems import ImportErrorReport, Problem
+    from qcity.data.store import ImportSummary, SchemaNotReadyError, Store, StoreError
+
+_EXPORTS = {
+    "ImportErrorReport": "qcity.data.problems",
+    "ImportResult": "qcity.data.importer",
+    "ImportSummary": "qcity.data.store",
+    "Problem": "qcity.data.problems",
+    "SchemaNotReadyError": "qcity.data.store",
+    "Store": "qcity.data.store",
+    "StoreError": "qcity.data.store",
+    "export_observations": "qcity.data.exporter",
+    "import_file": "qcity.data.importer",
+}
 
 __all__ = [
     "ImportErrorReport",
@@ -21,3 +39,10 @@ __all__ = [
     "export_observations",
     "import_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the public names lazily: ``qcity.data.engine`` and friends stay light."""
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'qcity.data' has no attribute {name!r}")

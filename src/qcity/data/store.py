@@ -35,7 +35,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import NullType
 
-from qcity.data import migrate
 from qcity.data.engine import display_url, make_engine, resolve_url
 from qcity.data.periods import parse_periods
 from qcity.data.schema import (
@@ -190,15 +189,21 @@ class Store:
     # -- schema ------------------------------------------------------------------------
     def upgrade(self) -> None:
         """Create or migrate the tables to the newest schema (``alembic upgrade head``)."""
+        from qcity.data import migrate  # alembic is imported only when needed
+
         migrate.upgrade(self.engine)
 
     def schema_revision(self) -> str | None:
         """The Alembic revision the database is at; None if it was never migrated."""
         with self.engine.connect() as conn:
+            from qcity.data import migrate
+
             return migrate.current_revision(conn)
 
     def check_schema(self) -> None:
         """Raise ``SchemaNotReadyError`` with a hint unless the schema is the newest."""
+        from qcity.data import migrate
+
         current, head = self.schema_revision(), migrate.head_revision()
         if current != head:
             state = "has no qcity tables" if current is None else f"is at revision {current}"

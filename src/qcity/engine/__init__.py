@@ -13,9 +13,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qcity.engine.errors import EvaluationError
     from qcity.engine.evaluation import Evaluation
     from qcity.engine.panel import Panel
-    from qcity.engine.errors import EvaluationError
     from qcity.engine.steps import Step
 
 _EXPORTS = {

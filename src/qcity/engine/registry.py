@@ -10,6 +10,7 @@ decorated function plus one test::
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,6 +47,7 @@ class Registry:
 
     def get(self, name: str) -> Callable[..., Any]:
         """The function registered as ``name``; UnknownMethodError otherwise."""
+        load_methods()
         try:
             return self._methods[name]
         except KeyError:
@@ -53,9 +55,11 @@ class Registry:
 
     def names(self) -> list[str]:
         """Registered names, sorted."""
+        load_methods()
         return sorted(self._methods)
 
     def __contains__(self, name: object) -> bool:
+        load_methods()
         return name in self._methods
 
     def describe(self, name: str) -> str:
@@ -94,6 +98,16 @@ uses), ``group`` (unit attribute for group-wise imputation), ``nominal`` (weight
 replace the framework's, by code), ``min_coverage`` (share of children a score needs)."""
 
 
+_loaded = False
+
+
 def load_methods() -> None:
-    """Import the method modules so that every method is registered."""
-    from qcity.engine import methods  # noqa: F401
+    """Import the method modules so that every method is registered (once)."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from qcity.engine.methods import METHOD_MODULES
+
+    for name in METHOD_MODULES:
+        import_module(f"qcity.engine.methods.{name}")

@@ -1,15 +1,17 @@
-"""Method implementations; importing this package registers every method by name."""
+"""Method implementations, one module per kind. ``qcity.engine.registry.load_methods()``
+imports them all (the registries do so on first lookup), so importing one module here
+does not pay for the others."""
 
-from qcity.engine.methods import (  # noqa: F401
-    aggregate,
-    coupling,
-    denominate,
-    direction,
-    impute,
-    normalise,
-    obstacle,
-    screen,
-    transform,
-    treat,
-    weighting,
+METHOD_MODULES = (
+    "aggregate",
+    "coupling",
+    "denominate",
+    "direction",
+    "impute",
+    "normalise",
+    "obstacle",
+    "screen",
+    "transform",
+    "treat",
+    "weighting",
 )

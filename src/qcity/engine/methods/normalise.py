@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats as sps
 
 from qcity.engine.methods import _stats
 from qcity.engine.methods.columns import Columns
@@ -238,6 +237,14 @@ def ratio_mean(x: np.ndarray, cols: Columns, scale: float = 100.0) -> np.ndarray
     return _ratio_to("ratio_mean", x, cols, _stats.nanmean) * scale
 
 
+def _rank_min(x: np.ndarray) -> np.ndarray:
+    """Ranks over the units (axis -2), ties at the lowest rank, NaN kept (scipy, imported
+    here so that starting the command line does not pay for scipy.stats)."""
+    from scipy.stats import rankdata
+
+    return np.asarray(rankdata(x, method="min", axis=-2, nan_policy="omit"), dtype=float)
+
+
 @NORMALISERS.register("rank")
 def rank(x: np.ndarray, cols: Columns) -> np.ndarray:
     """Rank among the units, 1 = lowest value, ties take the lowest rank (COINr ``n_rank``).
@@ -246,7 +253,7 @@ def rank(x: np.ndarray, cols: Columns) -> np.ndarray:
     column ranks every unit 1.
     """
     x = _prepare(x, cols, "rank")
-    return np.asarray(sps.rankdata(x, method="min", axis=-2, nan_policy="omit"), dtype=float)
+    return _rank_min(x)
 
 
 @NORMALISERS.register("percentile")
@@ -266,7 +273,7 @@ def percentile(
     n = _stats.count(x)
     single = n == 1
     _flag("percentile", cols, single, "only one value")
-    r = np.asarray(sps.rankdata(x, method="min", axis=-2, nan_policy="omit"), dtype=float)
+    r = _rank_min(x)
     with np.errstate(invalid="ignore", divide="ignore"):
         y = (r - 1.0) / (n - 1.0)
     return np.where(single, np.nan, _scale(y, l, u))

@@ -7,7 +7,6 @@ JRSS B 26(2): 211-252; maximum-likelihood lambda as ``scipy.stats.boxcox``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
 
 from qcity.engine.registry import TRANSFORMS
 
@@ -54,6 +53,8 @@ def boxcox_lambda(x: np.ndarray) -> float:
         raise ValueError(
             "boxcox: lambda cannot be estimated from fewer than 2 distinct values; give lmbda"
         )
+    from scipy import stats
+
     return float(stats.boxcox(obs)[1])
 
 
@@ -67,4 +68,6 @@ def transform_boxcox(x: np.ndarray, lmbda: float | None = None) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     _require_positive("boxcox", x)
     lam = boxcox_lambda(x) if lmbda is None else float(lmbda)
+    from scipy import special
+
     return np.asarray(special.boxcox(x, lam), dtype=float)
