@@ -232,3 +232,14 @@ def test_reversing_a_negative_indicator_mirrors_its_score() -> None:
     np.testing.assert_allclose(base, mirrored, atol=1e-12)
     plain = Evaluation(fw_pos, data).run().dataset("normalised")["a3"]
     np.testing.assert_allclose(base, 100 - plain, atol=1e-12)
+
+
+def test_coupling_and_obstacles_use_the_range_of_the_normalised_scores() -> None:
+    """With z-scores (no fixed bounds) the scores are mapped by their observed range."""
+    ev = Evaluation(small_framework(), panel_data()).run()
+    z = ev.with_step("normalise", "zscore", {"m": 0, "sd": 1, "scope": "period"})
+    lo, hi = z.results.scale
+    norm = z.dataset("normalised").to_numpy()
+    assert (lo, hi) == (np.nanmin(norm), np.nanmax(norm))
+    assert ev.results.scale == (0.0, 100.0)
+    assert z.coupling()["D"].between(0, 1).all()

@@ -56,11 +56,13 @@ class Evaluation:
         self.log: list[Step] = list(steps) if steps is not None else default_steps(framework)
         self.vintage = vintage.isoformat() if isinstance(vintage, datetime) else vintage
         self._results: Results | None = None
+        self._scores: pd.DataFrame | None = None
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> Evaluation:
         """Run every step of the log; returns ``self`` for chaining."""
         self._results = run_pipeline(self.framework, self.data, self.units, self.log)
+        self._scores = None
         return self
 
     def regen(self) -> Evaluation:
@@ -149,8 +151,11 @@ class Evaluation:
         return [*[d for d in DATASETS if d in self.results.datasets], "aggregated"]
 
     def scores(self) -> pd.DataFrame:
-        """``unit, period, node, score, rank`` for the index, every node and indicator."""
-        return outputs.scores_long(self.results, self.framework)
+        """``unit, period, node, score, rank`` for the index, every node and indicator
+        (built once per run; a copy is returned)."""
+        if self._scores is None:
+            self._scores = outputs.scores_long(self.results, self.framework)
+        return self._scores.copy()
 
     def flags(self) -> pd.DataFrame:
         """Imputed and treated cells: ``unit, period, indicator, imputed, treatment``."""

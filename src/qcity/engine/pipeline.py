@@ -3,6 +3,7 @@ aggregate. Pure: the same framework, data and log always give the same result.""
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from qcity.engine.errors import EvaluationError
 from qcity.engine.methods.errors import DegenerateColumnWarning
 from qcity.engine.panel import Panel
 from qcity.engine.prepare import denominate_all, group_labels, require_data, screen, treat
-from qcity.engine.registry import IMPUTERS
+from qcity.engine.registry import IMPUTERS, NORMALISERS
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework, Indicator, Node
@@ -67,6 +68,7 @@ class _State:
     exclusions: list[dict[str, Any]] = field(default_factory=list)
 
     def panel(self, raw: Panel) -> Panel:
+        """A snapshot of the current data as a dataset of the run."""
         return Panel(self.x.copy(), raw.periods, raw.units, tuple(self.codes))
 
 
@@ -130,9 +132,26 @@ def run_pipeline(
             st.exclusions,
             columns=["kind", "code", "period", "availability", "threshold", "reason"],
         ),
-        scale=(float(params.get("l", 0.0)), float(params.get("u", 100.0))),
+        scale=_scale(norm_step.method, params, st.x),
         warnings=notes,
     )
+
+
+def _scale(method: str, params: dict[str, Any], x: np.ndarray) -> tuple[float, float]:
+    """The range [l, u] of normalised scores, for measures that need them on [0, 1]
+    (coupling, obstacle degree): the normaliser's bounds ``l``/``u`` (given, or its
+    defaults), else the observed range of the normalised data (z-scores, ranks, ratios)."""
+    bounds = {
+        name: p.default
+        for name, p in inspect.signature(NORMALISERS.get(method)).parameters.items()
+        if name in ("l", "u") and p.default is not inspect.Parameter.empty
+    }
+    bounds.update({k: params[k] for k in ("l", "u") if k in params})
+    if len(bounds) == 2:
+        return float(bounds["l"]), float(bounds["u"])
+    if np.isnan(x).all():
+        return 0.0, 1.0
+    return float(np.nanmin(x)), float(np.nanmax(x))
 
 
 def _early_step(
