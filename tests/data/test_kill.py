@@ -17,7 +17,8 @@ import pandas as pd
 from sqlalchemy import text
 
 from qcity.data.importer import import_file
-from qcity.data.store import INSERT_CHUNK, PAUSE_ENV, PAUSE_SECONDS_ENV, Store
+from qcity.data.store import Store
+from qcity.data.tables import INSERT_CHUNK, PAUSE_ENV, PAUSE_SECONDS_ENV
 from qcity.framework.io import framework_to_yaml
 from qcity.framework.model import Framework
 from tests.data.conftest import write_csv

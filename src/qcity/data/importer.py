@@ -17,9 +17,10 @@ import pandas as pd
 
 from qcity.data.checks import CheckResult, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
+from qcity.data.observations import ProgressCallback
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
 from qcity.data.readers import FileReadError, file_format, read_sheets
-from qcity.data.store import ImportSummary, ProgressCallback, Store
+from qcity.data.store import ImportSummary, Store
 from qcity.framework.model import Framework
 
 

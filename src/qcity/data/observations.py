@@ -1,0 +1,287 @@
+"""Observation queries and writes: the latest (or as-of) value per key in one SELECT,
+the checks of an incoming table, revision detection and the bulk insert."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import (
+    Connection,
+    Select,
+    and_,
+    func,
+    insert,
+    select,
+    type_coerce,
+)
+from sqlalchemy.types import NullType
+
+from qcity.data.periods import parse_periods
+from qcity.data.schema import (
+    STATUSES,
+)
+from qcity.data.tables import (
+    INSERT_CHUNK,
+    KEY,
+    OBS,
+    OBSERVATION_COLUMNS,
+    PAUSE_ENV,
+    PAUSE_SECONDS_ENV,
+    UNITS,
+    StoreError,
+    as_utc,
+    frame_from_rows,
+    text_or_none,
+    utcnow,
+)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def _pause_hook(written: int, state: dict[str, bool]) -> None:
+    """Sleep once inside the open transaction when ``QCITY_IMPORT_PAUSE_AFTER_ROWS`` says so
+    (a documented test hook for kill-during-import tests)."""
+    after = os.environ.get(PAUSE_ENV)
+    if not after or state.get("paused") or written < int(after):
+        return
+    state["paused"] = True
+    seconds = float(os.environ.get(PAUSE_SECONDS_ENV, "60"))
+    print(f"qcity: import paused after {written} rows ({PAUSE_ENV})", file=sys.stderr, flush=True)
+    time.sleep(seconds)
+
+
+def observation_columns() -> list[Any]:
+    """The selected observation columns, labelled as in ``OBSERVATION_COLUMNS``."""
+    return [
+        OBS.c.unit_code.label("unit"),
+        OBS.c.indicator_code.label("indicator"),
+        OBS.c.period,
+        OBS.c.value,
+        OBS.c.status,
+        OBS.c.source,
+        OBS.c.flag,
+        OBS.c.revision,
+        type_coerce(OBS.c.recorded_at, NullType()).label("recorded_at"),
+        OBS.c.entered_by,
+    ]
+
+
+def observations_select(
+    as_of: datetime | None = None,
+    indicators: Iterable[str] | None = None,
+    units: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+    all_revisions: bool = False,
+) -> Select[Any]:
+    """One SELECT of observations: filters first, then (unless ``all_revisions``) the
+    latest revision per key by ``ROW_NUMBER() OVER (PARTITION BY key ORDER BY revision
+    DESC) = 1`` (a window function, supported by SQLite >= 3.25 and PostgreSQL)."""
+    where = []
+    if as_of is not None:
+        where.append(OBS.c.recorded_at <= as_utc(as_of))
+    if indicators is not None:
+        where.append(OBS.c.indicator_code.in_(list(indicators)))
+    if units is not None:
+        where.append(OBS.c.unit_code.in_(list(units)))
+    if periods is not None:
+        labels = parse_periods(pd.Series(list(periods), dtype=object))["period"].tolist()
+        where.append(OBS.c.period.in_(labels))
+    cols = observation_columns()
+    if all_revisions:
+        return (
+            select(*cols)
+            .where(and_(True, *where))
+            .order_by(OBS.c.unit_code, OBS.c.indicator_code, OBS.c.period, OBS.c.revision)
+        )
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=(OBS.c.unit_code, OBS.c.indicator_code, OBS.c.period),
+            order_by=OBS.c.revision.desc(),
+        )
+        .label("rank")
+    )
+    inner = select(*cols, rank).where(and_(True, *where)).subquery("ranked")
+    return (
+        select(*(inner.c[c] for c in OBSERVATION_COLUMNS))
+        .where(inner.c["rank"] == 1)
+        .order_by(inner.c.unit, inner.c.indicator, inner.c.period)
+    )
+
+
+def prepare_observations(df: pd.DataFrame) -> pd.DataFrame:
+    """Check and normalise an observations DataFrame: required columns, well-formed
+    periods, finite values, known statuses, unique keys. Raises ``StoreError``."""
+    missing = [c for c in ("unit", "indicator", "period", "value") if c not in df.columns]
+    if missing:
+        raise StoreError(f"observations lack column(s) {missing}")
+    out = pd.DataFrame(index=pd.RangeIndex(len(df)))
+    out["unit"] = text_or_none(df["unit"]).to_numpy()
+    out["indicator"] = text_or_none(df["indicator"]).to_numpy()
+    periods = parse_periods(df["period"].reset_index(drop=True))
+    out["period"] = periods["period"].astype(object)
+    out["year"] = periods["year"]
+    out["quarter"] = periods["quarter"]
+    out["value"] = pd.to_numeric(df["value"], errors="coerce").to_numpy(dtype="float64")
+    for col, default in (("status", "final"), ("source", None), ("flag", None)):
+        vals = text_or_none(df[col]).to_numpy() if col in df else np.full(len(df), None)
+        out[col] = pd.Series(vals, dtype=object).where(pd.notna(vals), default)
+    problems = []
+    for col in ("unit", "indicator"):
+        if out[col].isna().any():
+            problems.append(f"empty {col} in row(s) {_rows(out[col].isna())}")
+    if not periods["in_range"].all():
+        problems.append(f"bad period in row(s) {_rows(~periods['in_range'])}")
+    if not np.isfinite(out["value"]).all():
+        bad = ~np.isfinite(out["value"])
+        problems.append(f"missing or non-numeric value in row(s) {_rows(bad)}")
+    bad_status = ~out["status"].isin(STATUSES)
+    if bad_status.any():
+        problems.append(f"status not one of {list(STATUSES)} in row(s) {_rows(bad_status)}")
+    dup = out.duplicated(KEY, keep=False)
+    if dup.any():
+        problems.append(f"the same unit, indicator and period twice in row(s) {_rows(dup)}")
+    if problems:
+        raise StoreError("observations rejected: " + "; ".join(problems))
+    return out
+
+
+def _rows(mask: pd.Series | np.ndarray) -> str:
+    """Up to ten 0-based row positions where ``mask`` is true, for a message."""
+    idx = np.flatnonzero(np.asarray(mask))
+    more = f" and {len(idx) - 10} more" if len(idx) > 10 else ""
+    return ", ".join(str(i) for i in idx[:10]) + more
+
+
+#: Relative tolerance under which a re-imported value counts as unchanged: Excel keeps
+#: about 16 significant digits (openpyxl writes ``%.16g``), a float64 needs up to 17.
+SAME_VALUE_RTOL = 1e-15
+
+
+def same_number(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Elementwise "the same value": equal to ``SAME_VALUE_RTOL`` (NaN never equals)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.isclose(a, b, rtol=SAME_VALUE_RTOL, atol=0.0), dtype=bool)
+
+
+def same_text(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """Elementwise equality of two text columns where None equals None."""
+    a_na, b_na = a.isna().to_numpy(), b.isna().to_numpy()
+    eq = (a.astype(object).to_numpy() == b.astype(object).to_numpy()) & ~a_na & ~b_na
+    return np.asarray(eq | (a_na & b_na), dtype=bool)
+
+
+def check_units_known(conn: Connection, units: pd.Series) -> None:
+    """Raise ``StoreError`` naming unit codes that are not in the units table."""
+    wanted = set(units.unique())
+    known = {r[0] for r in conn.execute(select(UNITS.c.code))}
+    unknown = sorted(wanted - known)
+    if unknown:
+        raise StoreError(
+            f"unknown unit code(s) {unknown[:10]}; add them first (Store.add_units, "
+            "`qcity import-units`)"
+        )
+
+
+def latest_for(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest stored revision of the indicators in ``rows`` (one query), as columns
+    unit, indicator, period, value_old, status_old, source_old, revision."""
+    indicators = rows["indicator"].unique().tolist()
+    units = rows["unit"].unique().tolist()
+    stmt = observations_select(indicators=indicators, units=units if len(units) <= 5000 else None)
+    result = conn.execute(stmt).all()
+    latest = frame_from_rows(result, OBSERVATION_COLUMNS)[
+        ["unit", "indicator", "period", "value", "status", "source", "revision"]
+    ]
+    latest = latest.astype(
+        {"unit": object, "indicator": object, "period": object, "status": object, "source": object}
+    )
+    latest["source"] = latest["source"].where(latest["source"].notna(), None)
+    return latest.rename(
+        columns={"value": "value_old", "status": "status_old", "source": "source_old"}
+    )
+
+
+def next_stamp(conn: Connection) -> datetime:
+    """The recording time of a new batch: now, but strictly after every stored
+    ``recorded_at`` so that revision order and time order never disagree (clock skew)."""
+    now = utcnow()
+    newest = as_utc(conn.execute(select(func.max(OBS.c.recorded_at))).scalar_one_or_none())
+    if newest is not None and newest >= now:
+        now = newest + timedelta(microseconds=1)
+    return now
+
+
+def _py(s: pd.Series) -> list[Any]:
+    """Python values of a column with every missing value (NaN, NA, None) as None, so
+    that drivers write NULL (psycopg would write a float NaN into a text column as 'NaN')."""
+    obj = s.astype(object)
+    return obj.where(obj.notna(), None).tolist()
+
+
+def _write_rows(conn: Connection, names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Write rows of ``observations`` at driver level: PostgreSQL ``COPY FROM STDIN``,
+    SQLite ``executemany``, else SQLAlchemy Core executemany. Same transaction as ``conn``."""
+    dialect = conn.dialect.name
+    cols = ", ".join(names)
+    if dialect == "postgresql":
+        cursor = conn.connection.cursor()
+        with cursor.copy(f"COPY observations ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    elif dialect == "sqlite":
+        marks = ", ".join("?" for _ in names)
+        conn.exec_driver_sql(f"INSERT INTO observations ({cols}) VALUES ({marks})", rows)
+    else:
+        conn.execute(insert(OBS), [dict(zip(names, r, strict=True)) for r in rows])
+
+
+def insert_observations(
+    conn: Connection,
+    write: pd.DataFrame,
+    now: datetime,
+    entered_by: str,
+    batch_id: int,
+    progress: ProgressCallback | None,
+) -> None:
+    """Bulk write of the new rows, ``INSERT_CHUNK`` rows per round trip (progress and the
+    pause test hook act between chunks). Values are converted once per column, and the
+    batch's timestamp once through the column type (naive UTC)."""
+    n = len(write)
+    bind = OBS.c.recorded_at.type.bind_processor(conn.dialect)
+    stamp = bind(now) if bind is not None else now
+    fixed = conn.dialect.name not in ("postgresql", "sqlite")
+    columns = {
+        "unit_code": _py(write["unit"]),
+        "indicator_code": _py(write["indicator"]),
+        "period": _py(write["period"]),
+        "year": [int(y) for y in write["year"]],
+        "quarter": [None if q is None else int(q) for q in _py(write["quarter"])],
+        "value": [float(v) for v in write["value"]],
+        "status": _py(write["status"]),
+        "source": _py(write["source"]),
+        "flag": _py(write["flag"]),
+        "revision": [int(r) for r in write["revision"]],
+        "recorded_at": [now if fixed else stamp] * n,
+        "entered_by": [entered_by] * n,
+        "batch_id": [batch_id] * n,
+    }
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    state: dict[str, bool] = {}
+    if progress is not None:
+        progress(0, n)
+    for start in range(0, n, INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        _write_rows(conn, names, chunk)
+        done = start + len(chunk)
+        if progress is not None:
+            progress(done, n)
+        _pause_hook(done, state)
