@@ -130,7 +130,10 @@ def report(ev: Evaluation, inp: EvaluationInput, written: list[Path]) -> None:
     root = ev.framework.root.code
     last = scores["period"].max()
     top = scores[(scores["node"] == root) & (scores["period"] == last)].sort_values("rank")
-    table = Table(title=f"{ev.framework.root.name_zh} / {ev.framework.root.name_en} — {last}")
+    title = f"{ev.framework.root.name_zh} / {ev.framework.root.name_en} — {last}"
+    if inp.status_counts.get("illustrative"):
+        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+    table = Table(title=title)
     names = _unit_names(inp)
     for col in ("rank", "unit 单元", "score 得分"):
         table.add_column(col, justify="left" if col.startswith("unit") else "right")
