@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcity.engine import Evaluation, EvaluationError, Step
-from qcity.engine.registry import UnknownMethodError
-from qcity.framework.model import Framework
+from qcity.engine.registry import WEIGHTINGS, UnknownMethodError
+from qcity.framework.model import Framework, MethodSpec
 
 
 def small_framework(**pipeline) -> Framework:
@@ -243,3 +243,33 @@ def test_coupling_and_obstacles_use_the_range_of_the_normalised_scores() -> None
     assert (lo, hi) == (np.nanmin(norm), np.nanmax(norm))
     assert ev.results.scale == (0.0, 100.0)
     assert z.coupling()["D"].between(0, 1).all()
+
+
+def test_ahp_and_combined_weights_set_on_a_node() -> None:
+    """A node's pairwise matrix gives its children's weights (here 3:1 -> 0.75, 0.25), and
+    a combined subjective/objective scheme mixes them linearly with entropy weights."""
+    fw = small_framework()
+    root = fw.root.model_copy(
+        update={"weighting": MethodSpec(method="ahp", params={"matrix": [[1, 3], ["1/3", 1]]})}
+    )
+    fw_ahp = fw.model_copy(update={"root": root})
+    ev = Evaluation(fw_ahp, panel_data()).run()
+    used = ev.weights().set_index("child")["weight"]
+    assert used["A"] == pytest.approx(0.75) and used["B"] == pytest.approx(0.25)
+    # the matrix is the root's own: node A (three children) keeps the default weighting
+    assert fw_ahp.resolved("A", "weighting").method == "manual"
+    assert used["a1"] == pytest.approx(1 / 3)
+
+    spec = {
+        "subjective": {"method": "ahp", "params": {"matrix": [[1, 3], ["1/3", 1]]}},
+        "objective": {"method": "entropy"},
+        "rule": "linear",
+        "alpha": 0.5,
+    }
+    root = fw.root.model_copy(update={"weighting": MethodSpec(method="combined", params=spec)})
+    mixed = Evaluation(fw.model_copy(update={"root": root}), panel_data()).run()
+    agg = mixed.dataset("aggregated")[["A", "B"]].to_numpy()
+    entropy = WEIGHTINGS.get("entropy")(agg, np.ones(2))
+    expected = 0.5 * np.array([0.75, 0.25]) + 0.5 * entropy
+    got = mixed.weights().set_index("child")["weight"][["A", "B"]].to_numpy()
+    np.testing.assert_allclose(got, expected / expected.sum(), atol=1e-12)

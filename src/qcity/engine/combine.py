@@ -47,10 +47,11 @@ def resolve(
     default: MethodSpec,
 ) -> MethodSpec:
     """The method setting in force at ``code``: its own or its nearest ancestor's in the
-    framework, else the step's default."""
+    framework, else the step's default. A setting that carries judgements about one
+    node's children (an AHP ``matrix``) is that node's own and is not inherited."""
     for c in tree.path(code):
         value = getattr(fw_index[c], setting, None)
-        if value is not None:
+        if value is not None and (c == code or not value.node_specific):
             return value
     return default
 

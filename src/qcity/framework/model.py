@@ -23,6 +23,18 @@ class MethodSpec(_Strict):
     method: str
     params: dict[str, Any] = Field(default_factory=dict)
 
+    @property
+    def node_specific(self) -> bool:
+        """True if it holds judgements about one node's children (an AHP ``matrix``, at
+        any depth of the parameters): such a setting belongs to its node, not inherited."""
+
+        def has_matrix(value: Any) -> bool:
+            return isinstance(value, dict) and (
+                "matrix" in value or any(has_matrix(v) for v in value.values())
+            )
+
+        return has_matrix(self.params)
+
 
 class NormaliseSpec(MethodSpec):
     """Normalisation method; ``scope`` says which rows share goalposts.
@@ -209,14 +221,14 @@ class Framework(_Strict):
         return {n.code: (p.code if p else None) for n, p, _ in self.walk()}
 
     def resolved(self, code: str, setting: Literal["normalise", "weighting", "aggregate"]) -> Any:
-        """The method setting in force at ``code``: its own, else its nearest ancestor's,
-        else the framework default."""
+        """The method setting in force at ``code``: its own, else its nearest ancestor's
+        (unless node-specific, see ``MethodSpec.node_specific``), else the default."""
         parents = self.parents()
         cur: str | None = code
         while cur is not None:
             node = self.find(cur)
             value = getattr(node, setting, None)
-            if value is not None:
+            if value is not None and (cur == code or not value.node_specific):
                 return value
             cur = parents[cur]
         return getattr(self.defaults, setting)
