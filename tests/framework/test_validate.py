@@ -429,3 +429,39 @@ def test_validate_framework_model_has_no_lines() -> None:
     fw = Framework.model_validate(data)
     p = only(validate_framework(fw))
     assert (p.line, p.field, p.file) == (None, "I1.weight", "<framework>")
+
+
+# -- AHP judgement matrices ------------------------------------------------------------
+
+
+@pytest.fixture
+def ahp_registered(fake_methods: dict) -> None:
+    """The fake registries plus an ``ahp`` weighting taking a ``matrix``."""
+    fake_methods["weighting"]._methods["ahp"] = lambda x, nominal, matrix=None: nominal
+
+
+def _with_ahp(matrix: str) -> str:
+    return MINIMAL.replace(
+        "      name_en: Dimension one\n",
+        f"      name_en: Dimension one\n      weighting:\n        method: ahp\n"
+        f"        params:\n          matrix: {matrix}\n",
+    )
+
+
+@pytest.mark.usefixtures("ahp_registered")
+def test_pairwise_matrix_with_one_row_per_child_is_valid(write: Write) -> None:
+    assert validate_file(write(_with_ahp('[[1, 3], ["1/3", 1]]'))) == []
+
+
+@pytest.mark.usefixtures("ahp_registered")
+def test_pairwise_matrix_of_the_wrong_size(write: Write) -> None:
+    text = _with_ahp('[[1, 3, 5], ["1/3", 1, 2], ["1/5", "1/2", 1]]')
+    p = only(validate_file(write(text)))
+    assert p.field == "D1.weighting.params.matrix" and "3 x 3 but it has 2 children" in p.message
+    assert p.line == line_of(text, "matrix:")
+
+
+@pytest.mark.usefixtures("ahp_registered")
+def test_pairwise_matrix_that_is_not_reciprocal(write: Write) -> None:
+    p = only(validate_file(write(_with_ahp("[[1, 3], [3, 1]]"))))
+    assert "reciprocal" in p.message and p.field == "D1.weighting.params.matrix"

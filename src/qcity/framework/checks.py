@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from typing import Any
 
 from qcity.framework.tree import Context, Item, is_finite, iter_targets, number, pair, year
 
@@ -259,6 +260,40 @@ def check_levels(ctx: Context, items: list[Item]) -> None:
             )
 
 
+def _matrices(params: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every ``matrix`` parameter inside ``params`` (also nested, as in ``combined``)."""
+    if not isinstance(params, dict):
+        return []
+    found = [((*path, "matrix"), params["matrix"])] if "matrix" in params else []
+    for key, value in params.items():
+        if isinstance(value, dict):
+            found += _matrices(value.get("params", value), (*path, key, "params"))
+    return found
+
+
+def check_pairwise_matrices(ctx: Context, items: list[Item]) -> None:
+    """An AHP judgement matrix is square with one row per child, positive and reciprocal."""
+    from qcity.engine.methods.ahp import PairwiseError, as_matrix
+
+    for item in items:
+        spec = item.data.get("weighting")
+        if item.kind != "node" or not isinstance(spec, dict):
+            continue
+        n = len(item.data.get("children") or [])
+        for path, matrix in _matrices(spec.get("params"), (*item.path, "weighting", "params")):
+            try:
+                size = len(as_matrix(matrix))
+            except (PairwiseError, TypeError, ValueError) as exc:
+                ctx.add(path, f"pairwise matrix of {item.label}: {exc}", "fix the judgements")
+                continue
+            if size != n:
+                ctx.add(
+                    path,
+                    f"pairwise matrix of {item.label} is {size} x {size} but it has {n} children",
+                    "give one row and one column per child, in the children's order",
+                )
+
+
 TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_codes,
     check_names,
@@ -269,5 +304,6 @@ TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_min_coverage,
     check_denominators,
     check_levels,
+    check_pairwise_matrices,
 ]
 """Checks over the node/indicator items, run in this order."""
