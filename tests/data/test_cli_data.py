@@ -82,3 +82,30 @@ def test_db_option_falls_back_to_environment(tmp_path: Path, monkeypatch) -> Non
     assert _run("db", "upgrade")[0] == 0
     with Store(url) as s:
         assert s.schema_revision() is not None
+
+
+def test_import_groups_is_one_transaction(db_url: str, tmp_path: Path) -> None:
+    assert _run("db", "upgrade", "--db", db_url)[0] == 0
+    units = write_csv(
+        tmp_path / "units.csv",
+        "code,name_zh,name_en,type,parent_code\nLY,溧阳市,Liyang,city,\n"
+        "KS,昆山市,Kunshan,city,\nJY,江阴市,Jiangyin,city,\n",
+    )
+    assert _run("import-units", str(units), "--db", db_url)[0] == 0
+    groups = write_csv(
+        tmp_path / "groups.csv",
+        "group,name_zh,name_en,unit\n"
+        "sunan,苏南,Southern Jiangsu,LY\nsunan,苏南,Southern Jiangsu,KS\n"
+        "top,第一方阵,First tier,KS\ntop,第一方阵,First tier,JY\n",
+    )
+    code, out = _run("import-groups", str(groups), "--db", db_url)
+    assert code == 0 and "2 group(s)" in out
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        "group,name_zh,name_en,unit\nsunan,苏南,Southern Jiangsu,LY\nnew,新组,New,NOWHERE\n",
+    )
+    code, out = _run("import-groups", str(bad), "--db", db_url)
+    assert code == 1 and "NOWHERE" in out and "nothing imported" in out
+    with Store(db_url) as store:
+        members = store.groups().groupby("group")["unit_code"].apply(sorted).to_dict()
+    assert members == {"sunan": ["KS", "LY"], "top": ["JY", "KS"]}

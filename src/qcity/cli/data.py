@@ -273,30 +273,56 @@ def import_cmd(
     )
 
 
+def _read_csv_table(file: Path) -> pd.DataFrame:
+    """A CSV (UTF-8 or GB18030) as text cells; stops with a clear message if unreadable."""
+    import pandas as pd
+
+    from qcity.data.readers import FileReadError, decode_csv
+
+    try:
+        text, _ = decode_csv(file.read_bytes(), file.name)
+    except (OSError, FileReadError) as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
 @app.command("import-units")
 def import_units_cmd(
     file: Annotated[Path, typer.Argument(help="CSV: code,name_zh,name_en,type,parent_code,...")],
     db: DbOption = None,
 ) -> None:
     """Add or update units from a CSV (extra columns become attributes). 导入地区表。"""
-    import pandas as pd
-
-    from qcity.data.readers import FileReadError, decode_csv
     from qcity.data.store import StoreError
 
     store = open_store(db)
-    try:
-        text, _ = decode_csv(file.read_bytes(), file.name)
-    except (OSError, FileReadError) as exc:
-        _fail(str(exc))
-        return
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    df = _read_csv_table(file)
     try:
         n = store.add_units(df)
     except StoreError as exc:
         _fail(f"{file.name}: {exc}")
         return
     _console().print(f"{file.name}: {n} unit(s) added or updated / 地区已导入")
+
+
+@app.command("import-groups")
+def import_groups_cmd(
+    file: Annotated[
+        Path, typer.Argument(help="CSV, one row per member: group,name_zh,name_en,unit[,kind]")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Create or replace unit groups (peer groups) in one transaction. 导入对标组。"""
+    from qcity.data.store import StoreError
+
+    store = open_store(db)
+    df = _read_csv_table(file)
+    try:
+        n = store.add_groups(df)
+    except StoreError as exc:
+        _fail(f"{file.name}: {exc}; nothing imported / 未导入")
+        return
+    _console().print(f"{file.name}: {n} group(s) written / 对标组已导入")
 
 
 @app.command("export")

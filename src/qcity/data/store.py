@@ -224,19 +224,62 @@ class Store:
     ) -> None:
         """Create or replace the group ``code`` with exactly ``members`` (unit codes)."""
         members = list(dict.fromkeys(members))
+        self.add_groups(
+            pd.DataFrame(
+                {
+                    "group": code,
+                    "name_zh": name_zh,
+                    "name_en": name_en,
+                    "kind": kind,
+                    "unit": members,
+                },
+                index=range(len(members)),
+            ),
+            empty=[(code, name_zh, name_en, kind)] if not members else (),
+        )
+
+    def add_groups(self, df: pd.DataFrame, empty: Iterable[tuple[str, str, str, str]] = ()) -> int:
+        """Create or replace groups from a table with one row per member (columns group,
+        name_zh, name_en, unit, optional kind), all in one transaction; ``empty`` adds
+        groups without members. Returns the number of groups written."""
+        missing = {"group", "name_zh", "unit"} - set(df.columns)
+        if missing:
+            raise StoreError(
+                f"groups table lacks column(s) {sorted(missing)}; "
+                "needed: group, name_zh, name_en, unit (+ kind)"
+            )
+        rows = pd.DataFrame({c: text_or_none(df[c]) for c in df.columns}, index=df.index)
+        blank = rows["group"].isna() | rows["unit"].isna()
+        if blank.any():
+            raise StoreError(
+                f"groups rows {[int(i) + 2 for i in np.flatnonzero(blank)][:10]} "
+                "have no group or unit (row 1 = header)"
+            )
+        heads: dict[str, tuple[str, str, str, str]] = {}
+        for code, first in rows.groupby("group", sort=False).first().iterrows():
+            zh = first["name_zh"] or str(code)
+            en = first.get("name_en") or zh
+            heads[str(code)] = (str(code), str(zh), str(en), str(first.get("kind") or "peer"))
+        heads.update({e[0]: e for e in empty})
+        g, gm = GROUPS, MEMBERS
         with self._write() as conn:
             known = {r[0] for r in conn.execute(select(UNITS.c.code))}
-            unknown = [m for m in members if m not in known]
+            unknown = sorted(set(rows["unit"]) - known)
             if unknown:
-                raise StoreError(f"group {code!r}: unknown unit(s) {unknown[:10]}; add them first")
-            g, gm = GROUPS, MEMBERS
-            conn.execute(delete(gm).where(gm.c.group_code == code))
-            conn.execute(delete(g).where(g.c.code == code))
-            conn.execute(
-                insert(g), {"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind}
-            )
-            if members:
-                conn.execute(insert(gm), [{"group_code": code, "unit_code": m} for m in members])
+                raise StoreError(f"groups: unknown unit(s) {unknown[:10]}; add them first")
+            for code, name_zh, name_en, kind in heads.values():
+                conn.execute(delete(gm).where(gm.c.group_code == code))
+                conn.execute(delete(g).where(g.c.code == code))
+                conn.execute(
+                    insert(g), {"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind}
+                )
+            pairs = rows[["group", "unit"]].drop_duplicates()
+            if len(pairs):
+                conn.execute(
+                    insert(gm),
+                    [{"group_code": a, "unit_code": b} for a, b in pairs.itertuples(index=False)],
+                )
+        return len(heads)
 
     def groups(self) -> pd.DataFrame:
         """Group memberships: group, unit_code, kind, name_zh, name_en (of the group)."""
