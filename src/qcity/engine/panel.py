@@ -7,7 +7,7 @@ go out in the long format ``unit, indicator, period, value`` shared with the sto
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -101,10 +101,6 @@ class Panel:
         have = [j for j, c in enumerate(codes) if c in index]
         out[:, :, have] = self.values[:, :, [index[codes[j]] for j in have]]
         return Panel(out, self.periods, self.units, tuple(codes))
-
-    def with_values(self, values: np.ndarray) -> Panel:
-        """The same labels with other values."""
-        return replace(self, values=values)
 
     def to_long(self, value_name: str = "value", dropna: bool = True) -> pd.DataFrame:
         """The long table ``unit, period, indicator, value`` (periods, then units, then codes)."""
