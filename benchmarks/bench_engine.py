@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from qcity.engine import Evaluation, Panel
+from qcity.engine.outputs import scores_long
 from qcity.framework.model import Framework
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,7 @@ def main() -> None:
     fw = national_framework()
     panel = national_panel(fw)
     t_pipe, ev = best_of(lambda: Evaluation(fw, panel).run(), repeat=3)
-    t_scores, scores = best_of(ev.scores, repeat=3)
+    t_scores, scores = best_of(lambda: scores_long(ev.results, fw), repeat=3)
     types = np.array([-1 if i.direction == -1 else 1 for i in fw.indicators()])
     t_pymcdm, _ = best_of(lambda: pymcdm_entropy_topsis(panel, types), repeat=3)
     t_qet, _ = best_of(lambda: qcity_entropy_topsis(fw, panel), repeat=3)
