@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import io
 import os
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -273,18 +274,29 @@ def import_cmd(
     )
 
 
-def _read_csv_table(file: Path) -> pd.DataFrame:
-    """A CSV (UTF-8 or GB18030) as text cells; stops with a clear message if unreadable."""
+def _load_csv_table(
+    db: str | None, file: Path, write: Callable[[Store, pd.DataFrame], int], done: str
+) -> None:
+    """Read a CSV (UTF-8 or GB18030) as text cells and hand it to ``write`` (one store
+    transaction); report ``done`` with the count, or the error with nothing written."""
     import pandas as pd
 
     from qcity.data.readers import FileReadError, decode_csv
+    from qcity.data.store import StoreError
 
+    store = open_store(db)
     try:
         text, _ = decode_csv(file.read_bytes(), file.name)
     except (OSError, FileReadError) as exc:
         _fail(str(exc))
-        raise  # unreachable: _fail exits
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        return
+    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    try:
+        n = write(store, df)
+    except StoreError as exc:
+        _fail(f"{file.name}: {exc}; nothing imported / 未导入")
+        return
+    _console().print(f"{file.name}: {done.format(n=n)}")
 
 
 @app.command("import-units")
@@ -293,16 +305,9 @@ def import_units_cmd(
     db: DbOption = None,
 ) -> None:
     """Add or update units from a CSV (extra columns become attributes). 导入地区表。"""
-    from qcity.data.store import StoreError
-
-    store = open_store(db)
-    df = _read_csv_table(file)
-    try:
-        n = store.add_units(df)
-    except StoreError as exc:
-        _fail(f"{file.name}: {exc}")
-        return
-    _console().print(f"{file.name}: {n} unit(s) added or updated / 地区已导入")
+    _load_csv_table(
+        db, file, lambda store, df: store.add_units(df), "{n} unit(s) added or updated / 地区已导入"
+    )
 
 
 @app.command("import-groups")
@@ -313,16 +318,9 @@ def import_groups_cmd(
     db: DbOption = None,
 ) -> None:
     """Create or replace unit groups (peer groups) in one transaction. 导入对标组。"""
-    from qcity.data.store import StoreError
-
-    store = open_store(db)
-    df = _read_csv_table(file)
-    try:
-        n = store.add_groups(df)
-    except StoreError as exc:
-        _fail(f"{file.name}: {exc}; nothing imported / 未导入")
-        return
-    _console().print(f"{file.name}: {n} group(s) written / 对标组已导入")
+    _load_csv_table(
+        db, file, lambda store, df: store.add_groups(df), "{n} group(s) written / 对标组已导入"
+    )
 
 
 @app.command("export")
