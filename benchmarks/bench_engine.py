@@ -162,7 +162,7 @@ def main() -> None:
 
 def liyang(_: Framework) -> None:
     """Evaluate the Liyang demo (10 cities, 10 years) as the dashboard does."""
-    from qcity.data.demo import demo_observations, demo_units
+    from qcity.demo.build import demo_observations, demo_units
     from qcity.framework.io import load_framework
 
     fw = load_framework(ROOT / "frameworks" / "liyang.yaml")

@@ -25,7 +25,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "liyang-framework.csv"
-DEFAULT_OUT = ROOT / "frameworks" / "liyang.yaml"
+DEFAULT_OUT = ROOT / "src" / "qcity" / "frameworks" / "liyang.yaml"
 
 HEADER = """\
 # 溧阳县域新型城镇化品质城市指数 / Liyang quality-city index — default framework.

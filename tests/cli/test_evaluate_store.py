@@ -11,8 +11,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from qcity.cli import app
-from qcity.data.demo import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.data.store import Store
+from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.framework.io import load_framework
 
 

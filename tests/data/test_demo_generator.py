@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from qcity.data.demo import DEMO_YEARS, demo_observations, generator_source
-from qcity.data.demo_generator import DemoSpecError
-from qcity.data.demo_specs import SPECS, TOWN_WEIGHTS
-from qcity.data.demo_units import demo_groups, demo_units
-from qcity.data.public_figures import CITY_CODES, MATCHES, public_figures
+from qcity.demo.build import DEMO_YEARS, demo_observations, generator_source
+from qcity.demo.generator import DemoSpecError
+from qcity.demo.public_figures import CITY_CODES, MATCHES, public_figures
+from qcity.demo.specs import SPECS, TOWN_WEIGHTS
+from qcity.demo.units import demo_groups, demo_units
 from qcity.framework.io import load_framework
 from qcity.framework.model import Framework, Indicator
 from tests.helpers import shared_file

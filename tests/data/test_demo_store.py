@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
-from qcity.data.demo import (
+from qcity.data.store import Store
+from qcity.demo.build import (
     DEFAULT_SEED,
     DEMO_USER,
     DemoError,
@@ -21,7 +22,6 @@ from qcity.data.demo import (
     demo_summary,
     reset_database,
 )
-from qcity.data.store import Store
 from qcity.framework.io import load_framework
 
 

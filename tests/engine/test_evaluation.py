@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcity.engine import Evaluation, EvaluationError, Step
-from qcity.engine.registry import WEIGHTINGS, UnknownMethodError
 from qcity.framework.model import Framework, MethodSpec
+from qcity.methods.registry import WEIGHTINGS, UnknownMethodError
 
 
 def small_framework(**pipeline) -> Framework:

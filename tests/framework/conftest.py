@@ -39,7 +39,7 @@ root:
 
 
 class FakeRegistry:
-    """Stand-in for ``qcity.engine.registry.Registry`` with fixed methods, so that these
+    """Stand-in for ``qcity.methods.registry.Registry`` with fixed methods, so that these
     tests do not depend on which methods the engine has registered."""
 
     def __init__(self, kind: str, methods: dict[str, Callable[..., Any]]) -> None:

@@ -28,7 +28,7 @@ def test_liyang_loads() -> None:
 
 def test_model_defaults_name_registered_methods() -> None:
     """The built-in defaults of the model must exist in the engine's registries."""
-    from qcity.engine.registry import ALL, load_methods
+    from qcity.methods.registry import ALL, load_methods
 
     load_methods()
     defaults, pipeline = Defaults(), PipelineSpec()

@@ -306,7 +306,7 @@ def test_unknown_method_parameter(write: Write) -> None:
     text = MINIMAL + "defaults:\n  normalise:\n    method: minmax\n    params: {l: 0, top: 1}\n"
     p = only(validate_file(write(text)))
     assert (p.line, p.field) == (line_of(text, "params"), "defaults.normalise.params.top")
-    from qcity.engine.registry import ENGINE_PARAMS
+    from qcity.methods.registry import ENGINE_PARAMS
 
     assert p.hint == "its parameters: " + ", ".join(["l", "u", *ENGINE_PARAMS["normalise"]])
 
@@ -335,7 +335,7 @@ def test_engine_import_failure_is_one_problem(
     write: Write, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken() -> dict:
-        raise ImportError("no module named qcity.engine.methods.x")
+        raise ImportError("no module named qcity.methods.x")
 
     monkeypatch.setattr(method_checks, "_registries", broken)
     text = with_indicator("weight: -1")

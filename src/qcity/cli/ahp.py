@@ -12,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app
-from qcity.engine.methods.ahp import (
+from qcity.data.judgements import read_pairwise
+from qcity.methods.ahp import (
     CR_THRESHOLD,
     RI_TABLES,
     AHPResult,
@@ -20,7 +21,6 @@ from qcity.engine.methods.ahp import (
     ahp,
     combine_judgements,
     format_judgement,
-    read_pairwise,
 )
 
 MATRIX_ARG = typer.Argument(

@@ -96,7 +96,9 @@ def demo(
     """
     # imported here so that other commands start without loading the demo and the engine
     from qcity.cli.evaluate import evaluate_to, report
-    from qcity.data.demo import (
+    from qcity.data.engine import display_url, resolve_url
+    from qcity.data.store import Store, StoreError
+    from qcity.demo.build import (
         DEFAULT_SEED,
         DemoError,
         build_demo,
@@ -104,8 +106,6 @@ def demo(
         demo_summary,
         reset_database,
     )
-    from qcity.data.engine import display_url, resolve_url
-    from qcity.data.store import Store, StoreError
     from qcity.engine import EvaluationError
     from qcity.engine.inputs import from_store
     from qcity.framework.io import load_framework

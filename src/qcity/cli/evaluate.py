@@ -50,8 +50,8 @@ def evaluate(
     """
     from qcity.engine import EvaluationError
     from qcity.engine.inputs import from_files, from_store
-    from qcity.engine.registry import UnknownMethodError
     from qcity.framework.io import load_framework
+    from qcity.methods.registry import UnknownMethodError
 
     try:
         fw = load_framework(framework)

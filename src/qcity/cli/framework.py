@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 from rich.console import Console
@@ -18,7 +18,11 @@ from qcity.framework.problems import Problem, errors_only
 from qcity.framework.source import parse_yaml, read_source
 from qcity.framework.validate import check_document
 
-_SETTINGS = ("normalise", "weighting", "aggregate")
+_SETTINGS: tuple[Literal["normalise", "weighting", "aggregate"], ...] = (
+    "normalise",
+    "weighting",
+    "aggregate",
+)
 FILE_ARG = typer.Argument(..., help="framework YAML file / 指标体系 YAML 文件", show_default=False)
 
 
@@ -158,23 +162,11 @@ def _add(
 
 
 def _resolved_settings(framework: Framework) -> dict[str, dict[str, str]]:
-    """Method settings in force at every code, inherited top-down in one pass."""
-    out: dict[str, dict[str, str]] = {}
-    base = {k: getattr(framework.defaults, k) for k in _SETTINGS}
-
-    def visit(node: Node | Indicator, inherited: dict[str, Any]) -> None:
-        here = dict(inherited)
-        for key in here:
-            own = getattr(node, key, None)
-            if own is not None:
-                here[key] = own
-        out[node.code] = {k: _method_text(v) for k, v in here.items()}
-        if isinstance(node, Node):
-            for child in node.children:
-                visit(child, here)
-
-    visit(framework.root, base)
-    return out
+    """Method settings in force at every code, by the framework's one rule."""
+    return {
+        node.code: {k: _method_text(framework.resolved(node.code, k)) for k in _SETTINGS}
+        for node, _, _ in framework.walk()
+    }
 
 
 def _method_text(spec: Any) -> str:

@@ -4,7 +4,7 @@
     ev = Evaluation(framework, data).run()
     ev.scores()
 
-Names are imported lazily so that ``qcity.engine.registry`` stays light to import.
+Names are imported lazily so that ``qcity.methods.registry`` stays light to import.
 """
 
 from __future__ import annotations

@@ -9,12 +9,19 @@ from typing import Any
 import numpy as np
 
 from qcity.engine.errors import EvaluationError
-from qcity.engine.methods.columns import Columns
-from qcity.engine.methods.direction import apply_direction
-from qcity.engine.registry import AGGREGATORS, NORMALISERS, TRANSFORMS, WEIGHTINGS
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
-from qcity.framework.model import Indicator, MethodSpec, Moderate, Node, NormaliseSpec
+from qcity.framework.model import (
+    Indicator,
+    MethodSpec,
+    Moderate,
+    Node,
+    NormaliseSpec,
+    setting_in_force,
+)
+from qcity.methods.columns import Columns
+from qcity.methods.direction import apply_direction
+from qcity.methods.registry import AGGREGATORS, NORMALISERS, TRANSFORMS, WEIGHTINGS
 
 
 def columns_of(indicators: list[Indicator], target_year: int | None) -> Columns:
@@ -46,14 +53,9 @@ def resolve(
     setting: str,
     default: MethodSpec,
 ) -> MethodSpec:
-    """The method setting in force at ``code``: its own or its nearest ancestor's in the
-    framework, else the step's default. A setting that carries judgements about one
-    node's children (an AHP ``matrix``) is that node's own and is not inherited."""
-    for c in tree.path(code):
-        value = getattr(fw_index[c], setting, None)
-        if value is not None and (c == code or not value.node_specific):
-            return value
-    return default
+    """The method setting in force at ``code`` in the (possibly screened) tree, by the
+    framework's one rule (``setting_in_force``); ``default`` is the step's method."""
+    return setting_in_force([fw_index[c] for c in tree.path(code)], setting, default)
 
 
 def _key(spec: MethodSpec) -> str:

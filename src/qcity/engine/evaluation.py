@@ -24,9 +24,9 @@ from qcity import __version__
 from qcity.engine import outputs
 from qcity.engine.panel import Panel
 from qcity.engine.pipeline import Results, run_pipeline
-from qcity.engine.registry import load_methods
 from qcity.engine.steps import Step, default_steps, replace_step
 from qcity.framework.model import Framework
+from qcity.methods.registry import load_methods
 
 DATASETS = ("raw", "denominated", "screened", "imputed", "treated", "normalised")
 

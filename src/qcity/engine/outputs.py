@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from qcity.engine.methods.coupling import classify_coordination, coupling_coordination
-from qcity.engine.methods.obstacle import obstacle_degree
 from qcity.engine.pipeline import Results
 from qcity.framework.model import Framework
+from qcity.methods.coupling import classify_coordination, coupling_coordination
+from qcity.methods.obstacle import obstacle_degree
 
 if TYPE_CHECKING:
     from qcity.engine.evaluation import Evaluation

@@ -15,13 +15,13 @@ import pandas as pd
 
 from qcity.engine.combine import normalise, weigh_and_aggregate
 from qcity.engine.errors import EvaluationError
-from qcity.engine.methods.errors import DegenerateColumnWarning
 from qcity.engine.panel import Panel
 from qcity.engine.prepare import denominate_all, group_labels, require_data, screen, treat
-from qcity.engine.registry import IMPUTERS, NORMALISERS
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework, Indicator, Node
+from qcity.methods.errors import DegenerateColumnWarning
+from qcity.methods.registry import IMPUTERS, NORMALISERS
 
 __all__ = ["EvaluationError", "Results", "run_pipeline"]
 

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from qcity.engine.errors import EvaluationError
-from qcity.engine.methods.denominate import denominate
 from qcity.engine.panel import Panel
-from qcity.engine.registry import SCREENS, TRANSFORMS, TREATMENTS
 from qcity.engine.steps import Step
 from qcity.engine.tree import Tree
 from qcity.framework.model import Indicator, Node
+from qcity.methods.denominate import denominate
+from qcity.methods.registry import SCREENS, TRANSFORMS, TREATMENTS
 
 
 def require_data(x: np.ndarray, codes: list[str]) -> None:

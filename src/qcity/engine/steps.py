@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from qcity.engine.registry import ALL, ENGINE_PARAMS
 from qcity.framework.model import Framework
+from qcity.methods.registry import ALL, ENGINE_PARAMS
 
 STEP_NAMES = ("denominate", "screen", "impute", "treat", "normalise", "weight", "aggregate")
 

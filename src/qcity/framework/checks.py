@@ -273,7 +273,7 @@ def _matrices(params: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...],
 
 def check_pairwise_matrices(ctx: Context, items: list[Item]) -> None:
     """An AHP judgement matrix is square with one row per child, positive and reciprocal."""
-    from qcity.engine.methods.ahp import PairwiseError, as_matrix
+    from qcity.methods.ahp import PairwiseError, as_matrix
 
     for item in items:
         spec = item.data.get("weighting")

@@ -18,7 +18,7 @@ from qcity.framework.tree import Context, Item
 from qcity.framework.yaml_lines import Path
 
 if TYPE_CHECKING:
-    from qcity.engine.registry import Registry
+    from qcity.methods.registry import Registry
 
 DATA_ARGS = {
     "screen": 1,
@@ -70,7 +70,7 @@ def _specs(ctx: Context, items: list[Item]) -> Iterator[tuple[str, Path, Any, bo
 
 def _registries() -> dict[str, Registry]:
     """The engine's registries with every method module imported."""
-    from qcity.engine.registry import ALL, load_methods
+    from qcity.methods.registry import ALL, load_methods
 
     load_methods()
     return ALL
@@ -128,7 +128,7 @@ def _check_params(
     from_file: bool,
 ) -> None:
     """Unknown or missing keyword parameters of a registered method."""
-    from qcity.engine.registry import ENGINE_PARAMS
+    from qcity.methods.registry import ENGINE_PARAMS
 
     accepted, required, any_name = option_names(registry.get(name), DATA_ARGS[kind])
     if accepted is None:

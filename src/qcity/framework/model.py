@@ -7,7 +7,7 @@ validated as a whole (see ``qcity.framework.validate``). Method settings
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
@@ -220,18 +220,35 @@ class Framework(_Strict):
         """Map of every code to its parent's code (None for the root)."""
         return {n.code: (p.code if p else None) for n, p, _ in self.walk()}
 
-    def resolved(self, code: str, setting: Literal["normalise", "weighting", "aggregate"]) -> Any:
-        """The method setting in force at ``code``: its own, else its nearest ancestor's
-        (unless node-specific, see ``MethodSpec.node_specific``), else the default."""
+    def resolved(
+        self,
+        code: str,
+        setting: Literal["normalise", "weighting", "aggregate"],
+        default: Any = None,
+    ) -> Any:
+        """The method setting in force at ``code`` (see ``setting_in_force``); the
+        framework's default when ``default`` is None."""
         parents = self.parents()
+        chain: list[Node | Indicator] = []
         cur: str | None = code
         while cur is not None:
-            node = self.find(cur)
-            value = getattr(node, setting, None)
-            if value is not None and (cur == code or not value.node_specific):
-                return value
+            chain.append(self.find(cur))
             cur = parents[cur]
-        return getattr(self.defaults, setting)
+        return setting_in_force(
+            chain, setting, getattr(self.defaults, setting) if default is None else default
+        )
+
+
+def setting_in_force(chain: Iterable[Node | Indicator], setting: str, default: Any) -> Any:
+    """The one rule for which method applies at a node: its own setting, else its nearest
+    ancestor's, else ``default``. ``chain`` is the node, then its ancestors up to the root.
+    A setting that carries judgements about one node's children (an AHP ``matrix``, see
+    ``MethodSpec.node_specific``) belongs to that node and is not inherited."""
+    for depth, node in enumerate(chain):
+        value = getattr(node, setting, None)
+        if value is not None and (depth == 0 or not value.node_specific):
+            return value
+    return default
 
 
 Node.model_rebuild()
