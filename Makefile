@@ -37,8 +37,12 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-bench: $(STAMP)
+## make bench: engine, start-up (whole commands) and the national-scale store on SQLite
+## and PostgreSQL (3.4 million observations: takes minutes).
+bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_startup.py
+	$(BIN)/python benchmarks/bench_store.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

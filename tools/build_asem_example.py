@@ -1,7 +1,9 @@
 """Build examples/asem/ (framework.yaml, data.csv, units.csv) from COINr's ASEM inputs.
 
-The inputs are ``input_iData.csv`` and ``input_iMeta.csv`` in
-``../shared/reference/coinr_asem/`` (COINr 1.1.14's ``ASEM_iData`` / ``ASEM_iMeta``).
+The inputs are ``input_iData.csv`` and ``input_iMeta.csv`` (COINr 1.1.14's ``ASEM_iData`` /
+``ASEM_iMeta``) in ``REFERENCE_DIR``, by default the repository's copy in
+``tests/reference/coinr_asem/`` (refreshed from the shared folder by
+``tools/refresh_test_data.py``).
 The framework reproduces COINr's ``build_example_coin()`` pipeline: denominate, impute
 by EurAsia_group mean, screen (byNA, 0.9) after imputing, treat (winmax 5), min-max
 [0, 100], arithmetic means. Run: ``python tools/build_asem_example.py [REFERENCE_DIR]``.
@@ -19,7 +21,7 @@ from qcity.framework.io import framework_to_yaml
 from qcity.framework.model import Framework
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_REF = ROOT.parent / "shared" / "reference" / "coinr_asem"
+DEFAULT_REF = ROOT / "tests" / "reference" / "coinr_asem"
 OUT = ROOT / "examples" / "asem"
 GROUP_COLUMNS = ["GDP_group", "GDPpc_group", "Pop_group", "EurAsia_group"]
 

@@ -6,7 +6,9 @@ Usage::
 
 The spec CSV (``code, dimension, dimension_zh, subdimension_zh, subdimension_en, name_zh,
 name_en, unit, direction, seed_goal, department``) lists the 57 indicators of the default
-Liyang framework, each traced to a goal of the 2022 source text. This script adds what the
+Liyang framework, each traced to a goal of the 2022 source text; ``--spec`` defaults to the
+repository's copy, ``tests/reference/spec/liyang-framework.csv`` (refreshed from the shared
+folder by ``tools/refresh_test_data.py``). This script adds what the
 CSV does not carry — sub-dimension codes, English department names, the statistical source,
 plausible ranges, the unit levels at which each indicator exists and the cluster targets —
 and writes the YAML in document order. ``--check`` compares instead of writing (exit 1 on
@@ -24,7 +26,9 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "liyang-framework.csv"
+#: The spec as kept in the repository (a copy of the shared spec, refreshed by
+#: tools/refresh_test_data.py), so that a clone can rebuild and --check on its own.
+DEFAULT_SPEC = ROOT / "tests" / "reference" / "spec" / "liyang-framework.csv"
 DEFAULT_OUT = ROOT / "src" / "qcity" / "frameworks" / "liyang.yaml"
 
 HEADER = """\

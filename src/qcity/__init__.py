@@ -5,4 +5,4 @@ Framework (YAML) + data store (every revision kept) -> evaluation pipeline
 benchmarking, robustness, reports.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one place: pyproject.toml reads it (dynamic = ["version"])

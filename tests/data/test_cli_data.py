@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -109,3 +111,128 @@ def test_import_groups_is_one_transaction(db_url: str, tmp_path: Path) -> None:
     with Store(db_url) as store:
         members = store.groups().groupby("group")["unit_code"].apply(sorted).to_dict()
     assert members == {"sunan": ["KS", "LY"], "top": ["JY", "KS"]}
+
+
+def _setup(db_url: str, fw: Framework, tmp_path: Path) -> Path:
+    """Migrate, load two units; returns the framework file."""
+    fw_path = tmp_path / "fw.yaml"
+    fw_path.write_text(framework_to_yaml(fw), encoding="utf-8")
+    assert _run("db", "upgrade", "--db", db_url)[0] == 0
+    units = write_csv(
+        tmp_path / "units.csv",
+        "code,name_zh,name_en,type,parent_code\nLY,溧阳市,Liyang,city,\nTMH,天目湖镇,Tianmuhu,town,LY\n",
+    )
+    assert _run("import-units", str(units), "--db", db_url)[0] == 0
+    return fw_path
+
+
+def test_commands_that_find_nothing_to_do_say_so(
+    db_url: str, fw: Framework, tmp_path: Path
+) -> None:
+    code, out = _run("db", "batches", "--db", db_url)
+    assert code == 1  # no schema yet: the hint to upgrade
+    fw_path = _setup(db_url, fw, tmp_path)
+    code, out = _run("db", "upgrade", "--db", db_url)
+    assert code == 0 and "nothing to do" in out and "无需升级" in out
+    code, out = _run("db", "batches", "--db", db_url)
+    assert code == 0 and "no import batches yet" in out and "尚无导入记录" in out
+
+    data = write_csv(tmp_path / "d.csv", "unit,indicator,period,value\nLY,EC01,2024,5000\n")
+    assert "1 added" in _run("import", str(data), "-f", str(fw_path), "--db", db_url)[1]
+    code, out = _run("import", str(data), "-f", str(fw_path), "--db", db_url)
+    assert code == 0
+    assert "nothing to do: 1 row(s) equal to what is stored" in out and "无需写入" in out
+    assert "dry run" not in out
+    empty = write_csv(tmp_path / "e.csv", "unit,period,EC01\nLY,2024,\n")
+    code, out = _run("import", str(empty), "-f", str(fw_path), "--db", db_url)
+    assert code == 0 and "nothing to do: the file holds no values" in out
+    assert "dry run" not in out
+    with Store(db_url) as s:
+        assert len(s.batches()) == 1  # no empty batches
+
+    code, out = _run("import-units", str(tmp_path / "units.csv"), "--db", db_url)
+    assert code == 0 and "nothing to do: 2 unit(s) equal to what is stored" in out
+    groups = write_csv(tmp_path / "g.csv", "group,name_zh,name_en,unit\nsunan,苏南,Sunan,LY\n")
+    assert "1 group(s) written" in _run("import-groups", str(groups), "--db", db_url)[1]
+    code, out = _run("import-groups", str(groups), "--db", db_url)
+    assert code == 0 and "nothing to do: 1 group(s) equal to what is stored" in out
+
+    code, out = _run("export", "--out", str(tmp_path / "none.csv"), "--db", db_url, "--unit", "TMH")
+    assert code == 0 and "nothing to export" in out and "没有符合条件的数据" in out
+
+
+def test_unit_type_change_needs_confirm_and_is_kept_in_history(
+    db_url: str, fw: Framework, tmp_path: Path
+) -> None:
+    _setup(db_url, fw, tmp_path)
+    changed = write_csv(
+        tmp_path / "u2.csv",
+        "code,name_zh,name_en,type,parent_code\nLY,溧阳市,Liyang,city,\nTMH,天目湖街道,Tianmuhu,street,LY\n",
+    )
+    code, out = _run("import-units", str(changed), "--db", db_url, "--by", "王五")
+    assert code == 1 and "TMH (天目湖街道) town -> street" in out and "--confirm" in out
+    with Store(db_url) as s:
+        assert s.units().set_index("code").loc["TMH", "type"] == "town"  # nothing written
+    code, out = _run("import-units", str(changed), "--db", db_url, "--by", "王五", "--confirm")
+    assert code == 0 and "1 revised" in out
+    code, out = _run("unit-history", "TMH", "--db", db_url)
+    assert code == 0 and "type: town -> street" in out and "name_zh: 天目湖镇 -> 天目湖街道" in out
+    assert "王五" in out
+    code, out = _run("unit-history", "NOPE", "--db", db_url)
+    assert code == 1 and "no unit NOPE" in out
+
+
+def test_read_only_commands_never_create_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "q.sqlite"
+    url = f"sqlite:///{missing}"
+    for args in (
+        ("history", "LY", "EC01", "2024"),
+        ("unit-history", "LY"),
+        ("db", "batches"),
+        ("export", "--out", str(tmp_path / "o.csv")),
+    ):
+        code, out = _run(*args, "--db", url)
+        assert code == 1 and "no database at" in out, (args, out)
+    assert not missing.exists() and not missing.parent.exists()
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_export_as_of_is_local_time(db_url: str, fw: Framework, tmp_path: Path) -> None:
+    fw_path = _setup(db_url, fw, tmp_path)
+    data = write_csv(tmp_path / "d.csv", "unit,indicator,period,value\nLY,EC01,2024,5000\n")
+    _run("import", str(data), "-f", str(fw_path), "--db", db_url)
+    with Store(db_url) as s:
+        stamp = s.vintage()
+    assert stamp is not None
+    local = stamp.astimezone(ZoneInfo("Asia/Shanghai"))
+
+    def rows(as_of: str, *extra: str) -> int:
+        out_csv = tmp_path / "o.csv"
+        code, out = _run("export", "--out", str(out_csv), "--db", db_url, "--as-of", as_of, *extra)
+        assert code == 0, out
+        return len(pd.read_csv(out_csv, encoding="utf-8-sig"))
+
+    fmt = "%Y-%m-%dT%H:%M:%S.%f"
+    assert rows(local.strftime(fmt)) == 1  # no offset: Beijing time
+    before = (local - timedelta(microseconds=1)).strftime(fmt)
+    assert rows(before) == 0  # read as UTC it would be 8 hours later and include the value
+    assert rows(stamp.strftime(fmt) + "Z") == 1
+    # with a framework, its timezone applies
+    utc_fw = tmp_path / "utc.yaml"
+    utc_fw.write_text(
+        framework_to_yaml(fw.model_copy(update={"timezone": "UTC"})), encoding="utf-8"
+    )
+    assert rows(stamp.strftime(fmt), "-f", str(utc_fw)) == 1
+    assert rows((stamp - timedelta(microseconds=1)).strftime(fmt), "-f", str(utc_fw)) == 0
+    code, out = _run("export", "--out", str(tmp_path / "x.csv"), "--db", db_url, "--as-of", "noon")
+    assert code == 1 and "2024-06-30T12:00" in out  # the accepted forms
+
+
+def test_as_of_help_states_the_time_zone() -> None:
+    code, out = _run("export", "--help")
+    assert code == 0
+    flat = " ".join(out.replace("│", " ").split())
+    assert (
+        "ISO 8601; without an offset the time is Asia/Shanghai (or the framework's timezone)"
+        in flat
+    )

@@ -16,10 +16,10 @@ from qcity.demo.specs import SPECS, TOWN_WEIGHTS
 from qcity.demo.units import demo_groups, demo_units
 from qcity.framework.io import load_framework
 from qcity.framework.model import Framework, Indicator
-from tests.helpers import shared_file
+from tests.helpers import reference_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_CSV = shared_file("data/liyang_public_figures.csv")
+PUBLIC_CSV = reference_file("data/liyang_public_figures.csv")
 SEED = 20221030
 
 
@@ -35,8 +35,8 @@ def obs(fw: Framework) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def figures() -> pd.DataFrame:
-    """The public figures as the test reads them: the shared CSV."""
-    return pd.read_csv(SHARED_CSV, encoding="utf-8")
+    """The public figures as the test reads them: the reference copy of the peers' CSV."""
+    return pd.read_csv(PUBLIC_CSV, encoding="utf-8")
 
 
 def test_units_and_group() -> None:
@@ -147,9 +147,9 @@ def test_every_other_value_is_illustrative(obs: pd.DataFrame) -> None:
     assert not obs.loc[obs["status"] != "illustrative", "source"].str.contains("qcity").any()
 
 
-def test_embedded_public_figures_equal_the_shared_csv() -> None:
-    shared = pd.read_csv(SHARED_CSV, encoding="utf-8")
-    pd.testing.assert_frame_equal(public_figures(), shared, check_dtype=False)
+def test_embedded_public_figures_equal_the_reference_csv() -> None:
+    reference = pd.read_csv(PUBLIC_CSV, encoding="utf-8")
+    pd.testing.assert_frame_equal(public_figures(), reference, check_dtype=False)
 
 
 def test_spec_trends_respect_directions(fw: Framework) -> None:

@@ -70,10 +70,12 @@ def test_demo_summary_counts(built: tuple[Store, DemoSummary]) -> None:
 
 def test_rebuilding_with_the_same_seed_changes_nothing(built: tuple[Store, DemoSummary]) -> None:
     store, _ = built
-    before = store.observations()
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
-    assert store.batches()["unchanged"].iloc[-1] == len(before)
+    batches = store.batches()
+    again = build_demo(store, default_framework_path(), DEFAULT_SEED)
+    assert again.batch_id is None  # every value equal: nothing written, no empty batch
+    pd.testing.assert_frame_equal(store.batches(), batches)
     assert (store.observations()["revision"] == 1).all()
+    assert (store.unit_history("liyang")["revision"] == 1).all()
 
 
 def _real_database(url: str) -> None:
@@ -117,13 +119,14 @@ def test_cli_demo_end_to_end(tmp_path: Path) -> None:
         assert len(obs) == 6900
         ill = obs[obs["status"] == "illustrative"]
         assert ill["source"].str.contains("seed 7").all()
-    # --keep adds to the existing database: a second batch, nothing revised
+    # --keep adds to the existing database: the same seed gives the same values, so
+    # nothing is written and no (empty) second batch is logged
     result = runner.invoke(app, ["demo", "--db", url, "--seed", "7", "--keep"])
     assert result.exit_code == 0, result.output
     with Store(url) as store:
         batches = store.batches()
-        assert len(batches) == 2 and batches["revised"].iloc[-1] == 0
-        assert batches["unchanged"].iloc[-1] == 6900
+        assert len(batches) == 1 and batches["added"].iloc[0] == 6900
+        assert (store.observations(all_revisions=True)["revision"] == 1).all()
 
 
 def test_cli_demo_is_fresh_by_default_and_refuses_to_wipe_real_data(tmp_path: Path) -> None:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
+from qcity.cli import app
 from qcity.data.exporter import export_frame, export_observations
 from qcity.data.importer import import_file
+from qcity.data.problems import ImportErrorReport
+from qcity.data.readers import PARQUET_HINT, FileReadError
 from qcity.data.store import Store
 from qcity.framework.model import Framework
 from tests.data.conftest import UNITS, obs
@@ -128,3 +134,23 @@ def test_parquet_keeps_types(filled: Store, tmp_path: Path) -> None:
 def test_unknown_export_format(filled: Store, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"\.csv, \.xlsx or \.parquet"):
         export_observations(filled, tmp_path / "o.json")
+
+
+def test_parquet_without_pyarrow_says_what_to_install(
+    filled: Store, fw: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "o.parquet"
+    export_observations(filled, out)  # written while pyarrow is there
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # now `import pyarrow` fails
+    with pytest.raises(FileReadError, match=re.escape(PARQUET_HINT)):
+        export_observations(filled, tmp_path / "again.parquet")
+    assert not (tmp_path / "again.parquet").exists()
+    with pytest.raises(ImportErrorReport) as info:
+        import_file(filled, out, fw, "a")
+    assert [p.reason for p in info.value.errors] == [PARQUET_HINT]
+    result = CliRunner().invoke(
+        app, ["export", "--out", str(tmp_path / "cli.parquet"), "--db", filled.url]
+    )
+    assert result.exit_code == 1
+    assert "Parquet needs pyarrow: pip install 'qcity[parquet]'" in result.output
+    assert "Traceback" not in result.output

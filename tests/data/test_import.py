@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from openpyxl import Workbook
@@ -60,7 +62,21 @@ def test_reimport_same_file_adds_nothing(ustore: Store, fw: Framework, tmp_path:
     second = import_file(ustore, f, fw, "a")
     assert second.summary is not None
     assert (second.summary.added, second.summary.revised, second.summary.unchanged) == (0, 0, 1)
-    assert len(ustore.observations(all_revisions=True)) == 1
+    assert second.summary.batch_id is None
+    assert _count(ustore) == (1, 1)  # no empty second batch
+
+
+def test_reimport_with_a_changed_flag_is_a_revision(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    f = write_csv(tmp_path / "a.csv", "unit,indicator,period,value,flag\nLY,EC01,2024,5000,\n")
+    import_file(ustore, f, fw, "a")
+    g = write_csv(tmp_path / "b.csv", "unit,indicator,period,value,flag\nLY,EC01,2024,5000,复核\n")
+    second = import_file(ustore, g, fw, "b")
+    assert second.summary is not None and second.summary.revised == 1
+    flags = ustore.history("LY", "EC01", "2024")["flag"]
+    assert pd.isna(flags.iloc[0]) and flags.iloc[1] == "复核"
+    assert _count(ustore) == (2, 2)
 
 
 def test_wide_csv_gb18030_with_measures_and_empty_cells(
@@ -238,6 +254,8 @@ def test_parse_values() -> None:
     values, kind = parse_values(pd.Series(["1,234.5", "１２", " 7 ", "—", "", "1,2", 3.25, "x"]))
     assert kind.tolist() == ["ok", "ok", "ok", "empty", "empty", "bad", "ok", "bad"]
     assert values[:3].tolist() == [1234.5, 12.0, 7.0] and values[6] == 3.25
+    values, kind = parse_values(pd.Series([datetime(2024, 6, 30), 5, True], dtype=object))
+    assert kind.tolist() == ["date", "ok", "bad"] and np.isnan(values[0]) and values[1] == 5
 
 
 def test_measure_hint() -> None:

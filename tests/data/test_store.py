@@ -8,13 +8,21 @@ import pandas as pd
 import pytest
 from sqlalchemy import event
 
-from qcity.data.store import FrameworkConflictError, SchemaNotReadyError, Store, StoreError
+from qcity.data.store import (
+    FrameworkConflictError,
+    ImportSummary,
+    SchemaNotReadyError,
+    Store,
+    StoreError,
+    UnitsSummary,
+    UnitTypeChangeError,
+)
 from qcity.framework.model import Framework
 from tests.data.conftest import UNITS, obs
 
 
 def test_units_round_trip_with_attributes(store: Store) -> None:
-    assert store.add_units(UNITS) == 4
+    assert store.add_units(UNITS) == UnitsSummary(added=4, revised=0, unchanged=0)
     units = store.units().set_index("code")
     assert list(units.columns[:4]) == ["name_zh", "name_en", "type", "parent_code"]
     assert units.loc["TMH", "parent_code"] == "LY"
@@ -32,6 +40,67 @@ def test_units_need_known_parent_and_codes(store: Store) -> None:
     with pytest.raises(StoreError, match="twice"):
         store.add_units(pd.concat([UNITS, UNITS]))
     assert store.units().empty
+
+
+def test_unit_changes_are_revisions_and_as_of_reads_them(store: Store) -> None:
+    store.add_units(UNITS, entered_by="张三")
+    first = store.unit_history("LY")["recorded_at"].iloc[0].to_pydatetime()
+    changed = UNITS.assign(
+        name_en=["Liyang City", "Tianmuhu", "Dongba", "Jintan"],
+        parent_code=[None, "LY", "JT", None],
+    )
+    summary = store.add_units(changed, entered_by="李四")
+    assert summary == UnitsSummary(added=0, revised=2, unchanged=2)
+    hist = store.unit_history("LY")
+    assert hist["revision"].tolist() == [1, 2]
+    assert hist["entered_by"].tolist() == ["张三", "李四"]
+    assert hist["name_en"].tolist() == ["Liyang", "Liyang City"]
+    assert hist["changes"].tolist() == [
+        "first revision / 首次记录",
+        "name_en: Liyang -> Liyang City",
+    ]
+    assert hist["attributes"].iloc[1] == {"region": "苏南"}  # the full row is kept
+    assert store.unit_history("DB")["changes"].tolist()[-1] == "parent_code: LY -> JT"
+    assert store.unit_history("TMH")["revision"].tolist() == [1]  # unchanged: no revision
+    assert store.unit_history("NOPE").empty
+    # now and as of the first import
+    now = store.units().set_index("code")
+    assert (now.loc["LY", "name_en"], now.loc["DB", "parent_code"]) == ("Liyang City", "JT")
+    then = store.units(as_of=first).set_index("code")
+    assert (then.loc["LY", "name_en"], then.loc["DB", "parent_code"]) == ("Liyang", "LY")
+    assert then.loc["LY", "region"] == "苏南"
+    assert store.units(as_of=first - timedelta(microseconds=1)).empty
+
+
+def test_same_units_again_write_nothing(store: Store) -> None:
+    store.add_units(UNITS)
+    assert store.add_units(UNITS) == UnitsSummary(added=0, revised=0, unchanged=4)
+    assert all(len(store.unit_history(c)) == 1 for c in UNITS["code"])
+    assert store.unit_history("LY")["entered_by"].tolist() == ["qcity"]  # the default
+    with pytest.raises(StoreError, match="entered_by"):
+        store.add_units(UNITS, entered_by=" ")
+
+
+def test_unit_type_change_needs_confirmation(store: Store) -> None:
+    store.add_units(UNITS)
+    city = UNITS.assign(
+        type=["city", "town", "city", "city"], name_zh=["溧阳", *UNITS["name_zh"][1:]]
+    )
+    with pytest.raises(UnitTypeChangeError) as info:
+        store.add_units(city)
+    message = str(info.value)
+    assert "DB (东坝) town -> city" in message and "--confirm" in message
+    assert "confirm_type_change=True" in message
+    assert info.value.changes == [("DB", "东坝", "town", "city")]
+    # refused as a whole: the name change of LY in the same table was not written either
+    assert store.units().set_index("code").loc["LY", "name_zh"] == "溧阳市"
+    assert store.unit_history("LY")["revision"].tolist() == [1]
+    summary = store.add_units(city, entered_by="审核人", confirm_type_change=True)
+    assert (summary.revised, summary.unchanged) == (2, 2)
+    hist = store.unit_history("DB")
+    assert hist["type"].tolist() == ["town", "city"]
+    assert hist["changes"].iloc[1] == "type: town -> city"
+    assert store.units().set_index("code").loc["DB", "type"] == "city"
 
 
 def test_groups(ustore: Store) -> None:
@@ -81,6 +150,27 @@ def test_same_values_add_nothing(ustore: Store) -> None:
     # a changed source alone is a revision
     changed = ustore.add_observations(df.assign(source=["y", None]), entered_by="a")
     assert (changed.revised, changed.unchanged) == (1, 1)
+
+
+def test_flag_is_compared_and_nothing_new_leaves_no_batch(ustore: Store) -> None:
+    df = obs(
+        [("LY", "EC01", "2024", 100.0), ("LY", "EC01", "2023", 5.0)], flag=[None, "implausible"]
+    )
+    ustore.add_observations(df, entered_by="a")
+    again = ustore.add_observations(df, entered_by="a")
+    assert again == ImportSummary(added=0, revised=0, unchanged=2, batch_id=None)
+    assert len(ustore.batches()) == 1  # no empty batch
+    # a changed flag alone is a revision (value, status and source equal)
+    changed = ustore.add_observations(df.assign(flag=["checked", "implausible"]), entered_by="b")
+    assert (changed.added, changed.revised, changed.unchanged) == (0, 1, 1)
+    assert changed.batch_id == ustore.batches()["id"].iloc[-1] and len(ustore.batches()) == 2
+    hist = ustore.history("LY", "EC01", "2024")
+    assert pd.isna(hist["flag"].iloc[0]) and hist["flag"].iloc[1] == "checked"
+    assert hist["revision"].tolist() == [1, 2]
+    # and clearing it again is one too
+    cleared = ustore.add_observations(df, entered_by="c")
+    assert (cleared.revised, cleared.unchanged) == (1, 1)
+    assert pd.isna(ustore.observations().set_index("period").loc["2024", "flag"])
 
 
 def test_as_of_reproduces_earlier_state_exactly(ustore: Store) -> None:

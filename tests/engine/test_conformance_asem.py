@@ -1,4 +1,4 @@
-"""qcity reproduces COINr 1.1.14 on its ASEM example (../shared/reference/coinr_asem).
+"""qcity reproduces COINr 1.1.14 on its ASEM example (tests/reference/coinr_asem).
 
 The pipeline is built from examples/asem (made from COINr's own inputs by
 tools/build_asem_example.py); every expected number is read from COINr's output files.
@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.engine import Evaluation
-from qcity.engine.inputs import from_files
 from qcity.framework.io import load_framework
+from qcity.service.inputs import from_files
 from tests.helpers import REPO, coinr_file
 
 ASEM = REPO / "examples" / "asem"
@@ -136,7 +136,8 @@ def test_panel_with_pooled_normalisation_matches_coinr_purse() -> None:
     defaults = fw.defaults.model_copy(
         update={"normalise": fw.defaults.normalise.model_copy(update={"scope": "pooled"})}
     )
-    fw = fw.model_copy(update={"pipeline": pipeline, "defaults": defaults})
+    # the purse spans 2018-2022; the example framework is declared valid for 2018 only
+    fw = fw.model_copy(update={"pipeline": pipeline, "defaults": defaults, "valid_to": 2022})
     raw = pd.read_csv(coinr_file("purse_input_iData.csv"))
     codes = [i.code for i in fw.indicators()]
     long = raw.melt(id_vars=["uCode", "Time"], value_vars=codes, var_name="indicator")

@@ -94,6 +94,16 @@ def test_regen_gives_identical_results_and_stamp() -> None:
     }
 
 
+def test_the_stamp_is_fixed_when_the_run_is_made() -> None:
+    ev = Evaluation(small_framework(), panel_data()).run()
+    made = ev.stamp
+    ev.framework.version = "changed later"  # the objects a run came from may change
+    ev.log[-1] = Step("aggregate", "geometric")
+    ev.vintage = "2099-01-01"
+    assert ev.stamp == made
+    assert ev.stamp is not ev.stamp  # a copy: changing it changes nothing
+
+
 def test_with_step_swaps_one_method_and_changes_the_config_hash() -> None:
     ev = Evaluation(small_framework(), panel_data()).run()
     z = ev.with_step("normalise", "zscore", {"m": 0, "sd": 1, "scope": "period"})

@@ -250,6 +250,25 @@ def test_denominator_ignored_when_pipeline_does_not_denominate(write: Write) -> 
     assert (p.severity, p.field) == ("warning", "pipeline.denominate")
 
 
+def test_indicators_dividing_each_other_in_a_circle(write: Write) -> None:
+    text = with_indicator("denominator: {series: I1}", code="I2").replace(
+        "          name_en: Indicator one\n",
+        "          name_en: Indicator one\n          denominator: {series: I2}\n",
+    )
+    p = only(validate_file(write(text)))
+    assert (p.severity, p.field) == ("error", "I1.denominator.series")
+    assert p.line == line_of(text, "denominator: {series: I2}")
+    assert "I1 -> I2 -> I1" in p.message
+
+
+def test_a_longer_circle_and_a_chain() -> None:
+    from qcity.framework.checks import denominator_cycles
+
+    assert denominator_cycles({"b": "c", "c": "a", "a": "b", "x": "a"}) == [["a", "b", "c", "a"]]
+    assert denominator_cycles({"a": "b", "b": "pop"}) == []
+    assert denominator_cycles({"a": "a"}) == [["a", "a"]]
+
+
 # -- methods ------------------------------------------------------------------------------
 
 
@@ -296,9 +315,9 @@ def test_unknown_method_on_node_or_indicator(
 def test_new_registered_method_is_accepted_without_code_change(
     write: Write, fake_methods: dict
 ) -> None:
-    text = MINIMAL + "defaults:\n  aggregate: {method: harmonic}\n"
+    text = MINIMAL + "defaults:\n  aggregate: {method: median}\n"
     assert len(validate_file(write(text))) == 1
-    fake_methods["aggregate"]._methods["harmonic"] = lambda x, w: x
+    fake_methods["aggregate"]._methods["median"] = lambda x, w: x
     assert validate_file(write(text)) == []
 
 
@@ -465,3 +484,40 @@ def test_pairwise_matrix_of_the_wrong_size(write: Write) -> None:
 def test_pairwise_matrix_that_is_not_reciprocal(write: Write) -> None:
     p = only(validate_file(write(_with_ahp("[[1, 3], [3, 1]]"))))
     assert "reciprocal" in p.message and p.field == "D1.weighting.params.matrix"
+
+
+# -- means that values of 0 break ------------------------------------------------------
+
+
+def _geometric_d1(normalise: str = "") -> str:
+    text = MINIMAL.replace(
+        "      name_en: Dimension one\n",
+        "      name_en: Dimension one\n      aggregate: {method: geometric}\n",
+    )
+    return text + (f"defaults:\n  normalise: {normalise}\n" if normalise else "")
+
+
+@pytest.mark.parametrize(
+    ("normalise", "worst"),
+    [("", "scores 0"), ("{method: zscore}", "scores a score below 0"),
+     ("{method: minmax, params: {l: 0, u: 1}}", "scores 0")],
+)  # fmt: skip
+def test_geometric_mean_over_a_normaliser_giving_zeros_warns(
+    write: Write, normalise: str, worst: str
+) -> None:
+    text = _geometric_d1(normalise)
+    p = only(validate_file(write(text)))
+    assert (p.severity, p.field) == ("warning", "D1.aggregate")
+    assert p.line == line_of(text, "aggregate: {method: geometric}")
+    assert p.message.startswith("geometric mean at 'D1' over indicators normalised by ")
+    assert worst in p.message and "l: 1" in p.hint
+
+
+@pytest.mark.parametrize(
+    "normalise", ["{method: minmax, params: {l: 1, u: 100}}", "{method: goalposts}"]
+)
+def test_geometric_mean_over_positive_scores_is_fine(
+    write: Write, normalise: str, fake_methods: dict
+) -> None:
+    fake_methods["normalise"]._methods["goalposts"] = lambda x, cols: x
+    assert validate_file(write(_geometric_d1(normalise))) == []

@@ -13,12 +13,12 @@ import yaml
 
 from qcity.framework.io import load_framework
 from qcity.framework.model import Framework, Indicator, Node
-from tests.helpers import shared_file
+from tests.helpers import reference_file
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_PATH = ROOT / "frameworks" / "liyang.yaml"
 SCRIPT = ROOT / "tools" / "build_liyang_framework.py"
-SPEC = shared_file("spec/liyang-framework.csv")
+SPEC = reference_file("spec/liyang-framework.csv")
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """COINr 1.1.14 conformance of the pre-weighting steps on the ASEM example (array level).
 
-Reference files: /work/shared/reference/coinr_asem (see its README); every number is
+Reference files: tests/reference/coinr_asem (see tests/reference/README.md); every number is
 compared to 1e-6 (relative to max(1, |value|)).
 """
 
@@ -20,18 +20,14 @@ from qcity.methods.impute import impute_mean
 from qcity.methods.normalise import minmax
 from qcity.methods.screen import screen_availability
 from qcity.methods.treat import TreatResult, treat_coinr
+from tests.helpers import coinr_file
 
-REF = Path(__file__).resolve().parents[2].parent / "shared" / "reference" / "coinr_asem"
 TOL = 1e-6
 
 
 def _ref_dir() -> Path:
-    if not (REF / "input_iData.csv").is_file():
-        pytest.fail(
-            f"COINr reference data not found at {REF}; the conformance tests need the shared "
-            "reference folder next to the repository (../shared/reference/coinr_asem)."
-        )
-    return REF
+    """The COINr reference folder (a clear failure if its files are missing)."""
+    return coinr_file("input_iData.csv").parent
 
 
 @dataclass(frozen=True)

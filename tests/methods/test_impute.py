@@ -102,6 +102,18 @@ def test_locf_backfill_and_max_gap() -> None:
     np.testing.assert_array_equal(gap, [nan, 2, 2, nan, 5, 5])
 
 
+def test_locf_max_gap_is_counted_in_time_when_times_are_given() -> None:
+    # column 0: [nan, 2, nan, nan, 5, nan]; years with 2016 -> 2019 three years apart
+    times = np.array([2015, 2016, 2019, 2020, 2021, 2024])
+    out = impute_locf(_series(), None, max_gap=3, times=times)[:, 0, 0]
+    np.testing.assert_array_equal(out, [nan, 2, 2, nan, 5, 5])
+    out = impute_locf(_series(), None, max_gap=2, times=times)[:, 0, 0]
+    np.testing.assert_array_equal(out, [nan, 2, nan, nan, 5, nan])
+    quarters = np.array([2024.0, 2024.25, 2024.5, 2024.75, 2025.0, 2025.25])
+    out = impute_locf(_series(), None, max_gap=0.5, times=quarters)[:, 0, 0]
+    np.testing.assert_array_equal(out, [nan, 2, 2, 2, 5, 5])
+
+
 def test_linear_interpolates_without_extrapolating() -> None:
     out = impute_linear(_series(), None)[:, 0, :]
     np.testing.assert_allclose(out[:, 0], [nan, 2, 3, 4, 5, nan])

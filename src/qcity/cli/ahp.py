@@ -17,7 +17,6 @@ from qcity.methods.ahp import (
     CR_THRESHOLD,
     RI_TABLES,
     AHPResult,
-    PairwiseError,
     ahp,
     combine_judgements,
     format_judgement,
@@ -80,21 +79,16 @@ def ahp_command(
     Several experts (CSV blocks or XLSX sheets) are combined by the element-wise geometric
     mean of their judgements (Aczél & Saaty 1983). Exit code 0 also when inconsistent.
     """
-    err = Console(stderr=True, highlight=False)
     if ri not in RI_TABLES:
-        err.print(f"[red]error:[/red] unknown --ri {ri!r}; use one of: {', '.join(RI_TABLES)}")
-        raise typer.Exit(2)
-    try:
-        experts = read_pairwise(matrix)
-        names = experts[0][0]
-        combined = (
-            combine_judgements([m for _, m in experts]) if len(experts) > 1 else experts[0][1]
+        raise typer.BadParameter(
+            f"unknown {ri!r}; use one of: {', '.join(RI_TABLES)}", param_hint="--ri"
         )
-        res = ahp(combined, ri_table=ri)
-        per_expert = [ahp(m, ri_table=ri) for _, m in experts] if len(experts) > 1 else []
-    except PairwiseError as exc:
-        err.print(Text("error / 错误: ", style="red") + Text(str(exc)))
-        raise typer.Exit(1) from None
+    # a PairwiseError (naming file, sheet, row and column) is reported by the app's handler
+    experts = read_pairwise(matrix)
+    names = experts[0][0]
+    combined = combine_judgements([m for _, m in experts]) if len(experts) > 1 else experts[0][1]
+    res = ahp(combined, ri_table=ri)
+    per_expert = [ahp(m, ri_table=ri) for _, m in experts] if len(experts) > 1 else []
 
     if as_json:
         payload = {

@@ -1,9 +1,11 @@
 """CLI commands of the data store: ``db upgrade``, ``db batches``, ``import``,
-``import-units``, ``export``, ``history``.
+``import-units``, ``import-groups``, ``export``, ``history``, ``unit-history``.
 
 Every command takes ``--db URL``; ``DbOption`` and ``open_store`` are the one place where
-the URL is resolved (option, else ``$QCITY_DATABASE_URL``, else ``var/qcity.sqlite``), so
-other command modules should use them too.
+the URL is resolved (option, else ``$QCITY_DATABASE_URL``, else ``var/qcity.sqlite``), and
+``AsOfOption`` with ``as_of_option`` the one way ``--as-of`` is read, so other command
+modules should use them too. Read-only commands never create a database file, and a
+command that finds nothing to do says so.
 """
 
 from __future__ import annotations
@@ -43,6 +45,16 @@ DbOption = Annotated[
     ),
 ]
 
+#: Help of every ``--as-of`` option (``AsOfOption``).
+AS_OF_HELP = (
+    "data as recorded at this time. ISO 8601; without an offset the time is Asia/Shanghai "
+    "(or the framework's timezone), e.g. 2025-01-01, 2025-01-01T08:00, 2025-01-01T00:00Z / "
+    "截至该时间录入的数据。ISO 8601；不带时区时按北京时间 Asia/Shanghai（或指标体系的 timezone）"
+)
+
+#: The ``--as-of`` option shared by every command that reads data as of a time.
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP, show_default=False)]
+
 #: Files with more rows than this get a progress bar while they are written.
 PROGRESS_MIN_ROWS = 5000
 
@@ -57,12 +69,17 @@ def _console() -> Console:
     return Console(soft_wrap=False, highlight=False)
 
 
-def open_store(db: str | None, *, check: bool = True) -> Store:
+def open_store(db: str | None, *, check: bool = True, create: bool = True) -> Store:
     """The store at ``--db`` (or the default); with ``check`` it must be migrated, else the
-    command stops with the hint to run ``qcity db upgrade``."""
-    from qcity.data.store import SchemaNotReadyError, Store
+    command stops with the hint to run ``qcity db upgrade``; ``create=False`` (read-only
+    commands) stops instead of creating a missing SQLite file."""
+    from qcity.data.store import SchemaNotReadyError, Store, StoreError
 
-    store = Store(db)
+    try:
+        store = Store(db, create=create)
+    except StoreError as exc:
+        _fail(str(exc))
+        raise  # unreachable: _fail exits
     if check:
         try:
             store.check_schema()
@@ -89,14 +106,18 @@ def _load_framework(path: Path) -> Framework:
         raise  # unreachable: _fail exits
 
 
-def _parse_as_of(text: str | None) -> datetime | None:
-    """An ISO 8601 time (``2025-03-01`` or ``2025-03-01T08:00+08:00``); naive = UTC."""
+def as_of_option(text: str | None, fw: Framework | None = None) -> datetime | None:
+    """The ``--as-of`` time (``qcity.data.asof.parse_as_of``): without an offset, local
+    time in the framework's timezone (default Asia/Shanghai); stops with the accepted
+    forms when the text is not one of them."""
+    from qcity.data.asof import DEFAULT_TIMEZONE, parse_as_of
+
     if text is None:
         return None
     try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        _fail(f"--as-of {text!r} is not an ISO date/time; write e.g. 2025-03-01T00:00+08:00")
+        return parse_as_of(text, fw.timezone if fw is not None else DEFAULT_TIMEZONE)
+    except ValueError as exc:
+        _fail(f"--as-of: {exc}")
         raise  # unreachable
 
 
@@ -141,7 +162,16 @@ def problems_table(problems: list[Problem], limit: int = 500) -> Table:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the tables to the newest schema. 创建或升级数据库表。"""
+    from qcity.data import migrate
+
     store = open_store(db, check=False)
+    before, head = store.schema_revision(), migrate.head_revision()
+    if before == head:
+        _console().print(
+            f"{display_url(store.url)}: nothing to do, the schema is at the newest revision "
+            f"{head} / 无需升级，已是最新"
+        )
+        return
     store.upgrade()
     _console().print(
         f"{display_url(store.url)}: schema at revision {store.schema_revision()} / 已升级"
@@ -172,7 +202,10 @@ def _text_table(title: str, df: pd.DataFrame, cols: list[str]) -> Table:
 @db_app.command("batches")
 def db_batches(db: DbOption = None) -> None:
     """List the import log: file, SHA-256, rows added/revised/unchanged, who, when. 导入记录。"""
-    df = open_store(db).batches()
+    df = open_store(db, create=False).batches()
+    if df.empty:
+        _console().print("no import batches yet / 尚无导入记录")
+        return
     df["sha256"] = df["sha256"].str.slice(0, 12)
     cols = [
         "id",
@@ -218,7 +251,7 @@ def import_cmd(
     console = _console()
     fw = _load_framework(framework)
     store = open_store(db)
-    entered_by = by or os.environ.get("QCITY_USER") or getpass.getuser()
+    entered_by = _entered_by(by)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -260,13 +293,22 @@ def import_cmd(
     if result.warnings:
         console.print(problems_table(result.warnings))
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
-    if result.summary is None:
+    if dry_run:
         console.print(
             f"{file.name}: {result.rows} value(s) checked, no errors ({layouts}); "
             "dry run, nothing written / 检查通过，未写入"
         )
         return
     s = result.summary
+    if s is None or s.written == 0:
+        equal = 0 if s is None else s.unchanged
+        why = (
+            f"{equal} row(s) equal to what is stored / {equal} 行与库中数据相同"
+            if equal
+            else "the file holds no values / 文件中没有数值"
+        )
+        console.print(f"{file.name}: nothing to do: {why}; nothing written / 无需写入")
+        return
     console.print(
         f"{file.name} -> {display_url(store.url)}: {s.added} added / 新增, "
         f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "
@@ -275,10 +317,10 @@ def import_cmd(
 
 
 def _load_csv_table(
-    db: str | None, file: Path, write: Callable[[Store, pd.DataFrame], int], done: str
+    db: str | None, file: Path, write: Callable[[Store, pd.DataFrame], str]
 ) -> None:
     """Read a CSV (UTF-8 or GB18030) as text cells and hand it to ``write`` (one store
-    transaction); report ``done`` with the count, or the error with nothing written."""
+    transaction); print what it returns, or the error with nothing written."""
     import pandas as pd
 
     from qcity.data.readers import FileReadError, decode_csv
@@ -290,24 +332,58 @@ def _load_csv_table(
     except (OSError, FileReadError) as exc:
         _fail(str(exc))
         return
-    df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     try:
-        n = write(store, df)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+        detail = "it is empty" if isinstance(exc, pd.errors.EmptyDataError) else str(exc)
+        _fail(
+            f"{file.name}: not a readable CSV table ({detail}); save it as CSV with a "
+            "header row; nothing imported / 未导入"
+        )
+        return
+    try:
+        done = write(store, df)
     except StoreError as exc:
         _fail(f"{file.name}: {exc}; nothing imported / 未导入")
         return
-    _console().print(f"{file.name}: {done.format(n=n)}")
+    _console().print(f"{file.name}: {done}")
+
+
+def _entered_by(by: str | None) -> str:
+    """Who enters data: ``--by``, else ``$QCITY_USER``, else the login name."""
+    return by or os.environ.get("QCITY_USER") or getpass.getuser()
 
 
 @app.command("import-units")
 def import_units_cmd(
     file: Annotated[Path, typer.Argument(help="CSV: code,name_zh,name_en,type,parent_code,...")],
     db: DbOption = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="who changes the units (default: login) / 录入人")
+    ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm", help="accept changes of unit type (a city becoming a town) / 确认类型变更"
+        ),
+    ] = False,
 ) -> None:
-    """Add or update units from a CSV (extra columns become attributes). 导入地区表。"""
-    _load_csv_table(
-        db, file, lambda store, df: store.add_units(df), "{n} unit(s) added or updated / 地区已导入"
-    )
+    """Add or update units from a CSV (extra columns become attributes); every change is
+    kept as a revision (`qcity unit-history CODE`). 导入地区表，每次修改都保留历史。"""
+
+    def write(store: Store, df: pd.DataFrame) -> str:
+        s = store.add_units(df, _entered_by(by), confirm_type_change=confirm)
+        if s.written == 0:
+            return (
+                f"nothing to do: {s.unchanged} unit(s) equal to what is stored / "
+                f"无需写入：{s.unchanged} 个地区与库中相同"
+            )
+        return (
+            f"{s.added} unit(s) added / 新增, {s.revised} revised / 修订, "
+            f"{s.unchanged} unchanged / 未变"
+        )
+
+    _load_csv_table(db, file, write)
 
 
 @app.command("import-groups")
@@ -318,19 +394,27 @@ def import_groups_cmd(
     db: DbOption = None,
 ) -> None:
     """Create or replace unit groups (peer groups) in one transaction. 导入对标组。"""
-    _load_csv_table(
-        db, file, lambda store, df: store.add_groups(df), "{n} group(s) written / 对标组已导入"
-    )
+
+    def write(store: Store, df: pd.DataFrame) -> str:
+        n = store.add_groups(df)
+        total = df["group"].str.strip().replace("", None).dropna().nunique()
+        if n == 0:
+            return (
+                f"nothing to do: {total} group(s) equal to what is stored / "
+                f"无需写入：{total} 个对标组与库中相同"
+            )
+        return f"{n} group(s) written / 对标组已导入" + (
+            f", {total - n} unchanged / 未变" if total > n else ""
+        )
+
+    _load_csv_table(db, file, write)
 
 
 @app.command("export")
 def export_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="F.csv, F.xlsx or F.parquet")],
     db: DbOption = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option("--as-of", help="data as recorded at this ISO time / 截至该时间的数据"),
-    ] = None,
+    as_of: AsOfOption = None,
     all_revisions: Annotated[
         bool, typer.Option("--all-revisions", help="every revision / 全部修订")
     ] = False,
@@ -347,14 +431,15 @@ def export_cmd(
     from qcity.data.exporter import export_observations
 
     fw = _load_framework(framework) if framework is not None else None
-    store = open_store(db)
+    when = as_of_option(as_of, fw)
+    store = open_store(db, create=False)
     console = _console()
     try:
         with console.status(f"导出 / exporting {out.name}"):
             n = export_observations(
                 store,
                 out,
-                as_of=_parse_as_of(as_of),
+                as_of=when,
                 all_revisions=all_revisions,
                 indicators=indicator,
                 units=unit,
@@ -362,6 +447,13 @@ def export_cmd(
             )
     except ValueError as exc:
         _fail(str(exc))
+        return
+    if n == 0:
+        then = f" as of {when.isoformat()}" if when is not None else ""
+        console.print(
+            f"{out}: 0 row(s): nothing to export, no stored value matches{then}; the file "
+            "has the header only / 没有符合条件的数据，文件只有表头"
+        )
         return
     console.print(f"{out}: {n} row(s) / 行")
 
@@ -374,7 +466,7 @@ def history_cmd(
     db: DbOption = None,
 ) -> None:
     """Every revision of one value: who changed it, when, from which file. 数值修订历史。"""
-    df = open_store(db).history(unit, indicator, period)
+    df = open_store(db, create=False).history(unit, indicator, period)
     if df.empty:
         _fail(f"no value for {unit} {indicator} {period} / 无此数据")
     cols = [
@@ -388,3 +480,29 @@ def history_cmd(
         "file_name",
     ]
     _console().print(_text_table(f"{unit} {indicator} {period}", df, cols))
+
+
+@app.command("unit-history")
+def unit_history_cmd(
+    code: Annotated[str, typer.Argument(help="unit code / 地区代码")],
+    db: DbOption = None,
+) -> None:
+    """Every revision of one unit: names, type, parent, what changed, who, when. 地区修订历史。"""
+    df = open_store(db, create=False).unit_history(code)
+    if df.empty:
+        _fail(f"no unit {code} in the database / 无此地区")
+    df["attributes"] = [
+        ", ".join(f"{k}={v}" for k, v in (a or {}).items()) for a in df["attributes"]
+    ]
+    cols = [
+        "revision",
+        "name_zh",
+        "name_en",
+        "type",
+        "parent_code",
+        "attributes",
+        "changes",
+        "recorded_at",
+        "entered_by",
+    ]
+    _console().print(_text_table(f"{code}", df, cols))

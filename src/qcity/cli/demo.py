@@ -15,10 +15,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from qcity.cli.app import app
+from qcity.cli.app import app, print_failure
+from qcity.cli.errors import Failure
 
 console = Console()
-err = Console(stderr=True)
 
 ILLUSTRATIVE_WARNING = (
     "⚠ 示例数据：{n} 个数值（{share:.0%}）为生成的示例值（status = illustrative），"
@@ -95,44 +95,43 @@ def demo(
     Then evaluates the peer group 苏南 (sunan) and writes the results to OUT.
     """
     # imported here so that other commands start without loading the demo and the engine
-    from qcity.cli.evaluate import evaluate_to, report
+    from qcity.cli.evaluate import operator, report, run_and_keep
     from qcity.data.engine import display_url, resolve_url
-    from qcity.data.store import Store, StoreError
+    from qcity.data.store import Store
     from qcity.demo.build import (
         DEFAULT_SEED,
-        DemoError,
         build_demo,
         default_framework_path,
         demo_summary,
         reset_database,
     )
     from qcity.engine import EvaluationError
-    from qcity.engine.inputs import from_store
     from qcity.framework.io import load_framework
-    from qcity.framework.problems import FrameworkError
+    from qcity.service.inputs import from_store
 
     seed = DEFAULT_SEED if seed is None else seed
     url = resolve_url(db)
     path = framework or default_framework_path()
-    try:
-        with console.status("生成示例数据库 / building the demo database"):
-            if fresh:
-                reset_database(url)
-            with Store(url) as store:
-                build_demo(store, path, seed)
-                summary = demo_summary(store)
-    except (DemoError, StoreError, FrameworkError, FileNotFoundError) as exc:
-        err.print(f"[red]qcity demo: {exc}[/red]")
-        raise typer.Exit(1) from exc
+    # a DemoError, StoreError, FrameworkError or database error is reported by the app's
+    # handler (qcity.cli.app) with the file or URL it is about
+    with console.status("生成示例数据库 / building the demo database"):
+        if fresh:
+            reset_database(url)
+        with Store(url) as store:
+            build_demo(store, path, seed)
+            summary = demo_summary(store)
     console.print(f"示例数据库已生成 / demo database built: {display_url(url)} (seed {seed})")
     console.print(render_summary(summary))
     try:
         fw = load_framework(path)
         with console.status("评价苏南十市 / evaluating the 苏南 peer group"):
             inp = from_store(url, None).restrict(group="sunan")
-            ev, written = evaluate_to(fw, inp, out)
+            result, written, run_id = run_and_keep(
+                fw, Path(path).read_text(encoding="utf-8"), inp, out, by=operator()
+            )
     except (EvaluationError, ValueError) as exc:
-        err.print(f"[red]qcity demo: evaluation failed: {exc}[/red]")
+        message = f"the demo database is built, but evaluating it failed: {exc}"
+        print_failure(Failure(message))
         raise typer.Exit(1) from exc
     console.print("\n苏南十市评价 / evaluation of the 苏南 peer group:")
-    report(ev, inp, written)
+    report(result, written, run_id)

@@ -1,8 +1,10 @@
-"""``qcity evaluate``: run the evaluation pipeline on a data file or the database."""
+"""``qcity evaluate``: run the evaluation pipeline on a data file or the database; a run
+on the database is stored and its id printed."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import getpass
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,89 +16,137 @@ from rich.table import Table
 from qcity.cli.app import app
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
-    from qcity.engine import Evaluation
-    from qcity.engine.inputs import EvaluationInput
+    from qcity.engine.steps import Step
     from qcity.framework.model import Framework
+    from qcity.service.evaluate import EvaluationResult
+    from qcity.service.inputs import EvaluationInput
 
 console = Console()
 err = Console(stderr=True)
 
+AS_OF_HELP = (
+    "evaluate the data as stored at this time (ISO 8601, e.g. 2024-06-30 or "
+    "2024-06-30T12:00+08:00); without an offset the time is Asia/Shanghai (or the "
+    "framework's timezone) 按此时点的数据评价"
+)
+
+
+def operator() -> str:
+    """Who runs a CLI command on the database directly: the operator's login name."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
 
 @app.command("evaluate")
 def evaluate(
-    framework: Path = typer.Option(..., "--framework", "-f", help="framework YAML 指标体系文件"),
-    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
+    framework: str = typer.Option(
+        ...,
+        "--framework",
+        "-f",
+        help="framework YAML, or the name of a shipped one (liyang) 指标体系文件",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="output folder 输出目录 (needed with --data; with the database the run is "
+        "stored and `qcity runs export` writes it later)",
+    ),
     data: Path | None = typer.Option(
         None,
         "--data",
         "-d",
-        help="long-format CSV/XLSX (unit, indicator, period, value); "
-        "omit to read the database 省略则读取数据库",
+        help="CSV/XLSX file in any layout `qcity import` reads; omit to read the database "
+        "省略则读取数据库",
     ),
     units: Path | None = typer.Option(
         None, "--units", "-u", help="units CSV with attributes (overrides the framework's)"
     ),
     db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    as_of: datetime | None = typer.Option(
-        None, "--as-of", help="evaluate the data as stored at this time (ISO 8601)"
-    ),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
     unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    replay: Path | None = typer.Option(
+        None, "--replay", help="re-run the step log of a saved log.json 按保存的步骤日志重算"
+    ),
+    by: str | None = typer.Option(
+        None, "--by", help="who runs the evaluation (recorded with the run; default: you)"
+    ),
 ) -> None:
     """Evaluate: impute, treat, normalise, weight, aggregate, rank. 计算综合评价得分与排名。
 
-    Writes OUT/scores.csv (unit,period,node,score,rank), normalised.csv, weights.csv,
-    flags.csv, exclusions.csv and log.json (steps and stamp).
+    Writes OUT/scores.csv (unit,period,node,score,rank), the other machine files, a
+    workbook for people (results.xlsx) and log.json (steps and stamp). On the database
+    the run is stored (`qcity runs list`) and its id printed.
     """
-    from qcity.engine import EvaluationError
-    from qcity.engine.inputs import from_files, from_store
+    from qcity.data.asof import parse_as_of
     from qcity.framework.io import load_framework
-    from qcity.methods.registry import UnknownMethodError
+    from qcity.frameworks import framework_path
+    from qcity.service.inputs import from_files, from_store
+    from qcity.service.runs import read_log
 
-    try:
-        fw = load_framework(framework)
-        with _progress() as progress:
-            task = progress.add_task("reading data 读取数据", total=None)
-            if data is not None:
-                inp = from_files(fw, framework, data, units)
-            else:
-                inp = from_store(db, as_of)
-                _keep_framework(db, fw, framework)
-            inp = inp.restrict(group=group, unit_type=unit_type)
-            progress.update(task, description="evaluating 计算")
-            ev, written = evaluate_to(fw, inp, out)
-    except (EvaluationError, UnknownMethodError, ValueError, FileNotFoundError) as exc:
-        err.print(f"[red]error 错误:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    report(ev, inp, written)
+    path = framework_path(framework)
+    fw = load_framework(path)
+    if data is None and units is not None:
+        _fail("--units goes with --data (the database has its own units)")
+    if data is not None and (as_of is not None):
+        _fail("--as-of reads the database; it does not apply to a --data file")
+    if data is not None and out is None:
+        _fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
+    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
+    steps, saved = read_log(replay) if replay is not None else (None, {})
+    with _progress() as progress:
+        task = progress.add_task("reading data 读取数据", total=None)
+        inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
+        inp = inp.restrict(group=group, unit_type=unit_type)
+        progress.update(task, description="evaluating 计算")
+        result, written, run_id = run_and_keep(
+            fw,
+            path.read_text(encoding="utf-8"),
+            inp,
+            out,
+            by=by or operator(),
+            steps=steps,
+        )
+    report(result, written, run_id)
+    if replay is not None:
+        from qcity.service.runs import replay_differences
 
-
-def evaluate_to(fw: Framework, inp: EvaluationInput, out: Path) -> tuple[Evaluation, list[Path]]:
-    """Evaluate ``inp`` with ``fw`` and write the results (and NOTICE.txt) to ``out``."""
-    from qcity.engine import Evaluation
-
-    ev = Evaluation(fw, inp.data, inp.units, vintage=inp.vintage, source=inp.source).run()
-    written = ev.save(out)
-    notice = _illustrative_notice(inp, out)
-    if notice:
-        written.append(notice)
-    return ev, written
-
-
-def _keep_framework(db: str | None, fw: Framework, path: Path) -> None:
-    """Store the framework version that produces these results (every version is kept;
-    changed text under an existing version number is refused)."""
-    from qcity.data.store import Store
-
-    with Store(db) as store:
-        store.save_framework(fw, path.read_text(encoding="utf-8"))
+        for line in replay_differences(saved, result.stamp):
+            console.print(f"[yellow]replay 重算: {line}")
 
 
-def _unit_names(inp: EvaluationInput) -> dict[str, str]:
-    """Unit code -> Chinese name, when the units table has one."""
-    if inp.units is None or "name_zh" not in inp.units.columns:
-        return {}
-    return dict(zip(inp.units["code"].astype(str), inp.units["name_zh"].astype(str), strict=True))
+def run_and_keep(
+    fw: Framework,
+    framework_text: str,
+    inp: EvaluationInput,
+    out: Path | None,
+    *,
+    by: str,
+    steps: list[Step] | None = None,
+) -> tuple[EvaluationResult, list[Path], int | None]:
+    """Evaluate, write the results folder (to ``out``, or a temporary one) and, when the
+    inputs came from the database, store the run there."""
+    from qcity.service.evaluate import evaluate, write_folder
+    from qcity.service.runs import keep_run
+
+    result = evaluate(fw, inp, steps=steps, framework_text=framework_text)
+    url = inp.store_url
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="qcity-run-") as tmp:
+            written = write_folder(result, Path(tmp))
+            run_id = keep_run(result, url, by, written) if url else None
+        return result, [], run_id
+    written = write_folder(result, out)
+    run_id = keep_run(result, url, by, written) if url else None
+    return result, written, run_id
+
+
+def _fail(message: str) -> None:
+    err.print(f"[red]error 错误:[/red] {message}")
+    raise typer.Exit(1)
 
 
 def _progress() -> Progress:
@@ -109,49 +159,56 @@ def _progress() -> Progress:
     )
 
 
-def _illustrative_notice(inp: EvaluationInput, out: Path) -> Path | None:
-    """Write NOTICE.txt when any value used is illustrative (never shown as real)."""
-    n = inp.status_counts.get("illustrative", 0)
-    if not n:
-        return None
-    path = out / "NOTICE.txt"
-    path.write_text(
-        f"示例数据 ILLUSTRATIVE: {n} of the values used are illustrative (generated), not "
-        "official statistics. Results in this folder must not be presented as real.\n"
-        f"本目录结果使用了 {n} 个示例（生成）数值，并非官方统计数据，不得作为真实结果发布。\n",
-        encoding="utf-8",
-    )
-    return path
+def _unit_names(result: EvaluationResult) -> dict[str, str]:
+    """Unit code -> Chinese name, when the units table has one."""
+    units = result.inputs.units
+    if units is None or "name_zh" not in units.columns:
+        return {}
+    return dict(zip(units["code"].astype(str), units["name_zh"].astype(str), strict=True))
 
 
-def report(ev: Evaluation, inp: EvaluationInput, written: list[Path]) -> None:
-    """Print the latest ranking of the index, the stamp, exclusions and warnings."""
+def report(result: EvaluationResult, written: list[Path], run_id: int | None) -> None:
+    """Print the latest ranking of the index, what was selected, the stamp, exclusions,
+    diagnostics, the illustrative notice and where the results went."""
+    from qcity.service.inputs import selection_text
+
+    ev = result.evaluation
     scores = ev.scores()
     root = ev.framework.root.code
     last = scores["period"].max()
     top = scores[(scores["node"] == root) & (scores["period"] == last)].sort_values("rank")
     title = f"{ev.framework.root.name_zh} / {ev.framework.root.name_en} — {last}"
-    if inp.status_counts.get("illustrative"):
+    if result.illustrative:
         title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
     table = Table(title=title)
-    names = _unit_names(inp)
+    names = _unit_names(result)
     for col in ("rank", "unit 单元", "score 得分"):
         table.add_column(col, justify="left" if col.startswith("unit") else "right")
     for row in top.head(10).itertuples():
         label = f"{names.get(str(row.unit), row.unit)} ({row.unit})"
         table.add_row(str(row.rank), label, f"{row.score:.2f}")
     console.print(table)
-    stamp = ev.stamp
+    console.print(f"selected 选取: {selection_text(result.inputs.selection)}")
+    stamp = result.stamp
     console.print(
         f"framework {stamp['framework']} {stamp['framework_version']} · "
         f"data vintage {stamp['data_vintage'] or '-'} · config {stamp['config_sha256'][:12]}"
     )
     if not ev.exclusions.empty:
         console.print(f"[yellow]{len(ev.exclusions)} exclusion(s) by screening: exclusions.csv")
-    for note in ev.results.warnings[:10]:
+    for note in result.diagnostics[:10]:
         console.print(f"[yellow]note 提示: {note}")
-    if inp.status_counts.get("illustrative"):
+    if len(result.diagnostics) > 10:
+        console.print(f"[yellow]... {len(result.diagnostics) - 10} more notes in log.json")
+    if result.notice:
         console.print(
-            "[bold yellow]示例数据 ILLUSTRATIVE: results use generated values; see NOTICE.txt"
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
+            f"{result.values_used} values used are generated; see NOTICE.txt"
         )
-    console.print(f"wrote {len(written)} files to {written[0].parent}")
+    if written:
+        console.print(f"wrote {len(written)} files to {written[0].parent}")
+    if run_id is not None:
+        console.print(
+            f"stored as run {run_id} 已保存为评价批次 {run_id} "
+            f"(qcity runs show {run_id}; qcity runs export {run_id} --out DIR)"
+        )

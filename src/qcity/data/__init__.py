@@ -1,8 +1,9 @@
 """qcity.data: the data store (every revision kept), import from CSV/Excel, export.
 
-``Store`` reads and writes units, groups, framework versions and observations on SQLite
-or PostgreSQL; ``import_file`` checks a file cell by cell and writes it in one
-transaction; ``export_observations`` writes CSV, Excel or Parquet with provenance.
+``Store`` reads and writes units (with their history), groups, framework versions and
+observations on SQLite or PostgreSQL; ``import_file`` checks a file cell by cell and writes
+it in one transaction; ``export_observations`` writes CSV, Excel or Parquet with
+provenance; ``parse_as_of`` reads an ``--as-of`` time.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qcity.data.asof import parse_as_of
     from qcity.data.exporter import export_observations
     from qcity.data.importer import ImportResult, import_file
     from qcity.data.problems import ImportErrorReport, Problem
     from qcity.data.store import ImportSummary, SchemaNotReadyError, Store, StoreError
+    from qcity.data.units import UnitsSummary, UnitTypeChangeError
 
 _EXPORTS = {
     "ImportErrorReport": "qcity.data.problems",
@@ -24,8 +27,11 @@ _EXPORTS = {
     "SchemaNotReadyError": "qcity.data.store",
     "Store": "qcity.data.store",
     "StoreError": "qcity.data.store",
+    "UnitTypeChangeError": "qcity.data.units",
+    "UnitsSummary": "qcity.data.units",
     "export_observations": "qcity.data.exporter",
     "import_file": "qcity.data.importer",
+    "parse_as_of": "qcity.data.asof",
 }
 
 __all__ = [
@@ -36,8 +42,11 @@ __all__ = [
     "SchemaNotReadyError",
     "Store",
     "StoreError",
+    "UnitTypeChangeError",
+    "UnitsSummary",
     "export_observations",
     "import_file",
+    "parse_as_of",
 ]
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -48,6 +50,12 @@ MISSING_MARKERS = frozenset(
 IMPLAUSIBLE = "implausible"
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+#: Cell values that are dates or times (openpyxl turns date-formatted numbers into these).
+_DATE_TYPES = (datetime, date, time, timedelta)
+
+#: How a date cell read as a period looks as text: ``2024-01-01 00:00:00``.
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$")
 
 #: Multiplier prefixes of Chinese units of measure, longest first (万元 = 10^4 元).
 _SCALE_PREFIXES: tuple[tuple[str, float], ...] = (
@@ -87,13 +95,16 @@ class CheckResult:
 def parse_values(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Numbers from cells: Excel numbers as they are; text after NFKC with thousands
     separators removed (``1,234.5``). Returns (values, kind) with kind ``ok``, ``empty``
-    (blank or a missing marker such as ``—``) or ``bad``."""
+    (blank or a missing marker such as ``—``), ``date`` (an Excel date or time cell) or
+    ``bad``."""
     obj = raw.astype(object)
+    dates = np.zeros(len(obj), dtype=bool)
     if all_text(obj):
         num = np.zeros(len(obj), dtype=bool)
     else:
         is_number = obj.map(lambda v: isinstance(v, int | float) and not isinstance(v, bool))
         num = is_number.to_numpy(dtype=bool)
+        dates = obj.map(lambda v: isinstance(v, _DATE_TYPES)).to_numpy(dtype=bool)
     values = np.full(len(obj), np.nan)
     values[num] = obj[num].astype("float64").to_numpy()
     text = nfkc(obj[~num].where(obj[~num].notna(), ""))
@@ -106,6 +117,8 @@ def parse_values(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     kind[np.flatnonzero(~num)[empty_text.to_numpy(dtype=bool)]] = "empty"
     bad = ~np.isfinite(values) & (kind != "empty")
     kind[bad] = "bad"
+    values[dates] = np.nan
+    kind[dates] = "date"
     return values, kind
 
 
@@ -183,10 +196,11 @@ def _indicator_table(fw: Framework) -> pd.DataFrame:
 
 
 def check_records(
-    records: pd.DataFrame, fw: Framework, units: pd.DataFrame, strict: bool = False
+    records: pd.DataFrame, fw: Framework, units: pd.DataFrame | None, strict: bool = False
 ) -> CheckResult:
     """Check every record (see module docstring) and return clean observations and all
-    problems; ``units`` is ``Store.units()`` (codes and types of known units)."""
+    problems; ``units`` is ``Store.units()`` (codes and types of known units), or None
+    to accept every unit code (a file evaluated on its own: its units are the units)."""
     r = records.reset_index(drop=True)
     problems: list[Problem] = []
     values, kind = parse_values(r["value"])
@@ -213,9 +227,16 @@ def check_records(
         "value",
         "not a number; use digits, a decimal point and optionally thousands separators (1,234.5)",
     )
+    problems += _problems(
+        r,
+        kind == "date",
+        "value",
+        "a date or time in Excel, not a number; format the cell as a number "
+        "(常规/General or 数值/Number) and type the value again",
+    )
 
     # units
-    known_units = set(units["code"]) if len(units) else set()
+    known_units = set(r["unit"]) if units is None else set(units["code"]) if len(units) else set()
     problems += _problems(r, r["unit"].eq("").to_numpy(), "unit", "unit code is empty")
     unknown_unit = r["unit"].ne("") & ~r["unit"].isin(known_units)
     problems += _problems(
@@ -248,11 +269,20 @@ def check_records(
 
     # periods
     periods = parse_periods(r["period"])
+    not_period = ~periods["well_formed"].to_numpy()
+    as_date = r["period"].str.match(_DATE_TEXT).to_numpy(dtype=bool)
     problems += _problems(
         r,
-        ~periods["well_formed"].to_numpy(),
+        not_period & ~as_date,
         "period",
         "period must be a year like 2024 or a quarter like 2024Q1",
+    )
+    problems += _problems(
+        r,
+        not_period & as_date,
+        "period",
+        "a date, not a period: format the cell as text (文本) or a number and type a year "
+        "like 2024 or a quarter like 2024Q1",
     )
     problems += _problems(
         r,
@@ -289,6 +319,9 @@ def check_records(
             index=r.index,
         )
         problems += _problems(r, mismatch, "measure", reasons)
+    percent = r["value_percent"].to_numpy(dtype=bool) if "value_percent" in r else None
+    if percent is not None and percent.any():
+        problems += _percent_cells(r, values, percent & (kind == "ok"), ind, exp_norm)
 
     # duplicates within the file
     key = pd.DataFrame({"u": r["unit"], "i": r["indicator"], "p": periods["period"]})
@@ -347,13 +380,48 @@ def check_records(
     return CheckResult(clean, list(dict.fromkeys(problems)))
 
 
+def _percent_cells(
+    r: pd.DataFrame,
+    values: np.ndarray,
+    percent: np.ndarray,
+    ind: pd.DataFrame,
+    unit_of_measure: np.ndarray,
+) -> list[Problem]:
+    """Excel cells shown as percentages (85.3% is stored as 0.853): for an indicator in %
+    the value becomes what Excel shows (``values`` changed in place, decimal-exact);
+    for any other known indicator the cell is refused."""
+    known = ind["series_only"].notna().to_numpy(dtype=bool)
+    in_percent = unit_of_measure == "%"
+    scale = np.flatnonzero(percent & known & in_percent)
+    values[scale] = [_times_100(v) for v in values[scale]]
+    refuse = percent & known & ~in_percent
+    if not refuse.any():
+        return []
+    reasons = pd.Series(
+        [
+            f"the cell is formatted as a percentage (Excel shows {_times_100(v):g}%) but {i} "
+            + (f"is in {u}" if u else "has no unit of measure")
+            + "; format the cell as a number (常规/General) and enter the value"
+            + (f" in {u}" if u else "")
+            for v, i, u in zip(values, r["indicator"], unit_of_measure, strict=True)
+        ],
+        index=r.index,
+    )
+    return _problems(r, refuse, "value", reasons)
+
+
+def _times_100(v: float) -> float:
+    """``v * 100`` in decimal, so that 0.853 gives 85.3 (not 85.30000000000001)."""
+    return float(Decimal(repr(float(v))).scaleb(2))
+
+
 def _coverage_warnings(
-    r: pd.DataFrame, ind: pd.DataFrame, periods: pd.DataFrame, units: pd.DataFrame
+    r: pd.DataFrame, ind: pd.DataFrame, periods: pd.DataFrame, units: pd.DataFrame | None
 ) -> list[Problem]:
     """One warning per indicator and unit type outside its ``levels``, and one per annual
     indicator given quarterly values, located at the first such cell."""
     out: list[Problem] = []
-    if len(units):
+    if units is not None and len(units) and "type" in units.columns:
         types = r["unit"].map(units.set_index("code")["type"])
         levels = ind["levels"].to_numpy(dtype=object)
         off = np.array(

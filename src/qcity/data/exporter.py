@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from qcity.data.layout import DOC_SHEET
+from qcity.data.readers import require_pyarrow
 from qcity.data.store import Store
 from qcity.framework.model import Framework
 
@@ -95,6 +96,8 @@ def export_observations(
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise ValueError(f"{out.name}: export to .csv, .xlsx or .parquet, not '.{fmt}'")
+    if fmt == "parquet":
+        require_pyarrow()  # before the query: a short message, not a traceback at the end
     df = export_frame(
         store,
         as_of=as_of,

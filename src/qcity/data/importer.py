@@ -51,13 +51,19 @@ def file_sha256(path: Path) -> str:
 def read_observations(
     path: Path,
     fw: Framework,
-    units: pd.DataFrame,
+    units: pd.DataFrame | None,
     *,
     sheet: str | None = None,
     strict: bool = False,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
-    """Read and check a file without touching the store: the check result (clean rows +
-    all problems), the layout per sheet and the CSV encoding used."""
+    """Read and check a data file: THE path by which qcity reads observations from a file,
+    so that ``qcity import`` and ``qcity evaluate --data`` accept and refuse the same cells.
+
+    Needs no store: ``units`` is a units table (columns code and type, e.g. ``Store.units()``
+    or a units CSV), or None to accept every unit code. Returns the check result (clean
+    rows + all problems; the caller decides what errors mean), the layout per sheet and the
+    CSV encoding. Raises ``FileReadError`` for a file that cannot be read at all (format,
+    encoding, missing sheet, Parquet without pyarrow)."""
     raw_sheets = read_sheets(path, sheet)
     tables: list[SheetTable] = []
     problems: list[Problem] = []

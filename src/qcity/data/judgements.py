@@ -71,10 +71,14 @@ def _split(rows: list[tuple[int, list[object]]], label: str) -> list[Block]:
 
 def _csv_blocks(p: Path) -> list[Block]:
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise PairwiseError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
-            text = p.read_text(encoding="gb18030")
+            text = raw.decode("gb18030")
         except UnicodeDecodeError:
             raise PairwiseError(f"{p}: cannot decode the file; save it as UTF-8 CSV") from None
     rows: list[tuple[int, list[object]]] = [

@@ -93,9 +93,10 @@ def find_header(cells: pd.DataFrame) -> int | None:
 def to_records(raw: RawSheet) -> SheetTable | None:
     """Records of a sheet (None if no header row with unit and period columns is found).
 
-    Each record has the eight ``FIELDS`` as text plus, per field, ``<field>_row`` and
-    ``<field>_col`` locating the cell to blame (row as shown by Excel, column as
-    ``"D (EC01 (元))"``).
+    Each record has the eight ``FIELDS`` as text (the value as read: a number stays a
+    number), ``value_percent`` (Excel shows the value as a percentage) plus, per field,
+    ``<field>_row`` and ``<field>_col`` locating the cell to blame (row as shown by Excel,
+    column as ``"D (EC01 (元))"``).
     """
     cells = raw.cells
     first = find_header(cells)
@@ -157,9 +158,16 @@ def to_records(raw: RawSheet) -> SheetTable | None:
 
 def _empty_records() -> pd.DataFrame:
     """A records frame with no rows and every column."""
-    cols = ["sheet", "layout", *FIELDS]
+    cols = ["sheet", "layout", *FIELDS, "value_percent"]
     cols += [f"{f}_row" for f in FIELDS] + [f"{f}_col" for f in FIELDS]
     return pd.DataFrame(columns=cols)
+
+
+def _percent(raw: RawSheet, rows: pd.Index, col: int | None) -> np.ndarray:
+    """Whether the cells of column ``col`` in ``rows`` are shown as percentages."""
+    if raw.percent is None or col is None:
+        return np.zeros(len(rows), dtype=bool)
+    return raw.percent.loc[rows, col].to_numpy(dtype=bool)
 
 
 def _long(
@@ -172,6 +180,7 @@ def _long(
     if "value" in fields:  # keep Excel numbers as numbers for exact parsing
         text["value"] = body[fields["value"]].where(body[fields["value"]].notna(), "")
     rec = pd.DataFrame(text, index=body.index)
+    rec["value_percent"] = _percent(raw, body.index, fields.get("value"))
     blank = np.logical_and.reduce([(c == "").to_numpy(dtype=bool) for c in columns.values()])
     rec = rec[~np.atleast_1d(blank)]
     rows = pd.Series(rec.index, index=rec.index)
@@ -240,6 +249,7 @@ def _wide(
             part[f] = row_text[f].loc[idx] if f in row_text else ""
         part["indicator"] = code
         part["value"] = values.loc[idx]
+        part["value_percent"] = _percent(raw, idx, pos)
         part["measure"] = measure
         for f in FIELDS:
             on_header = f in ("indicator", "measure")

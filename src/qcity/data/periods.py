@@ -1,7 +1,8 @@
 """Period labels: ``"2024"`` for a year, ``"2024Q1"`` for a quarter.
 
-Clerks write periods in many ways (``2024.0`` from Excel, ``2024q1``, ``2024-Q1``,
-``2024 Q1``); they are normalised to the two canonical labels before anything is stored.
+Clerks write periods in many ways (``2024.0`` from Excel, ``2024年``, ``2024年度``,
+``2024年末``, ``2024q1``, ``2024-Q1``, ``2024 Q1``, ``2024年一季度``, ``2024年第1季度``); they
+are normalised to the two canonical labels before anything is stored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ from qcity.data.textops import frame_by_unique
 #: Earliest year accepted; anything before is taken for a typing error.
 MIN_YEAR = 1900
 
-_PERIOD_PATTERN = r"^(?P<year>\d{4})(?:\.0+)?(?:[\s\-_/]*Q(?P<quarter>[1-4]))?$"
+_PERIOD_PATTERN = (
+    r"^(?P<year>\d{4})(?:\.0+)?\s*(?:年(?:度|末|底)?)?"
+    r"(?:[\s\-_/]*(?:Q(?P<quarter>[1-4])|第?(?P<cnq>[1-4一二三四])季度?))?$"
+)
+_CHINESE_QUARTER = {"一": "1", "二": "2", "三": "3", "四": "4"}
 
 
 def max_year() -> int:
@@ -35,6 +40,7 @@ def _parse_unique(raw: pd.Series) -> pd.DataFrame:
     """``parse_periods`` on a Series of distinct labels."""
     text = raw.astype("string").fillna("").str.strip()
     parts = text.str.upper().str.extract(_PERIOD_PATTERN)
+    parts["quarter"] = parts["quarter"].fillna(parts["cnq"].replace(_CHINESE_QUARTER))
     well_formed = parts["year"].notna()
     year = pd.to_numeric(parts["year"], errors="coerce").astype("Int64")
     quarter = pd.to_numeric(parts["quarter"], errors="coerce").astype("Int64")

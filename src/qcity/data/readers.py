@@ -1,30 +1,46 @@
 """Read CSV and Excel files into raw grids of cells, keeping the row numbers users see.
 
 Nothing is interpreted here beyond decoding: a ``RawSheet`` holds every cell as read
-(text for CSV; text, int or float for Excel) with its 1-based row number, so that an error
-can point at "sheet 2024, row 17, column D" exactly as Excel shows it.
+(text for CSV; text, number or date for Excel, noting which numbers Excel shows as
+percentages) with its 1-based row number, so that an error can point at "sheet 2024,
+row 17, column D" exactly as Excel shows it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from qcity.data.textops import cell_text
 
-__all__ = ["FileReadError", "RawSheet", "cell_text", "read_sheets"]
+__all__ = [
+    "PARQUET_HINT",
+    "FileReadError",
+    "RawSheet",
+    "cell_text",
+    "read_sheets",
+    "require_pyarrow",
+]
 
 #: Encodings tried in turn for CSV: UTF-8 (with or without BOM), then GB18030, the
 #: superset of GBK/GB2312 that Chinese Excel uses for "CSV (逗号分隔)".
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 _DELIMITERS = (",", "\t", ";")
+
+#: The message when Parquet is read or written without pyarrow installed.
+PARQUET_HINT = "Parquet needs pyarrow: pip install 'qcity[parquet]'"
 
 
 class FileReadError(ValueError):
@@ -39,6 +55,9 @@ class RawSheet:
     name: str | None
     cells: pd.DataFrame
     encoding: str | None = None
+    #: Excel only: True where a number is formatted as a percentage (the cell shows
+    #: 85.3%, the file holds 0.853); None when no cell is.
+    percent: pd.DataFrame | None = None
 
     def letter(self, col: int) -> str:
         """The Excel column letter of positional column ``col`` (0 -> A)."""
@@ -104,8 +123,18 @@ def read_csv(path: Path) -> RawSheet:
     return RawSheet(name=None, cells=grid, encoding=encoding)
 
 
+def require_pyarrow() -> None:
+    """Raise ``FileReadError`` with the install hint when pyarrow (the optional extra
+    ``qcity[parquet]``) is missing, instead of pandas' traceback."""
+    try:
+        import_module("pyarrow")
+    except ImportError:
+        raise FileReadError(PARQUET_HINT) from None
+
+
 def read_parquet(path: Path) -> RawSheet:
     """A Parquet file (e.g. from ``qcity export``) as a grid: its column names as row 1."""
+    require_pyarrow()
     try:
         df = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -133,16 +162,43 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
             raise FileReadError(f"{path.name}: no sheet {sheet!r}; the sheets are {names}")
         out = []
         for name in [sheet] if sheet is not None else names:
-            ws = wb[name]
-            rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+            rows: list[list[object]] = []
+            percent: list[tuple[int, int]] = []
+            for i, row in enumerate(wb[name].iter_rows(min_row=1, min_col=1)):
+                rows.append([c.value for c in row])
+                percent += [(i, j) for j, c in enumerate(row) if _shows_percent(c)]
             width = max((len(r) for r in rows), default=0)
+            index = pd.RangeIndex(1, len(rows) + 1)
             grid = pd.DataFrame(
                 [r + [None] * (width - len(r)) for r in rows],
-                index=pd.RangeIndex(1, len(rows) + 1),
+                index=index,
                 columns=range(width),
                 dtype=object,
             )
-            out.append(RawSheet(name=name, cells=grid))
+            pct = None
+            if percent:
+                mask = np.zeros((len(rows), width), dtype=bool)
+                mask[tuple(np.array(percent).T)] = True
+                pct = pd.DataFrame(mask, index=index, columns=range(width))
+            out.append(RawSheet(name=name, cells=grid, percent=pct))
         return out
     finally:
         wb.close()
+
+
+def _shows_percent(cell: Any) -> bool:
+    """True for a number that Excel shows as a percentage (stores 0.853, shows 85.3%)."""
+    value = cell.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    fmt = getattr(cell, "number_format", None)  # looked up only for numbers: it costs
+    return isinstance(fmt, str) and "%" in fmt and is_percent_format(fmt)
+
+
+@lru_cache(maxsize=256)
+def is_percent_format(number_format: str) -> bool:
+    """True if an Excel number format multiplies by 100 (a ``%`` outside quoted text,
+    backslash escapes and ``[...]`` colour or condition codes), e.g. ``0.0%``, not
+    ``0.0"%"``."""
+    bare = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format)
+    return "%" in bare

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -87,6 +88,34 @@ class Unit(Base):
     type: Mapped[str] = mapped_column(String(32))
     parent_code: Mapped[str | None] = mapped_column(String(64))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class UnitRevision(Base):
+    """One revision of a unit, append-only: the full row as written, what changed
+    (``{field: [before, after]}``, empty for a new unit), who wrote it and when.
+
+    ``units`` holds the current state; this table is its history. Units stored before
+    migration 0002 start with a revision 1 dated at the database's first recorded activity.
+    """
+
+    __tablename__ = "unit_revisions"
+    __table_args__ = (
+        UniqueConstraint("code", "revision"),
+        CheckConstraint("revision >= 1", name="revision"),
+        Index("ix_unit_revisions_recorded_at", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(64), ForeignKey("units.code"))
+    revision: Mapped[int] = mapped_column(Integer)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(32))
+    parent_code: Mapped[str | None] = mapped_column(String(64))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    entered_by: Mapped[str] = mapped_column(String(200))
 
 
 class Group(Base):
@@ -178,3 +207,88 @@ class Observation(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     entered_by: Mapped[str] = mapped_column(String(200))
     batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id"))
+
+
+#: The states of a stored evaluation run: a draft may be superseded; a published run is
+#: what the city reports, and its stored outputs are never changed.
+RUN_STATUSES: tuple[str, ...] = ("draft", "published")
+
+
+class EvaluationRun(Base):
+    """One evaluation as it was run: what went in (framework version, unit selection, data
+    vintage and hashes, step log, library versions), who ran it and when, its diagnostics
+    and status. Its outputs are in ``run_scores``, ``run_weights`` and ``run_files``."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN (" + ", ".join(f"'{s}'" for s in RUN_STATUSES) + ")", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    published_by: Mapped[str | None] = mapped_column(String(200))
+    framework_code: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(64))
+    index_node: Mapped[str] = mapped_column(String(64))
+    data_source: Mapped[str] = mapped_column(Text)
+    data_vintage: Mapped[str | None] = mapped_column(String(40))
+    as_of: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    config_sha256: Mapped[str] = mapped_column(String(64))
+    qcity_version: Mapped[str] = mapped_column(String(32))
+    selection: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    stamp: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    steps: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    libraries: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    diagnostics: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    value_counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RunScore(Base):
+    """A stored run's score and rank of one unit, period and node (index, dimension,
+    sub-dimension or indicator), at full precision."""
+
+    __tablename__ = "run_scores"
+
+    run_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    node: Mapped[str] = mapped_column(String(64), primary_key=True)
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float(precision=53))
+    rank: Mapped[int | None] = mapped_column(Integer)
+
+
+class RunWeight(Base):
+    """A stored run's weight of one child within its parent node (nominal and as used)."""
+
+    __tablename__ = "run_weights"
+
+    run_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    node: Mapped[str] = mapped_column(String(64), primary_key=True)
+    child: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nominal: Mapped[float | None] = mapped_column(Float(precision=53))
+    weight: Mapped[float | None] = mapped_column(Float(precision=53))
+
+
+class RunFile(Base):
+    """A file of a stored run's results folder (contributions, normalised data, flags,
+    log ...), gzip-compressed, so that exporting the run writes the same bytes again."""
+
+    __tablename__ = "run_files"
+
+    run_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -13,18 +13,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
     Connection,
-    bindparam,
     delete,
     func,
     insert,
     select,
-    update,
 )
 
 from qcity.data.engine import display_url, make_engine, resolve_url
@@ -49,7 +46,6 @@ from qcity.data.tables import (
     MEMBERS,
     OBS,
     OBSERVATION_COLUMNS,
-    UNIT_FIXED,
     UNITS,
     FrameworkConflictError,
     SchemaNotReadyError,
@@ -59,6 +55,16 @@ from qcity.data.tables import (
     text_or_none,
     utcnow,
 )
+from qcity.data.units import (
+    UnitsSummary,
+    UnitTypeChangeError,
+    history_frame,
+    history_select,
+    prepare_units,
+    units_frame,
+    units_select,
+    write_units,
+)
 from qcity.framework.model import Framework
 
 __all__ = [
@@ -67,18 +73,21 @@ __all__ = [
     "SchemaNotReadyError",
     "Store",
     "StoreError",
+    "UnitTypeChangeError",
+    "UnitsSummary",
 ]
 
 
 @dataclass(frozen=True)
 class ImportSummary:
     """What an import did: rows new to the store, rows revising an earlier value, rows
-    equal to the latest revision (nothing written), and the import batch's id."""
+    equal to the latest revision (nothing written), and the import batch's id (None when
+    nothing was written: no empty batch is logged)."""
 
     added: int
     revised: int
     unchanged: int
-    batch_id: int
+    batch_id: int | None
 
     @property
     def written(self) -> int:
@@ -89,11 +98,12 @@ class ImportSummary:
 class Store:
     """The qcity data store on SQLite or PostgreSQL (URL resolved by ``resolve_url``)."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
         """Open (lazily) the database at ``url``, ``$QCITY_DATABASE_URL`` or
-        ``var/qcity.sqlite``."""
+        ``var/qcity.sqlite``; ``create=False`` never creates a database file (read-only
+        commands use it)."""
         self.url = resolve_url(url)
-        self.engine = make_engine(self.url)
+        self.engine = make_engine(self.url, create=create)
         self._is_postgres = self.engine.dialect.name == "postgresql"
 
     def __repr__(self) -> str:
@@ -150,69 +160,36 @@ class Store:
                 yield conn
 
     # -- units and groups ----------------------------------------------------------------
-    def add_units(self, df: pd.DataFrame) -> int:
-        """Insert or update units (columns code, name_zh, name_en, type, parent_code; any
-        other column is an attribute such as region); returns the number of rows."""
-        missing = {"code", "name_zh", "type"} - set(df.columns)
-        if missing:
-            raise StoreError(
-                f"units table lacks column(s) {sorted(missing)}; "
-                "needed: code, name_zh, name_en, type, parent_code (+ attribute columns)"
-            )
-        units = pd.DataFrame({c: text_or_none(df[c]) for c in df.columns}, index=df.index)
-        if units["code"].isna().any():
-            rows = [int(i) + 2 for i in np.flatnonzero(units["code"].isna())]
-            raise StoreError(f"units rows {rows[:10]} have no code (row 1 = header)")
-        dup = units["code"][units["code"].duplicated()].unique().tolist()
-        if dup:
-            raise StoreError(f"unit codes listed twice: {dup[:10]}")
-        for col in ("name_zh", "type"):
-            if units[col].isna().any():
-                bad = units.loc[units[col].isna(), "code"].tolist()[:10]
-                raise StoreError(f"units {bad} have no {col}")
-        if "name_en" not in units:
-            units["name_en"] = None
-        units["name_en"] = units["name_en"].where(units["name_en"].notna(), units["name_zh"])
-        if "parent_code" not in units:
-            units["parent_code"] = None
-        attr_cols = [c for c in units.columns if c not in UNIT_FIXED]
-        records = []
-        for row in units.to_dict("records"):
-            attrs: dict[str, Any] = {}
-            for c in attr_cols:
-                v = row[c]
-                if isinstance(v, dict) and c == "attributes":
-                    attrs.update(v)
-                elif v is not None:
-                    attrs[c] = v
-            records.append({**{c: row[c] for c in UNIT_FIXED}, "attributes": attrs})
+    def add_units(
+        self,
+        df: pd.DataFrame,
+        entered_by: str = "qcity",
+        *,
+        confirm_type_change: bool = False,
+    ) -> UnitsSummary:
+        """Add or update units (columns code, name_zh, name_en, type, parent_code; any
+        other column is an attribute such as region) in one transaction. Each new or
+        changed unit gets a revision in ``unit_history``; a unit changing ``type`` is
+        refused (``UnitTypeChangeError``) unless ``confirm_type_change``."""
+        if not str(entered_by or "").strip():
+            raise StoreError("entered_by is required: say who changes the units")
+        records = prepare_units(df)
         with self._write() as conn:
-            existing = {r[0] for r in conn.execute(select(UNITS.c.code))}
-            parents = {r["parent_code"] for r in records if r["parent_code"]}
-            unknown = sorted(parents - existing - {r["code"] for r in records})
-            if unknown:
-                raise StoreError(f"parent_code {unknown[:10]} not known; list the parent units too")
-            new = [r for r in records if r["code"] not in existing]
-            old = [{**r, "b_code": r["code"]} for r in records if r["code"] in existing]
-            if new:
-                conn.execute(insert(UNITS), new)
-            if old:
-                stmt = (
-                    update(UNITS)
-                    .where(UNITS.c.code == bindparam("b_code"))
-                    .values({c: bindparam(c) for c in [*UNIT_FIXED[1:], "attributes"]})
-                )
-                conn.execute(stmt, old)
-        return len(records)
+            return write_units(conn, records, entered_by, utcnow(), confirm_type_change)
 
-    def units(self) -> pd.DataFrame:
+    def units(self, as_of: datetime | None = None) -> pd.DataFrame:
         """All units: code, name_zh, name_en, type, parent_code, then one column per
-        attribute (in the order first seen)."""
+        attribute (in the order first seen); with ``as_of``, as they were recorded then."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(UNITS).order_by(UNITS.c.code)).mappings().all()
-        base = pd.DataFrame([{c: r[c] for c in UNIT_FIXED} for r in rows], columns=UNIT_FIXED)
-        attrs = pd.DataFrame([dict(r["attributes"] or {}) for r in rows], index=base.index)
-        return pd.concat([base, attrs], axis=1) if len(attrs.columns) else base
+            rows = conn.execute(units_select(as_of)).mappings().all()
+        return units_frame(list(rows))
+
+    def unit_history(self, code: str) -> pd.DataFrame:
+        """Every revision of unit ``code``, oldest first: revision, the full row, what
+        changed (as text), recorded_at, entered_by. Empty for an unknown code."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(history_select(code)).all()
+        return history_frame(list(rows))
 
     def add_group(
         self,
@@ -241,7 +218,8 @@ class Store:
     def add_groups(self, df: pd.DataFrame, empty: Iterable[tuple[str, str, str, str]] = ()) -> int:
         """Create or replace groups from a table with one row per member (columns group,
         name_zh, name_en, unit, optional kind), all in one transaction; ``empty`` adds
-        groups without members. Returns the number of groups written."""
+        groups without members. Returns the number of groups written: a group equal to
+        the stored one (names, kind, members) is left alone."""
         missing = {"group", "name_zh", "unit"} - set(df.columns)
         if missing:
             raise StoreError(
@@ -267,19 +245,33 @@ class Store:
             unknown = sorted(set(rows["unit"]) - known)
             if unknown:
                 raise StoreError(f"groups: unknown unit(s) {unknown[:10]}; add them first")
-            for code, name_zh, name_en, kind in heads.values():
+            members = {
+                code: set(g_rows["unit"]) for code, g_rows in rows.groupby("group", sort=False)
+            }
+            stored_heads = {r[0]: tuple(r) for r in conn.execute(select(*g.c))}
+            stored_members: dict[str, set[str]] = {}
+            for code, unit in conn.execute(select(gm.c.group_code, gm.c.unit_code)):
+                stored_members.setdefault(code, set()).add(unit)
+            changed = [
+                head
+                for code, head in heads.items()
+                if stored_heads.get(code) != head
+                or stored_members.get(code, set()) != members.get(code, set())
+            ]
+            for code, name_zh, name_en, kind in changed:
                 conn.execute(delete(gm).where(gm.c.group_code == code))
                 conn.execute(delete(g).where(g.c.code == code))
                 conn.execute(
                     insert(g), {"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind}
                 )
-            pairs = rows[["group", "unit"]].drop_duplicates()
-            if len(pairs):
-                conn.execute(
-                    insert(gm),
-                    [{"group_code": a, "unit_code": b} for a, b in pairs.itertuples(index=False)],
-                )
-        return len(heads)
+            pairs = [
+                {"group_code": head[0], "unit_code": unit}
+                for head in changed
+                for unit in sorted(members.get(head[0], set()))
+            ]
+            if pairs:
+                conn.execute(insert(gm), pairs)
+        return len(changed)
 
     def groups(self) -> pd.DataFrame:
         """Group memberships: group, unit_code, kind, name_zh, name_en (of the group)."""
@@ -371,8 +363,9 @@ class Store:
         progress: ProgressCallback | None = None,
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
-        source, flag) in ONE transaction. A key whose value, status and source equal its
-        latest revision is left alone; a changed one gets ``revision + 1``."""
+        source, flag) in ONE transaction. A key whose value, status, source and flag equal
+        its latest revision is left alone; a changed one gets ``revision + 1``. When every
+        row is unchanged nothing at all is written (no import batch either)."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -386,7 +379,15 @@ class Store:
                 & same_number(merged["value"].to_numpy(), merged["value_old"].to_numpy())
                 & (merged["status"] == merged["status_old"]).to_numpy()
                 & same_text(merged["source"], merged["source_old"])
+                & same_text(merged["flag"], merged["flag_old"])
             )
+            added, revised, unchanged = (
+                int(is_new.sum()),
+                int((~is_new & ~same).sum()),
+                int(same.sum()),
+            )
+            if added + revised == 0:
+                return ImportSummary(added=0, revised=0, unchanged=unchanged, batch_id=None)
             write = merged[~same].copy()
             write["revision"] = write["revision"].fillna(0).astype("int64") + 1
             now = next_stamp(conn)
@@ -397,9 +398,9 @@ class Store:
                     "sha256": file_sha256,
                     "format": source_format,
                     "rows": len(rows),
-                    "added": int(is_new.sum()),
-                    "revised": int((~is_new & ~same).sum()),
-                    "unchanged": int(same.sum()),
+                    "added": added,
+                    "revised": revised,
+                    "unchanged": unchanged,
                     "framework_code": framework.code if framework else None,
                     "framework_version": framework.version if framework else None,
                     "entered_by": entered_by,
@@ -408,10 +409,7 @@ class Store:
             ).scalar_one()
             insert_observations(conn, write, now, entered_by, int(batch_id), progress)
         return ImportSummary(
-            added=int(is_new.sum()),
-            revised=int((~is_new & ~same).sum()),
-            unchanged=int(same.sum()),
-            batch_id=int(batch_id),
+            added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
         )
 
     # -- observations: read --------------------------------------------------------------

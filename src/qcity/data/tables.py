@@ -19,6 +19,7 @@ from qcity.data.schema import (
     ImportBatch,
     Observation,
     Unit,
+    UnitRevision,
 )
 
 #: Columns of the DataFrames returned by ``observations`` and ``history``.
@@ -52,6 +53,7 @@ UNITS = cast(Table, Unit.__table__)
 GROUPS = cast(Table, Group.__table__)
 MEMBERS = cast(Table, GroupMember.__table__)
 FRAMEWORKS = cast(Table, FrameworkVersion.__table__)
+UNIT_REVISIONS = cast(Table, UnitRevision.__table__)
 
 
 class StoreError(ValueError):

@@ -246,7 +246,7 @@ def build_demo(
     framework = load_framework(path)
     store.upgrade()
     units = demo_units()
-    store.add_units(units)
+    store.add_units(units, entered_by=DEMO_USER)
     groups = demo_groups()
     for g in groups:
         store.add_group(g.code, g.name_zh, g.name_en, g.members, kind=g.kind)

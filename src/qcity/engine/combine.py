@@ -19,8 +19,10 @@ from qcity.framework.model import (
     NormaliseSpec,
     setting_in_force,
 )
+from qcity.methods.aggregate import needs_positive
 from qcity.methods.columns import Columns
 from qcity.methods.direction import apply_direction
+from qcity.methods.errors import note
 from qcity.methods.registry import AGGREGATORS, NORMALISERS, TRANSFORMS, WEIGHTINGS
 
 
@@ -62,6 +64,32 @@ def _key(spec: MethodSpec) -> str:
     return json.dumps(spec.model_dump(mode="json"), sort_keys=True, default=str)
 
 
+def normalise_specs(
+    indicators: list[Indicator],
+    index: dict[str, Node | Indicator],
+    tree: Tree,
+    step: Step,
+) -> dict[str, NormaliseSpec]:
+    """The normalisation in force at each indicator (its own, an ancestor's or the step's)."""
+    engine, params = split_params(step)
+    default = NormaliseSpec(method=step.method, params=params, scope=engine.get("scope", "period"))
+    specs: dict[str, NormaliseSpec] = {}
+    for ind in indicators:
+        spec = resolve(index, tree, ind.code, "normalise", default)
+        assert isinstance(spec, NormaliseSpec)
+        specs[ind.code] = spec
+    return specs
+
+
+def aggregator_names(
+    tree: Tree, index: dict[str, Node | Indicator], agg_step: Step
+) -> dict[str, str]:
+    """The aggregation method in force at each node of the tree."""
+    _, params = split_params(agg_step)
+    default = MethodSpec(method=agg_step.method, params=params)
+    return {node: resolve(index, tree, node, "aggregate", default).method for node in tree.nodes}
+
+
 def normalise(
     x: np.ndarray,
     indicators: list[Indicator],
@@ -69,17 +97,13 @@ def normalise(
     tree: Tree,
     step: Step,
     engine: dict[str, Any],
-    params: dict[str, Any],
 ) -> np.ndarray:
     """Apply each indicator's normaliser (its own, an ancestor's or the step's) after its
     direction, per period or pooled over periods."""
-    default = NormaliseSpec(method=step.method, params=params, scope=engine.get("scope", "period"))
     cols_all = columns_of(indicators, engine.get("target_year"))
     groups: dict[str, list[int]] = {}
     specs: dict[str, NormaliseSpec] = {}
-    for j, ind in enumerate(indicators):
-        spec = resolve(index, tree, ind.code, "normalise", default)
-        assert isinstance(spec, NormaliseSpec)
+    for j, spec in enumerate(normalise_specs(indicators, index, tree, step).values()):
         groups.setdefault(_key(spec), []).append(j)
         specs[_key(spec)] = spec
     out = np.full_like(x, np.nan)
@@ -126,6 +150,7 @@ def weigh_and_aggregate(
                 f"weights of {node}'s children {', '.join(kids)} ({wspec.method}): {exc}"
             ) from exc
         aspec = resolve(index, tree, node, "aggregate", a_default)
+        _note_non_positive(node, kids, X, aspec)
         try:
             s = AGGREGATORS.get(aspec.method)(X, np.asarray(w, dtype=float), **aspec.params)
         except ValueError as exc:
@@ -139,3 +164,21 @@ def weigh_and_aggregate(
         scores[node] = s
         used[node] = np.asarray(w, dtype=float)
     return used
+
+
+def _note_non_positive(node: str, kids: tuple[str, ...], X: np.ndarray, spec: MethodSpec) -> None:
+    """Note when values <= 0 reach a mean that they break or collapse (geometric, harmonic):
+    typically min-max with l = 0, which gives the worst unit of every indicator 0."""
+    if not needs_positive(spec.method, spec.params):
+        return
+    low = np.asarray(X <= 0)  # NaN compares False
+    if not low.any():
+        return
+    per_kid = np.asarray(low.reshape(-1, len(kids)).any(axis=0))
+    which = [k for j, k in enumerate(kids) if per_kid[j]]
+    note(
+        f"{spec.method} mean at {node}: {int(low.sum())} value(s) <= 0 among its children "
+        f"({', '.join(which)}), which the mean refuses or turns into a score of 0 (or one that "
+        "depends on 'shift'/'eps'); normalise to a positive range such as [1, 100]",
+        code=node,
+    )

@@ -26,6 +26,7 @@ from qcity.engine.panel import Panel
 from qcity.engine.pipeline import Results, run_pipeline
 from qcity.engine.steps import Step, default_steps, replace_step
 from qcity.framework.model import Framework
+from qcity.methods.errors import Diagnostic
 from qcity.methods.registry import load_methods
 
 DATASETS = ("raw", "denominated", "screened", "imputed", "treated", "normalised")
@@ -57,10 +58,12 @@ class Evaluation:
         self.vintage = vintage.isoformat() if isinstance(vintage, datetime) else vintage
         self._results: Results | None = None
         self._scores: pd.DataFrame | None = None
+        self._stamp: dict[str, Any] | None = None
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> Evaluation:
         """Run every step of the log; returns ``self`` for chaining."""
+        self._stamp = self._make_stamp()
         self._results = run_pipeline(self.framework, self.data, self.units, self.log)
         self._scores = None
         return self
@@ -118,7 +121,15 @@ class Evaluation:
 
     @property
     def stamp(self) -> dict[str, Any]:
-        """What produced these results: versions, data vintage and hashes."""
+        """What produced these results: versions, data vintage and hashes — fixed when the
+        run was made (runs first if needed), so later changes to the objects it was made
+        from cannot change it."""
+        if self._stamp is None:
+            self.run()
+        assert self._stamp is not None
+        return dict(self._stamp)
+
+    def _make_stamp(self) -> dict[str, Any]:
         return {
             "qcity_version": __version__,
             "framework": self.framework.code,
@@ -183,8 +194,15 @@ class Evaluation:
 
     @property
     def exclusions(self) -> pd.DataFrame:
-        """Units and indicators removed by screening, with the reason."""
+        """Units, indicators and periods left out (screening, unit level, validity years),
+        each with its period (empty: every period) and the reason."""
         return self.results.exclusions
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """This run's notes (severity, step, message, code): degenerate columns, levels,
+        periods left out, scores that could not be computed and why."""
+        return self.results.diagnostics
 
     @property
     def treatment(self) -> pd.DataFrame:

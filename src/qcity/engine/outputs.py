@@ -14,6 +14,7 @@ import pandas as pd
 from qcity.engine.pipeline import Results
 from qcity.framework.model import Framework
 from qcity.methods.coupling import classify_coordination, coupling_coordination
+from qcity.methods.errors import Diagnostic
 from qcity.methods.obstacle import obstacle_degree
 
 if TYPE_CHECKING:
@@ -220,6 +221,15 @@ def _long(
     return frame[keep].reset_index(drop=True)
 
 
+def diagnostics_table(diagnostics: Sequence[Diagnostic]) -> pd.DataFrame:
+    """``severity, step, code, message``: one row per diagnostic of the run."""
+    rows = [
+        {"severity": d.severity, "step": d.step, "code": d.code, "message": d.message}
+        for d in diagnostics
+    ]
+    return pd.DataFrame(rows, columns=["severity", "step", "code", "message"])
+
+
 def save(ev: Evaluation, out: Path) -> list[Path]:
     """Write the results of ``ev`` to ``out``; returns the files written."""
     out.mkdir(parents=True, exist_ok=True)
@@ -236,6 +246,7 @@ def save(ev: Evaluation, out: Path) -> list[Path]:
     csv("effective_weights.csv", ev.effective_weights())
     csv("flags.csv", ev.flags())
     csv("exclusions.csv", ev.exclusions)
+    csv("diagnostics.csv", diagnostics_table(ev.diagnostics))
     if not ev.treatment.empty:
         csv("treatment.csv", ev.treatment)
     csv("contributions.csv", ev.contributions())

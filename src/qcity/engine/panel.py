@@ -6,6 +6,7 @@ go out in the long format ``unit, indicator, period, value`` shared with the sto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,33 @@ def period_label(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+_PERIOD = re.compile(r"(\d{4})(?:[-_ ]?(?:([QqHh])(\d)|[Mm]?(\d{1,2})))?")
+_PER_YEAR = {"q": 4, "h": 2}
+
+
+def period_time(label: str) -> float | None:
+    """A period label as a time in years: ``2024`` -> 2024.0, ``2024Q3`` -> 2024.5,
+    ``2024H2`` -> 2024.5, ``2024-03`` or ``2024M03`` -> 2024 + 2/12; None if not one of these."""
+    m = _PERIOD.fullmatch(label.strip())
+    if m is None:
+        return None
+    year, kind, part, month = m.groups()
+    if kind is not None:
+        per = _PER_YEAR[kind.lower()]
+        return int(year) + (int(part) - 1) / per if 1 <= int(part) <= per else None
+    if month is not None:
+        return int(year) + (int(month) - 1) / 12 if 1 <= int(month) <= 12 else None
+    return float(year)
+
+
+def period_times(periods: Sequence[str]) -> np.ndarray | None:
+    """``period_time`` of every label (T,), or None when any label is not a period in time."""
+    times = [period_time(p) for p in periods]
+    if any(t is None for t in times):
+        return None
+    return np.array(times, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -94,6 +122,11 @@ class Panel:
         return cls(values, periods, units, codes)
 
     # -- views ------------------------------------------------------------------------
+    def take_periods(self, keep: Sequence[int]) -> Panel:
+        """The panel with only the periods at positions ``keep``."""
+        idx = list(keep)
+        return Panel(self.values[idx], tuple(self.periods[i] for i in idx), self.units, self.codes)
+
     def select(self, codes: Sequence[str]) -> Panel:
         """The panel restricted (and ordered) to ``codes``; absent codes are all-NaN."""
         index = {c: i for i, c in enumerate(self.codes)}

@@ -1,29 +1,41 @@
 """Run a step log over a panel: denominate, screen, impute, treat, normalise, weight,
-aggregate. Pure: the same framework, data and log always give the same result."""
+aggregate. Pure: the same framework, data and log always give the same result.
+
+Every run collects its own diagnostics (``qcity.methods.errors.collecting``, a context
+variable), so that runs in parallel threads never mix or lose each other's notes."""
 
 from __future__ import annotations
 
 import inspect
-import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from qcity.engine.combine import normalise, weigh_and_aggregate
+from qcity.engine import guards
+from qcity.engine.combine import (
+    aggregator_names,
+    normalise,
+    normalise_specs,
+    weigh_and_aggregate,
+)
 from qcity.engine.errors import EvaluationError
-from qcity.engine.panel import Panel
+from qcity.engine.explain import explain_missing
+from qcity.engine.levels import level_exclusions
+from qcity.engine.panel import Panel, period_times
 from qcity.engine.prepare import denominate_all, group_labels, require_data, screen, treat
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework, Indicator, Node
-from qcity.methods.errors import DegenerateColumnWarning
+from qcity.methods.errors import Collector, Diagnostic, collecting, note
 from qcity.methods.registry import IMPUTERS, NORMALISERS
 
-__all__ = ["EvaluationError", "Results", "run_pipeline"]
+__all__ = ["EXCLUSION_COLUMNS", "EvaluationError", "Results", "run_pipeline"]
+
+EXCLUSION_COLUMNS = ["kind", "code", "period", "availability", "threshold", "reason"]
+"""Columns of the exclusions table: kind (unit, indicator, period), code, period (empty:
+every period), availability and threshold (screening), reason."""
 
 
 @dataclass
@@ -40,20 +52,12 @@ class Results:
     treatment: pd.DataFrame
     exclusions: pd.DataFrame
     scale: tuple[float, float]
-    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
-
-@contextmanager
-def _noting(notes: list[str], step: str) -> Iterator[None]:
-    """Collect the methods' warnings about degenerate columns into ``notes``; silence
-    numpy's NaN arithmetic warnings (NaN is handled explicitly)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DegenerateColumnWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        yield
-    for w in caught:
-        if issubclass(w.category, DegenerateColumnWarning):
-            notes.append(f"{step}: {w.message}")
+    @property
+    def warnings(self) -> list[str]:
+        """The diagnostics as text, ``"step: message"`` (what callers printed before)."""
+        return [str(d) for d in self.diagnostics]
 
 
 @dataclass
@@ -65,11 +69,17 @@ class _State:
     tree: Tree
     imputed: np.ndarray
     unit_keep: np.ndarray
+    cell_keep: np.ndarray  # (T, k): indicator kept in the period by screening
     exclusions: list[dict[str, Any]] = field(default_factory=list)
 
     def panel(self, raw: Panel) -> Panel:
         """A snapshot of the current data as a dataset of the run."""
         return Panel(self.x.copy(), raw.periods, raw.units, tuple(self.codes))
+
+    def mask(self) -> None:
+        """Blank the cells that screening left out (units and indicators per period)."""
+        keep = self.unit_keep[:, :, None] & self.cell_keep[:, None, :]
+        self.x = np.where(keep, self.x, np.nan)
 
 
 DATASET_OF = {"denominate": "denominated", "screen": "screened", "impute": "imputed"}
@@ -78,46 +88,85 @@ DATASET_OF = {"denominate": "denominated", "screen": "screened", "impute": "impu
 def run_pipeline(
     fw: Framework, data: Panel, units: pd.DataFrame | None, log: list[Step]
 ) -> Results:
-    """Run ``log`` over ``data`` (which may hold denominator series besides indicators)."""
+    """Run ``log`` over ``data`` (which may hold denominator series besides indicators);
+    the run's diagnostics are in ``Results.diagnostics``."""
+    with collecting() as diag, np.errstate(all="ignore"):  # NaN is handled explicitly
+        return _run(fw, data, units, log, diag)
+
+
+def _run(
+    fw: Framework, data: Panel, units: pd.DataFrame | None, log: list[Step], diag: Collector
+) -> Results:
     tree = Tree.from_framework(fw)
     index: dict[str, Node | Indicator] = {n.code: n for n, _, _ in fw.walk()}
+    by_name = {s.name: s for s in log}
+    with diag.at("levels"):
+        excluded = level_exclusions(fw, data.units, units)
+    tree = tree.without({row["code"] for row in excluded})
+    with diag.at("periods"):
+        data, outside = guards.valid_periods(fw, data)
+        data = _periods_with_data(data, tree)
     raw = data.select(tree.indicators)
-    T, N, _ = raw.values.shape
+    by_code = {i.code: i for i in fw.indicators()}
+    if by_name["denominate"].method == "ratio":
+        guards.check_denominators(tree.indicators, index)
+    guards.check_single_unit(
+        raw,
+        tree,
+        normalise_specs([by_code[c] for c in tree.indicators], index, tree, by_name["normalise"]),
+        aggregator_names(tree, index, by_name["aggregate"]),
+    )
+    T, N, K = raw.values.shape
     st = _State(
         x=raw.values.copy(),
         codes=list(raw.codes),
         tree=tree,
         imputed=np.zeros(raw.values.shape, dtype=bool),
         unit_keep=np.ones((T, N), dtype=bool),
+        cell_keep=np.ones((T, K), dtype=bool),
+        exclusions=[*excluded, *outside],
     )
     datasets: dict[str, Panel] = {"raw": raw}
-    notes: list[str] = []
-    by_name = {s.name: s for s in log}
     for step in log:
         if step.name not in DATASET_OF:
             continue
-        with _noting(notes, step.name):
+        with diag.at(step.name):
             _early_step(step, st, raw, data, units, index)
         datasets[DATASET_OF[step.name]] = st.panel(raw)
 
-    by_code = {i.code: i for i in fw.indicators()}
     indicators = [by_code[c] for c in st.codes]
-    with _noting(notes, "treat"):
+    with diag.at("treat"):
         st.x, points, treatment = treat(by_name["treat"], st.x, indicators, raw.periods)
     datasets["treated"] = st.panel(raw)
     require_data(st.x, st.codes)
+    before_norm = st.x
 
     norm_step = by_name["normalise"]
     engine, params = split_params(norm_step)
-    with _noting(notes, "normalise"):
-        st.x = normalise(st.x, indicators, index, st.tree, norm_step, engine, params)
+    with diag.at("normalise"):
+        st.x = normalise(st.x, indicators, index, st.tree, norm_step, engine)
     st.x[~st.unit_keep] = np.nan
     datasets["normalised"] = st.panel(raw)
 
     scores = {c: st.x[:, :, j] for j, c in enumerate(st.codes)}
-    with _noting(notes, "aggregate"):
+    agg_step = by_name["aggregate"]
+    with diag.at("aggregate"):
         weights = weigh_and_aggregate(
-            scores, st.tree, index, by_name["weight"], by_name["aggregate"], st.unit_keep
+            scores, st.tree, index, by_name["weight"], agg_step, st.unit_keep
+        )
+        explain_missing(
+            scores,
+            st.tree,
+            index,
+            aggregator_names(st.tree, index, agg_step),
+            split_params(agg_step)[0].get("min_coverage"),
+            st.unit_keep,
+            [
+                (raw.select(st.codes).values, "no data for any of its indicators"),
+                (before_norm, "no value left for any of its indicators after screening"),
+                (st.x, "normalisation gave no value for any of its indicators (see notes)"),
+            ],
+            raw,
         )
     return Results(
         datasets=datasets,
@@ -128,13 +177,22 @@ def run_pipeline(
         points=points,
         unit_keep=st.unit_keep,
         treatment=treatment,
-        exclusions=pd.DataFrame(
-            st.exclusions,
-            columns=["kind", "code", "period", "availability", "threshold", "reason"],
-        ),
+        exclusions=pd.DataFrame(st.exclusions, columns=EXCLUSION_COLUMNS),
         scale=_scale(norm_step.method, params, st.x),
-        warnings=notes,
+        diagnostics=diag.unique(),
     )
+
+
+def _periods_with_data(data: Panel, tree: Tree) -> Panel:
+    """The panel without periods that hold no value of any indicator (only denominator
+    series, say), which could only give empty scores."""
+    values = data.select(tree.indicators).values
+    has = ~np.isnan(values).all(axis=(1, 2))
+    if has.all() or not has.any():
+        return data
+    empty = [p for p, h in zip(data.periods, has, strict=True) if not h]
+    note(f"periods {guards.shown(empty)} hold no indicator data and are left out", severity="info")
+    return data.take_periods(np.flatnonzero(has).tolist())
 
 
 def _scale(method: str, params: dict[str, Any], x: np.ndarray) -> tuple[float, float]:
@@ -154,6 +212,22 @@ def _scale(method: str, params: dict[str, Any], x: np.ndarray) -> tuple[float, f
     return float(np.nanmin(x)), float(np.nanmax(x))
 
 
+def _impute_params(method: str, params: dict[str, Any], periods: tuple[str, ...]) -> dict:
+    """The method's parameters plus the periods' times in years, for the imputers that
+    count time (linear, LOCF's max_gap), unless given explicitly."""
+    accepts = inspect.signature(IMPUTERS.get(method)).parameters
+    if "times" not in accepts or "times" in params:
+        return params
+    times = period_times(periods)
+    if times is None or np.any(np.diff(times) <= 0):
+        note(
+            f"period labels ({guards.shown(list(periods))}) are not years, quarters or months "
+            f"in order, so {method} imputation counts positions instead of years"
+        )
+        return params
+    return {**params, "times": times}
+
+
 def _early_step(
     step: Step,
     st: _State,
@@ -168,14 +242,21 @@ def _early_step(
         if step.method == "ratio":
             st.x = denominate_all(st.x, st.codes, data, index)
     elif step.name == "screen":
-        before = list(st.codes)
-        st.x, st.codes, st.tree = screen(
-            step, params, st.x, st.codes, st.tree, st.unit_keep, raw, st.exclusions
-        )
-        st.imputed = st.imputed[:, :, [before.index(c) for c in st.codes]]
+        st.x, cell_keep = screen(step, params, st.x, st.codes, st.unit_keep, raw, st.exclusions)
+        st.cell_keep &= cell_keep
+        st.imputed &= st.unit_keep[:, :, None] & st.cell_keep[:, None, :]  # imputed first
+        keep = np.flatnonzero(st.cell_keep.any(axis=0))
+        if len(keep) == 0:
+            raise EvaluationError("screening removed every indicator; lower the thresholds")
+        dropped = {c for j, c in enumerate(st.codes) if j not in set(keep)}
+        st.tree = st.tree.without(dropped)
+        st.codes = [st.codes[j] for j in keep]
+        st.x, st.imputed = st.x[:, :, keep], st.imputed[:, :, keep]
+        st.cell_keep = st.cell_keep[:, keep]
     elif step.name == "impute":
         missing = np.isnan(st.x)
         groups = group_labels(engine.get("group"), raw.units, units)
-        st.x = IMPUTERS.get(step.method)(st.x, groups, **params)
-        st.x[~st.unit_keep] = np.nan
+        method_params = _impute_params(step.method, params, raw.periods)
+        st.x = IMPUTERS.get(step.method)(st.x, groups, **method_params)
+        st.mask()
         st.imputed |= missing & ~np.isnan(st.x)

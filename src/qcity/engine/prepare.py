@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from typing import Any
 
 import numpy as np
@@ -12,9 +13,9 @@ import pandas as pd
 from qcity.engine.errors import EvaluationError
 from qcity.engine.panel import Panel
 from qcity.engine.steps import Step
-from qcity.engine.tree import Tree
 from qcity.framework.model import Indicator, Node
 from qcity.methods.denominate import denominate
+from qcity.methods.errors import Diagnostic, collecting, current
 from qcity.methods.registry import SCREENS, TRANSFORMS, TREATMENTS
 
 
@@ -55,47 +56,66 @@ def screen(
     params: dict[str, Any],
     x: np.ndarray,
     codes: list[str],
-    tree: Tree,
     unit_keep: np.ndarray,
     raw: Panel,
     exclusions: list[dict[str, Any]],
-) -> tuple[np.ndarray, list[str], Tree]:
-    """Drop units (per period) and indicators with too little data, recording why."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Screen each period on its own: units with too little data in a period, indicators
+    with too little data among the units kept in a period (left out of that period only),
+    and periods left without a unit or an indicator. Returns the cells kept (T, k) and
+    the data with every other cell missing; ``unit_keep`` is updated in place and every
+    exclusion recorded with its period."""
     res = SCREENS.get(step.method)(x, **params)
+    T, _, k = x.shape
+    ind_keep = np.broadcast_to(np.asarray(res.indicator_keep, dtype=bool), (T, k)).copy()
+    ind_avail = np.broadcast_to(np.asarray(res.indicator_availability, dtype=float), (T, k))
+    had_data = ~np.isnan(x).all(axis=(1, 2))
     dropped_units = unit_keep & ~res.unit_keep
     unit_keep &= res.unit_keep
-    thr_u = params.get("unit_threshold")
+    thr_u, thr_i = params.get("unit_threshold"), params.get("indicator_threshold")
     for t, n in zip(*np.nonzero(dropped_units), strict=True):
         exclusions.append(
-            {
-                "kind": "unit",
-                "code": raw.units[n],
-                "period": raw.periods[t],
-                "availability": float(res.unit_availability[t, n]),
-                "threshold": thr_u,
-                "reason": "data availability below the threshold",
-            }
+            _row("unit", raw.units[n], raw.periods[t], res.unit_availability[t, n], thr_u)
         )
-    thr_i = params.get("indicator_threshold")
-    for j in np.flatnonzero(~res.indicator_keep):
-        exclusions.append(
-            {
-                "kind": "indicator",
-                "code": codes[j],
-                "period": None,
-                "availability": float(res.indicator_availability[j]),
-                "threshold": thr_i,
-                "reason": "data availability below the threshold",
-            }
+    alive = np.asarray(unit_keep.any(axis=1), dtype=bool)
+    for t, j in zip(*np.nonzero(~ind_keep & alive[:, None]), strict=True):
+        exclusions.append(_row("indicator", codes[j], raw.periods[t], ind_avail[t, j], thr_i))
+    empty = alive & ~ind_keep.any(axis=1)
+    for t in np.flatnonzero(had_data & ~(alive & ~empty)):
+        why = "no unit" if not alive[t] else "no indicator"
+        exclusions.append(_row("period", raw.periods[t], raw.periods[t], None, None, why))
+    unit_keep[empty] = False
+    if not unit_keep.any():
+        raise EvaluationError(
+            "screening left no period with data (no unit or no indicator reaches the "
+            "availability thresholds); lower pipeline.screen's thresholds or add data"
         )
-    keep = np.flatnonzero(res.indicator_keep)
-    if len(keep) == 0:
-        raise EvaluationError("screening removed every indicator; lower the thresholds")
-    x = x[:, :, keep].copy()
-    x[~unit_keep] = np.nan
-    kept = [codes[j] for j in keep]
-    tree = tree.without({c for c in codes if c not in kept})
-    return x, kept, tree
+    x = np.where(unit_keep[:, :, None] & ind_keep[:, None, :], x, np.nan)
+    return x, ind_keep
+
+
+def _row(
+    kind: str,
+    code: str,
+    period: str,
+    availability: float | None,
+    threshold: float | None,
+    what: str = "",
+) -> dict[str, Any]:
+    """One exclusion by screening."""
+    reason = (
+        f"{what} with enough data in this period"
+        if what
+        else "data availability below the threshold"
+    )
+    return {
+        "kind": kind,
+        "code": code,
+        "period": period,
+        "availability": None if availability is None else float(availability),
+        "threshold": threshold,
+        "reason": reason,
+    }
 
 
 def group_labels(attr: str | None, unit_codes: tuple[str, ...], units: pd.DataFrame | None) -> Any:
@@ -156,15 +176,26 @@ def treat(
         codes = np.array([indicators[j].code for j in auto] * T, dtype=object)
         f = TREATMENTS.get(step.method)
         chunks = np.array_split(has, _workers(n * len(has)))
+
+        run = current()
+
+        def work(c: np.ndarray) -> tuple[Any, list[Diagnostic]]:
+            if run is None:
+                return f(cols[c].T, codes=list(codes[c]), **step.params), []
+            with collecting() as notes:  # this chunk's notes, merged below in order
+                return f(cols[c].T, codes=list(codes[c]), **step.params), notes.items
+
         with ThreadPoolExecutor(len(chunks)) as pool:  # numpy releases the GIL
-            parts = list(
-                pool.map(lambda c: f(cols[c].T, codes=list(codes[c]), **step.params), chunks)
-            )
-        for c, res in zip(chunks, parts, strict=True):
+            # each chunk runs in a copy of this run's context (its diagnostics, errstate)
+            done = [pool.submit(copy_context().run, work, c) for c in chunks]
+            parts = [d.result() for d in done]
+        for c, (res, notes) in zip(chunks, parts, strict=True):
             cols[c], pts[c] = res.values.T, res.points.T
+            if run is not None:
+                run.items.extend(notes)
         x[:, :, auto] = cols.reshape(T, k, n).transpose(0, 2, 1)
         points[:, :, auto] = pts.reshape(T, k, n).transpose(0, 2, 1)
-        table = pd.concat([r.details for r in parts]).reset_index()
+        table = pd.concat([r.details for r, _ in parts]).reset_index()
         table = table.rename(columns={"code": "indicator"})
         table.insert(0, "period", np.repeat(np.array(periods, dtype=object), k)[has])
     return x, points, table

@@ -7,7 +7,7 @@ message and hint. They never stop at the first problem.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from qcity.framework.tree import Context, Item, is_finite, iter_targets, number, pair, year
@@ -242,6 +242,48 @@ def check_denominators(ctx: Context, items: list[Item]) -> None:
         )
 
 
+def denominator_cycles(divided_by: Mapping[str, str]) -> list[list[str]]:
+    """Circles of "is divided by" (code -> denominator series), each as ``[a, b, ..., a]``
+    starting at its smallest code; a code divided by itself is a circle ``[a, a]``."""
+    cycles: dict[tuple[str, ...], list[str]] = {}
+    for start in divided_by:
+        path: list[str] = []
+        cur: str | None = start
+        while cur is not None and cur in divided_by and cur not in path:
+            path.append(cur)
+            cur = divided_by[cur]
+        if cur is None or cur not in path:
+            continue
+        ring = path[path.index(cur) :]
+        first = ring.index(min(ring))
+        ring = ring[first:] + ring[:first]
+        cycles.setdefault(tuple(ring), [*ring, ring[0]])
+    return list(cycles.values())
+
+
+def check_denominator_cycles(ctx: Context, items: list[Item]) -> None:
+    """Indicators must not divide each other in a circle (A by B and B by A, or longer):
+    the ratios are then reciprocal or circular and the evaluation refuses them."""
+    pipeline = ctx.data.get("pipeline")
+    if isinstance(pipeline, dict) and pipeline.get("denominate") is False:
+        return  # denominators are ignored (check_denominators warns)
+    where: dict[str, Item] = {}
+    for item in (i for i in items if i.kind == "indicator" and i.code):
+        den = item.data.get("denominator")
+        if isinstance(den, dict) and isinstance(den.get("series"), str):
+            where[item.code] = item  # type: ignore[index]
+    edges = {code: item.data["denominator"]["series"] for code, item in where.items()}
+    for ring in denominator_cycles(edges):
+        if len(ring) <= 2:
+            continue  # divided by itself: reported by check_denominators
+        ctx.add(
+            (*where[ring[0]].path, "denominator", "series"),
+            f"indicators divide each other in a circle: {' -> '.join(ring)}",
+            "a denominator is a plain data series (population, GDP, area), not an indicator "
+            "that is itself divided: remove the denominator of one of them",
+        )
+
+
 def check_levels(ctx: Context, items: list[Item]) -> None:
     """Each indicator exists at some level (city, town, ...), each level named once."""
     for item in (i for i in items if i.kind == "indicator"):
@@ -303,6 +345,7 @@ TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_ranges,
     check_min_coverage,
     check_denominators,
+    check_denominator_cycles,
     check_levels,
     check_pairwise_matrices,
 ]

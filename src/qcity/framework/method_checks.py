@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from qcity.framework.model import Defaults, PipelineSpec
+from qcity.framework.paths import describe
 from qcity.framework.problems import Problem
 from qcity.framework.tree import Context, Item
 from qcity.framework.yaml_lines import Path
@@ -116,6 +117,7 @@ def check_methods(ctx: Context, items: list[Item]) -> None:
         params = {} if params is None else params
         if isinstance(params, dict):
             _check_params(ctx, kind, name, registry, params, (*path, "params"), from_file)
+    check_positive_means(ctx, items)
 
 
 def _check_params(
@@ -176,3 +178,62 @@ def option_names(func: Callable[..., Any], n_data: int) -> tuple[list[str] | Non
     any_name = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
     required = [p.name for p in options if p.default is inspect.Parameter.empty]
     return [p.name for p in options], required, any_name
+
+
+def _in_force(ctx: Context, item: Item, kind: str) -> tuple[Path, dict[Any, Any] | None]:
+    """Where the ``kind`` setting in force at ``item`` is given and what it is: its own,
+    its nearest ancestor's, the file's default or the built-in one (path ``defaults``)."""
+    cur: Item | None = item
+    while cur is not None:
+        if isinstance(cur.data.get(kind), dict):
+            return (*cur.path, kind), cur.data[kind]
+        cur = cur.parent
+    defaults = ctx.data.get("defaults")
+    given = defaults.get(kind) if isinstance(defaults, dict) else None
+    if given is None:
+        given = getattr(Defaults(), kind).model_dump()
+    return ("defaults", kind), given if isinstance(given, dict) else None
+
+
+def _method(spec: dict[Any, Any] | None) -> tuple[str, dict[Any, Any]] | None:
+    if spec is None or not isinstance(spec.get("method"), str):
+        return None
+    params = spec.get("params")
+    return spec["method"], params if isinstance(params, dict) else {}
+
+
+def check_positive_means(ctx: Context, items: list[Item]) -> None:
+    """Warn where a geometric (harmonic, power p <= 0) mean combines indicators whose
+    normaliser always gives the worst unit a score <= 0 (min-max or percentile with l = 0,
+    z-scores): the mean is then refused or collapses to 0 for that unit."""
+    try:
+        from qcity.methods.aggregate import needs_positive
+        from qcity.methods.normalise import worst_score
+    except ImportError:
+        return  # reported by check_methods
+    found: dict[tuple[Path, Path], tuple[list[str], str, str, float]] = {}
+    for node in (i for i in items if i.kind == "node"):
+        agg_path, agg_spec = _in_force(ctx, node, "aggregate")
+        agg = _method(agg_spec)
+        if agg is None or not needs_positive(*agg):
+            continue
+        for child in (c for c in node.children if c.kind == "indicator"):
+            norm_path, norm_spec = _in_force(ctx, child, "normalise")
+            norm = _method(norm_spec)
+            worst = worst_score(*norm) if norm is not None else None
+            if norm is None or worst is None or worst > 0:
+                continue
+            nodes, _, _, _ = found.setdefault((agg_path, norm_path), ([], agg[0], norm[0], worst))
+            if node.label not in nodes:
+                nodes.append(node.label)
+    for (agg_path, norm_path), (nodes, agg_name, norm_name, worst) in found.items():
+        score = "a score below 0" if worst == float("-inf") else f"{worst:g}"
+        ctx.add(
+            agg_path,
+            f"{agg_name} mean at {', '.join(nodes)} over indicators normalised by {norm_name} "
+            f"({describe(norm_path, ctx.data)}): the worst unit of each indicator scores "
+            f"{score}, so the mean is refused or collapses to 0 for it",
+            "normalise to a positive range (e.g. params: {l: 1, u: 100}) or aggregate "
+            "these indicators with an arithmetic mean",
+            severity="warning",
+        )

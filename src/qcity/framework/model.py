@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 
 class _Strict(BaseModel):
@@ -187,9 +196,22 @@ class Framework(_Strict):
     valid_to: int
     description: str | None = None
     units_file: str | None = None
+    timezone: str = "Asia/Shanghai"
     pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
     defaults: Defaults = Field(default_factory=Defaults)
     root: Node
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        """The zone of times written without an offset (``--as-of``): an IANA name."""
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; write an IANA name such as Asia/Shanghai"
+            ) from None
+        return value
 
     # -- navigation ---------------------------------------------------------------
     def walk(self) -> Iterator[tuple[Node | Indicator, Node | None, int]]:

@@ -24,8 +24,13 @@ def read_source(path: str | Path) -> tuple[str | None, list[Problem]]:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         return None, [Problem(name, None, "", "file not found", "check the path")]
-    except OSError as exc:
-        return None, [Problem(name, None, "", f"cannot read file: {exc.strerror}", "")]
+    except IsADirectoryError:
+        return None, [Problem(name, None, "", "this is a folder", "give the framework YAML file")]
+    except PermissionError:
+        return None, [Problem(name, None, "", "permission denied", "check the file's permissions")]
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, [Problem(name, None, "", f"cannot read file: {reason}", "check the path")]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -40,7 +45,10 @@ def _decode_message(raw: bytes, exc: UnicodeDecodeError) -> str:
 
 
 def _decode_hint(raw: bytes) -> str:
-    """Say so when the bytes read as GB18030 (the usual Chinese Windows encoding)."""
+    """Say so when the bytes are UTF-16 (a BOM) or read as GB18030 (the usual Chinese
+    Windows encoding)."""
+    if raw[:2] in {b"\xff\xfe", b"\xfe\xff"}:
+        return "the file is UTF-16 (Unicode): save it as UTF-8"
     try:
         raw.decode("gb18030")
     except UnicodeDecodeError:
@@ -59,8 +67,33 @@ def parse_yaml(text: str, filename: str) -> tuple[YamlDocument | None, list[Prob
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        hint = _TAB_HINT if "\\t" in what or "tab" in what else _SYNTAX_HINT
-        return None, [Problem(filename, line, "", f"YAML syntax error: {what}", hint)]
+        return None, [Problem(filename, line, "", f"YAML syntax error: {what}", _hint(what))]
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or " ")
+        return None, [
+            Problem(
+                filename,
+                line,
+                "",
+                f"character U+{char:04X} is not allowed in YAML text",
+                "this does not look like a YAML text file; remove the character or give "
+                "the framework's .yaml file",
+            )
+        ]
     except yaml.YAMLError as exc:
         return None, [Problem(filename, None, "", f"YAML error: {exc}", _SYNTAX_HINT)]
     return doc, []
+
+
+def _hint(what: str) -> str:
+    """What to do about a YAML error, by what it says."""
+    if "\\t" in what or "tab" in what:
+        return _TAB_HINT
+    if "nested too deeply" in what or "values once aliases" in what:
+        return "a framework needs a few levels of nesting; remove the deep or repeated structure"
+    if "alias" in what and "anchor" in what:
+        return "remove the alias from inside its own anchor"
+    if "cannot read" in what or "constructor for the tag" in what:
+        return "remove the !!tag or write the value plainly (quote it to keep it as text)"
+    return _SYNTAX_HINT

@@ -13,7 +13,8 @@ other units present in that period.
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 import numpy as np
 
@@ -238,3 +239,16 @@ def copeland(x: np.ndarray, w: np.ndarray, scale: float | None = None) -> np.nda
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = (out + (k - 1)) / (2.0 * (k - 1)) * scale
     return np.where(k >= 2, scaled, np.nan)
+
+
+RELATIVE = frozenset({"topsis", "grey_relational", "copeland"})
+"""Aggregators that compare the units of a period with each other (meaningless for one)."""
+
+
+def needs_positive(method: str, params: Mapping[str, Any]) -> bool:
+    """True for the means that a child value of 0 (or below) breaks or collapses: the
+    geometric mean (refused, or dependent on ``shift``/``eps``), the harmonic mean and power
+    means with p <= 0 (the unit scores 0 whatever its other children)."""
+    if method in ("geometric", "harmonic"):
+        return True
+    return method == "generalised" and float(params.get("p", 1.0)) <= 0

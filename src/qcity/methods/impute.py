@@ -109,32 +109,44 @@ def _take(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return np.where(ok, got, np.nan)
 
 
+def _times(times: np.ndarray | None, big: int, method: str) -> np.ndarray:
+    """The time of each period (T,), strictly increasing; positions 0, 1, ... when None."""
+    s = np.arange(big, dtype=float) if times is None else np.asarray(times, dtype=float)
+    if s.shape != (big,) or np.any(np.diff(s) <= 0):
+        raise ValueError(f"{method}: times must be strictly increasing, one value per period")
+    return s
+
+
 @IMPUTERS.register("locf")
 def impute_locf(
     x: np.ndarray,
     groups: np.ndarray | None = None,
     backfill: bool = False,
-    max_gap: int | None = None,
+    max_gap: float | None = None,
+    times: np.ndarray | None = None,
 ) -> np.ndarray:
     """Last observation carried forward along the periods (axis 0), per unit and indicator.
 
     COINr ``impute_panel(imp_type = "latest", max_time = max_gap)``: a gap at t takes the
-    latest value observed at t' < t, if t - t' <= ``max_gap`` (no limit when None). Leading
-    gaps stay NaN unless ``backfill=True``, which fills them with the first observation.
-    ``groups`` is ignored (each unit uses its own history).
+    latest value observed at t' < t, if s_t - s_t' <= ``max_gap`` (no limit when None),
+    where s are the period times ``times`` (T,) in years (the engine passes them: 2016 and
+    2018 are 2 apart, 2024Q1 and 2024Q3 half a year), or positions 0, 1, ... when None.
+    Leading gaps stay NaN unless ``backfill=True``, which fills them with the first
+    observation. ``groups`` is ignored (each unit uses its own history).
     """
     x = _check(x)
     if max_gap is not None and max_gap < 0:
         raise ValueError(f"locf: max_gap must be >= 0, got {max_gap}")
+    s = _times(times, x.shape[0], "locf")
     limit = np.inf if max_gap is None else max_gap
     out = x.copy()
     carried = np.full(x.shape[1:], np.nan)  # latest observation so far
-    age = np.full(x.shape[1:], np.inf)  # periods since it was observed
+    when = np.full(x.shape[1:], -np.inf)  # time it was observed
     for t in range(x.shape[0]):  # a loop over periods (tens), vectorised over units
         seen = ~np.isnan(x[t])
         carried = np.where(seen, x[t], carried)
-        age = np.where(seen, 0.0, age + 1)
-        out[t] = np.where(seen, x[t], np.where(age <= limit, carried, np.nan))
+        when = np.where(seen, s[t], when)
+        out[t] = np.where(seen, x[t], np.where(s[t] - when <= limit + 1e-9, carried, np.nan))
     if backfill:
         valid = ~np.isnan(x)
         never = ~np.maximum.accumulate(valid, axis=0)  # no observation at or before t
@@ -152,16 +164,15 @@ def impute_linear(
     """Linear interpolation between the observed periods (axis 0), per unit and indicator.
 
     x_t = x_a + (s_t - s_a) / (s_b - s_a) * (x_b - x_a) for the nearest observed periods
-    a < t < b, where s are the period values ``times`` (T,) (0, 1, ... when None), so
-    unequal spacing (2018, 2020, 2021) is respected. Gaps before the first or after the
+    a < t < b, where s are the period times ``times`` (T,) in years (the engine passes
+    them: 2015, 2016, 2018 put 2017 halfway; 2024Q1 is 2024.0, 2024Q2 2024.25), or
+    positions 0, 1, ... when None. Gaps before the first or after the
     last observation stay NaN unless ``extrapolate=True``, which repeats the nearest
     observation (COINr ``impute_panel(imp_type = "linear")``, i.e. ``approx(rule = 2)``).
     """
     x = _check(x)
     big = x.shape[0]
-    s = np.arange(big, dtype=float) if times is None else np.asarray(times, dtype=float)
-    if s.shape != (big,) or np.any(np.diff(s) <= 0):
-        raise ValueError("linear: times must be strictly increasing, one value per period")
+    s = _times(times, big, "linear")
     valid = ~np.isnan(x)
     a, b = _last_observed(valid), _next_observed(valid)
     xa, xb = _take(x, a), _take(x, b)

@@ -15,7 +15,8 @@ MethodDataError naming the columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -315,3 +316,31 @@ def moderate(
     with np.errstate(invalid="ignore", divide="ignore"):
         y = np.where(dmax > 0, 1.0 - d / dmax, 1.0)
     return np.where(np.isnan(x), np.nan, _scale(y, l, u))
+
+
+# -- what a normaliser needs and gives (read by the engine's and validator's checks) ------
+
+FIXED_SCALE = frozenset({"goalposts"})
+"""Normalisers whose score of a unit does not depend on the other units (plus ``target``
+with ``formula="ratio"``, see ``compares_units``)."""
+
+
+def compares_units(method: str, params: Mapping[str, Any]) -> bool:
+    """True if the normaliser scores a unit relative to the other units of the slice (min,
+    max, mean, ranks), so that it means nothing for a single unit in a period."""
+    if method in FIXED_SCALE:
+        return False
+    if method == "target":
+        return params.get("formula", "ratio") == "distance"
+    return True
+
+
+def worst_score(method: str, params: Mapping[str, Any]) -> float | None:
+    """The score that the worst unit of every column with spread always gets (min-max and
+    percentile: ``l``; z-scores: below 0, -inf here), or None when no score is certain
+    (fixed goalposts, targets, ratios, ranks start at 1)."""
+    if method in ("minmax", "percentile"):
+        return float(params.get("l", 0.0))
+    if method == "zscore":
+        return -np.inf
+    return None

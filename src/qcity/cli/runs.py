@@ -1,0 +1,173 @@
+"""``qcity runs``: the stored evaluation runs — list, show, publish, export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qcity.cli.app import app
+
+runs_app = typer.Typer(
+    help="stored evaluation runs 已保存的评价批次: list, show, publish, export",
+    no_args_is_help=True,
+)
+app.add_typer(runs_app, name="runs")
+
+console = Console()
+
+DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
+
+
+TIMES = ("created_at", "published_at", "as_of")
+
+
+def _plain(record: Mapping[Any, Any]) -> dict[str, Any]:
+    """A run's record with its timestamps as ISO 8601 text (for JSON and printing)."""
+    return {str(k): (_when(v) if k in TIMES else v) for k, v in record.items()}
+
+
+def _when(value: Any) -> str:
+    """A timestamp as ISO 8601 text, or '' when missing."""
+    if value is None or (not isinstance(value, str) and value != value):  # None or NaT
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+@runs_app.command("list")
+def list_cmd(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of runs)"),
+) -> None:
+    """List the stored runs, newest first. 列出评价批次。"""
+    from qcity.service.runs import list_runs
+
+    frame = list_runs(db)
+    if as_json:
+        rows = [_plain(r) for r in frame.to_dict("records")]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    if frame.empty:
+        console.print("no stored runs yet 尚无评价批次: `qcity evaluate -f FRAMEWORK` stores one")
+        return
+    table = Table(title="evaluation runs 评价批次")
+    for col in (
+        "id",
+        "status 状态",
+        "created 时间",
+        "by 执行人",
+        "framework 指标体系",
+        "data vintage",
+    ):
+        table.add_column(col)
+    for r in frame.itertuples():
+        table.add_row(
+            str(r.id),
+            "published 已发布" if r.status == "published" else "draft 草稿",
+            _when(r.created_at)[:19],
+            str(r.created_by),
+            f"{r.framework_code} {r.framework_version}",
+            str(r.data_vintage or "-")[:19],
+        )
+    console.print(table)
+
+
+@runs_app.command("show")
+def show_cmd(
+    run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    as_json: bool = typer.Option(False, "--json", help="print the run's record as JSON"),
+) -> None:
+    """Show one run: what went in, who ran it, its diagnostics and ranking. 查看评价批次。"""
+    from qcity.service.inputs import selection_text
+    from qcity.service.runs import get_run
+
+    run = get_run(db, run_id)
+    facts: dict[str, Any] = _plain(run.facts)
+    if as_json:
+        typer.echo(json.dumps(facts, ensure_ascii=False, indent=2, default=str))
+        return
+    info = Table.grid(padding=(0, 2))
+    info.add_column(style="bold")
+    info.add_column()
+    status = facts["status"] + (
+        f" ({facts['published_at'][:19]} by {facts['published_by']})"
+        if facts["status"] == "published"
+        else ""
+    )
+    counts = facts.get("value_counts") or {}
+    for label, value in (
+        ("run 批次", str(facts["id"])),
+        ("status 状态", status),
+        ("created 时间", f"{facts['created_at'][:19]} by {facts['created_by']}"),
+        ("framework 指标体系", f"{facts['framework_code']} {facts['framework_version']}"),
+        ("selection 选取", selection_text(facts.get("selection") or {})),
+        ("data 数据", f"{facts['data_source']} · vintage {facts['data_vintage'] or '-'}"),
+        ("as of 时点", facts["as_of"] or "latest 最新"),
+        ("values 数值", ", ".join(f"{k} {v}" for k, v in counts.items()) or "-"),
+        ("data sha256", facts["data_sha256"]),
+        ("config sha256", facts["config_sha256"]),
+        ("qcity", facts["qcity_version"]),
+        ("steps 步骤", "; ".join(f"{s['step']}: {s['method']}" for s in facts["steps"])),
+    ):
+        info.add_row(label, value)
+    console.print(info)
+    for note in facts.get("diagnostics") or []:
+        console.print(f"[yellow]note 提示: {note}")
+    if counts.get("illustrative"):
+        console.print(
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {counts['illustrative']} of the "
+            f"{sum(counts.values())} values used are generated"
+        )
+    _ranking(run.scores, facts)
+
+
+def _ranking(scores: Any, facts: dict[str, Any]) -> None:
+    """The index ranking of the latest period of a stored run."""
+    root = facts["index_node"]
+    if scores.empty:
+        return
+    last = scores["period"].max()
+    top = scores[(scores["node"] == root) & (scores["period"] == last)].sort_values("rank")
+    table = Table(title=f"{root} — {last}")
+    table.add_column("rank", justify="right")
+    table.add_column("unit 单元")
+    table.add_column("score 得分", justify="right")
+    for row in top.head(10).itertuples():
+        table.add_row(str(row.rank), str(row.unit), f"{row.score:.2f}")
+    console.print(table)
+
+
+@runs_app.command("publish")
+def publish_cmd(
+    run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    by: str | None = typer.Option(None, "--by", help="who publishes (default: you)"),
+) -> None:
+    """Publish a run: it becomes the city's reported result. 发布评价批次。"""
+    from qcity.cli.evaluate import operator
+    from qcity.service.runs import publish
+
+    if publish(db, run_id, by or operator()):
+        console.print(f"run {run_id} published 已发布")
+    else:
+        console.print(f"run {run_id} was already published; nothing changed 已是发布状态")
+
+
+@runs_app.command("export")
+def export_cmd(
+    run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
+    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    """Write a stored run's results folder (scores.csv and the rest, as first written).
+    导出评价批次结果。"""
+    from qcity.service.runs import export_run
+
+    written = export_run(db, run_id, out)
+    console.print(f"wrote {len(written)} files of run {run_id} to {out}")

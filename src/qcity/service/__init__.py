@@ -1,0 +1,42 @@
+"""The application layer that the CLI, the dashboard and the report share: load inputs
+(store or files), run an evaluation, label illustrative data, store runs and read them
+back, publish them. None of the interfaces holds one of these rules itself.
+
+    from qcity import service
+    inp = service.from_store("sqlite:///var/qcity.sqlite").restrict(group="sunan")
+    result = service.evaluate(framework, inp)
+    result.evaluation.scores()
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qcity.service.evaluate import EvaluationResult, evaluate
+    from qcity.service.inputs import EvaluationInput, InputError, from_files, from_store
+
+_EXPORTS = {
+    "EvaluationResult": "qcity.service.evaluate",
+    "evaluate": "qcity.service.evaluate",
+    "EvaluationInput": "qcity.service.inputs",
+    "InputError": "qcity.service.inputs",
+    "from_files": "qcity.service.inputs",
+    "from_store": "qcity.service.inputs",
+}
+
+__all__ = [
+    "EvaluationInput",
+    "EvaluationResult",
+    "InputError",
+    "evaluate",
+    "from_files",
+    "from_store",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'qcity.service' has no attribute {name!r}")

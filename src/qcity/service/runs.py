@@ -1,0 +1,139 @@
+"""Stored evaluation runs for the interfaces: keep a run (with the framework version it
+used), list, show, publish and export runs, and replay a saved step log.
+
+A run keeps what went in (framework version, unit selection, data vintage and hashes,
+step log, library versions), who ran it and when, its diagnostics and its outputs. Its
+outputs never change: a published run reads back bit-identical whatever is revised later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from qcity.data import runs as run_table
+from qcity.data.store import Store
+from qcity.engine.steps import Step
+from qcity.service.evaluate import EvaluationResult
+from qcity.service.inputs import InputError
+
+
+def keep_run(
+    result: EvaluationResult, url: str | None, created_by: str, written: list[Path]
+) -> int:
+    """Store ``result`` (its framework version too) with the files of the results folder
+    that its evaluation ``written``, in one transaction; returns the new run's id."""
+    ev = result.evaluation
+    files = {p.name: p.read_bytes() for p in written}
+    inp = result.inputs
+    record = run_table.RunRecord(
+        created_by=created_by,
+        framework_code=result.framework.code,
+        framework_version=result.framework.version,
+        index_node=result.framework.root.code,
+        data_source=inp.source,
+        data_vintage=inp.vintage,
+        as_of=inp.as_of,
+        data_sha256=str(result.stamp["data_sha256"]),
+        config_sha256=str(result.stamp["config_sha256"]),
+        qcity_version=str(result.stamp["qcity_version"]),
+        scores=ev.scores(),
+        weights=ev.weights(),
+        files=files,
+        selection=inp.selection,
+        stamp=result.stamp,
+        steps=[s.to_dict() for s in ev.log],
+        libraries=result.libraries,
+        diagnostics=result.diagnostics,
+        value_counts=result.value_counts,
+    )
+    with Store(url) as store:
+        store.check_schema()
+        if result.framework_text is not None:
+            store.save_framework(result.framework, result.framework_text)
+        return run_table.insert_run(store, record)
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A stored run as read back: its facts and its scores."""
+
+    facts: dict[str, Any]
+    scores: pd.DataFrame
+
+    @property
+    def id(self) -> int:
+        """The run's id."""
+        return int(self.facts["id"])
+
+
+def list_runs(url: str | None) -> pd.DataFrame:
+    """Every stored run, newest first (id, status, created_at, created_by, framework ...)."""
+    with Store(url, create=False) as store:
+        store.check_schema()
+        return run_table.list_runs(store)
+
+
+def get_run(url: str | None, run_id: int) -> StoredRun:
+    """Run ``run_id`` with its scores; ``RunNotFoundError`` if there is none."""
+    with Store(url, create=False) as store:
+        store.check_schema()
+        facts = run_table.read_run(store, run_id)
+        return StoredRun(facts, run_table.read_scores(store, run_id))
+
+
+def publish(url: str | None, run_id: int, by: str) -> bool:
+    """Publish run ``run_id``; False if it was already published."""
+    with Store(url, create=False) as store:
+        store.check_schema()
+        return run_table.publish_run(store, run_id, by)
+
+
+def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
+    """Write run ``run_id``'s results folder to ``out``: the same files, byte for byte,
+    that its evaluation wrote (``scores.csv`` included)."""
+    with Store(url, create=False) as store:
+        store.check_schema()
+        files = run_table.read_files(store, run_id)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = out / name
+        path.write_bytes(content)
+        written.append(path)
+    return written
+
+
+def read_log(path: Path) -> tuple[list[Step], dict[str, Any]]:
+    """The step log and stamp saved in a results folder's ``log.json``."""
+    try:
+        log = json.loads(path.read_text(encoding="utf-8"))
+        steps = [Step.from_dict(s) for s in log["steps"]]
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such log file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a qcity log.json ({exc})") from None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"{path}: not a qcity log.json (needs 'steps' with step, method, params: {exc})"
+        ) from None
+    stamp = log.get("stamp") if isinstance(log.get("stamp"), dict) else {}
+    return steps, stamp
+
+
+def replay_differences(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:
+    """What differs between the stamp a log was saved with and a replay's stamp
+    (framework, framework version, data hash): a replay on other inputs says so."""
+    out = []
+    for key, what in (
+        ("framework", "framework"),
+        ("framework_version", "framework version"),
+        ("data_sha256", "data"),
+    ):
+        if saved.get(key) is not None and saved.get(key) != now.get(key):
+            out.append(f"{what} differs from the saved run ({saved.get(key)} -> {now.get(key)})")
+    return out
