@@ -1,16 +1,16 @@
 """The Typer application that every command module adds its commands to, and the one
 handler that turns whatever escapes a command into a short message and an exit code
-(wording in ``qcity.cli.errors``): never a Python traceback unless ``QCITY_DEBUG=1``."""
+(wording in ``qcity.service.errors``): never a Python traceback unless ``QCITY_DEBUG=1``."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
 
-from qcity.cli.errors import Failure, debug, explain
+from qcity.service.errors import Failure, debug, explain
 
 #: Commands that write nothing, or write in one transaction: interrupting them leaves
 #: no trace (the others may leave output files half-written).
@@ -41,6 +41,12 @@ def print_failure(failure: Failure) -> None:
     plain = failure.internal or failure.exit_code != 1
     text = failure.message if plain else f"error 错误: {failure.message}"
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text(text, style="red"))
+
+
+def fail(message: str) -> NoReturn:
+    """Stop a command on bad input: the shared ``error 错误: message`` on stderr, exit 1."""
+    print_failure(Failure(message))
+    raise typer.Exit(1)
 
 
 def report(exc: BaseException, command: str | None = None) -> int:

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from qcity.cli.app import app
+from qcity.cli.app import app, fail
 from qcity.data.engine import URL_ENV, display_url
 
 if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts fast
@@ -78,20 +78,14 @@ def open_store(db: str | None, *, check: bool = True, create: bool = True) -> St
     try:
         store = Store(db, create=create)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         raise  # unreachable: _fail exits
     if check:
         try:
             store.check_schema()
         except SchemaNotReadyError as exc:
-            _fail(str(exc))
+            fail(str(exc))
     return store
-
-
-def _fail(message: str) -> None:
-    """Print an error in red and exit with status 1."""
-    _console().print(Text(f"错误 / error: {message}", style="red"))
-    raise typer.Exit(1)
 
 
 def _load_framework(path: Path) -> Framework:
@@ -102,7 +96,7 @@ def _load_framework(path: Path) -> Framework:
     try:
         return load_framework(path)
     except FrameworkError as exc:
-        _fail(f"framework {path}:\n{exc}")
+        fail(f"framework {path}:\n{exc}")
         raise  # unreachable: _fail exits
 
 
@@ -117,7 +111,7 @@ def as_of_option(text: str | None, fw: Framework | None = None) -> datetime | No
     try:
         return parse_as_of(text, fw.timezone if fw is not None else DEFAULT_TIMEZONE)
     except ValueError as exc:
-        _fail(f"--as-of: {exc}")
+        fail(f"--as-of: {exc}")
         raise  # unreachable
 
 
@@ -284,11 +278,11 @@ def import_cmd(
         except ImportErrorReport as exc:
             bar.stop()
             console.print(problems_table(exc.problems))
-            _fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
+            fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
             return
         except StoreError as exc:
             bar.stop()
-            _fail(f"{file.name}: {exc}")
+            fail(f"{file.name}: {exc}")
             return
     if result.warnings:
         console.print(problems_table(result.warnings))
@@ -330,13 +324,13 @@ def _load_csv_table(
     try:
         text, _ = decode_csv(file.read_bytes(), file.name)
     except (OSError, FileReadError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
         detail = "it is empty" if isinstance(exc, pd.errors.EmptyDataError) else str(exc)
-        _fail(
+        fail(
             f"{file.name}: not a readable CSV table ({detail}); save it as CSV with a "
             "header row; nothing imported / 未导入"
         )
@@ -344,7 +338,7 @@ def _load_csv_table(
     try:
         done = write(store, df)
     except StoreError as exc:
-        _fail(f"{file.name}: {exc}; nothing imported / 未导入")
+        fail(f"{file.name}: {exc}; nothing imported / 未导入")
         return
     _console().print(f"{file.name}: {done}")
 
@@ -446,7 +440,7 @@ def export_cmd(
                 framework=fw,
             )
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     if n == 0:
         then = f" as of {when.isoformat()}" if when is not None else ""
@@ -468,7 +462,7 @@ def history_cmd(
     """Every revision of one value: who changed it, when, from which file. 数值修订历史。"""
     df = open_store(db, create=False).history(unit, indicator, period)
     if df.empty:
-        _fail(f"no value for {unit} {indicator} {period} / 无此数据")
+        fail(f"no value for {unit} {indicator} {period} / 无此数据")
     cols = [
         "revision",
         "value",
@@ -490,7 +484,7 @@ def unit_history_cmd(
     """Every revision of one unit: names, type, parent, what changed, who, when. 地区修订历史。"""
     df = open_store(db, create=False).unit_history(code)
     if df.empty:
-        _fail(f"no unit {code} in the database / 无此地区")
+        fail(f"no unit {code} in the database / 无此地区")
     df["attributes"] = [
         ", ".join(f"{k}={v}" for k, v in (a or {}).items()) for a in df["attributes"]
     ]

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app, print_failure
-from qcity.cli.errors import Failure
+from qcity.service.errors import Failure
 
 console = Console()
 

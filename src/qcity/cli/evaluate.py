@@ -13,12 +13,12 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from qcity.cli.app import app
+from qcity.cli.app import app, fail
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from qcity.engine.steps import Step
     from qcity.framework.model import Framework
-    from qcity.service.evaluate import EvaluationResult
+    from qcity.service.evaluation import EvaluationResult
     from qcity.service.inputs import EvaluationInput
 
 console = Console()
@@ -90,11 +90,11 @@ def evaluate(
     path = framework_path(framework)
     fw = load_framework(path)
     if data is None and units is not None:
-        _fail("--units goes with --data (the database has its own units)")
+        fail("--units goes with --data (the database has its own units)")
     if data is not None and (as_of is not None):
-        _fail("--as-of reads the database; it does not apply to a --data file")
+        fail("--as-of reads the database; it does not apply to a --data file")
     if data is not None and out is None:
-        _fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
+        fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
     when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
     steps, saved = read_log(replay) if replay is not None else (None, {})
     with _progress() as progress:
@@ -129,7 +129,7 @@ def run_and_keep(
 ) -> tuple[EvaluationResult, list[Path], int | None]:
     """Evaluate, write the results folder (to ``out``, or a temporary one) and, when the
     inputs came from the database, store the run there."""
-    from qcity.service.evaluate import evaluate, write_folder
+    from qcity.service.evaluation import evaluate, write_folder
     from qcity.service.runs import keep_run
 
     result = evaluate(fw, inp, steps=steps, framework_text=framework_text)
@@ -142,11 +142,6 @@ def run_and_keep(
     written = write_folder(result, out)
     run_id = keep_run(result, url, by, written) if url else None
     return result, written, run_id
-
-
-def _fail(message: str) -> None:
-    err.print(f"[red]error 错误:[/red] {message}")
-    raise typer.Exit(1)
 
 
 def _progress() -> Progress:
@@ -195,7 +190,10 @@ def report(result: EvaluationResult, written: list[Path], run_id: int | None) ->
         f"data vintage {stamp['data_vintage'] or '-'} · config {stamp['config_sha256'][:12]}"
     )
     if not ev.exclusions.empty:
-        console.print(f"[yellow]{len(ev.exclusions)} exclusion(s) by screening: exclusions.csv")
+        console.print(
+            f"[yellow]{len(ev.exclusions)} exclusion(s) (unit levels, validity years, "
+            "screening) 剔除项: exclusions.csv"
+        )
     for note in result.diagnostics[:10]:
         console.print(f"[yellow]note 提示: {note}")
     if len(result.diagnostics) > 10:

@@ -32,6 +32,12 @@ def _plain(record: Mapping[Any, Any]) -> dict[str, Any]:
     return {str(k): (_when(v) if k in TIMES else v) for k, v in record.items()}
 
 
+def _short(value: Any) -> str:
+    """A timestamp to the minute, in UTC: ``2026-12-01 14:32Z``."""
+    text = _when(value)
+    return f"{text[:10]} {text[11:16]}Z" if len(text) >= 16 else text
+
+
 def _when(value: Any) -> str:
     """A timestamp as ISO 8601 text, or '' when missing."""
     if value is None or (not isinstance(value, str) and value != value):  # None or NaT
@@ -56,23 +62,18 @@ def list_cmd(
         console.print("no stored runs yet 尚无评价批次: `qcity evaluate -f FRAMEWORK` stores one")
         return
     table = Table(title="evaluation runs 评价批次")
-    for col in (
-        "id",
-        "status 状态",
-        "created 时间",
-        "by 执行人",
-        "framework 指标体系",
-        "data vintage",
-    ):
+    table.add_column("id", justify="right")
+    table.add_column("status 状态", no_wrap=True)
+    for col in ("created 时间 (UTC)", "by 执行人", "framework 指标体系", "data 数据时点 (UTC)"):
         table.add_column(col)
     for r in frame.itertuples():
         table.add_row(
             str(r.id),
             "published 已发布" if r.status == "published" else "draft 草稿",
-            _when(r.created_at)[:19],
+            _short(r.created_at),
             str(r.created_by),
             f"{r.framework_code} {r.framework_version}",
-            str(r.data_vintage or "-")[:19],
+            _short(r.data_vintage) or "-",
         )
     console.print(table)
 
@@ -124,10 +125,10 @@ def show_cmd(
             f"[bold yellow]示例数据 ILLUSTRATIVE: {counts['illustrative']} of the "
             f"{sum(counts.values())} values used are generated"
         )
-    _ranking(run.scores, facts)
+    _ranking(run.scores, facts, run.unit_names)
 
 
-def _ranking(scores: Any, facts: dict[str, Any]) -> None:
+def _ranking(scores: Any, facts: dict[str, Any], names: dict[str, str]) -> None:
     """The index ranking of the latest period of a stored run."""
     root = facts["index_node"]
     if scores.empty:
@@ -139,7 +140,8 @@ def _ranking(scores: Any, facts: dict[str, Any]) -> None:
     table.add_column("unit 单元")
     table.add_column("score 得分", justify="right")
     for row in top.head(10).itertuples():
-        table.add_row(str(row.rank), str(row.unit), f"{row.score:.2f}")
+        label = f"{names[row.unit]} ({row.unit})" if row.unit in names else str(row.unit)
+        table.add_row(str(row.rank), label, f"{row.score:.2f}")
     console.print(table)
 
 

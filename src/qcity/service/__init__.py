@@ -14,12 +14,12 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qcity.service.evaluate import EvaluationResult, evaluate
+    from qcity.service.evaluation import EvaluationResult, evaluate
     from qcity.service.inputs import EvaluationInput, InputError, from_files, from_store
 
 _EXPORTS = {
-    "EvaluationResult": "qcity.service.evaluate",
-    "evaluate": "qcity.service.evaluate",
+    "EvaluationResult": "qcity.service.evaluation",
+    "evaluate": "qcity.service.evaluation",
     "EvaluationInput": "qcity.service.inputs",
     "InputError": "qcity.service.inputs",
     "from_files": "qcity.service.inputs",

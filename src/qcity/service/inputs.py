@@ -9,6 +9,7 @@ rejects exactly what ``qcity import`` accepts and rejects, with the same problem
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,8 +120,11 @@ def read_units_file(path: Path) -> pd.DataFrame:
         else:
             text, _ = decode_csv(path.read_bytes(), str(path))
             units = pd.read_csv(io.StringIO(text.removeprefix("\ufeff")), dtype={"code": str})
-    except (FileReadError, ValueError, OSError) as exc:
-        raise InputError(f"{path}: cannot read the units table ({exc})") from None
+    except (FileReadError, ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
+        raise InputError(
+            f"{path}: cannot read the units table ({type(exc).__name__}: {exc}); give a CSV "
+            "or an .xlsx workbook with a header row (code, name_zh, type, ...)"
+        ) from None
     if "code" not in units.columns:
         raise InputError(f"{path}: the units table needs a 'code' column")
     return units

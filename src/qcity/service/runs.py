@@ -18,7 +18,7 @@ import pandas as pd
 from qcity.data import runs as run_table
 from qcity.data.store import Store
 from qcity.engine.steps import Step
-from qcity.service.evaluate import EvaluationResult
+from qcity.service.evaluation import EvaluationResult
 from qcity.service.inputs import InputError
 
 
@@ -60,10 +60,11 @@ def keep_run(
 
 @dataclass(frozen=True)
 class StoredRun:
-    """A stored run as read back: its facts and its scores."""
+    """A stored run as read back: its facts, its scores and the units' Chinese names."""
 
     facts: dict[str, Any]
     scores: pd.DataFrame
+    unit_names: dict[str, str]
 
     @property
     def id(self) -> int:
@@ -83,7 +84,9 @@ def get_run(url: str | None, run_id: int) -> StoredRun:
     with Store(url, create=False) as store:
         store.check_schema()
         facts = run_table.read_run(store, run_id)
-        return StoredRun(facts, run_table.read_scores(store, run_id))
+        units = store.units()
+        names = dict(zip(units["code"].astype(str), units["name_zh"].astype(str), strict=True))
+        return StoredRun(facts, run_table.read_scores(store, run_id), names)
 
 
 def publish(url: str | None, run_id: int, by: str) -> bool:

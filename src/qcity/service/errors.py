@@ -146,7 +146,7 @@ def _missing_module(exc: BaseException) -> Failure | None:
     if not name or name == "qcity":
         return None
     if name == "psycopg":
-        return Failure("PostgreSQL needs psycopg: pip install 'psycopg[binary]'")
+        return Failure("PostgreSQL needs psycopg: pip install 'qcity[postgres]'")
     if name == "psycopg2":
         return Failure(
             "the URL asks for the psycopg2 driver; write postgresql+psycopg://... "
