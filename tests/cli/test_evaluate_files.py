@@ -66,3 +66,17 @@ def test_evaluate_rejects_what_import_rejects_with_the_same_problems(tmp_path: P
         assert "NOPE" in text and "indicator" in text
         assert "row 5" in text or "| 5 " in text or " 5 " in text
     assert not (tmp_path / "out" / "scores.csv").exists()
+
+
+def test_the_workbook_is_written_on_request(tmp_path: Path) -> None:
+    args = ["evaluate", "-f", str(ASEM / "framework.yaml"), "-d", str(ASEM / "data.csv")]
+    code, out = _run(*args, "-o", str(tmp_path / "plain"))
+    assert code == 0, out
+    assert not (tmp_path / "plain" / "results.xlsx").exists()
+    assert (tmp_path / "plain" / "scores_readable.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    code, out = _run(*args, "-o", str(tmp_path / "book"), "--workbook")
+    assert code == 0, out
+    import openpyxl
+
+    book = openpyxl.load_workbook(tmp_path / "book" / "results.xlsx", read_only=True)
+    assert "得分 scores" in book.sheetnames

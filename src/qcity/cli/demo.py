@@ -127,7 +127,7 @@ def demo(
         with console.status("评价苏南十市 / evaluating the 苏南 peer group"):
             inp = from_store(url, None).restrict(group="sunan")
             result, written, run_id = run_and_keep(
-                fw, Path(path).read_text(encoding="utf-8"), inp, out, by=operator()
+                fw, Path(path).read_text(encoding="utf-8"), inp, out, by=operator(), workbook=True
             )
     except (EvaluationError, ValueError) as exc:
         message = f"the demo database is built, but evaluating it failed: {exc}"

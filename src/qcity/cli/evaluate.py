@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -74,18 +74,21 @@ def evaluate(
     by: str | None = typer.Option(
         None, "--by", help="who runs the evaluation (recorded with the run; default: you)"
     ),
+    workbook: bool = typer.Option(
+        False, "--workbook", help="also write results.xlsx for people 同时输出 Excel 工作簿"
+    ),
 ) -> None:
     """Evaluate: impute, treat, normalise, weight, aggregate, rank. 计算综合评价得分与排名。
 
-    Writes OUT/scores.csv (unit,period,node,score,rank), the other machine files, a
-    workbook for people (results.xlsx) and log.json (steps and stamp). On the database
-    the run is stored (`qcity runs list`) and its id printed.
+    Writes OUT/scores.csv (unit,period,node,score,rank), the other machine files,
+    log.json (steps and stamp) and, for people, scores_readable.csv, codebook.csv and
+    README.txt (and results.xlsx with --workbook). On the database the run is stored
+    (`qcity runs list`) and its id printed.
     """
     from qcity.data.asof import parse_as_of
     from qcity.framework.io import load_framework
     from qcity.frameworks import framework_path
     from qcity.service.inputs import from_files, from_store
-    from qcity.service.runs import read_log
 
     path = framework_path(framework)
     fw = load_framework(path)
@@ -96,7 +99,7 @@ def evaluate(
     if data is not None and out is None:
         fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
     when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
-    steps, saved = read_log(replay) if replay is not None else (None, {})
+    steps, saved = _read_log(replay) if replay is not None else (None, {})
     with _progress() as progress:
         task = progress.add_task("reading data 读取数据", total=None)
         inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
@@ -109,6 +112,7 @@ def evaluate(
             out,
             by=by or operator(),
             steps=steps,
+            workbook=workbook,
         )
     report(result, written, run_id)
     if replay is not None:
@@ -116,6 +120,12 @@ def evaluate(
 
         for line in replay_differences(saved, result.stamp):
             console.print(f"[yellow]replay 重算: {line}")
+
+
+def _read_log(path: Path) -> tuple[list[Step], dict[str, Any]]:
+    from qcity.service.runs import read_log
+
+    return read_log(path)
 
 
 def run_and_keep(
@@ -126,20 +136,22 @@ def run_and_keep(
     *,
     by: str,
     steps: list[Step] | None = None,
+    workbook: bool = False,
 ) -> tuple[EvaluationResult, list[Path], int | None]:
     """Evaluate, write the results folder (to ``out``, or a temporary one) and, when the
     inputs came from the database, store the run there."""
     from qcity.service.evaluation import evaluate, write_folder
-    from qcity.service.runs import keep_run
 
     result = evaluate(fw, inp, steps=steps, framework_text=framework_text)
     url = inp.store_url
+    if url is not None:
+        from qcity.service.runs import keep_run
     if out is None:
         with tempfile.TemporaryDirectory(prefix="qcity-run-") as tmp:
-            written = write_folder(result, Path(tmp))
+            written = write_folder(result, Path(tmp), workbook=workbook)
             run_id = keep_run(result, url, by, written) if url else None
         return result, [], run_id
-    written = write_folder(result, out)
+    written = write_folder(result, out, workbook=workbook)
     run_id = keep_run(result, url, by, written) if url else None
     return result, written, run_id
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from qcity.data.periods import MIN_YEAR, max_year, parse_periods
 from qcity.data.problems import Problem, Severity
-from qcity.data.schema import STATUSES
+from qcity.data.statuses import STATUSES
 from qcity.data.textops import all_text, nfkc
 from qcity.framework.model import Framework, Indicator
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url
-from sqlalchemy.exc import ArgumentError
+if TYPE_CHECKING:  # SQLAlchemy is imported when a database is used, not at CLI start-up
+    from sqlalchemy import URL, Engine
 
 #: Environment variable holding the database URL.
 URL_ENV = "QCITY_DATABASE_URL"
@@ -44,6 +44,9 @@ def resolve_url(url: str | None = None) -> str:
 
 def display_url(url: str) -> str:
     """The URL with any password hidden, for messages and logs (also when malformed)."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url).render_as_string(hide_password=True)
     except (ArgumentError, ValueError, TypeError):
@@ -53,6 +56,9 @@ def display_url(url: str) -> str:
 def parse_url(url: str) -> URL:
     """``url`` parsed; StoreError naming it when it is malformed or not SQLite/PostgreSQL.
     ``postgresql://`` and ``postgres://`` mean the psycopg (3) driver."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError, TypeError) as exc:
@@ -85,6 +91,8 @@ def make_engine(url: str, *, create: bool = True) -> Engine:
     """An engine for ``url``. SQLite files get proper transactions and, with ``create``,
     their folder; without ``create`` (read-only commands) a missing SQLite file is a
     StoreError instead of a new empty database."""
+    from sqlalchemy import create_engine
+
     parsed = parse_url(url)
     path = sqlite_file(parsed)
     if path is not None:
@@ -115,6 +123,7 @@ def _store_error(message: str) -> Exception:
 
 def _name_url_on_errors(engine: Engine, shown: str) -> None:
     """Mark every database error of ``engine`` (connecting included) with its URL."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: Any) -> None:
@@ -125,6 +134,7 @@ def _sqlite_transactions(engine: Engine) -> None:
     """Let SQLAlchemy, not the sqlite3 driver, open transactions, so that every write
     (DDL included) is atomic; ``execution_options(sqlite_begin="IMMEDIATE")`` takes the
     write lock up front (see the SQLAlchemy SQLite dialect notes on serializable isolation)."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

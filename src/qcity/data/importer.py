@@ -12,16 +12,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from qcity.data.checks import CheckResult, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
-from qcity.data.observations import ProgressCallback
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
 from qcity.data.readers import FileReadError, file_format, read_sheets
-from qcity.data.store import ImportSummary, Store
 from qcity.framework.model import Framework
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is loaded only when an import writes
+    from qcity.data.observations import ProgressCallback
+    from qcity.data.store import ImportSummary, Store
 
 
 @dataclass

@@ -19,8 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from qcity.data.textops import cell_text
 
@@ -61,6 +59,8 @@ class RawSheet:
 
     def letter(self, col: int) -> str:
         """The Excel column letter of positional column ``col`` (0 -> A)."""
+        from openpyxl.utils import get_column_letter  # openpyxl only when Excel is read
+
         return get_column_letter(col + 1)
 
 
@@ -152,6 +152,8 @@ def read_parquet(path: Path) -> RawSheet:
 
 def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
     """The sheets of an .xlsx workbook (computed values, not formulas) as grids of cells."""
+    from openpyxl import load_workbook  # imported here: reading a CSV does not pay for it
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file

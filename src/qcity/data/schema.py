@@ -30,8 +30,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-#: The statuses an observation may carry, in order of reliability.
-STATUSES: tuple[str, ...] = ("final", "preliminary", "estimated", "illustrative")
+from qcity.data.statuses import STATUSES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

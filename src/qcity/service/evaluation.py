@@ -91,9 +91,10 @@ def evaluate(
     return EvaluationResult(ev, inp, stamp, counts, framework_text=framework_text)
 
 
-def write_folder(result: EvaluationResult, out: Path) -> list[Path]:
-    """Write the results folder: the machine files, the files for people (workbook,
-    readable CSV, codebook, README) and NOTICE.txt when illustrative values were used."""
+def write_folder(result: EvaluationResult, out: Path, *, workbook: bool = False) -> list[Path]:
+    """Write the results folder: the machine files, the files for people (readable CSV,
+    codebook, README; with ``workbook`` also results.xlsx) and NOTICE.txt when
+    illustrative values were used."""
     from qcity.service.folder import write_results_folder
 
     return write_results_folder(
@@ -102,4 +103,5 @@ def write_folder(result: EvaluationResult, out: Path) -> list[Path]:
         units=result.inputs.units,
         illustrative=result.illustrative,
         notice=result.notice,
+        workbook=workbook,
     )

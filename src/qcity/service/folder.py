@@ -8,25 +8,18 @@ Excel opens them), README.txt saying how scores compare across years, and NOTICE
 from __future__ import annotations
 
 import csv
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from qcity.engine.steps import Step, split_params
 from qcity.framework.model import Framework, Indicator, NormaliseSpec
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
     from qcity.engine.evaluation import Evaluation
 
 BANNER = "示例数据 ILLUSTRATIVE — not official statistics"
@@ -768,80 +761,6 @@ def _sheet_rows(name: str, sheet: Sheet, t: _Lang, scale: str) -> list[list[str]
     ]
 
 
-# -- writing -------------------------------------------------------------------------
-def _width(text: object) -> int:
-    """Display width: CJK characters count double."""
-    s = str(text)
-    return len(s) + sum(unicodedata.east_asian_width(ch) in "WF" for ch in s)
-
-
-def _widths(sheet: Sheet, headers: list[str]) -> list[float]:
-    out = []
-    for key, head in zip(sheet.frame.columns, headers, strict=True):
-        if key in sheet.wrap:
-            out.append(float(WRAP_WIDTH))
-            continue
-        values = sheet.frame[key].dropna().unique()[:500]
-        cells = [_width(f"{v:.2f}" if isinstance(v, float) else v) for v in values]
-        out.append(float(min(max([_width(head), *cells]) + 2, 60)))
-    return out
-
-
-BOLD = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-BANNER_FONT = Font(bold=True, color="C00000", size=12)
-BANNER_FILL = PatternFill("solid", fgColor="FFF2CC")
-WRAP = Alignment(wrap_text=True, vertical="top")
-WRAP_WIDTH = 100
-"""Width (in characters of Latin text) of columns whose text wraps."""
-
-
-def _cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    for name, v in style.items():
-        setattr(cell, name, v)
-    return cell
-
-
-def _write_sheet(wb: Workbook, sheet: Sheet, title: str, t: _Lang, banner: str | None) -> None:
-    ws = wb.create_sheet(title)
-    headers = [t.header(c) for c in sheet.cols.values()]
-    for j, width in enumerate(_widths(sheet, headers), start=1):
-        ws.column_dimensions[get_column_letter(j)].width = width
-    top = 2 if banner else 1
-    ws.freeze_panes = f"A{top + 1}"
-    if banner:
-        ws.append([_cell(ws, banner, font=BANNER_FONT, fill=BANNER_FILL)])
-    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in headers])
-    wrapped = sheet.frame[list(sheet.wrap)].itertuples(index=False) if sheet.wrap else []
-    for i, texts in enumerate(wrapped):
-        lines = max(sum(_width(p) // WRAP_WIDTH + 1 for p in str(v).split("\n")) for v in texts)
-        if lines > 1:  # wrapped text gets the height it needs (Excel does not autofit)
-            ws.row_dimensions[top + 1 + i].height = 15.0 * lines
-    frame = sheet.frame.astype(object)
-    rows = frame.where(frame.notna(), None).to_numpy().tolist()
-    styled = [
-        (j, {"number_format": c.fmt} if c.fmt else {"alignment": WRAP})
-        for j, (key, c) in enumerate(sheet.cols.items())
-        if c.fmt or key in sheet.wrap
-    ]
-    text = [
-        j
-        for j, key in enumerate(sheet.frame.columns)
-        if sheet.frame[key].dtype == object
-        and sheet.frame[key].map(lambda v: isinstance(v, str) and v.startswith("=")).any()
-    ]
-    for row in rows:
-        for j, style in styled:
-            if row[j] is not None:
-                row[j] = _cell(ws, row[j], **style)
-        for j in text:
-            row[j] = _cell(ws, row[j])
-        ws.append(row)
-
-
 def _readable_csv(sheet: Sheet, t: _Lang, path: Path) -> None:
     """UTF-8 with BOM; text that Excel would take for a formula gets a leading quote."""
     frame = sheet.frame.copy()
@@ -882,9 +801,11 @@ def write_results_folder(
     illustrative: int = 0,
     notice: str | None = None,
     lang: str = "zh",
+    workbook: bool = True,
 ) -> list[Path]:
-    """Write the machine files (``ev.save``) and, for people, results.xlsx,
-    scores_readable.csv, codebook.csv, README.txt and (when given) NOTICE.txt verbatim.
+    """Write the machine files (``ev.save``) and, for people, scores_readable.csv,
+    codebook.csv, README.txt, (when given) NOTICE.txt verbatim and, with ``workbook``,
+    results.xlsx.
 
     ``units``: code, name_zh, name_en (default ``ev.units``); ``illustrative``: how many
     values used are illustrative (a banner on every sheet when > 0); ``lang``: which
@@ -919,27 +840,34 @@ def write_results_folder(
         (out / name).unlink(missing_ok=True)
     written = ev.save(out)
     title = {k: t.pair(zh, en) for k, (zh, en) in SHEETS.items()}
-    people = [out / n for n in ("results.xlsx", "scores_readable.csv", "codebook.csv")]
-    people += [out / "README.txt"] + ([out / "NOTICE.txt"] if notice is not None else [])
+    xlsx = out / "results.xlsx"
+    readable, codebook_csv, readme_txt = (
+        out / n for n in ("scores_readable.csv", "codebook.csv", "README.txt")
+    )
+    people = [*([xlsx] if workbook else []), readable, codebook_csv, readme_txt]
+    people += [out / "NOTICE.txt"] if notice is not None else []
     rows = _machine_rows(written, info, scale)
-    for sheet in (readme, *sheets):
-        rows += _sheet_rows(f"results.xlsx/{title[sheet.key]}", sheet, t, scale)
+    if workbook:
+        for sheet in (readme, *sheets):
+            rows += _sheet_rows(f"results.xlsx/{title[sheet.key]}", sheet, t, scale)
     rows += _sheet_rows("scores_readable.csv", scores, t, scale)
-    for name in (f"results.xlsx/{title['codebook']}", "codebook.csv"):
+    books = [f"results.xlsx/{title['codebook']}"] if workbook else []
+    for name in (*books, "codebook.csv"):
         rows += [[name, k, *MACHINE[k]] for k in CODEBOOK]
     rows += [[p.name, "", *FILES[p.name], TEXT] for p in people if p.suffix == ".txt"]
     book = {k: Col(k, k, *MACHINE[k]) for k in CODEBOOK}
     codebook = Sheet("codebook", pd.DataFrame(rows, columns=list(CODEBOOK)), book)
 
     banner = f"{BANNER} ({illustrative} illustrative values 示例数值)" if illustrative else None
-    wb = Workbook(write_only=True)
-    for sheet in (readme, *sheets, codebook):
-        _write_sheet(wb, sheet, title[sheet.key], t, banner)
-    wb.save(people[0])
-    _readable_csv(scores, t, people[1])
-    codebook.frame.to_csv(people[2], index=False, encoding="utf-8-sig")
+    if workbook:
+        from qcity.service.workbook import write_workbook
+
+        tables = [(s, title[s.key]) for s in (readme, *sheets, codebook)]
+        write_workbook(xlsx, tables, t, banner)
+    _readable_csv(scores, t, readable)
+    codebook.frame.to_csv(codebook_csv, index=False, encoding="utf-8-sig")
     text = _readme_txt(about, [*people, *written], t)
-    people[3].write_text(text, encoding="utf-8-sig", newline="\r\n")  # Notepad-friendly
+    readme_txt.write_text(text, encoding="utf-8-sig", newline="\r\n")  # Notepad-friendly
     if notice is not None:
-        people[4].write_text(notice, encoding="utf-8")
+        (out / "NOTICE.txt").write_text(notice, encoding="utf-8")
     return [*written, *people]
