@@ -58,10 +58,12 @@ class RawSheet:
     percent: pd.DataFrame | None = None
 
     def letter(self, col: int) -> str:
-        """The Excel column letter of positional column ``col`` (0 -> A)."""
-        from openpyxl.utils import get_column_letter  # openpyxl only when Excel is read
-
-        return get_column_letter(col + 1)
+        """The Excel column letter of positional column ``col`` (0 -> A, 26 -> AA)."""
+        n, letters = col + 1, ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            letters = chr(65 + r) + letters
+        return letters
 
 
 def file_format(path: Path) -> str:

@@ -424,7 +424,9 @@ class Store:
         """Observations (unit, indicator, period, value, status, source, flag, revision,
         recorded_at, entered_by): the latest revision per key, or every revision; with
         ``as_of`` only rows recorded at or before it, so an earlier state is reproduced."""
-        stmt = observations_select(as_of, indicators, units, periods, all_revisions)
+        stmt = observations_select(
+            as_of, indicators, units, periods, all_revisions, dialect=self.engine.dialect.name
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         return frame_from_rows(rows, OBSERVATION_COLUMNS)
