@@ -29,10 +29,14 @@ def _cli(*args: str) -> str:
 
 def _evaluate(db_url: str, out: Path | None = None) -> int:
     extra = ["--out", str(out)] if out is not None else []
-    output = _cli(
+    output = " ".join(_cli(
         "evaluate", "-f", str(default_framework_path()), "--db", db_url, "--group", "sunan",
         "--by", "tester", *extra,
-    )  # fmt: skip
+    ).split())  # fmt: skip
+    if out is not None:  # the printout and NOTICE.txt give the same counts
+        printed = re.search(r"ILLUSTRATIVE: (\d+) of the (\d+) values used", output)
+        notice = (out / "NOTICE.txt").read_text("utf-8")
+        assert printed and f"{printed[1]} of the {printed[2]} values used" in notice
     match = RUN_ID.search(output)
     assert match, output
     return int(match.group(1))
