@@ -128,6 +128,29 @@ def read_observations(
     return result, layouts, encoding
 
 
+def read_checked(
+    path: Path,
+    fw: Framework,
+    units: pd.DataFrame | None,
+    *,
+    sheet: str | None = None,
+    strict: bool = False,
+    action: str = "import",
+) -> tuple[CheckResult, dict[str, str], str | None]:
+    """``read_observations``, raising ``ImportErrorReport`` (every bad cell, the file
+    named) when the file cannot be read or any cell is wrong: what ``qcity import`` and
+    ``qcity evaluate --data`` both accept and refuse."""
+    try:
+        checked, layouts, encoding = read_observations(path, fw, units, sheet=sheet, strict=strict)
+    except FileReadError as exc:
+        raise ImportErrorReport(
+            path.name, [Problem("error", sheet, None, "", "", str(exc))], action
+        ) from exc
+    if checked.errors:
+        raise ImportErrorReport(path.name, checked.problems, action)
+    return checked, layouts, encoding
+
+
 def import_file(
     store: Store,
     path: str | Path,
@@ -145,15 +168,13 @@ def import_file(
     path = Path(path)
     try:
         fmt = file_format(path)
-        checked, layouts, encoding = read_observations(
-            path, framework, store.units(), sheet=sheet, strict=strict
-        )
     except FileReadError as exc:
         raise ImportErrorReport(
             path.name, [Problem("error", sheet, None, "", "", str(exc))]
         ) from exc
-    if checked.errors:
-        raise ImportErrorReport(path.name, checked.problems)
+    checked, layouts, encoding = read_checked(
+        path, framework, store.units(), sheet=sheet, strict=strict
+    )
     result = ImportResult(
         file_name=path.name,
         sha256=file_sha256(path),

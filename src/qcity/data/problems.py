@@ -89,14 +89,16 @@ class ImportErrorReport(ValueError):
     """An input file with errors: nothing was written. ``problems`` lists every bad cell
     (and the warnings); ``str()`` is a readable table."""
 
-    def __init__(self, file_name: str, problems: list[Problem]) -> None:
-        """Keep the file name and all problems; the message is built from them."""
+    def __init__(self, file_name: str, problems: list[Problem], action: str = "import") -> None:
+        """Keep the file name and all problems; the message is built from them (``action``:
+        what was refused, ``import`` or ``evaluate``)."""
         self.file_name = file_name
         self.problems = sort_problems(problems)
         errors = [p for p in self.problems if p.severity == "error"]
+        done = "imported" if action == "import" else f"{action}d"
         super().__init__(
-            f"{file_name}: {len(errors)} error(s), nothing imported; fix the cells below "
-            f"and import the file again\n{format_problems(self.problems, limit=200)}"
+            f"{file_name}: {len(errors)} error(s), nothing {done}; fix the cells below "
+            f"and {action} the file again\n{format_problems(self.problems, limit=200)}"
         )
 
     @property

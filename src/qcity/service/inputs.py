@@ -2,7 +2,7 @@
 from files or from the store, and which units it selects.
 
 A data file is read and checked by the importer's own reader
-(``qcity.data.importer.read_observations``), so ``qcity evaluate --data`` accepts and
+(``qcity.data.importer.read_checked``), so ``qcity evaluate --data`` accepts and
 rejects exactly what ``qcity import`` accepts and rejects, with the same problem table.
 """
 
@@ -17,8 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from qcity.data.importer import read_observations
-from qcity.data.problems import ImportErrorReport, Problem
+from qcity.data.importer import read_checked
 from qcity.data.readers import FileReadError, decode_csv
 from qcity.framework.model import Framework
 
@@ -153,15 +152,7 @@ def from_files(
     units = read_units_file(units_path) if units_path is not None else None
     if not data_path.is_file():
         raise InputError(f"{data_path}: no such data file")
-    try:
-        checked, _, _ = read_observations(data_path, fw, units)
-    except FileReadError as exc:
-        raise ImportErrorReport(
-            data_path.name, [Problem("error", None, None, "", "", str(exc))]
-        ) from exc
-    if checked.errors:
-        raise ImportErrorReport(data_path.name, checked.problems)
-    data = checked.observations
+    data = read_checked(data_path, fw, units, action="evaluate")[0].observations
     mtime = datetime.fromtimestamp(data_path.stat().st_mtime, tz=UTC)
     return EvaluationInput(
         data=data,
