@@ -26,6 +26,7 @@ from qcity.framework.model import Framework
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS, INDICATORS, YEARS = 2850, 60, 20
+FIRST_YEAR = 2005
 
 
 def best_of(f: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
@@ -38,40 +39,39 @@ def best_of(f: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
     return min(times), out
 
 
-def national_framework() -> Framework:
-    """5 dimensions x 3 sub-dimensions x 4 indicators, a few negative ones."""
-    dims = []
-    for d in range(5):
-        subs = []
-        for s in range(3):
-            inds = [
+def national_framework(indicators: int = INDICATORS, years: int = YEARS) -> Framework:
+    """Indicators in sub-dimensions of 4, sub-dimensions in dimensions of 3 (60 -> 5 x 3
+    x 4); every fourth indicator negative; the default pipeline."""
+    codes = [f"i{k:03d}" for k in range(indicators)]
+    subs = [
+        {
+            "code": f"s{j:02d}",
+            "name_zh": f"子维度{j}",
+            "name_en": f"sub {j}",
+            "children": [
                 {
-                    "code": f"i{d}{s}{i}",
-                    "name_zh": f"指标{d}{s}{i}",
-                    "name_en": f"indicator {d}{s}{i}",
-                    "direction": -1 if i == 3 else 1,
+                    "code": c,
+                    "name_zh": f"指标{c}",
+                    "name_en": f"indicator {c}",
+                    "direction": -1 if int(c[1:]) % 4 == 3 else 1,
                 }
-                for i in range(4)
-            ]
-            subs.append(
-                {
-                    "code": f"s{d}{s}",
-                    "name_zh": f"子维度{d}{s}",
-                    "name_en": f"sub {d}{s}",
-                    "children": inds,
-                }
-            )
-        dims.append(
-            {"code": f"d{d}", "name_zh": f"维度{d}", "name_en": f"dim {d}", "children": subs}
-        )
+                for c in codes[i : i + 4]
+            ],
+        }
+        for j, i in enumerate(range(0, indicators, 4))
+    ]
+    dims = [
+        {"code": f"d{j}", "name_zh": f"维度{j}", "name_en": f"dim {j}", "children": subs[i : i + 3]}
+        for j, i in enumerate(range(0, len(subs), 3))
+    ]
     return Framework.model_validate(
         {
             "code": "bench",
             "version": "1",
             "name_zh": "基准",
             "name_en": "benchmark",
-            "valid_from": 2005,
-            "valid_to": 2024,
+            "valid_from": FIRST_YEAR,
+            "valid_to": FIRST_YEAR + years - 1,
             "pipeline": {
                 "screen": {
                     "method": "availability",
@@ -98,7 +98,7 @@ def national_panel(fw: Framework, seed: int = 7) -> Panel:
     codes = tuple(i.code for i in fw.indicators())
     return Panel(
         x,
-        tuple(str(2005 + t) for t in range(YEARS)),
+        tuple(str(FIRST_YEAR + t) for t in range(YEARS)),
         tuple(f"c{n:04d}" for n in range(UNITS)),
         codes,
     )

@@ -36,6 +36,8 @@ try:  # SQLAlchemy >= 2.1 spells PostgreSQL's DISTINCT ON as an extension
 except ImportError:  # pragma: no cover - SQLAlchemy 2.0
     distinct_on = None
 
+from bench_engine import FIRST_YEAR, national_framework  # the same synthetic framework
+
 from qcity.data.observations import observation_columns, observations_select
 from qcity.data.store import Store
 from qcity.data.tables import OBS, OBSERVATION_COLUMNS, as_utc, frame_from_rows
@@ -44,7 +46,6 @@ from qcity.framework.model import Framework
 
 PG_URL_ENV = "QCITY_BENCH_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-FIRST_YEAR = 2005
 REVISED_SHARE = 0.01
 
 #: A candidate index for the latest-revision read, timed by creating it by hand here
@@ -58,55 +59,6 @@ INDEX_SQL = {
 
 
 # -- the synthetic store ------------------------------------------------------------------
-def national_framework(indicators: int, years: int) -> Framework:
-    """Indicators in sub-dimensions of 4, sub-dimensions in dimensions of 3 (60 -> 5 x 3
-    x 4, as bench_engine.py); every fourth indicator negative; the default pipeline."""
-    codes = [f"i{k:03d}" for k in range(indicators)]
-    subs = [
-        {
-            "code": f"s{j:02d}",
-            "name_zh": f"子维度{j}",
-            "name_en": f"sub {j}",
-            "children": [
-                {
-                    "code": c,
-                    "name_zh": f"指标{c}",
-                    "name_en": f"indicator {c}",
-                    "direction": -1 if int(c[1:]) % 4 == 3 else 1,
-                }
-                for c in codes[i : i + 4]
-            ],
-        }
-        for j, i in enumerate(range(0, indicators, 4))
-    ]
-    dims = [
-        {"code": f"d{j}", "name_zh": f"维度{j}", "name_en": f"dim {j}", "children": subs[i : i + 3]}
-        for j, i in enumerate(range(0, len(subs), 3))
-    ]
-    return Framework.model_validate(
-        {
-            "code": "bench",
-            "version": "1",
-            "name_zh": "基准",
-            "name_en": "benchmark",
-            "valid_from": FIRST_YEAR,
-            "valid_to": FIRST_YEAR + years - 1,
-            "pipeline": {
-                "screen": {
-                    "method": "availability",
-                    "params": {"unit_threshold": 0.65, "indicator_threshold": 0.65},
-                },
-                "impute": {"method": "locf"},
-                "treat": {"method": "coinr"},
-            },
-            "defaults": {
-                "normalise": {"method": "minmax", "params": {"l": 0, "u": 100}, "scope": "pooled"}
-            },
-            "root": {"code": "index", "name_zh": "指数", "name_en": "index", "children": dims},
-        }
-    )
-
-
 def national_units(units: int) -> pd.DataFrame:
     """County units with a province attribute."""
     n = np.arange(units)
