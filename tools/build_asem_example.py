@@ -41,6 +41,7 @@ def build_framework(meta: pd.DataFrame, year: int) -> Framework:
         if row["Type"] == "Indicator":
             item["unit"] = "" if pd.isna(row["Unit"]) else str(row["Unit"])
             item["direction"] = int(row["Direction"])
+            item["levels"] = ["country"]  # ASEM's units are countries
             if not pd.isna(row["Denominator"]):
                 item["denominator"] = {"series": row["Denominator"]}
             if not pd.isna(row["Target"]):
