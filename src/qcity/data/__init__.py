@@ -8,8 +8,9 @@ provenance; ``parse_as_of`` reads an ``--as-of`` time.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qcity.data.asof import parse_as_of
@@ -50,8 +51,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the public names lazily: ``qcity.data.engine`` and friends stay light."""
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'qcity.data' has no attribute {name!r}")
+__getattr__ = lazy_exports("qcity.data", _EXPORTS)

@@ -211,7 +211,10 @@ def read_files(store: Store, run_id: int) -> dict[str, bytes]:
     for name, digest, content in rows:
         data = gzip.decompress(bytes(content))
         if hashlib.sha256(data).hexdigest() != digest:
-            raise StoreError(f"run {run_id}: stored file {name} does not match its checksum")
+            raise StoreError(
+                f"run {run_id}: stored file {name} does not match its checksum; the database "
+                "was changed outside qcity: restore it from a backup"
+            )
         out[str(name)] = data
     return out
 

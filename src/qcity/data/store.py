@@ -52,7 +52,7 @@ from qcity.data.tables import (
     StoreError,
     as_utc,
     frame_from_rows,
-    text_or_none,
+    text_table,
     utcnow,
 )
 from qcity.data.units import (
@@ -220,13 +220,9 @@ class Store:
         name_zh, name_en, unit, optional kind), all in one transaction; ``empty`` adds
         groups without members. Returns the number of groups written: a group equal to
         the stored one (names, kind, members) is left alone."""
-        missing = {"group", "name_zh", "unit"} - set(df.columns)
-        if missing:
-            raise StoreError(
-                f"groups table lacks column(s) {sorted(missing)}; "
-                "needed: group, name_zh, name_en, unit (+ kind)"
-            )
-        rows = pd.DataFrame({c: text_or_none(df[c]) for c in df.columns}, index=df.index)
+        rows = text_table(
+            df, "groups", {"group", "name_zh", "unit"}, "group, name_zh, name_en, unit (+ kind)"
+        )
         blank = rows["group"].isna() | rows["unit"].isna()
         if blank.any():
             raise StoreError(

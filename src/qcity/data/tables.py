@@ -89,6 +89,15 @@ def text_or_none(s: pd.Series) -> pd.Series:
     return pd.Series(arr, index=s.index, dtype=object)
 
 
+def text_table(df: pd.DataFrame, what: str, required: set[str], columns: str) -> pd.DataFrame:
+    """A units or groups table with every cell as stripped text or None; StoreError naming
+    the ``required`` columns it lacks and listing the ``columns`` it may have."""
+    missing = required - set(df.columns)
+    if missing:
+        raise StoreError(f"{what} table lacks column(s) {sorted(missing)}; needed: {columns}")
+    return pd.DataFrame({c: text_or_none(df[c]) for c in df.columns}, index=df.index)
+
+
 def frame_from_rows(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     """A DataFrame from result rows; ``recorded_at`` as UTC timestamps (microseconds)."""
     df = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)

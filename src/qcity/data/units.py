@@ -24,7 +24,7 @@ from qcity.data.tables import (
     StoreError,
     as_utc,
     frame_from_rows,
-    text_or_none,
+    text_table,
 )
 
 #: The fields of a unit that are compared and recorded, in order.
@@ -80,13 +80,12 @@ class UnitTypeChangeError(StoreError):
 def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Check a units table (columns code, name_zh, name_en, type, parent_code; any other
     column is an attribute such as region) and return one record per unit."""
-    missing = {"code", "name_zh", "type"} - set(df.columns)
-    if missing:
-        raise StoreError(
-            f"units table lacks column(s) {sorted(missing)}; "
-            "needed: code, name_zh, name_en, type, parent_code (+ attribute columns)"
-        )
-    units = pd.DataFrame({c: text_or_none(df[c]) for c in df.columns}, index=df.index)
+    units = text_table(
+        df,
+        "units",
+        {"code", "name_zh", "type"},
+        "code, name_zh, name_en, type, parent_code (+ attribute columns)",
+    )
     if units["code"].isna().any():
         rows = [int(i) + 2 for i in np.flatnonzero(units["code"].isna())]
         raise StoreError(f"units rows {rows[:10]} have no code (row 1 = header)")

@@ -9,8 +9,9 @@ Names are imported lazily so that ``qcity.methods.registry`` stays light to impo
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qcity.engine.errors import EvaluationError
@@ -28,7 +29,4 @@ _EXPORTS = {
 __all__ = ["Evaluation", "EvaluationError", "Panel", "Step"]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'qcity.engine' has no attribute {name!r}")
+__getattr__ = lazy_exports("qcity.engine", _EXPORTS)

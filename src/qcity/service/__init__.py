@@ -10,8 +10,9 @@ back, publish them. None of the interfaces holds one of these rules itself.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qcity.service.evaluation import EvaluationResult, evaluate
@@ -36,7 +37,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'qcity.service' has no attribute {name!r}")
+__getattr__ = lazy_exports("qcity.service", _EXPORTS)
