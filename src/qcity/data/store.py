@@ -9,6 +9,7 @@ row with ``revision + 1``; reading "as of" a time returns exactly what was visib
 from __future__ import annotations
 
 import hashlib
+import weakref
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,6 +96,17 @@ class ImportSummary:
         return self.added + self.revised
 
 
+#: Every store opened in this process and not yet garbage-collected.
+_OPEN: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def close_open_stores() -> None:
+    """Release the connections of every store still open (the ``qcity`` script calls it
+    before leaving without the interpreter's teardown, see ``qcity.cli.app.main``)."""
+    for store in list(_OPEN):
+        store.close()
+
+
 class Store:
     """The qcity data store on SQLite or PostgreSQL (URL resolved by ``resolve_url``)."""
 
@@ -105,6 +117,7 @@ class Store:
         self.url = resolve_url(url)
         self.engine = make_engine(self.url, create=create)
         self._is_postgres = self.engine.dialect.name == "postgresql"
+        _OPEN.add(self)
 
     def __repr__(self) -> str:
         """Show the URL without its password."""

@@ -250,11 +250,17 @@ class Framework(_Strict):
     ) -> Any:
         """The method setting in force at ``code`` (see ``setting_in_force``); the
         framework's default when ``default`` is None."""
-        parents = self.parents()
+        nodes: dict[str, Node | Indicator] = {}
+        parents: dict[str, str | None] = {}
+        for n, p, _ in self.walk():
+            nodes[n.code] = n
+            parents[n.code] = p.code if p else None
+        if code not in nodes:
+            self.find(code)  # raises the KeyError naming the code
         chain: list[Node | Indicator] = []
         cur: str | None = code
         while cur is not None:
-            chain.append(self.find(cur))
+            chain.append(nodes[cur])
             cur = parents[cur]
         return setting_in_force(
             chain, setting, getattr(self.defaults, setting) if default is None else default

@@ -26,10 +26,23 @@ def library_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in LIBRARIES:
         try:
-            out[name] = metadata.version(name)
+            out[name] = _version(name)
         except metadata.PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def _version(name: str) -> str:
+    """The installed version of distribution ``name``, read from the ``Version:`` line of
+    its METADATA header (``metadata.version`` parses the whole file, long description
+    included, with the e-mail parser: several ms per library at every run)."""
+    dist = metadata.distribution(name)
+    for line in (dist.read_text("METADATA") or "").splitlines():
+        if line.startswith("Version:"):
+            return line.partition(":")[2].strip()
+        if not line:  # end of the header
+            break
+    return dist.version
 
 
 @dataclass
@@ -85,8 +98,8 @@ def evaluate(
     counts = value_counts(
         inp.data,
         fw,
-        sorted(set(scores["unit"].astype(str))),
-        sorted(set(scores["period"].astype(str))),
+        sorted(scores["unit"].astype(str).unique()),
+        sorted(scores["period"].astype(str).unique()),
     )
     return EvaluationResult(ev, inp, stamp, counts, framework_text=framework_text)
 

@@ -84,7 +84,7 @@ def describe_selection(
 ) -> dict[str, Any]:
     """Which units an evaluation covers: the group and type asked for, the unit codes and
     how many of each unit type (so a run without a group says what it selected)."""
-    codes = sorted(set(data["unit"].astype(str)))
+    codes = sorted(data["unit"].astype(str).unique())
     types: dict[str, int] = {}
     if units is not None and "type" in units.columns:
         of = dict(zip(units["code"].astype(str), units["type"].astype(str), strict=False))
