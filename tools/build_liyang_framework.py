@@ -58,6 +58,9 @@ FRAMEWORK_META: dict[str, Any] = {
         "equipment) carry no year in the text; 2030 is an ASSUMPTION to be confirmed by the "
         "evaluation office."
     ),
+    # the years that fix the goalposts (normalise scope: reference), so that a year added
+    # later leaves the earlier scores unchanged (docs/en/scale.md)
+    "reference_period": {"from": 2015, "to": 2020},
 }
 
 PIPELINE: dict[str, Any] = {
@@ -71,7 +74,7 @@ PIPELINE: dict[str, Any] = {
 }
 
 DEFAULTS: dict[str, Any] = {
-    "normalise": {"method": "minmax", "params": {"l": 0, "u": 100}, "scope": "pooled"},
+    "normalise": {"method": "minmax", "params": {"l": 0, "u": 100}, "scope": "reference"},
     "weighting": {"method": "manual", "params": {}},
     "aggregate": {"method": "arithmetic", "params": {}},
 }
@@ -284,6 +287,71 @@ TARGET_YEAR = 2030
 CLUSTER_TARGETS = {"EC04": 1000.0, "EC05": 1000.0, "EC06": 500.0, "EC07": 500.0}
 TARGET_NOTE = f"（目标年{TARGET_YEAR}为假设，原文未给出年份，待评估办确认 / target year assumed）"
 
+# Monitoring (docs/en/monitor.md): baseline year, peers, warning thresholds, and the targets
+# the source text supports. The text names no baseline year: 2020, the base year of the 14th
+# five-year plan, is an ASSUMPTION, as is every target marked ``assumed`` (a number or year
+# the text does not give), to be confirmed by the evaluation office.
+MONITOR: dict[str, Any] = {
+    "base_year": 2020,
+    "peer_group": "sunan",
+    "publication_months": 6,
+    "warnings": {
+        "behind_path": {"yellow": 5.0, "red": 15.0},
+        "worse_than_last_year": "yellow",
+        "below_peer_median": "yellow",
+        "missing": "yellow",
+        "late": "red",
+        "implausible": "red",
+    },
+}
+_FIRST_TIER = {
+    "kind": "level",
+    "path": "peer_first_tier",
+    "top_k": 3,
+    "year": TARGET_YEAR,
+    "source": "原文：综合实力加快跻身苏南第一方阵（第一方阵取苏南对标城市前3名的中位数，"
+    f"目标年{TARGET_YEAR}为假设）",
+    "assumed": True,
+}
+
+
+def _not_worse(text: str) -> dict[str, Any]:
+    return {"kind": "not_worse", "source": f"原文：{text}（逐年不变差）"}
+
+
+MONITOR_TARGETS: dict[str, dict[str, Any]] = {
+    "EC01": _FIRST_TIER,
+    "EC02": {
+        "kind": "band",
+        "band": [5.0, 7.0],
+        "year": TARGET_YEAR,
+        "source": "原文：把经济发展稳定在合理区间（区间5%–7%为假设）",
+        "assumed": True,
+    },
+    "EC03": _FIRST_TIER,
+    "SC01": {
+        "kind": "rank",
+        "value": 3,
+        "year": TARGET_YEAR,
+        "source": "原文：社会文明测评指数全省领先（以苏南对标城市前3名代表领先，为假设）",
+        "assumed": True,
+    },
+    "EN01": _not_worse("天更蓝、空气更清新"),
+    "EN02": _not_worse("天更蓝、空气更清新"),
+    "EN03": _not_worse("水更清"),
+    "EN04": _not_worse("地更绿"),
+    "PS04": {
+        "kind": "level",
+        "value": 100.0,
+        "year": 2025,
+        "source": "原文：创建国家级义务教育优质均衡发展县（达标率100%，目标年2025为假设）",
+        "assumed": True,
+    },
+    "LV03": _not_worse("努力缩小城乡居民人均可支配收入差距"),
+}
+#: "One level a year" (一年一个台阶): the index and every dimension no worse than last year.
+NODE_TARGET = _not_worse("一年一个台阶")
+
 DIRECTIONS = {"+": 1, "-": -1}
 SPEC_COLUMNS = [
     "code",
@@ -350,6 +418,8 @@ def indicator_entry(row: dict[str, str]) -> dict[str, Any]:
     }
     if code in CLUSTER_TARGETS:
         entry["targets"] = {TARGET_YEAR: CLUSTER_TARGETS[code]}
+    if code in MONITOR_TARGETS:
+        entry["target"] = dict(MONITOR_TARGETS[code])
     return entry
 
 
@@ -365,6 +435,7 @@ def build(rows: list[dict[str, str]]) -> dict[str, Any]:
                 "name_zh": row["dimension_zh"],
                 "name_en": DIMENSION_EN[dim],
                 "weight": 1.0,
+                "target": dict(NODE_TARGET),
                 "children": [],
             }
         sub_code = SUBDIMENSION_CODES[row["subdimension_zh"]]
@@ -378,8 +449,19 @@ def build(rows: list[dict[str, str]]) -> dict[str, Any]:
             }
             dims[dim]["children"].append(subs[sub_code])
         subs[sub_code]["children"].append(indicator_entry(row))
-    root = {**ROOT_NODE, "weight": 1.0, "children": list(dims.values())}
-    return {**FRAMEWORK_META, "pipeline": PIPELINE, "defaults": DEFAULTS, "root": root}
+    root = {
+        **ROOT_NODE,
+        "weight": 1.0,
+        "target": dict(NODE_TARGET),
+        "children": list(dims.values()),
+    }
+    return {
+        **FRAMEWORK_META,
+        "pipeline": PIPELINE,
+        "defaults": DEFAULTS,
+        "monitor": MONITOR,
+        "root": root,
+    }
 
 
 class _Dumper(yaml.SafeDumper):

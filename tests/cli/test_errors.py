@@ -57,7 +57,7 @@ READ_ONLY = {
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}
 #: Parameters that name an input file (the others are outputs or plain values).
-INPUT_FILES = {"file", "matrix", "framework", "data", "units"}
+INPUT_FILES = {"file", "matrix", "framework", "data", "units", "targets"}
 #: Options that only work together with another one.
 COMPANIONS = {"units": "data"}
 
@@ -95,6 +95,9 @@ class Inputs:
             encoding="utf-8",
         )
         (self.root / "ahp.csv").write_text(",A,B\nA,1,3\nB,1/3,1\n", encoding="utf-8")
+        (self.root / "targets.csv").write_text(
+            "indicator,kind,year,value,source\nEC01,level,2030,200000,plan\n", encoding="utf-8"
+        )
         return self
 
     def value(self, command: str, param: str) -> str:
@@ -104,6 +107,7 @@ class Inputs:
             "matrix": str(self.root / "ahp.csv"),
             "data": str(self.root / "data.csv"),
             "units": str(self.root / "units.csv"),
+            "targets": str(self.root / "targets.csv"),
         }
         if param == "file":
             return {
@@ -114,7 +118,7 @@ class Inputs:
             }.get(command, str(self.root / "data.csv"))
         if param == "out":
             return str(self.root / ("out.csv" if command == "export" else "out"))
-        plain = {"unit": "LY", "indicator": "EC01", "period": "2024", "code": "LY"}
+        plain = {"unit": "LY", "indicator": "EC01", "period": "2024", "code": "LY", "year": "2024"}
         return files.get(param) or plain.get(param, "1")
 
 

@@ -112,7 +112,9 @@ def test_pipeline_and_defaults(fw: Framework) -> None:
     assert fw.pipeline.screen.params == {"unit_threshold": 0.65, "indicator_threshold": 0.65}
     assert fw.defaults.normalise.method == "minmax"
     assert fw.defaults.normalise.params == {"l": 0, "u": 100}
-    assert fw.defaults.normalise.scope == "pooled"
+    assert fw.defaults.normalise.scope == "reference"  # a frozen scale (docs/en/scale.md)
+    assert fw.reference_period is not None
+    assert (fw.reference_period.first, fw.reference_period.last) == (2015, 2020)
     assert fw.defaults.weighting.method == "manual"
     assert fw.defaults.aggregate.method == "arithmetic"
     weights = [n.weight for n, _, _ in fw.walk()]

@@ -1,6 +1,14 @@
 """Command line: ``qcity COMMAND``. Each module of this package adds its commands to ``app``."""
 
-from qcity.cli import ahp, data, demo, evaluate, framework, runs  # noqa: F401  (registers commands)
+from qcity.cli import (  # noqa: F401  (registers commands)
+    ahp,
+    data,
+    demo,
+    evaluate,
+    framework,
+    monitor,
+    runs,
+)
 from qcity.cli.app import app, main
 
 __all__ = ["app", "main"]

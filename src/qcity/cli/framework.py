@@ -118,6 +118,70 @@ def show(
     _console().print(framework_tree(framework, show_all=show_all))
 
 
+@app.command("freeze")
+def freeze(
+    framework: str = typer.Option(
+        ..., "--framework", "-f", help="framework YAML, or a shipped one's name 指标体系文件"
+    ),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="the frozen framework YAML to write 输出的指标体系文件"
+    ),
+    version: str | None = typer.Option(
+        None, "--version", help="version of the frozen framework (default: VERSION-frozen)"
+    ),
+    data: Path | None = typer.Option(
+        None, "--data", "-d", help="CSV/XLSX data file; omit to read the database"
+    ),
+    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
+    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+) -> None:
+    """Store the goalposts of the reference period in a new framework version.
+    按基准期计算上下限并写入新版本的指标体系。
+
+    Evaluates the data (nothing is stored), takes the goalposts that the framework's
+    reference_period gives each indicator normalised with scope 'reference', and writes
+    the framework with them as each indicator's goalposts to OUT (see docs/en/scale.md).
+    """
+    from qcity.cli.app import fail
+    from qcity.engine.scale import frozen_framework
+    from qcity.framework.io import dump_framework, load_framework
+    from qcity.frameworks import framework_path
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import from_files, from_store
+
+    path = framework_path(framework)
+    fw = load_framework(path)
+    if fw.reference_period is None:
+        fail(f"{path}: the framework declares no reference_period, so there is nothing to freeze")
+    if data is None and units is not None:
+        fail("--units goes with --data (the database has its own units)")
+    inp = from_files(fw, path, data, units) if data is not None else from_store(db, None)
+    result = evaluate(fw, inp.restrict(group=group, unit_type=unit_type))
+    try:
+        frozen = frozen_framework(result.evaluation, version or f"{fw.version}-frozen")
+    except ValueError as exc:
+        fail(str(exc))
+    ref = fw.reference_period
+    computed = result.evaluation.goalposts().query("source != 'given'")
+    note = (
+        f"Goalposts of {len(computed)} indicator(s) frozen from the reference period "
+        f"{ref.first}-{ref.last} of framework {fw.code} {fw.version} (qcity freeze)."
+    )
+    if result.notice:
+        note += " 示例数据 ILLUSTRATIVE: computed from generated demo values, not real statistics."
+    frozen.description = f"{frozen.description}\n{note}" if frozen.description else note
+    dump_framework(frozen, out)
+    console = _console()
+    if result.notice:
+        console.print(Text(result.notice.strip(), style="bold yellow"))
+    console.print(
+        f"wrote {out}: {fw.code} {frozen.version}, goalposts of {len(computed)} indicator(s) "
+        f"from {ref.first}-{ref.last} 已写入上下限"
+    )
+
+
 def framework_tree(framework: Framework, *, show_all: bool = False) -> Tree:
     """Rich tree of the framework with the method settings in force at each node
     (only where they change, unless ``show_all``)."""
@@ -170,10 +234,12 @@ def _resolved_settings(framework: Framework) -> dict[str, dict[str, str]]:
 
 
 def _method_text(spec: Any) -> str:
-    """``name(k=v, ...)`` plus ``/pooled`` for a pooled normalisation."""
+    """``name(k=v, ...)`` plus ``/pooled`` or ``/reference`` for a normalisation over
+    all periods or on a scale frozen from the reference period."""
     params = ", ".join(f"{k}={v}" for k, v in spec.params.items())
     text = f"{spec.method}({params})" if params else spec.method
-    return text + ("/pooled" if getattr(spec, "scope", "period") == "pooled" else "")
+    scope = getattr(spec, "scope", "period")
+    return text + (f"/{scope}" if scope in ("pooled", "reference") else "")
 
 
 def _direction(ind: Indicator) -> str:

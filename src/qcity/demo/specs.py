@@ -128,7 +128,15 @@ SPECS: dict[str, Gen] = {
     "PS03": Gen("log", 2.0, 0.09, city_sd=0.15, noise_sd=0.03, decimals=2),
     "PS04": Gen("logit", 30.0, 0.35, city_sd=0.4, noise_sd=0.1),
     "PS05": Gen("logit", 75.0, 0.15, city_sd=0.3, noise_sd=0.08),
-    "PS06": Gen("log", 17.0, 0.015, city_sd=0.1, noise_sd=0.02, decimals=2),
+    # falling since 2020 (enrolment grows faster than the staff): the monitoring demo
+    # (docs/en/monitor.md) then shows a deteriorating indicator
+    "PS06": Gen(
+        "log",
+        city_sd=0.1,
+        noise_sd=0.02,
+        decimals=2,
+        anchors=((2015, 17.0), (2020, 18.3), (2024, 16.6)),
+    ),
     "PS07": Gen("log", 35.0, 0.03, city_sd=0.15, noise_sd=0.03, town_sd=0.3),
     "PS08": Gen("log", 0.8, 0.22, city_sd=0.3, noise_sd=0.05, decimals=2),
     # 2020 anchor: census urban population 495,507 of 785,092 residents (63.1 %).

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from qcity.engine import scale
 from qcity.engine.errors import EvaluationError
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
@@ -97,10 +98,21 @@ def normalise(
     tree: Tree,
     step: Step,
     engine: dict[str, Any],
+    periods: tuple[str, ...] = (),
+    goalposts: list[dict[str, Any]] | None = None,
 ) -> np.ndarray:
     """Apply each indicator's normaliser (its own, an ancestor's or the step's) after its
-    direction, per period or pooled over periods."""
+    direction, per period, pooled over periods, or on goalposts frozen from the reference
+    period (``scope: reference``, see ``scale``; their rows are added to ``goalposts``)."""
     cols_all = columns_of(indicators, engine.get("target_year"))
+    years = scale.reference_years(engine.get("reference"))
+    ref = scale.reference_mask(periods, years)
+    pinned = engine.get("goalposts") or {}
+    if not isinstance(pinned, dict):
+        raise EvaluationError(
+            f"the goalposts in the normalise step are {pinned!r}; give them by indicator "
+            "code, {CODE: [lo, hi], ...}"
+        )
     groups: dict[str, list[int]] = {}
     specs: dict[str, NormaliseSpec] = {}
     for j, spec in enumerate(normalise_specs(indicators, index, tree, step).values()):
@@ -111,6 +123,12 @@ def normalise(
     for key, idx in groups.items():
         spec = specs[key]
         cols = cols_all.subset(idx)
+        if spec.scope == "reference":
+            y, rows = scale.frozen_normalise(x[:, :, idx], cols, spec, ref, years, pinned)
+            out[:, :, idx] = y
+            if goalposts is not None:
+                goalposts.extend(rows)
+            continue
         xd, cols_d = apply_direction(x[:, :, idx], cols)
         if spec.scope == "pooled":
             xd = xd.reshape(1, T * N, len(idx))
@@ -130,9 +148,16 @@ def weigh_and_aggregate(
     weight_step: Step,
     agg_step: Step,
     unit_keep: np.ndarray,
+    periods: tuple[str, ...] = (),
 ) -> dict[str, np.ndarray]:
-    """Weight and aggregate bottom-up; returns the weights used at each node."""
+    """Weight and aggregate bottom-up; returns the weights used at each node. With a
+    reference period (``reference`` in the weight step) data-driven weights are computed
+    from the rows of the reference periods only, so that adding a year leaves them as
+    they are."""
     w_engine, w_params = split_params(weight_step)
+    years = scale.reference_years(w_engine.get("reference"))
+    ref = scale.reference_mask(periods, years)
+    within = "" if years is None else f" (rows of the reference period {years[0]}-{years[1]})"
     a_engine, a_params = split_params(agg_step)
     nominal_override: dict[str, float] = dict(w_engine.get("nominal") or {})
     w_default = MethodSpec(method=weight_step.method, params=w_params)
@@ -143,11 +168,12 @@ def weigh_and_aggregate(
         X = np.stack([scores[k] for k in kids], axis=-1)
         nominal = np.array([nominal_override.get(k, tree.weight[k]) for k in kids], dtype=float)
         wspec = resolve(index, tree, node, "weighting", w_default)
+        rows = X if ref is None else X[ref]
         try:
-            w = WEIGHTINGS.get(wspec.method)(X.reshape(-1, len(kids)), nominal, **wspec.params)
+            w = WEIGHTINGS.get(wspec.method)(rows.reshape(-1, len(kids)), nominal, **wspec.params)
         except ValueError as exc:
             raise EvaluationError(
-                f"weights of {node}'s children {', '.join(kids)} ({wspec.method}): {exc}"
+                f"weights of {node}'s children {', '.join(kids)} ({wspec.method}){within}: {exc}"
             ) from exc
         aspec = resolve(index, tree, node, "aggregate", a_default)
         _note_non_positive(node, kids, X, aspec)

@@ -24,6 +24,7 @@ from qcity import __version__
 from qcity.engine import outputs
 from qcity.engine.panel import Panel
 from qcity.engine.pipeline import Results, run_pipeline
+from qcity.engine.scale import scale_stamp
 from qcity.engine.steps import Step, default_steps, replace_step
 from qcity.framework.model import Framework
 from qcity.methods.errors import Diagnostic
@@ -63,8 +64,15 @@ class Evaluation:
     # -- running ---------------------------------------------------------------------
     def run(self) -> Evaluation:
         """Run every step of the log; returns ``self`` for chaining."""
-        self._stamp = self._make_stamp()
+        stamp = self._make_stamp()
         self._results = run_pipeline(self.framework, self.data, self.units, self.log)
+        norm = next((s for s in self.log if s.name == "normalise"), None)
+        frozen = scale_stamp(
+            norm.params.get("reference") if norm else None, self._results.goalposts
+        )
+        if frozen is not None:  # what fixed the scale, so the run can be checked and replayed
+            stamp["scale"] = frozen
+        self._stamp = stamp
         self._scores = None
         return self
 
@@ -175,6 +183,12 @@ class Evaluation:
     def weights(self) -> pd.DataFrame:
         """Weights used at each node: ``node, child, nominal, weight``."""
         return outputs.weights_table(self.results)
+
+    def goalposts(self) -> pd.DataFrame:
+        """Goalposts of the indicators on a frozen scale (``scope: reference``):
+        ``indicator, lo, hi, source`` (``given``, ``log`` or ``reference``), in the unit
+        that reaches normalisation; empty when no indicator has one."""
+        return self.results.goalposts.copy()
 
     def effective_weights(self) -> pd.DataFrame:
         """Each indicator's share of each composite: ``node, indicator, effective``."""

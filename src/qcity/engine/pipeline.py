@@ -25,6 +25,7 @@ from qcity.engine.explain import explain_missing
 from qcity.engine.levels import level_exclusions
 from qcity.engine.panel import Panel, period_times
 from qcity.engine.prepare import denominate_all, group_labels, require_data, screen, treat
+from qcity.engine.scale import goalposts_frame
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework, Indicator, Node
@@ -53,6 +54,8 @@ class Results:
     exclusions: pd.DataFrame
     scale: tuple[float, float]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    goalposts: pd.DataFrame = field(default_factory=lambda: goalposts_frame([]))
+    """Goalposts of the indicators normalised on a frozen scale (``scope: reference``)."""
 
     @property
     def warnings(self) -> list[str]:
@@ -143,8 +146,11 @@ def _run(
 
     norm_step = by_name["normalise"]
     engine, params = split_params(norm_step)
+    goalposts: list[dict[str, Any]] = []
     with diag.at("normalise"):
-        st.x = normalise(st.x, indicators, index, st.tree, norm_step, engine)
+        st.x = normalise(
+            st.x, indicators, index, st.tree, norm_step, engine, raw.periods, goalposts
+        )
     st.x[~st.unit_keep] = np.nan
     datasets["normalised"] = st.panel(raw)
 
@@ -152,7 +158,7 @@ def _run(
     agg_step = by_name["aggregate"]
     with diag.at("aggregate"):
         weights = weigh_and_aggregate(
-            scores, st.tree, index, by_name["weight"], agg_step, st.unit_keep
+            scores, st.tree, index, by_name["weight"], agg_step, st.unit_keep, raw.periods
         )
         explain_missing(
             scores,
@@ -180,6 +186,7 @@ def _run(
         exclusions=pd.DataFrame(st.exclusions, columns=EXCLUSION_COLUMNS),
         scale=_scale(norm_step.method, params, st.x),
         diagnostics=diag.unique(),
+        goalposts=goalposts_frame(goalposts),
     )
 
 

@@ -79,10 +79,12 @@ def default_steps(fw: Framework) -> list[Step]:
     ]
     if pipe.order == "impute_first":
         steps[1], steps[2] = steps[2], steps[1]
+    # a reference period is recorded in the log, so a replay fixes the same scale
+    ref = {"reference": fw.reference_period.as_list()} if fw.reference_period else {}
     steps += [
         Step("treat", pipe.treat.method, dict(pipe.treat.params)),
-        Step("normalise", norm.method, {**norm.params, "scope": norm.scope}),
-        Step("weight", fw.defaults.weighting.method, dict(fw.defaults.weighting.params)),
+        Step("normalise", norm.method, {**norm.params, "scope": norm.scope, **ref}),
+        Step("weight", fw.defaults.weighting.method, {**fw.defaults.weighting.params, **ref}),
         Step("aggregate", fw.defaults.aggregate.method, dict(fw.defaults.aggregate.params)),
     ]
     return steps

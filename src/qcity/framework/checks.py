@@ -336,6 +336,141 @@ def check_pairwise_matrices(ctx: Context, items: list[Item]) -> None:
                 )
 
 
+def check_monitor(ctx: Context, items: list[Item]) -> None:
+    """Monitoring fields (``target`` on nodes and indicators, the ``monitor`` section):
+    goal and baseline years inside the framework's validity; a peer-based target needs a
+    peer group; a band target inside the plausible range; ``target`` and ``targets`` not
+    giving two different goals for one year."""
+    lo, hi = year(ctx.data.get("valid_from")), year(ctx.data.get("valid_to"))
+    monitor = ctx.data.get("monitor")
+    monitor = monitor if isinstance(monitor, dict) else {}
+    peer_group = monitor.get("peer_group")
+    base = year(monitor.get("base_year"))
+    if base is not None and lo is not None and hi is not None and not lo <= base <= hi:
+        ctx.add(
+            ("monitor", "base_year"),
+            f"monitor base_year {base} is outside the framework's validity {lo}-{hi}",
+            "use a year between valid_from and valid_to",
+        )
+    for item in items:
+        target = item.data.get("target")
+        if not isinstance(target, dict):
+            continue
+        path = (*item.path, "target")
+        for key in ("year", "base_year"):
+            yr = year(target.get(key))
+            if yr is not None and lo is not None and hi is not None and not lo <= yr <= hi:
+                ctx.add(
+                    (*path, key),
+                    f"target {key} {yr} of {item.label} is outside the framework's "
+                    f"validity {lo}-{hi}",
+                    "fix the year, or widen valid_from/valid_to",
+                )
+        peers_needed = target.get("kind") == "rank" or target.get("path") == "peer_first_tier"
+        if peers_needed and not isinstance(peer_group, str):
+            ctx.add(
+                path,
+                f"the target of {item.label} compares with peers but the framework names no "
+                "peer group",
+                "add 'monitor: {peer_group: sunan}' (a group loaded with qcity import-groups)",
+            )
+        band = pair(target.get("band"))
+        plausible = pair(item.data.get("plausible_range"))
+        if band is not None and plausible is not None and None not in band:
+            p_lo = plausible[0] if plausible[0] is not None else float("-inf")
+            p_hi = plausible[1] if plausible[1] is not None else float("inf")
+            if not all(p_lo <= v <= p_hi for v in band if v is not None):
+                ctx.add(
+                    (*path, "band"),
+                    f"target band of {item.label} lies outside its plausible_range",
+                    "check the band and the plausible range (same unit)",
+                    severity="warning",
+                )
+        goal_year, value = year(target.get("year")), number(target.get("value"))
+        given = {yr: number(v) for _, yr, v in iter_targets(item.data)}
+        level = target.get("kind", "level") == "level"
+        if level and goal_year in given and value is not None and given[goal_year] != value:
+            ctx.add(
+                path,
+                f"{item.label} has target {value:g} for {goal_year} and 'targets' gives "
+                f"{given[goal_year]:g} for the same year",
+                "keep one of them",
+            )
+
+
+FREEZABLE = ("minmax", "goalposts", "target")
+"""Normalisers that ``scope: reference`` accepts (``qcity.engine.scale.FREEZABLE``)."""
+
+
+def check_reference_period(ctx: Context, items: list[Item]) -> None:
+    """A frozen scale (normalise ``scope: reference``) has a reference period inside the
+    framework's validity, from <= to, and a normaliser with goalposts (min-max, goalposts,
+    target as a ratio); Box-Cox without ``lmbda`` would move the scale (warning)."""
+    from qcity.framework.method_checks import in_force, method_of
+
+    ref = ctx.data.get("reference_period")
+    declared = isinstance(ref, dict)
+    if isinstance(ref, dict):
+        first, last = year(ref.get("from")), year(ref.get("to"))
+        if first is not None and last is not None and first > last:
+            ctx.add(
+                ("reference_period", "to"),
+                f"reference_period from {first} is after to {last}",
+                "swap them: the reference period runs from 'from' to 'to' (years)",
+            )
+        lo, hi = year(ctx.data.get("valid_from")), year(ctx.data.get("valid_to"))
+        for key, value in (("from", first), ("to", last)):
+            if value is not None and lo is not None and hi is not None and not lo <= value <= hi:
+                ctx.add(
+                    ("reference_period", key),
+                    f"reference_period {key} {value} is outside the framework's validity {lo}-{hi}",
+                    "choose reference years the framework is in force for",
+                )
+    reported: set[tuple[Any, ...]] = set()
+    for item in (i for i in items if i.kind == "indicator"):
+        path, spec = in_force(ctx, item, "normalise")
+        if spec is None or spec.get("scope") != "reference" or path in reported:
+            continue
+        method, params = method_of(spec) or ("", {})
+        if not (
+            method in FREEZABLE[:2] or (method == "target" and params.get("formula") != "distance")
+        ):
+            reported.add(path)
+            ctx.add(
+                (*path, "scope"),
+                f"normalise scope 'reference' needs goalposts, which {method or 'this method'} "
+                "does not have (it compares the units of each slice)",
+                "use minmax or goalposts (or target with formula ratio), or scope period/pooled",
+            )
+        elif (
+            not declared and method != "target" and not isinstance(item.data.get("goalposts"), dict)
+        ):
+            reported.add(path)
+            ctx.add(
+                (*path, "scope"),
+                f"normalise scope 'reference' needs the framework's reference_period to fix "
+                f"the goalposts of {item.label} (and the others without goalposts)",
+                "add reference_period: {from: YEAR, to: YEAR}, or give the indicators goalposts",
+            )
+    if not declared:
+        return
+    for item in (i for i in items if i.kind == "indicator"):
+        tr = item.data.get("transform")
+        given = tr.get("params") if isinstance(tr, dict) else None
+        if (
+            isinstance(tr, dict)
+            and tr.get("method") == "boxcox"
+            and not (isinstance(given, dict) and given.get("lmbda") is not None)
+        ):
+            ctx.add(
+                (*item.path, "transform"),
+                f"Box-Cox transform of {item.label} estimates lambda from all periods, so its "
+                "scale moves when a year is added despite the reference_period",
+                "give a fixed lmbda in the transform's params",
+                severity="warning",
+            )
+
+
 TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_codes,
     check_names,
@@ -348,5 +483,7 @@ TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_denominator_cycles,
     check_levels,
     check_pairwise_matrices,
+    check_monitor,
+    check_reference_period,
 ]
 """Checks over the node/indicator items, run in this order."""

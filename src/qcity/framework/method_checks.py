@@ -180,7 +180,7 @@ def option_names(func: Callable[..., Any], n_data: int) -> tuple[list[str] | Non
     return [p.name for p in options], required, any_name
 
 
-def _in_force(ctx: Context, item: Item, kind: str) -> tuple[Path, dict[Any, Any] | None]:
+def in_force(ctx: Context, item: Item, kind: str) -> tuple[Path, dict[Any, Any] | None]:
     """Where the ``kind`` setting in force at ``item`` is given and what it is: its own,
     its nearest ancestor's, the file's default or the built-in one (path ``defaults``)."""
     cur: Item | None = item
@@ -195,7 +195,7 @@ def _in_force(ctx: Context, item: Item, kind: str) -> tuple[Path, dict[Any, Any]
     return ("defaults", kind), given if isinstance(given, dict) else None
 
 
-def _method(spec: dict[Any, Any] | None) -> tuple[str, dict[Any, Any]] | None:
+def method_of(spec: dict[Any, Any] | None) -> tuple[str, dict[Any, Any]] | None:
     if spec is None or not isinstance(spec.get("method"), str):
         return None
     params = spec.get("params")
@@ -213,13 +213,13 @@ def check_positive_means(ctx: Context, items: list[Item]) -> None:
         return  # reported by check_methods
     found: dict[tuple[Path, Path], tuple[list[str], str, str, float]] = {}
     for node in (i for i in items if i.kind == "node"):
-        agg_path, agg_spec = _in_force(ctx, node, "aggregate")
-        agg = _method(agg_spec)
+        agg_path, agg_spec = in_force(ctx, node, "aggregate")
+        agg = method_of(agg_spec)
         if agg is None or not needs_positive(*agg):
             continue
         for child in (c for c in node.children if c.kind == "indicator"):
-            norm_path, norm_spec = _in_force(ctx, child, "normalise")
-            norm = _method(norm_spec)
+            norm_path, norm_spec = in_force(ctx, child, "normalise")
+            norm = method_of(norm_spec)
             worst = worst_score(*norm) if norm is not None else None
             if norm is None or worst is None or worst > 0:
                 continue

@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from qcity.framework.targets import MonitorSpec, TargetSpec
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -49,11 +51,14 @@ class NormaliseSpec(MethodSpec):
     """Normalisation method; ``scope`` says which rows share goalposts.
 
     ``period``: each period on its own (cross-section); ``pooled``: all periods
-    together, so that scores are comparable across years (COINr ``global = TRUE``).
-    Fixed goalposts are comparable across years whatever the scope.
+    together, so that scores are comparable across years (COINr ``global = TRUE``);
+    ``reference``: goalposts fixed from the framework's ``reference_period`` (or given),
+    so that scores compare across years and do not move when a year is added
+    (minmax and goalposts; see docs/en/scale.md). Fixed goalposts are comparable across
+    years whatever the scope.
     """
 
-    scope: Literal["period", "pooled"] = "period"
+    scope: Literal["period", "pooled", "reference"] = "period"
 
 
 class Moderate(_Strict):
@@ -79,6 +84,20 @@ class Goalposts(_Strict):
 
     lo: float
     hi: float
+
+
+class ReferencePeriod(_Strict):
+    """The years whose data fix the scale: goalposts of ``scope: reference`` and
+    data-driven weights (``{from: 2015, to: 2020}``, both years included)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, serialize_by_alias=True)
+
+    first: int = Field(alias="from")
+    last: int = Field(alias="to")
+
+    def as_list(self) -> list[int]:
+        """``[from, to]``, as the step log records it."""
+        return [self.first, self.last]
 
 
 class Transform(_Strict):
@@ -111,6 +130,7 @@ class Indicator(_Strict):
     goalposts: Goalposts | None = None
     plausible_range: tuple[float | None, float | None] | None = None
     targets: dict[int, float] = Field(default_factory=dict)
+    target: TargetSpec | None = None
     goal: str | None = None
     denominator: Denominator | None = None
     levels: list[str] = Field(
@@ -153,6 +173,7 @@ class Node(_Strict):
         default=None, description="minimum share of children with data for a score"
     )
     targets: dict[int, float] = Field(default_factory=dict)
+    target: TargetSpec | None = None
     goal: str | None = None
     children: list[
         Annotated[
@@ -197,8 +218,14 @@ class Framework(_Strict):
     description: str | None = None
     units_file: str | None = None
     timezone: str = "Asia/Shanghai"
+    reference_period: ReferencePeriod | None = Field(
+        default=None,
+        description="years that fix goalposts (normalise scope: reference) and data-driven "
+        "weights, so that scores do not move when a year is added",
+    )
     pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
     defaults: Defaults = Field(default_factory=Defaults)
+    monitor: MonitorSpec | None = None
     root: Node
 
     @field_validator("timezone")

@@ -204,7 +204,7 @@ def _extra_hint(path: Path, data: Any) -> str:
     model = _model_at(path[:-1], data)
     if model is None:
         return "remove it"
-    allowed = list(model.model_fields)
+    allowed = [f.alias or name for name, f in model.model_fields.items()]  # as in the file
     close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
     guess = f"did you mean '{close[0]}'? " if close else "remove it or fix its spelling; "
     return f"{guess}allowed keys here: {', '.join(allowed)}"

@@ -87,15 +87,18 @@ ALL = {
 }
 
 ENGINE_PARAMS: dict[str, tuple[str, ...]] = {
-    "normalise": ("scope", "target_year"),
+    "normalise": ("scope", "target_year", "reference", "goalposts"),
     "impute": ("group",),
-    "weighting": ("nominal",),
+    "weighting": ("nominal", "reference"),
     "aggregate": ("min_coverage",),
 }
 """Step parameters read by the engine itself, by kind (not passed to the method):
 ``scope`` (per period or pooled), ``target_year`` (which target the ``target`` normaliser
-uses), ``group`` (unit attribute for group-wise imputation), ``nominal`` (weights that
-replace the framework's, by code), ``min_coverage`` (share of children a score needs)."""
+uses), ``reference`` (the reference period [from, to] of a frozen scale: goalposts of
+``scope: reference`` and data-driven weights), ``goalposts`` (goalposts pinned by code,
+``{code: [lo, hi]}``), ``group`` (unit attribute for group-wise imputation), ``nominal``
+(weights that replace the framework's, by code), ``min_coverage`` (share of children a
+score needs)."""
 
 
 _loaded = False

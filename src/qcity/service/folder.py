@@ -415,7 +415,7 @@ def how_scores_compare(ev: Evaluation) -> list[tuple[str, str]]:
     derived from the normaliser and scope in force for each indicator."""
     groups = _normalisers(ev)
     comparable = sum(n for (_, _, fixed), n in groups.items() if fixed) + sum(
-        n for (_, scope, _), n in groups.items() if scope == "pooled"
+        n for (_, scope, _), n in groups.items() if scope in ("pooled", "reference")
     )
     total = sum(groups.values())
     if comparable == total:
@@ -449,6 +449,23 @@ def how_scores_compare(ev: Evaluation) -> list[tuple[str, str]]:
                     f"({method}: goalposts or targets) that do not change from year to year, "
                     "so scores compare across years directly: a rising score means the "
                     "actual level rose.",
+                )
+            )
+        elif scope == "reference":
+            ref = ev.framework.reference_period
+            years = f"{ref.first}–{ref.last}" if ref else "—"
+            out.append(
+                (
+                    f"{n} 项指标按基准期（{years}）固定的上下限标准化（{method}，reference）："
+                    "上下限取自基准期全部单元的最小值和最大值（或框架给定的门槛值），此后各年"
+                    "都按同一标尺计分，得分可以直接跨年比较，加入新的年份也不会改变以往年份的"
+                    "得分；超出基准期范围的值可得到低于 0 或高于 100 的分数。",
+                    f"{n} indicator(s) are normalised on goalposts fixed from the reference "
+                    f"period {years} ({method}, reference): the lowest and highest values of "
+                    "all units in those years (or goalposts the framework gives). Every year "
+                    "is scored on that one scale, so scores compare across years directly and "
+                    "adding a year leaves earlier years' scores unchanged; values beyond the "
+                    "reference range can score below 0 or above 100.",
                 )
             )
         elif scope == "pooled":

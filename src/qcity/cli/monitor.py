@@ -1,0 +1,217 @@
+"""``qcity monitor``: one unit's indicators and composites against their targets —
+completion, progress class, early warnings by department — from the database."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qcity.cli.app import app, fail
+from qcity.cli.evaluate import AS_OF_HELP
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qcity.monitor.table import Monitor
+    from qcity.service.evaluation import EvaluationResult
+
+console = Console()
+err = Console(stderr=True)
+
+STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
+COLOUR_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
+
+
+@app.command("monitor")
+def monitor(
+    unit: str = typer.Option(..., "--unit", help="the unit monitored, e.g. liyang 监测单元"),
+    year: str = typer.Option(..., "--year", help="the period: 2024, or 2024Q2 监测期"),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="folder for monitor.csv, warnings.csv ... 输出目录"
+    ),
+    group: str | None = typer.Option(
+        None, "--group", help="peer group (default: the framework's monitor.peer_group) 对标组"
+    ),
+    framework: str = typer.Option(
+        "liyang",
+        "--framework",
+        "-f",
+        help="framework YAML, or the name of a shipped one 指标体系 (default liyang)",
+    ),
+    targets: Path | None = typer.Option(
+        None,
+        "--targets",
+        help="targets CSV (indicator,kind,year,value,source,...) overriding the framework's "
+        "目标文件",
+    ),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+) -> None:
+    """Monitor a unit against its targets. 动态监测：目标完成、进展分类、分部门预警。
+
+    Writes OUT/monitor.csv (unit,indicator,period,value,unit_of_measure,target,
+    target_year,completion,progress_class,warning,message_zh,message_en,department),
+    OUT/warnings.csv (the yellow and red rows, red first) and OUT/attribution.csv
+    (node,indicator,from_period,to_period,change,contribution: what moved each
+    composite since last year); prints the warnings per department.
+    """
+    from qcity.data.asof import parse_as_of
+    from qcity.framework.io import load_framework
+    from qcity.frameworks import framework_path
+    from qcity.monitor.progress import period_year
+    from qcity.monitor.table import MonitorError, monitor
+    from qcity.monitor.targets import read_targets_csv
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import from_store
+
+    try:
+        period_year(year)
+    except ValueError:
+        fail(f"--year {year!r} is neither a year (2024) nor a quarter (2024Q2)")
+    path = framework_path(framework)
+    fw = load_framework(path)
+    imported = read_targets_csv(targets, fw) if targets is not None else None
+    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
+    inp = from_store(db, when)
+    peers = group if group is not None else (fw.monitor.peer_group if fw.monitor else None)
+    groups = inp.groups
+    members: set[str] = set()
+    if peers is not None and groups is not None:
+        members = set(groups.loc[groups["group"] == peers, "unit_code"].astype(str))
+    if group is not None or unit in members:
+        inp = inp.restrict(group=peers)  # evaluate the unit with its peers
+    elif inp.units is not None and "type" in inp.units.columns:
+        kind = inp.units.loc[inp.units["code"].astype(str) == unit, "type"].dropna()
+        if len(kind):  # a town with its fellow towns: one level at a time
+            inp = inp.restrict(unit_type=str(kind.iloc[0]))
+    if unit not in set(inp.data["unit"].astype(str)):
+        where = f" among the members of group {peers!r}" if group is not None else ""
+        raise MonitorError(
+            f"no data for unit {unit!r}{where} in {inp.source}; check the code (qcity export "
+            "lists the units with data)"
+        )
+    result = evaluate(fw, inp, framework_text=path.read_text(encoding="utf-8"))
+    periods = set(result.evaluation.scores()["period"].astype(str))
+    wanted = str(year).strip().upper()
+    if wanted not in periods and not any(p.startswith(wanted + "Q") for p in periods):
+        raise MonitorError(
+            f"no data for period {wanted} in the evaluation; periods: {', '.join(sorted(periods))}"
+        )
+    mon = monitor(result, unit, wanted, group, targets=imported, as_of=when)
+    written = write_monitor(mon, result, out, unit, wanted)
+    show(mon, result, written)
+
+
+def write_monitor(
+    mon: Monitor, result: EvaluationResult, out: Path, unit: str, period: str
+) -> list[Path]:
+    """Write monitor.csv, warnings.csv, attribution.csv (when available) and NOTICE.txt
+    (illustrative data), UTF-8 with BOM like the results folder; returns the paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"monitor.csv": mon.table, "warnings.csv": mon.warnings}
+    attribution = _attribution(result, unit, period)
+    if attribution is not None:
+        files["attribution.csv"] = attribution
+    written = []
+    for name, frame in files.items():
+        frame.to_csv(out / name, index=False, encoding="utf-8-sig")
+        written.append(out / name)
+    notice = out / "NOTICE.txt"
+    notice.unlink(missing_ok=True)
+    if result.notice:
+        notice.write_text(result.notice, encoding="utf-8")
+        written.append(notice)
+    return written
+
+
+def _attribution(result: EvaluationResult, unit: str, period: str) -> pd.DataFrame | None:
+    """What moved each composite from the previous period to ``period`` (None when the
+    previous period is not in the evaluation)."""
+    from qcity.monitor.attribution import attribution
+
+    previous = _previous(period)
+    periods = set(result.evaluation.scores()["period"].astype(str))
+    if previous not in periods:
+        return None
+    frame: pd.DataFrame = attribution(result.evaluation, unit, previous, period)
+    return frame
+
+
+def _previous(period: str) -> str:
+    if "Q" in period:
+        y, q = period.split("Q")
+        return f"{int(y) - 1}Q{q}"
+    return str(int(period) - 1)
+
+
+def _num(v: Any) -> str:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return "-"
+    if not math.isfinite(f):
+        return "-"
+    return f"{f:,.4g}" if abs(f) < 1000 else f"{f:,.0f}"
+
+
+def show(mon: Monitor, result: EvaluationResult, written: list[Path]) -> None:
+    """Print the progress of the composites, the warnings per department, the counts and
+    the illustrative notice."""
+    fw = result.framework
+    names = {n.code: n.name_zh for n, _, _ in fw.walk()}
+    table = mon.table
+    unit = str(table["unit"].iloc[0]) if len(table) else "-"
+    period = str(table["period"].iloc[0]) if len(table) else "-"
+    flag = "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]" if result.notice else ""
+    dims = {n.code for n in fw.root.children} | {fw.root.code}
+    prog = Table(title=f"进展评分 progress score (-5..+5) — {unit} {period}{flag}")
+    for col in ("composite 综合", "score 评分", "class 进展分类", "indicators 指标数"):
+        prog.add_column(col, justify="left" if col.startswith(("composite", "class")) else "right")
+    for node, score, count, cls in zip(
+        mon.progress["node"].astype(str),
+        mon.progress["score"],
+        mon.progress["indicators"],
+        mon.progress["progress_class"],
+        strict=True,
+    ):
+        if node in dims:
+            label = f"{names.get(node, node)} ({node})"
+            prog.add_row(label, _num(score), str(cls or "-"), str(count))
+    console.print(prog)
+    warnings = mon.warnings
+    for dept, rows in warnings.groupby(
+        warnings["department"].fillna("综合 / composites"), sort=True
+    ):
+        t = Table(title=f"{dept} — {len(rows)} 项预警 warning(s){flag}", show_lines=False)
+        for col in ("", "indicator 指标", "value 数值", "target 目标", "预警 / warning"):
+            t.add_column(col, justify="right" if col.startswith(("value", "target")) else "left")
+        for r in rows.to_dict("records"):
+            colour, code = str(r["warning"]), str(r["indicator"])
+            t.add_row(
+                f"[{STYLE[colour]}]{COLOUR_ZH[colour]} {colour}[/]",
+                f"{names.get(code, code)} ({code})",
+                _num(r["value"]),
+                _num(r["target"]),
+                f"{r['message_zh']}\n{r['message_en']}",
+            )
+        console.print(t)
+    counts = table["warning"].value_counts()
+    console.print(
+        "warnings 预警: "
+        + ", ".join(f"[{STYLE[c]}]{COLOUR_ZH[c]} {c} {int(counts.get(c, 0))}[/]" for c in STYLE)
+        + f" · peers 对标: {', '.join(mon.peers) or '-'}"
+    )
+    if "attribution.csv" not in {p.name for p in written}:
+        console.print("[yellow]attribution.csv not written: no previous period to compare with")
+    if result.notice:
+        console.print(
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {mon.illustrative} of the {len(table)} rows "
+            "show illustrative (generated) values, marked in their messages; see NOTICE.txt"
+        )
+    if written:
+        console.print(f"wrote {', '.join(p.name for p in written)} to {written[0].parent}")
