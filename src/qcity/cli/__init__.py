@@ -1,6 +1,15 @@
 """Command line: ``qcity COMMAND``. Each module of this package adds its commands to ``app``."""
 
-from qcity.cli import ahp, data, demo, evaluate, framework, runs  # noqa: F401  (registers commands)
+from qcity.cli import (  # noqa: F401  (registers commands)
+    ahp,
+    compare,
+    data,
+    demo,
+    evaluate,
+    framework,
+    path,
+    runs,
+)
 from qcity.cli.app import app
 
 __all__ = ["app"]
