@@ -2,11 +2,13 @@
 
 from qcity.cli import (  # noqa: F401  (registers commands)
     ahp,
+    compare,
     data,
     demo,
     evaluate,
     framework,
     monitor,
+    path,
     runs,
 )
 from qcity.cli.app import app, main

@@ -1,0 +1,221 @@
+"""``qcity compare``: where a unit stands among its peers — ranks and gaps at every level
+and indicator, strengths and weaknesses (长板/短板); towns and streets with ``--level``."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qcity.cli.app import app, fail
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    import pandas as pd
+
+    from qcity.service.evaluation import EvaluationResult
+
+console = Console()
+
+FRAMEWORK_HELP = "framework YAML, or the name of a shipped one (default liyang) 指标体系"
+GROUP_HELP = "compare with the members of this unit group (e.g. sunan) 对标的单元组"
+LEVEL_HELP = (
+    "compare at this unit level (town: Liyang's towns and streets, the siblings of --unit) "
+    "按层级对标（镇街）"
+)
+ROBUSTNESS_NOTE = (
+    "a gap of a few points may be noise: the robustness analysis (not yet available) will "
+    "give rank bands; until then read close ranks as a tie 排名相近者视为并列"
+)
+
+
+def evaluate_peers(
+    framework: str,
+    unit: str,
+    group: str | None,
+    level: str | None,
+    db: str | None,
+    as_of: str | None,
+    data: Path | None,
+    units: Path | None,
+) -> EvaluationResult:
+    """Evaluate the peers of ``unit``: the members of ``group``, and/or the units of
+    ``level`` sharing its parent; without either, the units of its own level. Reads the
+    database (or ``data``), selects as ``qcity evaluate --group`` does, and evaluates."""
+    from qcity.benchmark.focus import level_peers
+    from qcity.data.asof import parse_as_of
+    from qcity.framework.io import load_framework
+    from qcity.frameworks import framework_path
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import describe_selection, from_files, from_store
+
+    path = framework_path(framework)
+    fw = load_framework(path)
+    if data is None and units is not None:
+        fail("--units goes with --data (the database has its own units)")
+    if data is not None and as_of is not None:
+        fail("--as-of reads the database; it does not apply to a --data file")
+    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
+    inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
+    inp = inp.restrict(group=group)
+    if level is not None or group is None:
+        keep = set(level_peers(fw, inp.units, unit, level))
+        chosen = inp.data[inp.data["unit"].astype(str).isin(keep)]
+        selection = describe_selection(chosen, inp.units, group=group, unit_type=level)
+        inp = replace(inp, data=chosen, selection=selection)
+    present = set(inp.data["unit"].astype(str))
+    if unit not in present:
+        where = f"group {group!r}" if group else f"level {level or 'of the unit'}"
+        fail(f"unit {unit!r} has no data among the units compared ({where}); check --unit")
+    if len(present) < 2:
+        fail(f"only {unit!r} is selected: a comparison needs peers (--group or --level)")
+    return evaluate(fw, inp, framework_text=path.read_text(encoding="utf-8"))
+
+
+def unit_names(result: EvaluationResult) -> dict[str, str]:
+    """Unit code -> Chinese name, when the units table has one."""
+    table = result.inputs.units
+    if table is None or "name_zh" not in table.columns:
+        return {}
+    return dict(zip(table["code"].astype(str), table["name_zh"].astype(str), strict=True))
+
+
+def label(names: dict[str, str], code: object) -> str:
+    """``溧阳市 (liyang)``, or the code alone."""
+    return f"{names[str(code)]} ({code})" if str(code) in names else str(code)
+
+
+def number(x: object, digits: int = 2) -> str:
+    """A score or value for a table cell: empty for missing values."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return f"{float(x):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def plain(x: object) -> str:
+    """A raw value with up to 4 significant digits (no exponent), empty when missing."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    v = float(x)  # type: ignore[arg-type]
+    if v == 0:
+        return "0"
+    places = max(3 - math.floor(math.log10(abs(v))), 0)
+    text = f"{v:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def notice_line(result: EvaluationResult) -> None:
+    """The illustrative-data label every output made from demo values carries."""
+    if result.notice:
+        console.print(
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
+            f"{result.values_used} values used are generated — not real statistics"
+        )
+
+
+@app.command("compare")
+def compare(
+    unit: str = typer.Option(..., "--unit", help="the unit compared (e.g. liyang) 对标单元"),
+    group: str | None = typer.Option(None, "--group", help=GROUP_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    year: str | None = typer.Option(None, "--year", help="year (default the latest) 年份"),
+    k: int = typer.Option(5, "--k", min=1, help="first tier = the top k 第一方阵的名次"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="output folder 输出目录"),
+    framework: str = typer.Option("liyang", "--framework", "-f", help=FRAMEWORK_HELP),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="the data as stored at this time"),
+    data: Path | None = typer.Option(None, "--data", "-d", help="data file instead of the store"),
+    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+) -> None:
+    """Compare a unit with its peers: ranks, gaps, strengths and weaknesses. 对标分析。
+
+    Writes OUT/compare.csv (node,rank,score,leader,median,threshold,gap_to_threshold,
+    then names, gaps to the leader and median, and raw values and gaps for indicators)
+    and OUT/strengths.csv (indicators from strongest to weakest, weighted by their
+    effective weight in the index); OUT/compare_years.csv: the same as compare.csv for
+    every year. Gaps are score - reference: negative = behind.
+    """
+    from qcity.benchmark.peers import compare as compare_table
+    from qcity.benchmark.peers import compare_years, strengths
+
+    result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
+    ev = result.evaluation
+    table = compare_table(ev, unit, year, k=k)
+    strong = strengths(ev, unit, year)
+    written: list[Path] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        years = compare_years(ev, unit, k=k)
+        for name, frame in (
+            ("compare.csv", table),
+            ("strengths.csv", strong),
+            ("compare_years.csv", years),
+        ):
+            frame.to_csv(out / name, index=False, encoding="utf-8")
+            written.append(out / name)
+        if result.notice:
+            (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
+            written.append(out / "NOTICE.txt")
+    _print(result, table, strong, unit, k)
+    if written:
+        console.print(f"wrote {', '.join(p.name for p in written)} to {out}")
+
+
+def _print(
+    result: EvaluationResult, table: pd.DataFrame, strong: pd.DataFrame, unit: str, k: int
+) -> None:
+    from qcity.service.inputs import selection_text
+
+    names = unit_names(result)
+    period = table["period"].iloc[0]
+    title = f"{label(names, unit)} {period} — 名次与差距 ranks and gaps (第一方阵 top {k})"
+    if result.illustrative:
+        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+    t = Table(title=title)
+    t.add_column("指标 node", no_wrap=True, overflow="ellipsis", max_width=24)
+    for col in ("rank", "score", "leader", "median", f"top-{k}", "gap"):
+        t.add_column(col, justify="right", no_wrap=True)
+    for row in table[table["kind"] != "indicator"].to_dict("records"):
+        t.add_row(
+            f"{'  ' * int(row['depth'])}{row['name_zh']}",
+            f"{row['rank']}/{row['n']}",
+            number(row["score"], 1),
+            number(row["leader"], 1),
+            number(row["median"], 1),
+            number(row["threshold"], 1),
+            number(row["gap_to_threshold"], 1),
+        )
+    console.print(t)
+    console.print(f"selected 选取: {selection_text(result.inputs.selection)}")
+    peers = int(table["n"].iloc[0])
+    if peers < k:
+        console.print(f"[yellow]only {peers} units are ranked: no {k}th unit, no threshold 无门槛")
+    for kind, title_text, rows in (
+        ("strength", "长板 strengths", strong.head(5)),
+        ("weakness", "短板 weaknesses", strong.iloc[::-1].head(5)),
+    ):
+        rows = rows[rows["kind"] == kind]
+        if rows.empty:
+            continue
+        s = Table(title=f"{title_text}: vs the peers' median × effective weight = index points")
+        s.add_column("指标 indicator", no_wrap=True, overflow="ellipsis", max_width=24)
+        for col in ("rank", "vs median", "index pts", "value / median"):
+            s.add_column(col, justify="right", no_wrap=True)
+        for rec in rows.to_dict("records"):
+            s.add_row(
+                f"{rec['name_zh']} {rec['indicator']}",
+                f"{rec['rank']}/{rec['n']}",
+                number(rec["diff"], 1),
+                number(rec["weighted"], 2),
+                f"{plain(rec['value'])} / {plain(rec['median_value'])} {rec['indicator_unit']}",
+            )
+        console.print(s)
+    console.print(
+        f"[dim]gap = score - top-{k} score (negative: behind 落后); raw values and gaps for "
+        f"every indicator in compare.csv. {ROBUSTNESS_NOTE}"
+    )
+    notice_line(result)

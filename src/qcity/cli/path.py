@@ -1,0 +1,114 @@
+"""``qcity path``: the least-cost set of indicator improvements that lifts a unit to a
+target rank (跻身第一方阵的最小代价路径), verified by re-running the evaluation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from qcity.cli.app import app
+from qcity.cli.compare import (
+    FRAMEWORK_HELP,
+    GROUP_HELP,
+    LEVEL_HELP,
+    console,
+    evaluate_peers,
+    label,
+    notice_line,
+    number,
+    unit_names,
+)
+
+
+@app.command("path")
+def path(
+    unit: str = typer.Option(..., "--unit", help="the unit to lift (e.g. liyang) 目标单元"),
+    group: str | None = typer.Option(None, "--group", help=GROUP_HELP),
+    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    rank: int = typer.Option(5, "--rank", min=1, help="target rank 目标名次 (first tier: 5)"),
+    year: str | None = typer.Option(None, "--year", help="year (default the latest) 年份"),
+    horizon: float = typer.Option(
+        3.0, "--horizon", min=0.1, help="years of change allowed at the peers' fast pace 年限"
+    ),
+    margin: float = typer.Option(
+        0.05, "--margin", min=0.0, help="points to spare above the target's score 安全余量"
+    ),
+    out: Path | None = typer.Option(None, "--out", "-o", help="output folder 输出目录"),
+    framework: str = typer.Option("liyang", "--framework", "-f", help=FRAMEWORK_HELP),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    as_of: str | None = typer.Option(None, "--as-of", help="the data as stored at this time"),
+    data: Path | None = typer.Option(None, "--data", "-d", help="data file instead of the store"),
+    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+) -> None:
+    """The least-cost path to a target rank. 进入第一方阵的最小代价路径。
+
+    Writes OUT/plan.csv (one row per changed indicator: indicator,value_from,value_to in
+    the indicator's own units, change, share_of_gap, ...) and OUT/plan.json (ranks and
+    scores before and after, solver, notes). Importing value_to as new revisions and
+    re-evaluating gives the unit the target rank or better (the plan was verified so).
+    """
+    from qcity.benchmark.plan import change_text, find_path
+
+    result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
+    plan = find_path(result.evaluation, unit, year, k=rank, horizon=horizon, margin=margin)
+    written: list[Path] = []
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        plan.table.to_csv(out / "plan.csv", index=False, encoding="utf-8")
+        summary = {**plan.summary(), "illustrative": result.notice}
+        (out / "plan.json").write_text(
+            json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        )
+        written += [out / "plan.csv", out / "plan.json"]
+        if result.notice:
+            (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
+            written.append(out / "NOTICE.txt")
+
+    names = unit_names(result)
+    who = label(names, unit)
+    if result.illustrative:
+        console.print("[bold yellow]示例数据 ILLUSTRATIVE — not real statistics")
+    console.print(
+        f"{who} {plan.period}: rank 名次 {plan.rank_before}, score 得分 {plan.score_before:.2f}; "
+        f"rank {rank} needs at least {plan.threshold_before:.2f} (no. {rank} among the "
+        f"others 其余单元中第{rank}名的得分)"
+    )
+    notes = list(plan.notes)
+    if plan.table.empty and plan.reached:
+        console.print(f"[green]already at rank {plan.rank_before} 已达目标名次: nothing to change")
+        notes = []
+    else:
+        head = (
+            f"path to rank {rank} 进入前{rank}名的路径"
+            if plan.reached
+            else f"rank {rank} is out of reach 无法达到; best attainable 最好可达: rank "
+            f"{plan.best_rank}"
+        )
+        t = Table(title=f"{head} — {plan.period}, horizon {plan.horizon:g} year(s)")
+        for col in ("change 改进", "from → to 由 → 至", "share of gap 占差距",
+                    "years 年数", "bound 约束"):  # fmt: skip
+            t.add_column(col, justify="left" if col.startswith("change") else "right")
+        for row in plan.table.to_dict("records"):
+            t.add_row(
+                f"{row['name_zh']} {change_text(row['change'], row['indicator_unit'])}",
+                f"{number(row['value_from'])} → {number(row['value_to'])}",
+                f"{row['share_of_gap']:.0%}",
+                number(row["years"], 1),
+                str(row["limit"] or ""),
+            )
+        console.print(t)
+        colour = "green" if plan.reached else "yellow"
+        console.print(
+            f"[{colour}]with the plan, re-evaluated 按此方案复算: rank 名次 {plan.rank_after}, "
+            f"score 得分 {plan.score_after:.2f} (the unit it passes: {plan.threshold_after:.2f}); "
+            f"cost {plan.cost:.1f} years at the peers' fast pace 按同类较快进度所需年数"
+        )
+    for note in notes:
+        console.print(f"[yellow]note 提示: {note}")
+    console.print(f"[dim]solver 求解: {plan.solver} · {plan.iterations} re-evaluation(s)")
+    notice_line(result)
+    if written:
+        console.print(f"wrote {', '.join(p.name for p in written)} to {out}")

@@ -1,0 +1,68 @@
+"""``qcity compare`` on the demo store (SQLite and PostgreSQL): compare.csv and
+strengths.csv, the Rich tables, the illustrative label, towns and streets with --level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from qcity.cli import app
+from qcity.data.store import Store
+from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+
+ENV = {"COLUMNS": "200"}
+
+
+def test_compare_group_and_towns(store: Store, db_url: str, tmp_path: Path) -> None:
+    build_demo(store, default_framework_path(), DEFAULT_SEED)
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(
+        app,
+        ["compare", "--unit", "liyang", "--group", "sunan", "--year", "2024", "--out", str(out),
+         "--db", db_url],
+        env=ENV,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(out / "compare.csv")
+    assert list(table.columns[:7]) == [
+        "node", "rank", "score", "leader", "median", "threshold", "gap_to_threshold"
+    ]  # fmt: skip
+    index = table.set_index("node").loc["index"]
+    assert index["gap_to_threshold"] == index["score"] - index["threshold"]
+    assert index["n"] == 10 and 1 <= index["rank"] <= 10
+    assert len(table) == 1 + 5 + 19 + 57  # the index, dimensions, sub-dimensions, indicators
+    strong = pd.read_csv(out / "strengths.csv")
+    assert len(strong) == 57 and strong["weighted"].is_monotonic_decreasing
+    assert (out / "NOTICE.txt").read_text("utf-8").startswith("示例数据")
+    years = pd.read_csv(out / "compare_years.csv", dtype={"period": str})
+    assert sorted(set(years["period"])) == [str(y) for y in range(2015, 2025)]
+    assert "ILLUSTRATIVE" in res.output and "溧阳市 (liyang)" in res.output
+    assert "strengths" in res.output and "weaknesses" in res.output
+
+    towns = tmp_path / "towns"
+    res = CliRunner().invoke(
+        app,
+        ["compare", "--unit", "liyang_daibu", "--level", "town", "--out", str(towns),
+         "--db", db_url],
+        env=ENV,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(towns / "compare.csv").set_index("node")
+    assert t.loc["index", "n"] == 12  # 3 streets and 9 towns, never the cities
+    assert "EC01" not in t.index  # a city-only indicator
+    assert "type town" in res.output
+
+
+def test_compare_refuses_a_unit_outside_the_selection(store: Store, db_url: str) -> None:
+    build_demo(store, default_framework_path(), DEFAULT_SEED)
+    res = CliRunner().invoke(
+        app, ["compare", "--unit", "liyang_daibu", "--group", "sunan", "--db", db_url], env=ENV
+    )
+    assert res.exit_code == 1
+    assert "liyang_daibu" in res.output and "Traceback" not in res.output
+    res = CliRunner().invoke(
+        app, ["compare", "--unit", "liyang", "--level", "town", "--db", db_url], env=ENV
+    )
+    assert res.exit_code == 1 and "not of level 'town'" in res.output
