@@ -17,9 +17,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, build the demo database, evaluate it and show the result.
+## make run: install, build the demo database, evaluate it, show the result, then serve
+## the dashboard on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it).
+PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/qcity demo
+	$(BIN)/qcity serve --port $(PORT)
 
 ## make test: install what the tests need (Debian packages too) and run every check.
 test: $(STAMP) system-deps lint typecheck unit
@@ -37,12 +40,13 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-## make bench: engine, start-up (whole commands) and the national-scale store on SQLite
-## and PostgreSQL (3.4 million observations: takes minutes).
+## make bench: engine, start-up (whole commands), the national-scale store on SQLite
+## and PostgreSQL (3.4 million observations: takes minutes) and the dashboard's server.
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Make sure what the tests need from the system is there: a PostgreSQL server on
-# 127.0.0.1:5432 with trust authentication. Installs Debian's postgresql and starts a
-# throwaway cluster when no server answers. PostgreSQL tests never skip.
+# Make sure what the tests need from the system is there: Debian's Chromium and the Noto
+# CJK fonts (the dashboard's browser tests drive /usr/bin/chromium with Playwright), and a
+# PostgreSQL server on 127.0.0.1:5432 with trust authentication. Installs Debian's
+# postgresql and starts a throwaway cluster when no server answers. PostgreSQL tests never
+# skip.
 set -euo pipefail
 
 PGPORT=5432
@@ -17,6 +19,9 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+# The dashboard's browser tests: Chromium, and fonts that draw Chinese.
+apt_install chromium fonts-noto-cjk
 
 if ! command -v pg_isready >/dev/null 2>&1; then apt_install postgresql-client; fi
 

@@ -35,6 +35,8 @@ PACKAGE_DATA = (
     "qcity/demo/public_figures.csv",
     "qcity/data/migrations/env.py",
     "qcity/py.typed",
+    "qcity/web/templates/base.html",
+    "qcity/web/static/app.js",
 )
 
 

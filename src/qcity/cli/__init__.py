@@ -10,6 +10,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     monitor,
     path,
     runs,
+    serve,
 )
 from qcity.cli.app import app, main
 

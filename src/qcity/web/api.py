@@ -1,0 +1,292 @@
+"""The JSON API under ``/api/``: what every page shows, as data. Errors are
+``{"error": {"status", "message"}}`` (the upload's validation report adds ``problems``)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+
+from qcity.web import views
+from qcity.web.app import error_body
+from qcity.web.state import PEERS, Dashboard, NotFound
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MAX_UPLOAD = 50 * 1024 * 1024
+"""The largest file the upload accepts (bytes)."""
+
+PENDING_UPLOADS = 50
+"""How many checked, not yet stored files are kept (in a temporary folder each)."""
+
+Lang = Query("zh", description="zh (default) or en", pattern="^(zh|en)$")
+ScopeQ = Query(PEERS, description="peers (the peer group) or towns (towns and streets)")
+UnitQ = Query(None, description="unit code (default: the focus unit of the scope)")
+
+
+def dashboard(request: Request) -> Dashboard:
+    """The app's dashboard state."""
+    d: Dashboard = request.app.state.dashboard
+    return d
+
+
+@router.get("/meta")
+def meta(request: Request, lang: str = Lang) -> dict[str, Any]:
+    """The framework in force, the evaluations that have data, and the dimensions."""
+    d = dashboard(request)
+    fw = d.framework
+    scopes = {}
+    for key in d.scopes():
+        s = d.scope(key)
+        scopes[key] = {
+            "focus": s.focus,
+            "group": s.group_name.get(lang, ""),
+            "units": [{"code": u, "name": s.name(u, lang)} for u in s.units],
+            "periods": s.periods,
+            "notice": views.notice(s, lang),
+        }
+    return {
+        "framework": {"code": fw.code, "version": fw.version, "name": getattr(fw, f"name_{lang}")},
+        "dimensions": views.dimensions(fw, lang),
+        "scopes": scopes,
+    }
+
+
+@router.get("/runs")
+def runs(request: Request) -> list[dict[str, Any]]:
+    """The stored evaluation runs, newest first."""
+    from qcity.service.runs import list_runs
+
+    frame = list_runs(dashboard(request).url)
+    keep = [
+        c
+        for c in (
+            "id",
+            "status",
+            "created_at",
+            "created_by",
+            "framework_code",
+            "framework_version",
+            "data_vintage",
+        )
+        if c in frame.columns
+    ]
+    out = frame[keep].astype(object).where(frame[keep].notna(), None)
+    return [
+        {str(k): (str(v) if v is not None else None) for k, v in r.items()}
+        for r in out.to_dict("records")
+    ]
+
+
+@router.get("/overview")
+def overview(
+    request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
+) -> dict[str, Any]:
+    """驾驶舱: index and rank over time, radar of the dimensions against the peer median
+    and the first tier, coupling coordination, biggest movers."""
+    return views.overview(dashboard(request).scope(scope), unit, lang)
+
+
+@router.get("/dimensions/{code}")
+def dimension(
+    request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
+) -> dict[str, Any]:
+    """A dimension's sub-dimensions and indicators: value, unit, normalised score, rank."""
+    return views.dimension(dashboard(request).scope(scope), code, unit, lang)
+
+
+@router.get("/indicators/{code}")
+def indicator(
+    request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
+) -> dict[str, Any]:
+    """An indicator's series against the peers, its provenance (every stored revision of
+    the unit's values) and the method that normalised it."""
+    from qcity.data.store import Store
+
+    d = dashboard(request)
+    s = d.scope(scope)
+    views.node_of(s.framework, code, views.Indicator)
+    unit = views.check_unit(s, unit)
+    import pandas as pd
+
+    with Store(d.url, create=False) as store:
+        parts = [store.history(unit, code, p) for p in s.periods]
+    parts = [p for p in parts if not p.empty]
+    history = pd.concat(parts, ignore_index=True) if parts else None
+    return views.indicator(s, code, unit, lang, history)
+
+
+@router.get("/ranking")
+def ranking(
+    request: Request,
+    scope: str = ScopeQ,
+    period: str | None = Query(None, description="year (default the latest)"),
+    lang: str = Lang,
+) -> dict[str, Any]:
+    """The ranking table and the heatmap of dimension scores."""
+    return views.ranking(dashboard(request).scope(scope), lang, period)
+
+
+@router.get("/reweight")
+def reweight(
+    request: Request,
+    w: str | None = Query(
+        None, description="dimension weights, e.g. economy:2,culture:1 (others unchanged)"
+    ),
+    scope: str = ScopeQ,
+    lang: str = Lang,
+) -> dict[str, Any]:
+    """Scores and ranks of the latest year recomputed with these dimension weights."""
+    s = dashboard(request).scope(scope)
+    try:
+        weights = views.parse_weights(s.framework, w)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    return views.reweight(s, weights, lang)
+
+
+@router.get("/methodology")
+def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
+    """Every indicator with goal, source, department and direction; every method with
+    its formula."""
+    d = dashboard(request)
+    steps = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
+    if steps is None:
+        from qcity.engine.steps import default_steps
+
+        steps = default_steps(d.framework)
+    return views.methodology(d.framework, list(steps), lang)
+
+
+# -- upload -------------------------------------------------------------------------------
+
+_uploads_lock = threading.Lock()
+
+
+def _uploads(request: Request) -> dict[str, Path]:
+    """This app's checked, not yet stored files by token."""
+    pending: dict[str, Path] = request.app.state.uploads
+    return pending
+
+
+def _problem(p: Any) -> dict[str, Any]:
+    return {
+        "severity": p.severity,
+        "sheet": p.sheet,
+        "row": p.row,
+        "column": p.column,
+        "value": p.value,
+        "reason": p.reason,
+    }
+
+
+def _safe_name(name: str | None) -> str:
+    """The uploaded file's name without any folder part or odd characters."""
+    base = Path(name or "upload.csv").name
+    return re.sub(r"[^\w.\-]+", "_", base) or "upload.csv"
+
+
+@router.post("/upload")
+def upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
+    """Check a CSV/Excel file against the framework and the store's units, exactly as
+    ``qcity import --dry-run`` does; nothing is stored. Returns the validation report and,
+    when there is no error, a token to store it with ``POST /api/upload/{token}``."""
+    from qcity.data.importer import read_checked
+    from qcity.data.problems import ImportErrorReport
+    from qcity.data.store import Store
+
+    d = dashboard(request)
+    folder = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
+    path = folder / _safe_name(file.filename)
+    size = 0
+    with path.open("wb") as out:
+        while chunk := file.file.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_UPLOAD:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise HTTPException(413, f"{path.name}: larger than {MAX_UPLOAD >> 20} MB")
+            out.write(chunk)
+    with Store(d.url, create=False) as store:
+        store.check_schema()
+        units = store.units()
+    try:
+        checked, layouts, _ = read_checked(path, d.framework, units, action="import")
+    except ImportErrorReport as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        errors = [p for p in exc.problems if p.severity == "error"]
+        body = error_body(
+            422,
+            f"{path.name}: {len(errors)} error(s); nothing stored / 有错误，未写入",
+            problems=[_problem(p) for p in exc.problems],
+            file=path.name,
+        )
+        return JSONResponse(body, status_code=422)
+    token = secrets.token_urlsafe(16)
+    with _uploads_lock:
+        pending = _uploads(request)
+        while len(pending) >= PENDING_UPLOADS:  # the oldest checked file is forgotten
+            old = pending.pop(next(iter(pending)))
+            shutil.rmtree(old.parent, ignore_errors=True)
+        pending[token] = path
+    return JSONResponse(
+        {
+            "file": path.name,
+            "rows": len(checked.observations),
+            "layouts": layouts,
+            "problems": [_problem(p) for p in checked.warnings],
+            "token": token,
+            "stored": False,
+        }
+    )
+
+
+@router.post("/upload/{token}")
+def confirm(request: Request, token: str, by: str = Form("web")) -> JSONResponse:
+    """Store a checked upload in one transaction (``qcity import``): any error stores
+    nothing. ``by``: who enters the data (recorded with the import batch)."""
+    from qcity.data.importer import import_file
+    from qcity.data.problems import ImportErrorReport
+    from qcity.data.store import Store
+
+    d = dashboard(request)
+    with _uploads_lock:
+        path = _uploads(request).pop(token, None)
+    if path is None:
+        raise NotFound("no checked upload with this token; upload the file again")
+    who = by.strip() or "web"
+    try:
+        with Store(d.url, create=False) as store:
+            store.check_schema()
+            result = import_file(store, path, d.framework, f"web:{who}")
+    except ImportErrorReport as exc:
+        errors = [p for p in exc.problems if p.severity == "error"]
+        return JSONResponse(
+            error_body(
+                422,
+                f"{path.name}: {len(errors)} error(s); nothing stored / 有错误，未写入",
+                problems=[_problem(p) for p in exc.problems],
+            ),
+            status_code=422,
+        )
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    s = result.summary
+    if s is not None and s.written:
+        d.invalidate()
+    return JSONResponse(
+        {
+            "file": result.file_name,
+            "stored": bool(s and s.written),
+            "added": s.added if s else 0,
+            "revised": s.revised if s else 0,
+            "unchanged": s.unchanged if s else 0,
+            "batch": s.batch_id if s else None,
+        }
+    )

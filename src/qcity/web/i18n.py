@@ -1,0 +1,168 @@
+"""The dashboard's two languages: Chinese (default) and English.
+
+Labels of the framework (dimensions, indicators) and of units come from their own
+bilingual names (``name_zh`` / ``name_en``); the words of the interface are here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGS = ("zh", "en")
+DEFAULT = "zh"
+COOKIE = "qcity_lang"
+
+WORDS: dict[str, tuple[str, str]] = {
+    "app": ("品质城市评价", "Quality-city evaluation"),
+    "overview": ("驾驶舱", "Overview"),
+    "dimensions": ("维度", "Dimensions"),
+    "dimension": ("维度", "Dimension"),
+    "indicator": ("指标", "Indicator"),
+    "indicators": ("指标", "Indicators"),
+    "peers": ("对标", "Peers"),
+    "towns": ("镇街", "Towns and streets"),
+    "reweight": ("权重模拟", "Reweighting"),
+    "methodology": ("方法说明", "Methodology"),
+    "upload": ("数据上传", "Data upload"),
+    "switch": ("English", "中文"),
+    "score": ("得分", "Score"),
+    "rank": ("排名", "Rank"),
+    "rank_of": ("名次", "Rank"),
+    "unit": ("地区", "Unit"),
+    "value": ("数值", "Value"),
+    "measure": ("计量单位", "Unit of measure"),
+    "normalised": ("标准化得分", "Normalised score"),
+    "index_over_time": ("综合指数得分与排名", "Index score and rank over time"),
+    "radar": ("五大维度对比", "The five dimensions compared"),
+    "peer_median": ("对标组中位数", "Peer median"),
+    "top5": ("前五名平均（第一方阵）", "Mean of the top five (first tier)"),
+    "coupling": ("耦合协调度", "Coupling coordination"),
+    "coupling_note": (
+        "五大维度之间的耦合协调度 D（0-1）及其等级",
+        "Coupling coordination D (0-1) among the five dimensions, with its class",
+    ),
+    "movers": ("较上年变化最大的指标", "Biggest movers since last year"),
+    "movers_up": ("进步最大", "Most improved"),
+    "movers_down": ("退步最大", "Most declined"),
+    "change": ("变化", "Change"),
+    "latest": ("最新得分", "Latest score"),
+    "latest_rank": ("最新排名", "Latest rank"),
+    "vs_last_year": ("较上年", "vs last year"),
+    "band": ("协调等级", "Class"),
+    "period": ("年份", "Year"),
+    "sub_dimension": ("子维度", "Sub-dimension"),
+    "name": ("名称", "Name"),
+    "code": ("代码", "Code"),
+    "series": ("指标走势与对标", "Series against peers"),
+    "provenance": ("数据来源与修订记录", "Provenance and every revision"),
+    "revision": ("修订", "Revision"),
+    "status": ("状态", "Status"),
+    "source": ("来源", "Source"),
+    "recorded_at": ("录入时间", "Recorded at"),
+    "entered_by": ("录入人", "Entered by"),
+    "file": ("文件", "File"),
+    "method": ("标准化方法", "Normalisation method"),
+    "goal": ("对应目标", "Goal"),
+    "department": ("责任部门", "Department"),
+    "direction": ("方向", "Direction"),
+    "positive": ("正向（越大越好）", "positive (higher is better)"),
+    "negative": ("负向（越小越好）", "negative (lower is better)"),
+    "moderate": ("适度", "moderate (a band is best)"),
+    "weight": ("权重", "Weight"),
+    "ranking": ("排名表", "Ranking"),
+    "heatmap": ("维度得分热力图", "Heatmap of dimension scores"),
+    "rank_change": ("名次变化", "Rank change"),
+    "index": ("综合指数", "Index"),
+    "sliders": ("调整五大维度权重", "Set the weights of the five dimensions"),
+    "reset": ("恢复默认", "Reset"),
+    "share": ("分享链接", "Share link"),
+    "new_rank": ("新排名", "New rank"),
+    "base_rank": ("原排名", "Default rank"),
+    "new_score": ("新得分", "New score"),
+    "base_score": ("原得分", "Default score"),
+    "reweight_note": (
+        "拖动滑块，服务器按新权重重新计算得分与排名；链接中保存所选权重，可直接分享。",
+        "Move a slider: the server recomputes scores and ranks with the new weights; "
+        "the link keeps the weights, so it can be shared.",
+    ),
+    "steps": ("评价步骤", "Evaluation steps"),
+    "methods": ("方法与公式", "Methods and formulas"),
+    "in_use": ("使用中", "in use"),
+    "other_methods": ("其他可选方法", "Other methods available"),
+    "framework": ("指标体系", "Framework"),
+    "upload_note": (
+        "上传 CSV 或 Excel 文件：先检查并显示校验报告，确认后才写入数据库（一个事务）。",
+        "Upload a CSV or Excel file: it is checked and the validation report shown "
+        "before anything is stored; storing needs your confirmation (one transaction).",
+    ),
+    "choose_file": ("选择文件", "Choose a file"),
+    "check": ("检查", "Check"),
+    "confirm": ("确认写入", "Store it"),
+    "report": ("校验报告", "Validation report"),
+    "no_errors": ("检查通过，没有错误。尚未写入。", "No errors. Nothing stored yet."),
+    "has_errors": ("有错误，未写入任何数据。", "Errors found: nothing was stored."),
+    "stored": ("已写入", "Stored"),
+    "severity": ("级别", "Severity"),
+    "sheet": ("工作表", "Sheet"),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "problem": ("问题", "Problem"),
+    "rows_checked": ("检查的数值", "Values checked"),
+    "errors_count": ("{n} 个错误", "{n} error(s)"),
+    "illustrative": ("示例数据", "Illustrative data"),
+    "illustrative_badge": ("含示例数据，非真实统计", "Illustrative values, not real statistics"),
+    "no_data": ("数据库中尚无数据", "The database holds no data yet"),
+    "no_data_hint": (
+        "请先导入数据（数据上传页或 qcity import），或运行 qcity demo 生成示例数据。",
+        "Import data first (the upload page or qcity import), or build the demo with qcity demo.",
+    ),
+    "focus": ("评价对象", "Focus"),
+    "group": ("对标组", "Group"),
+    "of": ("共", "of"),
+    "units_count": ("个地区", "units"),
+    "api": ("接口说明", "API"),
+    "targets": ("目标值", "Targets"),
+    "none": ("无", "none"),
+    "print": ("打印", "Print"),
+    "not_found": ("未找到", "Not found"),
+}
+
+
+def lang_of(value: str | None) -> str:
+    """``value`` when it is a known language, else the default (Chinese)."""
+    return value if value in LANGS else DEFAULT
+
+
+def word(key: str, lang: str) -> str:
+    """The interface word ``key`` in ``lang``."""
+    zh, en = WORDS[key]
+    return en if lang == "en" else zh
+
+
+def name(obj: Any, lang: str) -> str:
+    """The ``name_en`` or ``name_zh`` of a framework node, indicator or group."""
+    if isinstance(obj, dict):
+        return str(obj.get(f"name_{lang}") or obj.get("name_zh") or obj.get("code", ""))
+    return str(getattr(obj, f"name_{lang}", None) or getattr(obj, "name_zh", ""))
+
+
+def direction(d: Any, lang: str) -> str:
+    """An indicator's direction in words."""
+    if d == 1:
+        return word("positive", lang)
+    if d == -1:
+        return word("negative", lang)
+    return word("moderate", lang)
+
+
+def status(s: str | None, lang: str) -> str:
+    """A value's status in words."""
+    zh = {
+        "final": "终值",
+        "preliminary": "初步",
+        "estimated": "估计",
+        "illustrative": "示例（生成）",
+    }
+    if not s:
+        return ""
+    return zh.get(s, s) if lang == "zh" else s

@@ -1,0 +1,284 @@
+"""The pages: Jinja2 templates rendered on the server (tables print without JavaScript),
+with charts drawn by plotly.js from the JSON API. Chinese by default; ``?lang=en`` (kept
+in a cookie) switches to English on the same page. A page whose data do not exist is not
+shown (nor linked)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from qcity.web import fmt, views
+from qcity.web.app import HERE
+from qcity.web.i18n import COOKIE, direction, lang_of, name, word
+from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound
+
+router = APIRouter(include_in_schema=False)
+
+env = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.filters["score"] = fmt.score
+env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
+
+
+def request_lang(request: Request) -> str:
+    """``?lang=``, else the cookie, else Chinese."""
+    return lang_of(request.query_params.get("lang") or request.cookies.get(COOKIE))
+
+
+def _with(request: Request, **changes: str | None) -> str:
+    """The current URL with some query parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = v
+    q = urlencode(params)
+    return request.url.path + (f"?{q}" if q else "")
+
+
+def _nav(d: Dashboard, lang: str, scopes: list[str]) -> list[dict[str, Any]]:
+    """The pages that have data, in menu order."""
+    has = PEERS in scopes
+    items = [
+        ("/", "overview", has),
+        ("/peers", "peers", has),
+        ("/towns", "towns", TOWNS in scopes),
+        ("/reweight", "reweight", has),
+        ("/methodology", "methodology", True),
+        ("/upload", "upload", True),
+    ]
+    return [{"href": h, "key": k, "label": word(k, lang)} for h, k, ok in items if ok]
+
+
+def render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    """Render ``template`` with what every page needs (language, menu, notice)."""
+    d: Dashboard = request.app.state.dashboard
+    lang = request_lang(request)
+    try:
+        scopes = d.scopes()
+        fw = d.framework
+        problem = "\n".join(d.problems()) or None
+    except Exception as exc:  # the database cannot be read: say why, keep the menu
+        from qcity.service.errors import explain
+
+        scopes, fw, problem = [], None, explain(exc).message
+    other = "en" if lang == "zh" else "zh"
+    base = {
+        "request": request,
+        "lang": lang,
+        "t": lambda key: word(key, lang),
+        "name": lambda obj: name(obj, lang),
+        "fmt": fmt,
+        "direction": lambda d_: direction(d_, lang),
+        "nav": _nav(d, lang, scopes),
+        "path": request.url.path,
+        "switch_url": _with(request, lang=other),
+        "url_with": lambda **kw: _with(request, **kw),
+        "dimensions": views.dimensions(fw, lang) if fw is not None else [],
+        "framework": fw,
+        "problem": problem,
+        "has_data": bool(scopes),
+        "scope_key": context.get("scope_key", PEERS),
+        "qs_lang": f"lang={lang}",
+    }
+    base.update(context)
+    html = env.get_template(template).render(**base)
+    return HTMLResponse(html)
+
+
+def _scope(request: Request, key: str) -> Any:
+    d: Dashboard = request.app.state.dashboard
+    return d.scope(key)
+
+
+PAGE_CACHE_SIZE = 512
+"""How many rendered pages are kept (per app; emptied when full)."""
+
+
+async def cached(request: Request, build: Callable[[], HTMLResponse]) -> HTMLResponse:
+    """The page for this URL and language as rendered before (until new data are
+    stored), else ``build()`` run in a worker thread and kept."""
+    d: Dashboard = request.app.state.dashboard
+    cache: dict[Any, bytes] = request.app.state.page_cache
+    key = (
+        request.url.path,
+        tuple(sorted(request.query_params.multi_items())),
+        request_lang(request),
+        d.generation,
+    )
+    body = cache.get(key)
+    if body is None:
+        response = await run_in_threadpool(build)
+        body = bytes(response.body)
+        if len(cache) >= PAGE_CACHE_SIZE:
+            cache.clear()
+        cache[key] = body
+    return HTMLResponse(body)
+
+
+def _safe_scopes(d: Dashboard) -> list[str]:
+    try:
+        return d.scopes()
+    except Exception:
+        return []
+
+
+@router.get("/", response_class=HTMLResponse)
+async def overview_page(
+    request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
+) -> HTMLResponse:
+    def build() -> HTMLResponse:
+        d: Dashboard = request.app.state.dashboard
+        lang = request_lang(request)
+        if PEERS not in _safe_scopes(d):
+            return render(request, "empty.html", title=word("overview", lang))
+        data = views.overview(d.scope(scope), unit, lang)
+        return render(
+            request,
+            "overview.html",
+            title=f"{word('overview', lang)} · {data['unit_name']}",
+            data=data,
+            scope_key=scope,
+            unit=data["unit"],
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
+
+
+@router.get("/dimension/{code}", response_class=HTMLResponse)
+async def dimension_page(
+    request: Request, code: str, scope: str = Query(PEERS), unit: str | None = Query(None)
+) -> HTMLResponse:
+    def build() -> HTMLResponse:
+        lang = request_lang(request)
+        data = views.dimension(_scope(request, scope), code, unit, lang)
+        return render(
+            request,
+            "dimension.html",
+            title=f"{data['name']} · {data['unit_name']}",
+            data=data,
+            scope_key=scope,
+            unit=data["unit"],
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
+
+
+@router.get("/indicator/{code}", response_class=HTMLResponse)
+async def indicator_page(
+    request: Request, code: str, scope: str = Query(PEERS), unit: str | None = Query(None)
+) -> HTMLResponse:
+    from qcity.web.api import indicator
+
+    def build() -> HTMLResponse:
+        lang = request_lang(request)
+        data = indicator(request, code, scope, unit, lang)
+        return render(
+            request,
+            "indicator.html",
+            title=f"{data['name']} · {data['unit_name']}",
+            data=data,
+            scope_key=scope,
+            unit=data["unit"],
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
+
+
+def _ranking_page(request: Request, key: str, period: str | None) -> HTMLResponse:
+    lang = request_lang(request)
+    data = views.ranking(_scope(request, key), lang, period)
+    return render(
+        request,
+        "ranking.html",
+        title=word("peers" if key == PEERS else "towns", lang),
+        data=data,
+        scope_key=key,
+        notice=data["notice"],
+    )
+
+
+@router.get("/peers", response_class=HTMLResponse)
+async def peers_page(request: Request, period: str | None = Query(None)) -> HTMLResponse:
+    return await cached(request, lambda: _ranking_page(request, PEERS, period))
+
+
+@router.get("/towns", response_class=HTMLResponse)
+async def towns_page(request: Request, period: str | None = Query(None)) -> HTMLResponse:
+    return await cached(request, lambda: _ranking_page(request, TOWNS, period))
+
+
+@router.get("/reweight", response_class=HTMLResponse)
+async def reweight_page(
+    request: Request, w: str | None = Query(None), scope: str = Query(PEERS)
+) -> HTMLResponse:
+    def build() -> HTMLResponse:
+        lang = request_lang(request)
+        s = _scope(request, scope)
+        try:
+            weights = views.parse_weights(s.framework, w)
+        except ValueError:
+            weights = views.default_weights(s.framework)
+        data = views.reweight(s, weights, lang)
+        return render(
+            request,
+            "reweight.html",
+            title=word("reweight", lang),
+            data=data,
+            scope_key=scope,
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
+
+
+@router.get("/methodology", response_class=HTMLResponse)
+async def methodology_page(request: Request) -> HTMLResponse:
+    from qcity.web.api import methodology
+
+    def build() -> HTMLResponse:
+        lang = request_lang(request)
+        data = methodology(request, lang)
+        return render(request, "methodology.html", title=word("methodology", lang), data=data)
+
+    return await cached(request, build)
+
+
+@router.get("/upload", response_class=HTMLResponse)
+async def upload_page(request: Request) -> HTMLResponse:
+    return await cached(
+        request, lambda: render(request, "upload.html", title=word("upload", request_lang(request)))
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> str:
+    """A small page for an error (the menu stays)."""
+    lang = request_lang(request)
+    try:
+        page = render(request, "error.html", title=str(status), status=status, message=message)
+        return bytes(page.body).decode("utf-8")
+    except Exception:  # the error page itself must not fail
+        import html
+
+        return f"<!doctype html><title>{status}</title><p>{html.escape(message)}</p>" + (
+            f"<p>{word('not_found', lang)}</p>" if status == 404 else ""
+        )
+
+
+__all__ = ["NotFound", "router"]

@@ -1,0 +1,63 @@
+/* qcity dashboard: shared helpers (charts, sortable tables). No outside resources. */
+var qcity = (function () {
+  var font = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
+  var colors = {focus: "#c0392b", grey: "#7f8c8d", light: "#c5cfd8", top: "#1f5fa8", ink: "#1d2733"};
+  function getJSON(url) {
+    return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+      return r.json().then(function (d) { if (!r.ok) { throw new Error(d.error ? d.error.message : r.status); } return d; });
+    });
+  }
+  function plot(id, traces, layout) {
+    var el = document.getElementById(id);
+    if (!el || typeof Plotly === "undefined") return;
+    var base = {font: {family: font, size: 13}, margin: {t: 20, r: 50, b: 50, l: 50},
+                paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", autosize: true};
+    for (var k in layout) {
+      if (/^[xy]axis\d*$/.test(k)) {
+        var axis = {automargin: true, exponentformat: "none", separatethousands: true};
+        for (var a in layout[k]) { axis[a] = layout[k][a]; }
+        base[k] = axis;
+      } else { base[k] = layout[k]; }
+    }
+    ["xaxis", "yaxis"].forEach(function (k) {
+      if (!base[k]) base[k] = {automargin: true, exponentformat: "none", separatethousands: true};
+    });
+    Plotly.newPlot(el, traces, base, {displayModeBar: false, responsive: true});
+  }
+  function sortable(table) {
+    var heads = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(heads, function (th, col) {
+      th.tabIndex = 0;
+      th.addEventListener("click", function () {
+        var asc = th.dataset.dir !== "asc";
+        Array.prototype.forEach.call(heads, function (h) { delete h.dataset.dir; });
+        th.dataset.dir = asc ? "asc" : "desc";
+        var num = th.dataset.type === "num", body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col];
+          var u = x ? (x.dataset.sort !== undefined ? x.dataset.sort : x.textContent) : "";
+          var v = y ? (y.dataset.sort !== undefined ? y.dataset.sort : y.textContent) : "";
+          if (num) {
+            var p = u === "" ? NaN : parseFloat(u), q = v === "" ? NaN : parseFloat(v);
+            if (isNaN(p) && isNaN(q)) return 0;
+            if (isNaN(p)) return 1;
+            if (isNaN(q)) return -1;
+            return asc ? p - q : q - p;
+          }
+          return asc ? u.localeCompare(v) : v.localeCompare(u);
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("table.sortable").forEach(sortable);
+  });
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    if (typeof Plotly === "undefined") return;
+    document.querySelectorAll(".js-plotly-plot").forEach(function (el) { Plotly.Plots.resize(el); });
+  });
+  return {getJSON: getJSON, plot: plot, colors: colors, sortable: sortable};
+})();

@@ -1,0 +1,79 @@
+"""Fixtures of the dashboard's tests: a demo database built once per session, the app on
+it served by uvicorn on a free loopback port (one server per session), and Debian's
+Chromium driven by Playwright (one browser per session)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qcity.data.store import Store
+from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+"""Where the browser tests save a screenshot of each page (gitignored: var/)."""
+
+
+def build_demo_db(path: Path) -> str:
+    """A SQLite demo database at ``path`` (Liyang, its peers, its towns and streets)."""
+    url = f"sqlite:///{path}"
+    with Store(url) as store:
+        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    return url
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo database, built once per session; tests must not write to it."""
+    return build_demo_db(tmp_path_factory.mktemp("web-demo") / "demo.sqlite")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(demo_url: str) -> Iterator[str]:
+    """The dashboard on the demo database, served by uvicorn in a thread; its base URL."""
+    import uvicorn
+
+    from qcity.web import create_app
+
+    port = free_port()
+    config = uvicorn.Config(create_app(demo_url), host="127.0.0.1", port=port, log_level="error")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    assert srv.started, "the dashboard's server did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium (``make test`` installs it: scripts/ensure-system-deps.sh)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run scripts/ensure-system-deps.sh"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        try:
+            yield b
+        finally:
+            b.close()

@@ -1,0 +1,174 @@
+"""The dashboard in a real browser (Debian's Chromium driven by Playwright): every page
+loads without a console error and without a request leaving 127.0.0.1, in Chinese and in
+English; the language switch keeps the page; a weight slider changes the ranking shown;
+an upload with an error shows it and stores nothing. A screenshot of each page is saved
+under var/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from qcity.data.store import Store
+from tests.web.conftest import SCREENSHOTS
+
+PAGES = {
+    "overview": "/",
+    "dimension": "/dimension/economy",
+    "indicator": "/indicator/EC01",
+    "peers": "/peers",
+    "towns": "/towns",
+    "reweight": "/reweight",
+    "methodology": "/methodology",
+    "upload": "/upload",
+}
+
+
+class Watch:
+    """A page with its console errors, failed requests and every host it asked."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.hosts.add(urlparse(r.url).hostname or r.url))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+
+
+@pytest.fixture
+def watch(browser: Any) -> Iterator[Watch]:
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        yield Watch(page)
+    finally:
+        context.close()
+
+
+def _charts_drawn(page: Any) -> None:
+    """Wait until every chart container holds a drawn plot."""
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('.chart'))"
+        ".every(el => el.querySelector('.main-svg'))",
+        timeout=15000,
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_loads_clean(server: str, watch: Watch, name: str, lang: str) -> None:
+    page = watch.page
+    response = page.goto(f"{server}{PAGES[name]}?lang={lang}")
+    assert response is not None and response.status == 200
+    _charts_drawn(page)
+    assert watch.errors == []
+    assert watch.hosts == {"127.0.0.1"}, watch.hosts
+    html_lang = page.get_attribute("html", "lang")
+    assert html_lang == ("zh-CN" if lang == "zh" else "en")
+    # the demo is illustrative: the page that shows its values says so, visibly
+    if name not in ("methodology", "upload"):
+        assert page.locator(".notice").first.is_visible()
+        assert page.locator(".badge.ill").first.is_visible()
+    # nothing wider than the window at 1366x768
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        "Array.from(document.querySelectorAll('*'))"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
+    )
+    assert width <= 1366, f"{name} is {width}px wide: {wide}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{lang}.png"), full_page=True)
+
+
+def test_wall_screen_and_print(server: str, browser: Any) -> None:
+    """At 1920x1080 the overview fits the width; its print version hides the menu."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    page.goto(f"{server}/")
+    _charts_drawn(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1920
+    page.screenshot(path=str(SCREENSHOTS / "overview-1920.png"))
+    page.emulate_media(media="print")
+    assert not page.locator("header nav").is_visible()
+    assert page.locator(".notice").first.is_visible()
+    page.screenshot(path=str(SCREENSHOTS / "overview-print.png"), full_page=True)
+    context.close()
+
+
+def test_language_switch_keeps_the_page(server: str, watch: Watch) -> None:
+    page = watch.page
+    page.goto(f"{server}/dimension/culture?lang=zh")
+    assert "社会文化" in page.locator("h1").inner_text()
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert urlparse(page.url).path == "/dimension/culture"
+    assert "Social culture" in page.locator("h1").inner_text()
+    # the choice is kept for the next page (cookie)
+    page.goto(f"{server}/peers")
+    assert page.get_attribute("html", "lang") == "en"
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "lang") == "zh-CN"
+    assert urlparse(page.url).path == "/peers"
+
+
+def _order(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        "#reweight-table tbody tr", "rows => rows.map(r => r.dataset.unit)"
+    )
+
+
+def test_slider_changes_the_ranking(server: str, watch: Watch) -> None:
+    page = watch.page
+    page.goto(f"{server}/reweight?lang=zh")
+    before = _order(page)
+    assert len(before) == 10
+    # all the weight on one dimension: the ranking becomes that dimension's ranking
+    for code in ("economy", "culture", "ecology", "services", "livelihood"):
+        slider = page.locator(f"input[name={code}]")
+        slider.fill("5" if code == "ecology" else "0")
+    page.wait_for_function(
+        "document.getElementById('weights').dataset.done === "
+        "'economy:0,culture:0,ecology:5,services:0,livelihood:0'",
+        timeout=15000,
+    )
+    after = _order(page)
+    assert sorted(after) == sorted(before)
+    assert after != before
+    assert "w=economy%3A0" in page.url or "w=economy:0" in page.url
+    assert watch.errors == []
+    shared = page.url
+    page.goto(shared)
+    assert _order(page) == after
+
+
+def test_upload_with_an_error_stores_nothing(
+    server: str, demo_url: str, watch: Watch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "unit,indicator,period,value\nliyang,EC01,2024,abc\nnowhere,EC01,2024,1\n",
+        encoding="utf-8",
+    )
+    with Store(demo_url, create=False) as store:
+        before = len(store.batches())
+    page = watch.page
+    page.goto(f"{server}/upload?lang=zh")
+    page.set_input_files("#file", str(bad))
+    page.click("#check")
+    page.wait_for_selector("#problems tbody tr")
+    text = page.locator("#report").inner_text()
+    assert "未写入" in text
+    assert "abc" in text and "nowhere" in text
+    assert not page.locator("#confirm").is_visible()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "upload-error-zh.png"), full_page=True)
+    with Store(demo_url, create=False) as store:
+        assert len(store.batches()) == before
