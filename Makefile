@@ -37,12 +37,15 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
-## make bench: engine, start-up (whole commands) and the national-scale store on SQLite
-## and PostgreSQL (3.4 million observations: takes minutes).
+## make bench: engine, start-up (whole commands), the national-scale store on SQLite
+## and PostgreSQL (3.4 million observations: takes minutes), and the robustness analyses
+## (ASEM against COINr's times; national scale, also on Dask).
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/robust_asem.py
+	$(BIN)/python benchmarks/robust_national.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

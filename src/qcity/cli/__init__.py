@@ -1,6 +1,7 @@
 """Command line: ``qcity COMMAND``. Each module of this package adds its commands to ``app``."""
 
-from qcity.cli import ahp, data, demo, evaluate, framework, runs  # noqa: F401  (registers commands)
+# importing a command module registers its commands
+from qcity.cli import ahp, audit, data, demo, evaluate, framework, robust, runs  # noqa: F401
 from qcity.cli.app import app
 
 __all__ = ["app"]
