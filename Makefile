@@ -41,11 +41,14 @@ unit: $(STAMP)
 	$(BIN)/pytest -q
 
 ## make bench: engine, start-up (whole commands), the national-scale store on SQLite
-## and PostgreSQL (3.4 million observations: takes minutes) and the dashboard's server.
+## and PostgreSQL (3.4 million observations: takes minutes), the robustness analyses
+## (ASEM against COINr's times; national scale, also on Dask) and the dashboard's server.
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/robust_asem.py
+	$(BIN)/python benchmarks/robust_national.py
 	$(BIN)/python benchmarks/bench_web.py
 
 clean:

@@ -42,6 +42,10 @@ _COINR = [
     "variant_d_treat_pkg_default_treatment_details.csv",
     "purse_input_iData.csv",
     "purse_aggregated.csv",
+    "sensitivity_UA_N1000_rankstats.csv",
+    "sensitivity_SA_N1000_rankstats.csv",
+    "sensitivity_SA_N1000_indices.csv",
+    "timings.csv",
 ]
 
 #: tests/reference path -> path in the shared folder: exactly the files the tests read.

@@ -27,6 +27,7 @@ from qcity.data.tables import StoreError
 from qcity.service.errors import DEBUG_ENV, explain
 
 LIYANG = Path(__file__).resolve().parents[2] / "frameworks" / "liyang.yaml"
+ROBUST_SPEC = Path(__file__).resolve().parents[2] / "examples" / "asem" / "robust.yaml"
 runner = CliRunner()
 #: Wide output so that Rich never folds a file name across lines; no default database.
 ENV: dict[str, str | None] = {"COLUMNS": "250", "QCITY_DATABASE_URL": None, DEBUG_ENV: None}
@@ -53,11 +54,12 @@ READ_ONLY = {
     "runs list",
     "runs show",
     "runs export",
+    "audit",
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}
 #: Parameters that name an input file (the others are outputs or plain values).
-INPUT_FILES = {"file", "matrix", "framework", "data", "units", "targets"}
+INPUT_FILES = {"file", "matrix", "framework", "data", "units", "targets", "spec"}
 #: Options that only work together with another one.
 COMPANIONS = {"units": "data"}
 
@@ -108,6 +110,7 @@ class Inputs:
             "data": str(self.root / "data.csv"),
             "units": str(self.root / "units.csv"),
             "targets": str(self.root / "targets.csv"),
+            "spec": str(ROBUST_SPEC),
         }
         if param == "file":
             return {
@@ -250,7 +253,7 @@ BAD_YAML = ["empty.yaml", "binary.yaml", "list.yaml", "folder.csv", "fake.xlsx"]
 
 
 def _is_framework(command: str, param: str) -> bool:
-    return param == "framework" or (param == "file" and command in {"validate", "show"})
+    return param in ("framework", "spec") or (param == "file" and command in {"validate", "show"})
 
 
 BAD_FILE_CASES = [

@@ -2,6 +2,7 @@
 
 from qcity.cli import (  # noqa: F401  (registers commands)
     ahp,
+    audit,
     compare,
     data,
     demo,
@@ -9,6 +10,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     framework,
     monitor,
     path,
+    robust,
     runs,
     serve,
 )

@@ -116,8 +116,9 @@ def normalise(
     groups: dict[str, list[int]] = {}
     specs: dict[str, NormaliseSpec] = {}
     for j, spec in enumerate(normalise_specs(indicators, index, tree, step).values()):
-        groups.setdefault(_key(spec), []).append(j)
-        specs[_key(spec)] = spec
+        key = _key(spec)
+        groups.setdefault(key, []).append(j)
+        specs[key] = spec
     out = np.full_like(x, np.nan)
     T, N, _ = x.shape
     for key, idx in groups.items():

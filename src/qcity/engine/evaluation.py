@@ -22,11 +22,12 @@ import pandas as pd
 
 from qcity import __version__
 from qcity.engine import outputs
+from qcity.engine.fast import FastPath
 from qcity.engine.panel import Panel
 from qcity.engine.pipeline import Results, run_pipeline
 from qcity.engine.scale import scale_stamp
 from qcity.engine.steps import Step, default_steps, replace_step
-from qcity.framework.model import Framework
+from qcity.framework.model import Framework, MethodSpec
 from qcity.methods.errors import Diagnostic
 from qcity.methods.registry import load_methods
 
@@ -105,6 +106,38 @@ class Evaluation:
             self.run()
         assert self._results is not None
         return self._results
+
+    # -- fast path -------------------------------------------------------------------
+    def fast_path(self, aggregators: dict[str, MethodSpec] | None = None) -> FastPath:
+        """This run ready to be re-aggregated with many weight sets at once
+        (``qcity.engine.fast``); ``aggregators`` overrides the mean at given nodes."""
+        return FastPath.from_results(
+            self.results, self.framework, self.log, aggregators=aggregators
+        )
+
+    def reaggregate(self, weights: Any, node: str | None = None) -> pd.DataFrame:
+        """Scores and ranks of ``node`` (default the index) for many weight sets, without
+        re-running the steps before aggregation: ``sample, period, unit, score, rank``.
+
+        ``weights``: a DataFrame with one row per weight set and one column per code to
+        reweight (the others keep the run's weights), a mapping code -> weights, or an
+        ``(S, C)`` array over ``fast_path().codes``. The same scores as re-running with
+        those weights (``with_step("weight", "manual", {"nominal": {...}})``).
+        """
+        fp = self.fast_path()
+        w = fp.weight_array(weights)
+        scores = fp.scores(w, node)
+        ranks = outputs.rank_desc(scores)
+        S, T, N = scores.shape
+        return pd.DataFrame(
+            {
+                "sample": np.repeat(np.arange(S), T * N),
+                "period": np.tile(np.repeat(np.array(fp.periods, dtype=object), N), S),
+                "unit": np.tile(np.array(fp.units, dtype=object), S * T),
+                "score": scores.reshape(-1),
+                "rank": pd.array(ranks.reshape(-1), dtype="Float64").astype("Int64"),
+            }
+        )
 
     # -- audit -----------------------------------------------------------------------
     def config(self) -> dict[str, Any]:

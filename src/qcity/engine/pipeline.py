@@ -7,7 +7,7 @@ variable), so that runs in parallel threads never mix or lose each other's notes
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -97,9 +97,63 @@ def run_pipeline(
         return _run(fw, data, units, log, diag)
 
 
+@dataclass
+class Early:
+    """What the steps before treatment leave (levels, periods, denominate, screen and
+    impute in the log's order): a stage that the fast path (``qcity.engine.fast``) runs once
+    per distinct log prefix and reuses."""
+
+    data: Panel
+    raw: Panel
+    index: dict[str, Node | Indicator]
+    by_code: dict[str, Indicator]
+    st: _State
+    datasets: dict[str, Panel]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class Treated:
+    """What treatment leaves: the stage before normalisation."""
+
+    early: Early
+    st: _State
+    points: np.ndarray
+    treatment: pd.DataFrame
+    datasets: dict[str, Panel]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
 def _run(
     fw: Framework, data: Panel, units: pd.DataFrame | None, log: list[Step], diag: Collector
 ) -> Results:
+    early = early_stage(fw, data, units, log, diag)
+    treated = treat_stage(early, log, diag)
+    return final_stage(treated, log, diag)
+
+
+def check_variant(
+    raw: Panel,
+    by_code: dict[str, Indicator],
+    index: dict[str, Node | Indicator],
+    tree: Tree,
+    log: list[Step],
+) -> None:
+    """The guards that depend on the normalise and aggregate steps (one unit cannot be
+    normalised or aggregated against others)."""
+    by_name = {s.name: s for s in log}
+    guards.check_single_unit(
+        raw,
+        tree,
+        normalise_specs([by_code[c] for c in tree.indicators], index, tree, by_name["normalise"]),
+        aggregator_names(tree, index, by_name["aggregate"]),
+    )
+
+
+def early_stage(
+    fw: Framework, data: Panel, units: pd.DataFrame | None, log: list[Step], diag: Collector
+) -> Early:
+    """Levels, periods, then denominate, screen and impute in the log's order."""
     tree = Tree.from_framework(fw)
     index: dict[str, Node | Indicator] = {n.code: n for n, _, _ in fw.walk()}
     by_name = {s.name: s for s in log}
@@ -113,12 +167,7 @@ def _run(
     by_code = {i.code: i for i in fw.indicators()}
     if by_name["denominate"].method == "ratio":
         guards.check_denominators(tree.indicators, index)
-    guards.check_single_unit(
-        raw,
-        tree,
-        normalise_specs([by_code[c] for c in tree.indicators], index, tree, by_name["normalise"]),
-        aggregator_names(tree, index, by_name["aggregate"]),
-    )
+    check_variant(raw, by_code, index, tree, log)
     T, N, K = raw.values.shape
     st = _State(
         x=raw.values.copy(),
@@ -136,23 +185,52 @@ def _run(
         with diag.at(step.name):
             _early_step(step, st, raw, data, units, index)
         datasets[DATASET_OF[step.name]] = st.panel(raw)
+    return Early(data, raw, index, by_code, st, datasets)
 
-    indicators = [by_code[c] for c in st.codes]
+
+def treat_stage(early: Early, log: list[Step], diag: Collector) -> Treated:
+    """Transforms and outlier treatment (the log's ``treat`` step); ``early`` is unchanged."""
+    by_name = {s.name: s for s in log}
+    st = replace(early.st, exclusions=list(early.st.exclusions))
+    indicators = [early.by_code[c] for c in st.codes]
     with diag.at("treat"):
-        st.x, points, treatment = treat(by_name["treat"], st.x, indicators, raw.periods)
-    datasets["treated"] = st.panel(raw)
+        st.x, points, treatment = treat(by_name["treat"], st.x, indicators, early.raw.periods)
+    datasets = {**early.datasets, "treated": st.panel(early.raw)}
     require_data(st.x, st.codes)
-    before_norm = st.x
+    return Treated(early, st, points, treatment, datasets)
 
-    norm_step = by_name["normalise"]
-    engine, params = split_params(norm_step)
-    goalposts: list[dict[str, Any]] = []
+
+def normalise_stage(
+    treated: Treated,
+    log: list[Step],
+    diag: Collector,
+    goalposts: list[dict[str, Any]] | None = None,
+) -> _State:
+    """The state after the log's ``normalise`` step; ``treated`` is unchanged. Goalposts
+    frozen from a reference period are added to ``goalposts`` when given."""
+    early = treated.early
+    norm_step = next(s for s in log if s.name == "normalise")
+    engine, _ = split_params(norm_step)
+    st = replace(treated.st)
+    indicators = [early.by_code[c] for c in st.codes]
     with diag.at("normalise"):
         st.x = normalise(
-            st.x, indicators, index, st.tree, norm_step, engine, raw.periods, goalposts
+            st.x, indicators, early.index, st.tree, norm_step, engine, early.raw.periods, goalposts
         )
     st.x[~st.unit_keep] = np.nan
-    datasets["normalised"] = st.panel(raw)
+    return st
+
+
+def final_stage(treated: Treated, log: list[Step], diag: Collector) -> Results:
+    """Normalise, weight and aggregate after ``treated``; ``treated`` is unchanged."""
+    raw, index = treated.early.raw, treated.early.index
+    by_name = {s.name: s for s in log}
+    before_norm = treated.st.x
+    norm_step = by_name["normalise"]
+    _, params = split_params(norm_step)
+    goalposts: list[dict[str, Any]] = []
+    st = normalise_stage(treated, log, diag, goalposts)
+    datasets = {**treated.datasets, "normalised": st.panel(raw)}
 
     scores = {c: st.x[:, :, j] for j, c in enumerate(st.codes)}
     agg_step = by_name["aggregate"]
@@ -180,9 +258,9 @@ def _run(
         scores=scores,
         weights=weights,
         imputed=st.imputed,
-        points=points,
+        points=treated.points,
         unit_keep=st.unit_keep,
-        treatment=treatment,
+        treatment=treated.treatment,
         exclusions=pd.DataFrame(st.exclusions, columns=EXCLUSION_COLUMNS),
         scale=_scale(norm_step.method, params, st.x),
         diagnostics=diag.unique(),

@@ -185,10 +185,13 @@ def treat(
             with collecting() as notes:  # this chunk's notes, merged below in order
                 return f(cols[c].T, codes=list(codes[c]), **step.params), notes.items
 
-        with ThreadPoolExecutor(len(chunks)) as pool:  # numpy releases the GIL
-            # each chunk runs in a copy of this run's context (its diagnostics, errstate)
-            done = [pool.submit(copy_context().run, work, c) for c in chunks]
-            parts = [d.result() for d in done]
+        if len(chunks) == 1:  # no thread to start for one chunk
+            parts = [copy_context().run(work, chunks[0])]
+        else:
+            with ThreadPoolExecutor(len(chunks)) as pool:  # numpy releases the GIL
+                # each chunk runs in a copy of this run's context (diagnostics, errstate)
+                done = [pool.submit(copy_context().run, work, c) for c in chunks]
+                parts = [d.result() for d in done]
         for c, (res, notes) in zip(chunks, parts, strict=True):
             cols[c], pts[c] = res.values.T, res.points.T
             if run is not None:

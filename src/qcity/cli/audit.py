@@ -1,0 +1,257 @@
+"""``qcity audit``: the statistical audit of an evaluation (JRC style) — correlations by
+the framework's structure, Cronbach's alpha, PCA per group, influence against weight —
+printed as tables and written to a folder. Nothing is stored in the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qcity.cli.app import app, fail
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from qcity.robust.statistical_audit import AuditResult
+    from qcity.service.evaluation import EvaluationResult
+
+console = Console()
+err = Console(stderr=True)
+
+SHOWN = 20
+"""Rows of the flags table printed (all of them are in flags.csv)."""
+
+
+@app.command("audit")
+def audit(
+    framework: str = typer.Option(
+        ...,
+        "--framework",
+        "-f",
+        help="framework YAML, or the name of a shipped one (liyang) 指标体系文件",
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
+    data: Path | None = typer.Option(
+        None,
+        "--data",
+        "-d",
+        help="CSV/XLSX file in any layout `qcity import` reads; omit to read the database "
+        "省略则读取数据库",
+    ),
+    units: Path | None = typer.Option(
+        None, "--units", "-u", help="units CSV with attributes (overrides the framework's)"
+    ),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="audit the data as stored at this time 按此时点的数据"
+    ),
+    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
+    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    year: str | None = typer.Option(
+        None, "--year", "-y", help="period to audit (default: the latest) 审计的年份"
+    ),
+) -> None:
+    """Statistical audit: correlations, Cronbach's alpha, PCA, influence vs weight. 统计审计。
+
+    Evaluates as `qcity evaluate` does (nothing is stored), then checks whether the data
+    support the framework's groups and weights in one period. Writes OUT/flags.csv,
+    correlations.csv, cronbach.csv, pca.csv, influence.csv (UTF-8 with BOM, names beside
+    codes) and README.txt.
+    """
+    from qcity.data.asof import parse_as_of
+    from qcity.framework.io import load_framework
+    from qcity.frameworks import framework_path
+    from qcity.robust.audit_files import write_audit_folder
+    from qcity.robust.statistical_audit import AuditError
+    from qcity.robust.statistical_audit import audit as run_audit
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import from_files, from_store
+
+    path = framework_path(framework)
+    fw = load_framework(path)
+    if data is None and units is not None:
+        fail("--units goes with --data (the database has its own units)")
+    if data is not None and as_of is not None:
+        fail("--as-of reads the database; it does not apply to a --data file")
+    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
+    with _progress() as progress:
+        task = progress.add_task("reading data 读取数据", total=None)
+        inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
+        inp = inp.restrict(group=group, unit_type=unit_type)
+        progress.update(task, description="evaluating 计算")
+        result = evaluate(fw, inp)
+        progress.update(task, description="auditing 审计")
+        try:
+            found = run_audit(result.evaluation, period=year)
+        except AuditError as exc:
+            fail(str(exc))
+        written = write_audit_folder(found, out, notice=result.notice)
+    show(found, result)
+    console.print(f"wrote {len(written)} files to {out}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _name(found: AuditResult, code: object) -> str:
+    """``中文名 (code)``, or the code alone when it has no name."""
+    code = str(code)
+    zh = found.names.get(code, ("", ""))[0]
+    return f"{zh} ({code})" if zh and zh != code else code
+
+
+def _num(x: object, digits: int = 2) -> str:
+    try:
+        value = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if value != value else f"{value:.{digits}f}"
+
+
+def show(found: AuditResult, result: EvaluationResult) -> None:
+    """Print the flags (warnings first), alpha and PCA per group, and influence against
+    weight on the index, with the illustrative notice when it applies."""
+    from qcity.service.inputs import selection_text
+
+    fw = result.framework
+    title = f"统计审计 Statistical audit — {fw.root.name_zh} — {found.period}"
+    banner = "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+    if result.illustrative:
+        title += banner
+    console.print(f"[bold]{title}[/]")
+    console.print(f"selected 选取: {selection_text(result.inputs.selection)}")
+    _flags(found)
+    _groups(found)
+    _influence(found, fw.root.code, banner if result.illustrative else "")
+    if result.notice:
+        console.print(
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
+            f"{result.values_used} values used are generated; see NOTICE.txt"
+        )
+
+
+LEGEND = {
+    "duplicate": "|r| > {dup:g} in one group: near-duplicates, the same thing may count twice "
+    "几乎重复",
+    "negative": "r < {neg:g} inside a group or with the parent (p < 0.05): they offset each "
+    "other 同组负相关",
+    "constant": "the same for every unit: it cannot change a rank 各单元取值相同",
+    "few_values": "fewer than 3 units have a value 有值的单元过少",
+    "no_values": "no value in this period (see the run's diagnostics) 本期无数值",
+}
+
+
+def _flags(found: AuditResult) -> None:
+    """The warnings on the structure (influence has its own table), then a count of the
+    notes."""
+    flags = found.flags
+    structure = ~flags["flag"].str.startswith("influence_")
+    warnings = flags[(flags["severity"] == "warning") & structure]
+    notes = flags[flags["severity"] != "warning"]
+    if warnings.empty:
+        console.print("警告 Warnings on the structure: none 无")
+    else:
+        table = Table(title=f"结构警告 Warnings on the structure ({len(warnings)})")
+        for col in ("flag", "group 组", "code 代码", "with 对象", "value 值"):
+            table.add_column(col, justify="right" if col.startswith("value") else "left")
+        for row in warnings.head(SHOWN).to_dict("records"):
+            table.add_row(
+                row["flag"],
+                _name(found, row["group"]) if row["group"] else "",
+                _name(found, row["code"]),
+                _name(found, row["other"]) if row["other"] else "",
+                _num(row["value"]),
+            )
+        console.print(table)
+        if len(warnings) > SHOWN:
+            console.print(f"... {len(warnings) - SHOWN} more in flags.csv")
+        rules = {"dup": found.rules.duplicate, "neg": found.rules.negative}
+        for flag in dict.fromkeys(warnings["flag"]):
+            console.print(f"  {flag}: {LEGEND.get(flag, '').format(**rules)}")
+    if not notes.empty:
+        counts = notes["flag"].value_counts()
+        listed = ", ".join(f"{k} {v}" for k, v in counts.items())
+        console.print(f"notes 提示 ({len(notes)}): {listed} — see flags.csv")
+
+
+def _groups(found: AuditResult) -> None:
+    both = found.cronbach.merge(found.pca[["group", "pc1_share", "above_one"]], on="group")
+    table = Table(title="各组一致性 Consistency of each group")
+    for col in ("group 组", "k", "alpha", "PC1", "λ>1"):
+        table.add_column(col, justify="left" if col.startswith("group") else "right")
+    for row in both.to_dict("records"):
+        indent = "  " * int(row["depth"])
+        alpha = _num(row["alpha"])
+        low = bool(alpha) and float(alpha) < found.rules.alpha
+        above = row["above_one"]
+        table.add_row(
+            indent + _name(found, row["group"]),
+            str(row["used"])
+            if row["used"] == row["members"]
+            else f"{row['used']}/{row['members']}",
+            f"[yellow]{alpha}[/]" if low else alpha,
+            _num(row["pc1_share"]),
+            "" if above is None or above != above else str(above),
+        )
+    console.print(table)
+    console.print(
+        f"k members analysed 成员数; alpha: Cronbach's alpha (yellow below "
+        f"{found.rules.alpha:g}); PC1: variance share of the first principal component; "
+        "λ>1: components with an eigenvalue above 1 (more than 1: the group measures more "
+        "than one thing) — cronbach.csv, pca.csv"
+    )
+
+
+def _influence_rows(found: AuditResult, root: str) -> pd.DataFrame:
+    """The index's children, then its indicators flagged (farthest from weight first)."""
+    import numpy as np
+    import pandas as pd
+
+    top = found.influence[found.influence["node"] == root]
+    children = top[top["among"] == "children"]
+    leaves = top[(top["among"] == "indicators") & (top["flag"] != "")]
+    with np.errstate(divide="ignore"):
+        far = np.abs(np.log(leaves["ratio"].astype(float).clip(lower=1e-12)))
+    leaves = leaves.assign(_far=far).sort_values("_far", ascending=False).drop(columns="_far")
+    return pd.concat([children, leaves.head(SHOWN // 2)])
+
+
+def _influence(found: AuditResult, root: str, banner: str) -> None:
+    rows = _influence_rows(found, root)
+    if rows.empty:
+        return
+    inf = found.influence
+    table = Table(title="对指数的实际影响与权重 Influence on the index vs weight" + banner)
+    for col in ("code 代码", "weight 权重", "r", "r² share 影响", "ratio 比值", "flag"):
+        table.add_column(col, justify="left" if col.startswith(("code", "flag")) else "right")
+    for row in rows.to_dict("records"):
+        share, influence = row["weight_share"], row["influence"]
+        table.add_row(
+            _name(found, row["code"]),
+            f"{share:.1%}" if share == share else "",
+            _num(row["r"]),
+            f"{influence:.1%}" if influence == influence else "",
+            _num(row["ratio"]),
+            row["flag"],
+        )
+    console.print(table)
+    shown = len(rows[rows["among"] == "indicators"])
+    leaves = inf[(inf["node"] == root) & (inf["among"] == "indicators")]
+    console.print(
+        "influence = share of r² with the index; ratio = influence / weight share "
+        f"(flag below {found.rules.low:g} or above {found.rules.high:g}); indicators: "
+        f"{(leaves['flag'] != '').sum()} of {len(leaves)} flagged, the {shown} farthest shown "
+        "— influence.csv"
+    )

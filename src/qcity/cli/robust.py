@@ -1,0 +1,203 @@
+"""``qcity robust``: uncertainty (rank bands) and, with ``--sa``, Sobol sensitivity of the
+index to the choices made in building it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from qcity.cli.app import app, fail
+from qcity.cli.evaluate import _unit_names
+
+if TYPE_CHECKING:
+    from qcity.robust.problem import Runner
+    from qcity.robust.sensitivity import SensitivityResult
+    from qcity.robust.spec import RobustSpec
+    from qcity.robust.uncertainty import UncertaintyResult
+
+console = Console()
+err = Console(stderr=True)
+
+
+def _spec(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
+    from qcity.robust.spec import load_spec, shipped_spec
+
+    if spec is not None:
+        return load_spec(spec), str(spec)
+    shipped = shipped_spec(code)
+    if shipped is None:
+        fail(
+            f"framework {code} has no shipped robustness spec; give --spec FILE (see "
+            "examples/asem/robust.yaml and docs/en/robust.md)"
+        )
+    return load_spec(shipped), f"shipped spec for {code}"
+
+
+@app.command("robust")
+def robust(
+    framework: str = typer.Option(
+        ..., "--framework", "-f", help="framework YAML, or a shipped one (liyang) 指标体系文件"
+    ),
+    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        "-s",
+        help="YAML of the uncertain inputs 不确定性设定 (default: the framework's shipped one)",
+    ),
+    n: int = typer.Option(1000, "-N", "--samples", help="Monte Carlo samples 抽样次数", min=1),
+    sa: bool = typer.Option(
+        False, "--sa", help="also Sobol sensitivity indices (N x (inputs + 2) runs) 敏感性分析"
+    ),
+    seed: int | None = typer.Option(None, "--seed", help="random seed (default: the spec's)"),
+    scheduler: str | None = typer.Option(
+        None,
+        "--scheduler",
+        help="Dask scheduler, tcp://HOST:8786 (default: in this process) 分布式调度器",
+    ),
+    unit: str | None = typer.Option(
+        None, "--unit", help="also keep this unit's rank per sample (the SA output with --sa)"
+    ),
+    data: Path | None = typer.Option(
+        None, "--data", "-d", help="data file; omit to read the database 省略则读取数据库"
+    ),
+    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
+    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+) -> None:
+    """Rank bands and sensitivity: how much the ranks depend on the choices. 排名稳健性分析。
+
+    Writes OUT/rank_stats.csv (unit,nominal,mean,median,q05,q95), OUT/samples.csv (the
+    inputs of every sample and its mean absolute rank shift) and, with --sa,
+    OUT/sensitivity.csv (input,Si,STi,Si_lo,Si_hi,STi_lo,STi_hi).
+    """
+    from qcity.framework.io import load_framework
+    from qcity.frameworks import framework_path
+    from qcity.robust.distributed import connect, dask_runner
+    from qcity.robust.problem import Problem, local_runner
+    from qcity.robust.sensitivity import run_sensitivity
+    from qcity.robust.uncertainty import run_uncertainty
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import from_files, from_store
+
+    path = framework_path(framework)
+    fw = load_framework(path)
+    if data is None and units is not None:
+        fail("--units goes with --data (the database has its own units)")
+    if sa and n < 2:
+        fail("-N must be at least 2 with --sa")
+    robust_spec, spec_name = _spec(spec, fw.code)
+    robust_spec.check(fw, spec_name)
+    client = connect(scheduler) if scheduler else None
+    try:
+        with _progress() as progress:
+            task = progress.add_task("reading data 读取数据", total=None)
+            inp = from_files(fw, path, data, units) if data is not None else from_store(db)
+            inp = inp.restrict(group=group, unit_type=unit_type)
+            progress.update(task, description="evaluating 计算")
+            result = evaluate(fw, inp)
+            ev = result.evaluation
+            problem = Problem(ev, robust_spec, unit=unit)
+
+            def runner(label: str) -> Runner:
+                step = progress.add_task(label, total=None)
+
+                def advance(done: int, total: int) -> None:
+                    progress.update(step, completed=done, total=total)
+
+                return dask_runner(client, advance) if client else local_runner(advance)
+
+            progress.update(task, description=f"uncertainty 不确定性 (N={n})")
+            ua = run_uncertainty(
+                ev, robust_spec, n, seed, runner=runner("samples 抽样"), problem=problem
+            )
+            si = None
+            if sa:
+                progress.update(task, description="sensitivity 敏感性")
+                si = run_sensitivity(
+                    ev,
+                    robust_spec,
+                    n,
+                    seed,
+                    output="rank" if unit else "shift",
+                    unit=unit,
+                    runner=runner("Sobol runs 敏感性运行"),
+                    problem=problem,
+                )
+    finally:
+        if client is not None:
+            client.close()
+    out.mkdir(parents=True, exist_ok=True)
+    ua.rank_stats.to_csv(out / "rank_stats.csv", index=False)
+    ua.samples.to_csv(out / "samples.csv", index=False)
+    written = ["rank_stats.csv", "samples.csv"]
+    if si is not None:
+        si.indices.to_csv(out / "sensitivity.csv", index=False)
+        written.append("sensitivity.csv")
+    if result.notice:
+        (out / "NOTICE.txt").write_text(result.notice, encoding="utf-8")
+        written.append("NOTICE.txt")
+    _report(ua, si, result.notice, fw.root.name_zh, fw.root.name_en, _unit_names(result))
+    console.print(f"wrote {', '.join(written)} to {out}")
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _report(
+    ua: UncertaintyResult,
+    si: SensitivityResult | None,
+    notice: str | None,
+    name_zh: str,
+    name_en: str,
+    names: dict[str, str],
+) -> None:
+    title = f"{name_zh} / {name_en} — rank bands 排名区间 ({ua.node}, {ua.period}, N={ua.n})"
+    if notice:
+        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+    table = Table(title=title)
+    for col in ("unit 单元", "nominal 名义", "median 中位", "5-95% 区间", "mean 均值"):
+        table.add_column(col, justify="left" if col.startswith("unit") else "right")
+    stats = ua.rank_stats.sort_values("nominal", na_position="last")
+    for row in stats.head(20).itertuples():
+        label = f"{names[str(row.unit)]} ({row.unit})" if str(row.unit) in names else str(row.unit)
+        table.add_row(
+            label,
+            "-" if row.nominal is None or str(row.nominal) == "<NA>" else str(row.nominal),
+            f"{row.median:g}",
+            f"{row.q05:g} – {row.q95:g}",
+            f"{row.mean:.2f}",
+        )
+    console.print(table)
+    if len(stats) > 20:
+        console.print(f"... {len(stats) - 20} more units in rank_stats.csv")
+    console.print(
+        f"mean absolute rank shift 平均排名变动: {ua.mean_abs_shift:.3f} (seed {ua.seed})"
+    )
+    if si is not None:
+        sens = Table(title=f"Sobol indices 敏感性指数 (output: {si.output}, 90% bootstrap)")
+        for col in ("input 输入", "Si 一阶", "STi 总效应"):
+            sens.add_column(col, justify="left" if col.startswith("input") else "right")
+        for row in si.indices.itertuples():
+            sens.add_row(
+                str(row.input),
+                f"{row.Si:.3f} [{row.Si_lo:.3f}, {row.Si_hi:.3f}]",
+                f"{row.STi:.3f} [{row.STi_lo:.3f}, {row.STi_hi:.3f}]",
+            )
+        console.print(sens)
+    if notice:
+        console.print(f"[bold yellow]{notice.splitlines()[0]}")
