@@ -18,6 +18,7 @@ from tests.web.conftest import SCREENSHOTS
 
 PAGES = {
     "overview": "/",
+    "warnings": "/warnings",
     "dimension": "/dimension/economy",
     "indicator": "/indicator/EC01",
     "peers": "/peers",
@@ -172,3 +173,35 @@ def test_upload_with_an_error_stores_nothing(
     page.screenshot(path=str(SCREENSHOTS / "upload-error-zh.png"), full_page=True)
     with Store(demo_url, create=False) as store:
         assert len(store.batches()) == before
+
+
+def test_lights_lead_to_the_warnings_and_the_tier_rank_to_its_path(
+    server: str, watch: Watch
+) -> None:
+    """The overview's lights open the warnings by department (the same counts); on the
+    towns page, another town and target rank show that town's gap and path."""
+    page = watch.page
+    page.goto(f"{server}/?lang=en")
+    counts = page.eval_on_selector_all(
+        "#kpi-lights .light-count", "xs => xs.map(x => [x.dataset.colour, x.textContent])"
+    )
+    with page.expect_navigation():
+        page.click("#kpi-lights")
+    assert urlparse(page.url).path == "/warnings"
+    shown = page.eval_on_selector_all(
+        "#light-counts .light-kpi",
+        "xs => xs.map(x => [x.dataset.colour, x.querySelector('.v').textContent])",
+    )
+    assert [(c, int(n)) for c, n in counts] == [(c, int(n)) for c, n in shown]
+    rows = page.locator(".department tbody tr").count()
+    assert rows == sum(int(n) for _, n in shown)
+    page.goto(f"{server}/towns?lang=zh")
+    with page.expect_navigation():
+        page.select_option("#pick-unit", "liyang_daibu")
+    with page.expect_navigation():
+        page.select_option("#pick-k", "3")
+    assert "unit=liyang_daibu" in page.url and "k=3" in page.url
+    assert "戴埠镇" in page.locator("#path-card").inner_text()
+    assert page.get_attribute("#plan-state", "data-state") in ("path", "unreachable")
+    assert watch.errors == []
+    assert watch.hosts == {"127.0.0.1"}

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from qcity.web import views
+from qcity.web import monitoring, views
 from qcity.web.app import error_body
 from qcity.web.state import PEERS, Dashboard, NotFound
 
@@ -91,15 +91,19 @@ def overview(
 ) -> dict[str, Any]:
     """驾驶舱: index and rank over time, radar of the dimensions against the peer median
     and the first tier, coupling coordination, biggest movers."""
-    return views.overview(dashboard(request).scope(scope), unit, lang)
+    s = dashboard(request).scope(scope)
+    data = views.overview(s, unit, lang)
+    return {**data, "warnings": monitoring.counts(s, data["unit"], lang)}
 
 
 @router.get("/dimensions/{code}")
 def dimension(
     request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
-    """A dimension's sub-dimensions and indicators: value, unit, normalised score, rank."""
-    return views.dimension(dashboard(request).scope(scope), code, unit, lang)
+    """A dimension's sub-dimensions and indicators: value, unit, normalised score, rank,
+    and from monitoring each row's target, completion, progress class and warning light."""
+    s = dashboard(request).scope(scope)
+    return monitoring.dimension(s, views.dimension(s, code, unit, lang), lang)
 
 
 @router.get("/indicators/{code}")
@@ -107,7 +111,8 @@ def indicator(
     request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
     """An indicator's series against the peers, its provenance (every stored revision of
-    the unit's values) and the method that normalised it."""
+    the unit's values), the method that normalised it, and (``monitor``) its target
+    path, trend forecast with prediction interval, target and feasibility."""
     from qcity.data.store import Store
 
     d = dashboard(request)
@@ -120,7 +125,49 @@ def indicator(
         parts = [store.history(unit, code, p) for p in s.periods]
     parts = [p for p in parts if not p.empty]
     history = pd.concat(parts, ignore_index=True) if parts else None
-    return views.indicator(s, code, unit, lang, history)
+    data = views.indicator(s, code, unit, lang, history)
+    return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
+
+
+@router.get("/warnings")
+def warnings(
+    request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
+) -> dict[str, Any]:
+    """预警: every indicator's warning light (green, yellow, red) and sentence in the
+    latest period, grouped by responsible department, with the counts per colour."""
+    return monitoring.department_warnings(dashboard(request).scope(scope), unit, lang)
+
+
+PeriodQ = Query(None, description="year (default the latest)")
+KQ = Query(5, description="the first tier: the top k (default 5)")
+
+
+@router.get("/gaps")
+def gaps(
+    request: Request,
+    scope: str = ScopeQ,
+    unit: str | None = UnitQ,
+    period: str | None = PeriodQ,
+    k: int = KQ,
+    lang: str = Lang,
+) -> dict[str, Any]:
+    """Gap to the first tier: rank and score of the index, dimensions and
+    sub-dimensions against the leader, the median and the k-th unit (qcity compare)."""
+    return monitoring.gaps(dashboard(request).scope(scope), unit, period, k, lang)
+
+
+@router.get("/path")
+def path(
+    request: Request,
+    scope: str = ScopeQ,
+    unit: str | None = UnitQ,
+    period: str | None = PeriodQ,
+    k: int = KQ,
+    lang: str = Lang,
+) -> dict[str, Any]:
+    """The least-cost path into the top k (qcity path): each indicator change in raw
+    units with its share of the gap; ``state`` is already, path or unreachable."""
+    return monitoring.plan(dashboard(request).scope(scope), unit, period, k, lang)
 
 
 @router.get("/ranking")

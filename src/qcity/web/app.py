@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from qcity import __version__
 from qcity.service.errors import explain
 from qcity.web.i18n import COOKIE, LANGS
+from qcity.web.monitoring import Unavailable
 from qcity.web.state import Dashboard, NotFound
 
 HERE = Path(__file__).resolve().parent
@@ -66,6 +67,10 @@ def create_app(db_url: str | None = None) -> FastAPI:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return _error(request, 404, str(exc))
+
+    @app.exception_handler(Unavailable)
+    async def unavailable(request: Request, exc: Unavailable) -> Response:
+        return _error(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

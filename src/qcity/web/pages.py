@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from qcity.web import fmt, views
+from qcity.web import fmt, monitoring, views
 from qcity.web.app import HERE
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
 from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound
@@ -54,6 +54,7 @@ def _nav(d: Dashboard, lang: str, scopes: list[str]) -> list[dict[str, Any]]:
     has = PEERS in scopes
     items = [
         ("/", "overview", has),
+        ("/warnings", "warnings", has),
         ("/peers", "peers", has),
         ("/towns", "towns", TOWNS in scopes),
         ("/reweight", "reweight", has),
@@ -145,7 +146,9 @@ async def overview_page(
         lang = request_lang(request)
         if PEERS not in _safe_scopes(d):
             return render(request, "empty.html", title=word("overview", lang))
-        data = views.overview(d.scope(scope), unit, lang)
+        s = d.scope(scope)
+        data = views.overview(s, unit, lang)
+        data["warnings"] = monitoring.counts(s, data["unit"], lang)
         return render(
             request,
             "overview.html",
@@ -165,7 +168,8 @@ async def dimension_page(
 ) -> HTMLResponse:
     def build() -> HTMLResponse:
         lang = request_lang(request)
-        data = views.dimension(_scope(request, scope), code, unit, lang)
+        s = _scope(request, scope)
+        data = monitoring.dimension(s, views.dimension(s, code, unit, lang), lang)
         return render(
             request,
             "dimension.html",
@@ -201,27 +205,71 @@ async def indicator_page(
     return await cached(request, build)
 
 
-def _ranking_page(request: Request, key: str, period: str | None) -> HTMLResponse:
+def _ranking_page(
+    request: Request, key: str, period: str | None, unit: str | None, k: int
+) -> HTMLResponse:
     lang = request_lang(request)
-    data = views.ranking(_scope(request, key), lang, period)
+    s = _scope(request, key)
+    data = views.ranking(s, lang, period)
+    k = min(max(k, 1), len(s.units))
+    gaps = monitoring.gaps(s, unit, data["period"], k, lang)
+    plan = monitoring.plan(s, gaps["unit"], data["period"], k, lang)
     return render(
         request,
         "ranking.html",
         title=word("peers" if key == PEERS else "towns", lang),
         data=data,
+        gaps=gaps,
+        plan=plan,
+        units=[{"code": u, "name": s.name(u, lang)} for u in s.units],
         scope_key=key,
         notice=data["notice"],
     )
 
 
 @router.get("/peers", response_class=HTMLResponse)
-async def peers_page(request: Request, period: str | None = Query(None)) -> HTMLResponse:
-    return await cached(request, lambda: _ranking_page(request, PEERS, period))
+async def peers_page(
+    request: Request,
+    period: str | None = Query(None),
+    unit: str | None = Query(None),
+    k: int = Query(5),
+) -> HTMLResponse:
+    return await cached(request, lambda: _ranking_page(request, PEERS, period, unit, k))
 
 
 @router.get("/towns", response_class=HTMLResponse)
-async def towns_page(request: Request, period: str | None = Query(None)) -> HTMLResponse:
-    return await cached(request, lambda: _ranking_page(request, TOWNS, period))
+async def towns_page(
+    request: Request,
+    period: str | None = Query(None),
+    unit: str | None = Query(None),
+    k: int = Query(5),
+) -> HTMLResponse:
+    return await cached(request, lambda: _ranking_page(request, TOWNS, period, unit, k))
+
+
+@router.get("/warnings", response_class=HTMLResponse)
+async def warnings_page(
+    request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
+) -> HTMLResponse:
+    def build() -> HTMLResponse:
+        d: Dashboard = request.app.state.dashboard
+        lang = request_lang(request)
+        if PEERS not in _safe_scopes(d):
+            return render(request, "empty.html", title=word("warnings", lang))
+        s = d.scope(scope)
+        data = monitoring.department_warnings(s, unit, lang)
+        return render(
+            request,
+            "warnings.html",
+            title=f"{word('warnings', lang)} · {data['unit_name']}",
+            data=data,
+            units=[{"code": u, "name": s.name(u, lang)} for u in s.units],
+            scope_key=scope,
+            unit=data["unit"],
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
 
 
 @router.get("/reweight", response_class=HTMLResponse)

@@ -1,0 +1,486 @@
+"""What the dashboard shows from monitoring (``qcity.monitor``: targets, completion,
+progress classes, warnings, forecasts) and benchmarking (``qcity.benchmark``: gaps to the
+first tier, the least-cost path into it), as plain data (JSON) for the API and the pages.
+
+Everything is computed through those packages' public functions on the scope's stored
+evaluation and kept in the scope's cache (emptied when new data are stored).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from qcity.framework.model import Indicator
+from qcity.web import fmt
+from qcity.web.i18n import name, word
+from qcity.web.state import PEERS, NotFound, Scope
+from qcity.web.views import _f, _i, check_unit, node_of, notice
+
+COLOURS = ("red", "yellow", "green")
+"""The warning lights, most severe first."""
+
+PROGRESS = {
+    # class: (arrow, zh, en) — the Statistics Canada SDG progress classes
+    "target_achieved": ("★", "已达目标", "target achieved"),
+    "on_track": ("▲", "进展顺利", "on track"),
+    "acceleration_needed": ("↗", "需加快", "acceleration needed"),
+    "limited_progress": ("→", "进展有限", "limited progress"),
+    "deterioration": ("▼", "退步", "deterioration"),
+}
+FEASIBILITY = {
+    "within_history": ("本市历史上达到过所需增速", "within the city's own history"),
+    "ambitious": ("仅对标城市达到过，需努力", "ambitious: only peers have moved this fast"),
+    "beyond_observed": ("超出已观测的最快增速", "beyond any pace observed"),
+}
+COMPOSITES = ("综合指数与维度", "Index and dimensions")
+"""The group of the warnings of composites (they have no department)."""
+
+FORECAST_YEARS = 3
+"""How many years ahead the forecast goes when the indicator has no target year."""
+
+
+class Unavailable(ValueError):
+    """Monitoring or benchmarking that cannot be done for this request (no such period,
+    a rank beyond the units ...): the API answers 400 with the message."""
+
+
+def _period(scope: Scope, period: str | None) -> str:
+    periods = scope.periods
+    if period is None:
+        return periods[-1]
+    if period not in periods:
+        raise NotFound(f"no period {period!r}; periods: {', '.join(periods)}")
+    return period
+
+
+def monitored(scope: Scope, unit: str | None, period: str | None = None) -> Any:
+    """``qcity.monitor.monitor`` of ``unit`` (default the focus) in ``period`` (default the
+    latest) with the scope's peer group; cached per scope."""
+    from qcity.monitor import monitor
+
+    unit = check_unit(scope, unit)
+    period = _period(scope, period)
+    key = ("monitor", unit, period)
+    if key not in scope.cache:
+        group = scope.group if scope.key == PEERS else None
+        try:
+            scope.cache[key] = monitor(scope.result, unit, period, group)
+        except ValueError as exc:
+            raise Unavailable(str(exc)) from None
+    return scope.cache[key]
+
+
+def _names(scope: Scope, lang: str) -> dict[str, str]:
+    return {item.code: name(item, lang) for item, _, _ in scope.framework.walk()}
+
+
+def colour_word(colour: str, lang: str) -> str:
+    """``red`` -> 红灯 / red."""
+    zh = {"red": "红灯", "yellow": "黄灯", "green": "绿灯"}
+    return zh.get(colour, colour) if lang == "zh" else colour
+
+
+def progress_info(cls: str | None, lang: str) -> dict[str, str] | None:
+    """A progress class as an arrow and words (None without a class)."""
+    if not cls or cls not in PROGRESS:
+        return None
+    arrow, zh, en = PROGRESS[cls]
+    return {"class": cls, "arrow": arrow, "text": zh if lang == "zh" else en}
+
+
+def _completion_text(c: float | None) -> str:
+    return fmt.DASH if c is None else f"{c * 100:.0f}%"
+
+
+def monitor_rows(scope: Scope, unit: str | None, lang: str) -> dict[str, dict[str, Any]]:
+    """Per code (indicator or composite): target, completion, progress class, warning."""
+    mon = monitored(scope, unit)
+    out: dict[str, dict[str, Any]] = {}
+    for r in mon.table.to_dict("records"):
+        target, comp = _f(r["target"]), _f(r["completion"])
+        measure = "" if r["unit_of_measure"] == "分 / score" else str(r["unit_of_measure"] or "")
+        out[str(r["indicator"])] = {
+            "target": target,
+            "target_year": _i(r["target_year"]),
+            "target_text": fmt.value_with_unit(target, measure, lang)
+            if target is not None
+            else fmt.DASH,
+            "completion": comp,
+            "completion_text": _completion_text(comp),
+            "progress": progress_info(r["progress_class"], lang),
+            "warning": str(r["warning"]),
+            "warning_text": colour_word(str(r["warning"]), lang),
+            "message": str(r[f"message_{lang}"]),
+        }
+    return out
+
+
+def counts(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
+    """How many indicators and composites show each light (for the overview)."""
+    mon = monitored(scope, unit)
+    c = mon.table["warning"].value_counts()
+    return {
+        "period": str(mon.table["period"].max()) if len(mon.table) else None,
+        "lights": [
+            {"colour": k, "label": colour_word(k, lang), "count": int(c.get(k, 0))} for k in COLOURS
+        ],
+        "total": len(mon.table),
+    }
+
+
+def dimension(scope: Scope, data: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The dimension table of ``views.dimension`` with each row's target, completion,
+    progress class and warning light."""
+    rows = monitor_rows(scope, data["unit"], lang)
+    for row in data["rows"]:
+        row["monitor"] = rows.get(row["code"])
+    data["monitor_self"] = rows.get(data["code"])
+    return data
+
+
+def department_warnings(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
+    """预警: every indicator's light grouped by its department (composites apart), red
+    first, with the monitor's sentence in ``lang``."""
+    unit = check_unit(scope, unit)
+    mon = monitored(scope, unit)
+    names = _names(scope, lang)
+    rows = monitor_rows(scope, unit, lang)
+    table = mon.table
+    order = {c: i for i, c in enumerate(COLOURS)}
+    nodes = {n.code for n in scope.framework.nodes()}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in table.to_dict("records"):
+        code = str(r["indicator"])
+        dept = r["department"]
+        label = _department(dept, lang) if isinstance(dept, str) and dept else None
+        key = label or COMPOSITES[0 if lang == "zh" else 1]
+        info = rows[code]
+        groups.setdefault(key, []).append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "kind": "node" if code in nodes else "indicator",
+                "value": _f(r["value"]),
+                "value_text": fmt.number(_f(r["value"]), lang),
+                "measure": "" if r["unit_of_measure"] == "分 / score" else r["unit_of_measure"],
+                **info,
+            }
+        )
+    departments: list[dict[str, Any]] = []
+    for key, items in groups.items():
+        items.sort(key=lambda x: (order.get(x["warning"], 9), x["code"]))
+        c = {k: sum(1 for x in items if x["warning"] == k) for k in COLOURS}
+        departments.append({"department": key, "counts": c, "rows": items})
+    composites = COMPOSITES[0 if lang == "zh" else 1]
+    departments.sort(
+        key=lambda d: (
+            d["department"] == composites,
+            -d["counts"]["red"],
+            -d["counts"]["yellow"],
+            d["department"],
+        )
+    )
+    return {
+        "unit": unit,
+        "unit_name": scope.name(unit, lang),
+        "period": str(table["period"].max()) if len(table) else None,
+        "peers": [scope.name(p, lang) for p in mon.peers],
+        "counts": counts(scope, unit, lang),
+        "departments": departments,
+        "notice": notice(scope, lang),
+    }
+
+
+def _department(text: str, lang: str) -> str:
+    """``市场监管局 / Market Regulation Administration`` -> the part in ``lang``."""
+    zh, sep, en = text.partition(" / ")
+    return (en.strip() or zh) if lang == "en" and sep else zh.strip()
+
+
+def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str, Any]:
+    """An indicator against its target: the target path from the baseline to the goal,
+    a linear trend forecast with its 95% prediction interval, the target, completion,
+    progress class, warning and the feasibility of the pace required."""
+    from qcity.monitor.forecast import fit_trend
+    from qcity.monitor.progress import period_year
+
+    ind: Indicator = node_of(scope.framework, code, Indicator)
+    unit = check_unit(scope, unit)
+    mon = monitored(scope, unit)
+    table = mon.table.set_index("indicator")
+    details = mon.details.set_index("indicator")
+    if code not in table.index:
+        return {"available": False}
+    row, det = table.loc[code], details.loc[code]
+    info = monitor_rows(scope, unit, lang)[code]
+    # the unit's own series up to the period monitored (as the monitor reads it)
+    ev = scope.result.evaluation
+    values = ev.dataset("denominated" if "denominated" in ev.datasets() else "raw")
+    series = values[code].xs(unit, level="unit") if code in values.columns else pd.Series()
+    series.index = series.index.astype(str)
+    t_now = period_year(str(row["period"]))
+    years = np.array([period_year(p) for p in series.index], float)
+    keep = (years <= t_now) & np.isfinite(series.to_numpy(float))
+    known_t, known_v = years[keep], series.to_numpy(float)[keep]
+    goal, goal_year = _f(row["target"]), _i(row["target_year"])
+    base_year, base_value = _f(det["base_year"]), _f(det["base_value"])
+    # the target path: straight (or at constant growth) from the baseline through any
+    # intermediate targets of the framework to the goal, as monitor.targets.Target.at
+    path: list[dict[str, Any]] = []
+    kind = det["kind"] if isinstance(det["kind"], str) else None
+    if (
+        goal is not None
+        and goal_year is not None
+        and base_year is not None
+        and base_value is not None
+        and kind not in (None, "band", "not_worse")
+        and goal_year > base_year
+    ):
+        from qcity.monitor.targets import Target
+
+        anchors = tuple(
+            (float(y), float(v))
+            for y, v in sorted(ind.targets.items())
+            if ind.target is None and base_year < y < goal_year
+        )
+        target = Target(
+            code,
+            kind,
+            float(goal_year),
+            goal,
+            base_year,
+            base_value,
+            path=str(det["path"] or "linear"),
+            anchors=anchors,
+        )
+        path = [
+            {"period": str(y), "value": _f(target.at(float(y)))}
+            for y in range(int(base_year), int(goal_year) + 1)
+        ]
+        # drawn only when it is the monitor's path (it passes this year's path value;
+        # a path the monitor resolves otherwise, such as an own trend, is not redrawn)
+        now = _f(det["path_value"])
+        if now is not None and not math.isclose(target.at(t_now), now, rel_tol=1e-9):
+            path = []
+    # a band target (a moderate indicator, or a band in the framework): the band itself,
+    # as the monitor takes it (the framework's target first, else the direction's band)
+    band: dict[str, Any] | None = None
+    if kind == "band":
+        from qcity.framework.model import Moderate
+        from qcity.monitor.targets import spec_of
+
+        spec = spec_of(ind)
+        lo_hi = spec.band if spec is not None and spec.band is not None else None
+        if lo_hi is None and isinstance(ind.direction, Moderate):
+            d = ind.direction
+            lo_hi = d.band if d.band is not None else (d.optimal, d.optimal)  # type: ignore[assignment]
+        if lo_hi is not None:
+            low, high = _f(lo_hi[0]), _f(lo_hi[1])
+            text = (
+                f"{fmt.number(low, lang)}–{fmt.value_with_unit(high, ind.unit, lang)}"
+                if low != high
+                else fmt.value_with_unit(low, ind.unit, lang)
+            )
+            band = {"low": low, "high": high, "label": word("target_band", lang), "text": text}
+    # the forecast: the linear trend of the known values with its prediction interval
+    forecast: list[dict[str, Any]] = []
+    fit = fit_trend(known_t, known_v, "linear")
+    if fit is not None and len(known_t):
+        last = math.floor(known_t.max())
+        end = max(goal_year or 0, last + FORECAST_YEARS)
+        future = np.arange(last + 1, end + 1, dtype=float)
+        pred = fit.predict(future)
+        forecast = [
+            {"period": str(int(y)), "value": _f(f), "lower": _f(lo), "upper": _f(hi)}
+            for y, f, lo, hi in zip(
+                pred["year"], pred["forecast"], pred["lower"], pred["upper"], strict=True
+            )
+        ]
+    feas = det["feasibility"] if isinstance(det["feasibility"], str) else None
+    pace = det["present_pace"] if isinstance(det["present_pace"], str) else None
+    if pace is not None and not pace.isdigit():
+        pace_text = "按当前趋势无法达到" if lang == "zh" else "not reached on the present trend"
+    elif pace is not None:
+        pace_text = f"按当前趋势 {pace} 年达到" if lang == "zh" else f"met in {pace} at this pace"
+    else:
+        pace_text = fmt.DASH
+    required = _f(det["required_rate"])
+    return {
+        "available": True,
+        "period": str(row["period"]),
+        "kind": kind,
+        "assumed": bool(det["assumed"]),
+        "target_source": det["source"] if isinstance(det["source"], str) else "",
+        "base_year": _i(base_year),
+        "base_value": base_value,
+        **info,
+        "path_value": _f(det["path_value"]),
+        "path": path,
+        "band": band,
+        "forecast": forecast,
+        "forecast_label": word("forecast", lang),
+        "interval_label": word("interval", lang),
+        "path_label": word("target_path", lang),
+        "feasibility": feas,
+        "feasibility_text": FEASIBILITY[feas][0 if lang == "zh" else 1] if feas else fmt.DASH,
+        "required_rate": required,
+        "required_rate_text": fmt.DASH if required is None else f"{required * 100:+.1f}%",
+        "present_pace": pace,
+        "present_pace_text": pace_text,
+    }
+
+
+# -- benchmarking -------------------------------------------------------------------------
+
+
+def change_text(change: float | None, measure: str, lang: str) -> str:
+    """A signed change in the indicator's own units: ``+0.95个百分点`` / ``+0.95 pp`` for a
+    percentage, ``+598平方米`` / ``+598 平方米`` otherwise (as ``fmt.value_with_unit``)."""
+    if change is None:
+        return fmt.DASH
+    sign = "+" if change > 0 else "-" if change < 0 else ""
+    size = fmt.number(abs(change), lang, 3 if abs(change) < 1 else 2)
+    if measure == "%":
+        return f"{sign}{size}个百分点" if lang == "zh" else f"{sign}{size} pp"
+    text = fmt.value_with_unit(abs(change), measure, lang)
+    return f"{sign}{text}"
+
+
+def _k(scope: Scope, k: int) -> int:
+    n = len(scope.units)
+    if k < 1 or k > n:
+        raise Unavailable(f"k={k}: the first tier must be a rank from 1 to {n} (the units here)")
+    return k
+
+
+def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) -> dict[str, Any]:
+    """Gap to the first tier (the top ``k``): for the index, the dimensions and the
+    sub-dimensions, the unit's rank and score against the leader, the median and the
+    k-th unit's score (the threshold), from ``qcity.benchmark.compare``."""
+    from qcity.benchmark import compare
+
+    unit = check_unit(scope, unit)
+    period = _period(scope, period)
+    k = _k(scope, k)
+    key = ("compare", unit, period, k)
+    if key not in scope.cache:
+        try:
+            scope.cache[key] = compare(scope.result.evaluation, unit, period, k=k)
+        except ValueError as exc:
+            raise Unavailable(str(exc)) from None
+    table: pd.DataFrame = scope.cache[key]
+    rows = []
+    for r in table[table["kind"] != "indicator"].to_dict("records"):
+        rows.append(
+            {
+                "node": r["node"],
+                "name": r[f"name_{lang}"] or r["name_zh"],
+                "depth": int(r["depth"]),
+                "rank": _i(r["rank"]),
+                "n": _i(r["n"]),
+                "score": _f(r["score"]),
+                "leader": _f(r["leader"]),
+                "leader_name": scope.name(str(r["leader_unit"]), lang),
+                "median": _f(r["median"]),
+                "threshold": _f(r["threshold"]),
+                "gap": _f(r["gap_to_threshold"]),
+                "gap_text": fmt.change(_f(r["gap_to_threshold"])),
+            }
+        )
+    return {
+        "unit": unit,
+        "unit_name": scope.name(unit, lang),
+        "period": period,
+        "k": k,
+        "rows": rows,
+        "notice": notice(scope, lang),
+    }
+
+
+def plan(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) -> dict[str, Any]:
+    """The least-cost path into the top ``k`` (``qcity.benchmark.find_path``, verified by
+    re-evaluating): each change in the indicator's own units with its share of the gap;
+    says when the unit is already there or the rank is out of reach."""
+    from qcity.benchmark import find_path
+
+    unit = check_unit(scope, unit)
+    period = _period(scope, period)
+    k = _k(scope, k)
+    key = ("path", unit, period, k)
+    if key not in scope.cache:
+        try:
+            scope.cache[key] = find_path(scope.result.evaluation, unit, period, k=k)
+        except ValueError as exc:
+            raise Unavailable(str(exc)) from None
+    p = scope.cache[key]
+    already = bool(p.reached and p.table.empty)
+    if already:
+        state = "already"
+        text = (
+            f"已位列第{p.rank_before}名，已在前{k}名之内，无需改进。"
+            if lang == "zh"
+            else f"Already at rank {p.rank_before}, within the top {k}: nothing to change."
+        )
+    elif p.reached:
+        state = "path"
+        text = (
+            f"现列第{p.rank_before}名（得分 {p.score_before:.1f}，前{k}名门槛 "
+            f"{p.threshold_before:.1f}）；按下表改进后复算为第{p.rank_after}名"
+            f"（得分 {p.score_after:.1f}）。"
+            if lang == "zh"
+            else f"Now rank {p.rank_before} (score {p.score_before:.1f}; the top {k} need "
+            f"{p.threshold_before:.1f}); with the changes below, re-evaluated: rank "
+            f"{p.rank_after} (score {p.score_after:.1f})."
+        )
+    else:
+        state = "unreachable"
+        best = p.best_rank if p.best_rank is not None else p.rank_after
+        text = (
+            f"在 {p.horizon:g} 年可行进度内无法进入前{k}名；最好可达第{best}名（下表为最佳方案）。"
+            if lang == "zh"
+            else f"The top {k} are out of reach within {p.horizon:g} year(s) of feasible "
+            f"change; the best attainable is rank {best} (the best plan below)."
+        )
+    rows = []
+    for r in p.table.to_dict("records"):
+        measure = str(r["indicator_unit"] or "")
+        rows.append(
+            {
+                "indicator": r["indicator"],
+                "name": r[f"name_{lang}"] or r["name_zh"],
+                "measure": measure,
+                "value_from": _f(r["value_from"]),
+                "value_to": _f(r["value_to"]),
+                "from_text": fmt.value_with_unit(_f(r["value_from"]), measure, lang),
+                "to_text": fmt.value_with_unit(_f(r["value_to"]), measure, lang),
+                "change": _f(r["change"]),
+                "change_text": change_text(_f(r["change"]), measure, lang),
+                "share_of_gap": _f(r["share_of_gap"]),
+                "share_text": f"{float(r['share_of_gap']) * 100:.0f}%",
+                "years": _f(r["years"]),
+                "limit": r["limit"] or "",
+            }
+        )
+    return {
+        "unit": unit,
+        "unit_name": scope.name(unit, lang),
+        "period": p.period,
+        "k": k,
+        "state": state,
+        "text": text,
+        "rank_before": p.rank_before,
+        "rank_after": p.rank_after,
+        "best_rank": p.best_rank,
+        "score_before": _f(p.score_before),
+        "score_after": _f(p.score_after),
+        "threshold_before": _f(p.threshold_before),
+        "reached": bool(p.reached),
+        "horizon": p.horizon,
+        "rows": rows,
+        "notes": [] if already else list(p.notes),
+        "notice": notice(scope, lang),
+    }
