@@ -66,3 +66,37 @@ def test_compare_refuses_a_unit_outside_the_selection(store: Store, db_url: str)
         app, ["compare", "--unit", "liyang", "--level", "town", "--db", db_url], env=ENV
     )
     assert res.exit_code == 1 and "not of level 'town'" in res.output
+
+
+def test_compare_with_rank_bands(store: Store, db_url: str, tmp_path: Path) -> None:
+    """--bands: the index row carries the 5th and 95th percentile ranks of the robustness
+    analysis (the same numbers as run_uncertainty with the shipped spec and its seed) and
+    the tier they imply for the top k."""
+    from qcity.framework.io import load_framework
+    from qcity.robust.spec import load_spec, shipped_spec
+    from qcity.robust.uncertainty import run_uncertainty
+    from qcity.service.evaluation import evaluate
+    from qcity.service.inputs import from_store
+
+    build_demo(store, default_framework_path(), DEFAULT_SEED)
+    out = tmp_path / "cmp"
+    res = CliRunner().invoke(
+        app,
+        ["compare", "--unit", "liyang", "--group", "sunan", "--year", "2023", "--bands",
+         "-N", "200", "--out", str(out), "--db", db_url],
+        env=ENV,
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    index = pd.read_csv(out / "compare.csv").set_index("node").loc["index"]
+
+    fw = load_framework(default_framework_path())
+    ev = evaluate(fw, from_store(db_url).restrict(group="sunan")).evaluation
+    spec = load_spec(shipped_spec(fw.code)).model_copy(update={"period": "2023"})
+    stats = run_uncertainty(ev, spec, 200, spec.seed).rank_stats.set_index("unit")
+    assert index["rank_low"] == stats.loc["liyang", "q05"]
+    assert index["rank_high"] == stats.loc["liyang", "q95"]
+    k = int(index["k"])
+    expected = "in" if index["rank_high"] <= k else "out" if index["rank_low"] > k else "uncertain"
+    assert index["tier"] == expected
+    band = f"rank band 排名区间 (5-95%, robustness analysis): {int(index['rank_low'])}-"
+    assert band in res.output

@@ -17,6 +17,8 @@ from qcity.cli.app import app, fail
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     import pandas as pd
 
+    from qcity.engine.evaluation import Evaluation
+    from qcity.robust.spec import RobustSpec
     from qcity.service.evaluation import EvaluationResult
 
 console = Console()
@@ -28,8 +30,14 @@ LEVEL_HELP = (
     "按层级对标（镇街）"
 )
 ROBUSTNESS_NOTE = (
-    "a gap of a few points may be noise: the robustness analysis (not yet available) will "
-    "give rank bands; until then read close ranks as a tie 排名相近者视为并列"
+    "a gap of a few points may be noise: add --bands for the 5-95% rank band of the index "
+    "from the robustness analysis (qcity robust); without it read close ranks as a tie "
+    "排名相近者视为并列"
+)
+BANDS_HELP = (
+    "add the index's 5-95% rank band of every unit from the robustness analysis (the "
+    "framework's shipped spec, or --spec) and say whether the unit is surely in the top k "
+    "排名区间"
 )
 
 
@@ -130,6 +138,16 @@ def compare(
     as_of: str | None = typer.Option(None, "--as-of", help="the data as stored at this time"),
     data: Path | None = typer.Option(None, "--data", "-d", help="data file instead of the store"),
     units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+    bands: bool = typer.Option(False, "--bands", help=BANDS_HELP),
+    spec: Path | None = typer.Option(
+        None,
+        "--spec",
+        "-s",
+        help="robustness spec YAML for the bands (implies --bands; default the shipped one)",
+    ),
+    samples: int = typer.Option(
+        1000, "-N", "--samples", min=10, help="Monte Carlo samples for --bands 抽样次数"
+    ),
 ) -> None:
     """Compare a unit with its peers: ranks, gaps, strengths and weaknesses. 对标分析。
 
@@ -137,14 +155,27 @@ def compare(
     then names, gaps to the leader and median, and raw values and gaps for indicators)
     and OUT/strengths.csv (indicators from strongest to weakest, weighted by their
     effective weight in the index); OUT/compare_years.csv: the same as compare.csv for
-    every year. Gaps are score - reference: negative = behind.
+    every year. Gaps are score - reference: negative = behind. With --bands the index row
+    gains rank_low, rank_high (5th and 95th percentile rank of the robustness analysis)
+    and tier (in / out / uncertain: whether the whole band is inside the top k).
     """
     from qcity.benchmark.peers import compare as compare_table
     from qcity.benchmark.peers import compare_years, strengths
 
+    given = None
+    if spec is not None:  # read (and checked) before anything else
+        from qcity.robust.spec import load_spec
+
+        given = load_spec(spec)
     result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
     ev = result.evaluation
     table = compare_table(ev, unit, year, k=k)
+    if bands or given is not None:
+        period = str(table["period"].iloc[0])
+        spec_name = str(spec) if spec is not None else None
+        table = compare_table(
+            ev, unit, year, k=k, bands=rank_bands(ev, given, spec_name, samples, period)
+        )
     strong = strengths(ev, unit, year)
     written: list[Path] = []
     if out is not None:
@@ -163,6 +194,58 @@ def compare(
     _print(result, table, strong, unit, k)
     if written:
         console.print(f"wrote {', '.join(p.name for p in written)} to {out}")
+
+
+def rank_bands(
+    ev: Evaluation, spec: RobustSpec | None, name: str | None, samples: int, period: str
+) -> pd.DataFrame:
+    """``unit, node, period, rank_low, rank_high``: the 5th and 95th percentile ranks of
+    the index in ``period`` over ``samples`` Monte Carlo samples of the robustness spec
+    (``spec`` read from ``name``, else the framework's shipped one)."""
+    import pandas as pd
+
+    from qcity.cli.robust import spec_for
+    from qcity.robust.uncertainty import run_uncertainty
+
+    if spec is None or name is None:
+        spec, name = spec_for(None, ev.framework.code)
+    robust_spec = spec.model_copy(update={"period": period, "node": None})
+    robust_spec.check(ev.framework, name)
+    with console.status(f"rank bands 排名区间 (N={samples})"):
+        ua = run_uncertainty(ev, robust_spec, samples, robust_spec.seed)
+    stats = ua.rank_stats
+    return pd.DataFrame(
+        {
+            "unit": stats["unit"].astype(str),
+            "node": ua.node,
+            "period": ua.period,
+            "rank_low": stats["q05"],
+            "rank_high": stats["q95"],
+        }
+    )
+
+
+TIER_TEXT = {
+    "in": "in the top {k} in every plausible variant 稳居前{k}",
+    "out": "outside the top {k} in every plausible variant 稳在前{k}之外",
+    "uncertain": (
+        "the band straddles rank {k}: in or out depends on the choices 是否进入前{k}取决于方法选择"
+    ),
+}
+
+
+def _print_band(table: pd.DataFrame, k: int) -> None:
+    """The index's rank band and what it says about the first tier."""
+    rows = table[table["rank_low"].notna()]
+    if rows.empty:
+        console.print("[yellow]no rank band for this unit and year 无排名区间")
+        return
+    row = rows.iloc[0]
+    tier = TIER_TEXT.get(str(row["tier"]), "").format(k=k)
+    console.print(
+        f"rank band 排名区间 (5-95%, robustness analysis): {int(row['rank_low'])}-"
+        f"{int(row['rank_high'])} — {tier}"
+    )
 
 
 def _print(
@@ -190,6 +273,8 @@ def _print(
             number(row["gap_to_threshold"], 1),
         )
     console.print(t)
+    if "rank_low" in table.columns:
+        _print_band(table, k)
     console.print(f"selected 选取: {selection_text(result.inputs.selection)}")
     peers = int(table["n"].iloc[0])
     if peers < k:

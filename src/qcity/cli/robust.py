@@ -24,7 +24,8 @@ console = Console()
 err = Console(stderr=True)
 
 
-def _spec(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
+def spec_for(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
+    """The spec at ``spec``, else the framework's shipped one (stops if it has none)."""
     from qcity.robust.spec import load_spec, shipped_spec
 
     if spec is not None:
@@ -92,7 +93,7 @@ def robust(
         fail("--units goes with --data (the database has its own units)")
     if sa and n < 2:
         fail("-N must be at least 2 with --sa")
-    robust_spec, spec_name = _spec(spec, fw.code)
+    robust_spec, spec_name = spec_for(spec, fw.code)
     robust_spec.check(fw, spec_name)
     client = connect(scheduler) if scheduler else None
     try:
