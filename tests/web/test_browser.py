@@ -24,6 +24,7 @@ PAGES = {
     "peers": "/peers",
     "towns": "/towns",
     "reweight": "/reweight",
+    "robustness": "/robustness",
     "methodology": "/methodology",
     "upload": "/upload",
 }

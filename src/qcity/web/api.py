@@ -337,3 +337,13 @@ def confirm(request: Request, token: str, by: str = Form("web")) -> JSONResponse
             "batch": s.batch_id if s else None,
         }
     )
+
+
+@router.get("/robustness")
+def robustness(request: Request, lang: str = Lang) -> dict[str, Any]:
+    """稳健性: each unit's nominal rank with its 5-95 % rank band and mean absolute rank
+    shift over N Monte Carlo samples of the framework's robustness spec (fixed seed), and
+    the total Sobol indices of the choices, for the peer group's latest year."""
+    from qcity.web.robustness import robustness as view
+
+    return view(dashboard(request), lang)

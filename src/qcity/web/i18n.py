@@ -173,6 +173,52 @@ WORDS: dict[str, tuple[str, str]] = {
     "composite": ("综合", "Composite"),
 }
 
+# 稳健性 (Robustness) page
+WORDS.update(
+    {
+        "robustness": ("稳健性", "Robustness"),
+        "rank_bands": ("排名区间（5%–95%）", "Rank intervals (5–95%)"),
+        "rank_table": ("名次与区间", "Ranks and bands"),
+        "nominal_rank": ("名义排名", "Nominal rank"),
+        "median_rank": ("中位排名", "Median rank"),
+        "q05": ("区间下限（5%）", "5% rank"),
+        "q95": ("区间上限（95%）", "95% rank"),
+        "rank_shift": ("平均排名变动（位）", "Mean absolute rank shift (places)"),
+        "robust_run": (
+            "蒙特卡洛抽样 {n} 次，随机种子 {seed}（每次打开结果相同）",
+            "{n} Monte Carlo samples, random seed {seed} (the same on every load)",
+        ),
+        "robust_inputs": ("不确定的选择", "Uncertain choices"),
+        "robust_overall": ("整体平均排名变动", "Mean absolute rank shift, all units"),
+        "robust_note": (
+            "每一横条是该地区在随机抽取的多组方法选择下（见上方“不确定的选择”）所得排名的"
+            "5%–95% 区间，覆盖 90% 的抽样排名；菱形为名义排名（采用指标体系本身的选择），"
+            "竖线为中位排名。区间窄，说明排名几乎不受这些选择影响，可以直接引用；区间宽，"
+            "说明排名在很大程度上取决于方法选择，应报告区间而不是单一名次。名义排名落在"
+            "区间边缘或区间之外，说明指标体系本身的选择对该地区有利（或不利）。平均排名变动"
+            "是该地区在各次抽样中偏离名义排名的平均名次数。",
+            "Each bar is the band that holds 90% of a unit's ranks (5th to 95th percentile) "
+            "over random sets of the choices behind the index (the uncertain choices above); "
+            "the diamond is the nominal rank, with the framework's own choices, and the "
+            "vertical line the median rank. A narrow band means the rank hardly depends on "
+            "those choices and can be reported as it is; a wide band means the rank is "
+            "largely a consequence of the choices: report the band, not the single rank. A "
+            "nominal rank at the edge of its band or outside it means the framework's own "
+            "choices favour (or penalise) that unit compared with the alternatives. The mean "
+            "absolute rank shift is how many places a unit moves from its nominal rank, on "
+            "average over the samples.",
+        ),
+        "sobol": ("敏感性：总效应指数 STi", "Sensitivity: total Sobol indices STi"),
+        "sobol_note": (
+            "STi：固定该项选择后，平均排名变动的方差减少的比例（含与其他选择的交互作用）；"
+            "低于约 0.05 说明该项选择几乎不影响排名。误差线为 90% 自助法区间。",
+            "STi: the share of the variance of the mean absolute rank shift that disappears "
+            "when that choice is fixed (alone and together with the others); below about "
+            "0.05 the choice hardly matters. Error bars: 90% bootstrap intervals.",
+        ),
+    }
+)
+
 
 def lang_of(value: str | None) -> str:
     """``value`` when it is a known language, else the default (Chinese)."""

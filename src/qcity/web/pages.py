@@ -58,6 +58,7 @@ def _nav(d: Dashboard, lang: str, scopes: list[str]) -> list[dict[str, Any]]:
         ("/peers", "peers", has),
         ("/towns", "towns", TOWNS in scopes),
         ("/reweight", "reweight", has),
+        ("/robustness", "robustness", has and _robust_available(d, scopes)),
         ("/methodology", "methodology", True),
         ("/upload", "upload", True),
     ]
@@ -313,6 +314,36 @@ async def upload_page(request: Request) -> HTMLResponse:
     return await cached(
         request, lambda: render(request, "upload.html", title=word("upload", request_lang(request)))
     )
+
+
+def _robust_available(d: Dashboard, scopes: list[str]) -> bool:
+    from qcity.web.robustness import available
+
+    try:
+        return available(d, scopes)
+    except Exception:  # the menu must not fail
+        return False
+
+
+@router.get("/robustness", response_class=HTMLResponse)
+async def robustness_page(request: Request) -> HTMLResponse:
+    from qcity.web.robustness import robustness
+
+    def build() -> HTMLResponse:
+        d: Dashboard = request.app.state.dashboard
+        lang = request_lang(request)
+        if PEERS not in _safe_scopes(d):
+            return render(request, "empty.html", title=word("robustness", lang))
+        data = robustness(d, lang)
+        return render(
+            request,
+            "robustness.html",
+            title=word("robustness", lang),
+            data=data,
+            notice=data["notice"],
+        )
+
+    return await cached(request, build)
 
 
 def error_page(request: Request, status: int, message: str) -> str:
