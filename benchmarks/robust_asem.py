@@ -12,12 +12,10 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/robust_asem.py``).
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
+from bench_engine import best_of  # the same timing as the engine benchmark
 
 from qcity.engine import Evaluation
 from qcity.framework.io import load_framework
@@ -30,16 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 ASEM = ROOT / "examples" / "asem"
 TIMINGS = ROOT / "tests" / "reference" / "coinr_asem" / "timings.csv"
 N = 1000
-
-
-def best_of(f: Callable[[], Any], repeat: int = 5) -> tuple[float, Any]:
-    """Smallest wall time of ``repeat`` runs (seconds) and the last result."""
-    times, out = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
 
 
 def coinr_seconds(task: str, n: int = N) -> float:

@@ -7,6 +7,8 @@ terminated first) and each test gets an empty schema of its own in it, selected 
 ``search_path`` in the URL: as empty as a new database, without the half second that
 ``CREATE DATABASE`` costs per test. If the server is not reachable the PostgreSQL tests
 FAIL with a clear message (they are never skipped): ``make test`` starts it.
+
+``asem``: COINr's ASEM example evaluated, once per test module that asks for it.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from qcity.data.store import Store
+from qcity.engine import Evaluation
+from tests.helpers import asem_evaluation
 
 PG_URL_ENV = "QCITY_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -105,3 +109,9 @@ def store(db_url: str) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture(scope="module")
+def asem() -> Evaluation:
+    """COINr's ASEM example evaluated with its framework's pipeline (``asem_evaluation``)."""
+    return asem_evaluation()

@@ -14,18 +14,9 @@ from typer.testing import CliRunner
 from qcity.cli import app
 from qcity.engine import Evaluation
 from qcity.framework.io import load_framework
-from qcity.service.inputs import from_files
-from tests.helpers import REPO, coinr_file
+from tests.helpers import ASEM, coinr_file
 
-ASEM = REPO / "examples" / "asem"
 TOL = 1e-6
-
-
-@pytest.fixture(scope="module")
-def asem() -> Evaluation:
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
-    return Evaluation(fw, inp.data, inp.units).run()
 
 
 def _reference(name: str) -> pd.DataFrame:

@@ -11,44 +11,15 @@ from hypothesis import strategies as st
 from qcity.engine import Evaluation, EvaluationError, Step
 from qcity.framework.model import Framework, MethodSpec
 from qcity.methods.registry import WEIGHTINGS, UnknownMethodError
+from tests.helpers import composite, indicator, toy_framework
 
 
 def small_framework(**pipeline) -> Framework:
     """Index -> 2 dimensions -> 5 indicators (one negative)."""
-
-    def ind(code: str, direction: int = 1) -> dict:
-        return {"code": code, "name_zh": code, "name_en": code, "direction": direction}
-
-    return Framework.model_validate(
-        {
-            "code": "t",
-            "version": "1",
-            "name_zh": "测试",
-            "name_en": "test",
-            "valid_from": 2020,
-            "valid_to": 2024,
-            "pipeline": pipeline,
-            "root": {
-                "code": "idx",
-                "name_zh": "指数",
-                "name_en": "index",
-                "children": [
-                    {
-                        "code": "A",
-                        "name_zh": "甲",
-                        "name_en": "A",
-                        "weight": 2,
-                        "children": [ind("a1"), ind("a2"), ind("a3", -1)],
-                    },
-                    {
-                        "code": "B",
-                        "name_zh": "乙",
-                        "name_en": "B",
-                        "children": [ind("b1"), ind("b2")],
-                    },
-                ],
-            },
-        }
+    a = [indicator("a1"), indicator("a2"), indicator("a3", -1)]
+    b = [indicator("b1"), indicator("b2")]
+    return toy_framework(
+        [composite("A", "甲", a, weight=2), composite("B", "乙", b)], pipeline=pipeline
     )
 
 

@@ -14,6 +14,7 @@ from qcity.engine.scale import frozen_framework
 from qcity.framework.io import framework_to_yaml, parse_framework
 from qcity.framework.model import Framework, Goalposts, Indicator, Transform
 from qcity.framework.validate import validate_framework
+from tests.helpers import composite, indicator, toy_framework
 
 YEARS = (2015, 2016, 2017, 2018, 2019, 2020)
 
@@ -26,40 +27,20 @@ def framework(
     **extra: Any,
 ) -> Framework:
     """Index -> A (a1, a2 less is better) and B (b1)."""
-
-    def ind(code: str, direction: int = 1) -> dict:
-        return {"code": code, "name_zh": code, "name_en": code, "direction": direction}
-
-    data: dict[str, Any] = {
-        "code": "t",
-        "version": "1",
-        "name_zh": "测试",
-        "name_en": "test",
-        "valid_from": 2015,
-        "valid_to": 2030,
+    top: dict[str, Any] = {
         "defaults": {
             "normalise": {"method": method, "params": {"l": 0, "u": 100}, "scope": scope},
             "weighting": {"method": weighting},
         },
-        "root": {
-            "code": "idx",
-            "name_zh": "指数",
-            "name_en": "index",
-            "children": [
-                {
-                    "code": "A",
-                    "name_zh": "甲",
-                    "name_en": "A",
-                    "children": [ind("a1"), ind("a2", -1)],
-                },
-                {"code": "B", "name_zh": "乙", "name_en": "B", "children": [ind("b1")]},
-            ],
-        },
         **extra,
     }
     if reference is not None:
-        data["reference_period"] = {"from": reference[0], "to": reference[1]}
-    return Framework.model_validate(data)
+        top["reference_period"] = {"from": reference[0], "to": reference[1]}
+    children = [
+        composite("A", "甲", [indicator("a1"), indicator("a2", -1)]),
+        composite("B", "乙", [indicator("b1")]),
+    ]
+    return toy_framework(children, valid_from=2015, valid_to=2030, **top)
 
 
 def panel(years: tuple[int, ...] = YEARS, units: int = 4, seed: int = 3) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from qcity.engine import Evaluation
 from qcity.framework.model import Framework
 from qcity.monitor import attribution
 from qcity.monitor.attribution import ATTRIBUTION_COLUMNS, log_mean
+from tests.helpers import composite, indicator, toy_framework
 
 
 def framework(root_aggregate: str = "arithmetic", **root: Any) -> Framework:
@@ -23,41 +24,17 @@ def framework(root_aggregate: str = "arithmetic", **root: Any) -> Framework:
     0..100, so an indicator's normalised score is its value."""
 
     def ind(code: str, weight: float = 1.0) -> dict:
-        return {
-            "code": code,
-            "name_zh": code,
-            "name_en": code,
-            "weight": weight,
-            "goalposts": {"lo": 0, "hi": 100},
-        }
+        return indicator(code, weight=weight, goalposts={"lo": 0, "hi": 100})
 
-    return Framework.model_validate(
-        {
-            "code": "t",
-            "version": "1",
-            "name_zh": "测试",
-            "name_en": "test",
-            "valid_from": 2015,
-            "valid_to": 2030,
-            "defaults": {"normalise": {"method": "goalposts"}},
-            "root": {
-                "code": "idx",
-                "name_zh": "指数",
-                "name_en": "index",
-                "aggregate": {"method": root_aggregate, **root},
-                "children": [
-                    {
-                        "code": "A",
-                        "name_zh": "甲",
-                        "name_en": "A",
-                        "weight": 2,
-                        "aggregate": {"method": "arithmetic"},
-                        "children": [ind("a1"), ind("a2", 3)],
-                    },
-                    {"code": "B", "name_zh": "乙", "name_en": "B", "children": [ind("b1")]},
-                ],
-            },
-        }
+    a = composite(
+        "A", "甲", [ind("a1"), ind("a2", 3)], weight=2, aggregate={"method": "arithmetic"}
+    )
+    return toy_framework(
+        [a, composite("B", "乙", [ind("b1")])],
+        valid_from=2015,
+        valid_to=2030,
+        root={"aggregate": {"method": root_aggregate, **root}},
+        defaults={"normalise": {"method": "goalposts"}},
     )
 
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from qcity.engine import Evaluation
-from qcity.framework.model import Framework
 from qcity.monitor import cagr_table, linear_trends, trend_table, year_on_year
 from qcity.monitor.trends import compound_rate, trend_slope
+from tests.helpers import indicator, toy_framework
 
 
 def long(values: dict[tuple[str, str], dict[str, float]]) -> pd.DataFrame:
@@ -118,25 +118,11 @@ def test_summary_puts_the_latest_change_next_to_cagr_and_slope() -> None:
 
 
 def test_on_an_evaluation_indicators_in_their_unit_and_composites_as_scores() -> None:
-    fw = Framework.model_validate(
-        {
-            "code": "t",
-            "version": "1",
-            "name_zh": "测试",
-            "name_en": "test",
-            "valid_from": 2015,
-            "valid_to": 2030,
-            "defaults": {"normalise": {"method": "minmax", "scope": "pooled"}},
-            "root": {
-                "code": "idx",
-                "name_zh": "指数",
-                "name_en": "index",
-                "children": [
-                    {"code": "a1", "name_zh": "a1", "name_en": "a1"},
-                    {"code": "a2", "name_zh": "a2", "name_en": "a2"},
-                ],
-            },
-        }
+    fw = toy_framework(
+        [indicator("a1"), indicator("a2")],
+        valid_from=2015,
+        valid_to=2030,
+        defaults={"normalise": {"method": "minmax", "scope": "pooled"}},
     )
     # u0 grows 10 % a year in a1; a2 is flat
     rows = [

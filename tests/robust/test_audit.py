@@ -24,6 +24,7 @@ from qcity.robust.audit_stats import (
     pca_eigenvalues,
 )
 from qcity.robust.statistical_audit import AuditError, AuditRules
+from tests.helpers import composite, indicator, toy_framework
 
 # -- the statistics ----------------------------------------------------------------------
 
@@ -150,38 +151,11 @@ def framework() -> Framework:
     """idx -> A (weight 2: a1, a2, a3 with direction -1), B (weight 1: b1, b2, b3)."""
 
     def ind(code: str, direction: int = 1) -> dict:
-        return {"code": code, "name_zh": f"{code}中", "name_en": code, "direction": direction}
+        return indicator(code, direction, name_zh=f"{code}中")
 
-    return Framework.model_validate(
-        {
-            "code": "t",
-            "version": "1",
-            "name_zh": "测试",
-            "name_en": "test",
-            "valid_from": 2020,
-            "valid_to": 2024,
-            "root": {
-                "code": "idx",
-                "name_zh": "指数",
-                "name_en": "index",
-                "children": [
-                    {
-                        "code": "A",
-                        "name_zh": "甲",
-                        "name_en": "A",
-                        "weight": 2,
-                        "children": [ind("a1"), ind("a2"), ind("a3", -1)],
-                    },
-                    {
-                        "code": "B",
-                        "name_zh": "乙",
-                        "name_en": "B",
-                        "children": [ind("b1"), ind("b2"), ind("b3")],
-                    },
-                ],
-            },
-        }
-    )
+    a = [ind("a1"), ind("a2"), ind("a3", -1)]
+    b = [ind("b1"), ind("b2"), ind("b3")]
+    return toy_framework([composite("A", "甲", a, weight=2), composite("B", "乙", b)])
 
 
 def evaluation(raw: dict[str, np.ndarray] | None = None, rank_b3: bool = True) -> Evaluation:

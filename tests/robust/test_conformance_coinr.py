@@ -25,22 +25,12 @@ import pandas as pd
 import pytest
 
 from qcity.engine import Evaluation
-from qcity.framework.io import load_framework
 from qcity.robust.sensitivity import SensitivityResult, run_sensitivity
 from qcity.robust.spec import load_spec
 from qcity.robust.uncertainty import UncertaintyResult, run_uncertainty
-from qcity.service.inputs import from_files
-from tests.helpers import REPO, coinr_file
+from tests.helpers import ASEM, coinr_file
 
-ASEM = REPO / "examples" / "asem"
 N = 1000
-
-
-@pytest.fixture(scope="module")
-def asem() -> Evaluation:
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
-    return Evaluation(fw, inp.data, inp.units).run()
 
 
 @pytest.fixture(scope="module")

@@ -7,23 +7,13 @@ import pandas as pd
 import pytest
 
 from qcity.engine import Evaluation
-from qcity.framework.io import load_framework
 from qcity.robust.distributed import SchedulerError, connect, dask_runner
 from qcity.robust.sensitivity import run_sensitivity
 from qcity.robust.spec import load_spec
 from qcity.robust.uncertainty import run_uncertainty
-from qcity.service.inputs import from_files
-from tests.helpers import REPO
+from tests.helpers import ASEM
 
 distributed = pytest.importorskip("distributed")
-ASEM = REPO / "examples" / "asem"
-
-
-@pytest.fixture(scope="module")
-def asem() -> Evaluation:
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
-    return Evaluation(fw, inp.data, inp.units).run()
 
 
 @pytest.fixture(scope="module")

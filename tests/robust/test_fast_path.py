@@ -15,20 +15,15 @@ from qcity.engine.fast import BATCHED, StageCache, log_hash, rank_rows
 from qcity.engine.outputs import rank_desc
 from qcity.engine.pipeline import run_pipeline
 from qcity.engine.steps import replace_step
-from qcity.framework.io import load_framework
 from qcity.methods.registry import AGGREGATORS
-from qcity.service.inputs import from_files
-from tests.helpers import REPO
-
-ASEM = REPO / "examples" / "asem"
+from tests.helpers import asem_inputs
 
 
 @pytest.fixture(scope="module")
 def asem_gaps() -> Evaluation:
     """ASEM without imputation (63 values missing, so the means drop NaN children) and
     min-max to [1, 100] (positive, as the geometric and harmonic means need)."""
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
+    fw, inp = asem_inputs()
     ev = Evaluation(fw, inp.data, inp.units)
     steps = replace_step(ev.log, Step("impute", "none"))
     steps = replace_step(steps, Step("normalise", "minmax", {"l": 1, "u": 100, "scope": "period"}))

@@ -7,13 +7,9 @@ import numpy as np
 import pytest
 
 from qcity.engine import Evaluation
-from qcity.framework.io import load_framework
 from qcity.robust.sensitivity import run_sensitivity, to_categories
 from qcity.robust.spec import parse_spec
-from qcity.service.inputs import from_files
-from tests.helpers import REPO
-
-ASEM = REPO / "examples" / "asem"
+from tests.helpers import asem_inputs
 
 #: Aggregation matters; the "same" input offers two identical values (no effect).
 SPEC = {
@@ -28,8 +24,7 @@ SPEC = {
 
 @pytest.fixture(scope="module")
 def asem() -> Evaluation:
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
+    fw, inp = asem_inputs()
     ev = Evaluation(fw, inp.data, inp.units)
     return ev.with_step("normalise", params={"l": 1, "u": 100, "scope": "period"})
 

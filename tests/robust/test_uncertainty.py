@@ -9,21 +9,10 @@ import pytest
 
 from qcity.engine import Evaluation, Step
 from qcity.engine.outputs import rank_desc
-from qcity.framework.io import load_framework
 from qcity.robust.problem import Problem, rank_quantile
 from qcity.robust.spec import load_spec, parse_spec
 from qcity.robust.uncertainty import run_uncertainty
-from qcity.service.inputs import from_files
-from tests.helpers import REPO
-
-ASEM = REPO / "examples" / "asem"
-
-
-@pytest.fixture(scope="module")
-def asem() -> Evaluation:
-    fw = load_framework(ASEM / "framework.yaml")
-    inp = from_files(fw, ASEM / "framework.yaml", ASEM / "data.csv", None)
-    return Evaluation(fw, inp.data, inp.units).run()
+from tests.helpers import ASEM
 
 
 def _index_ranks(ev: Evaluation) -> pd.Series:

@@ -140,6 +140,14 @@ class _State:
     threshold: float  # k-th best index score among the other units
     points: np.ndarray  # the unit's normalised values (L,), over the normalised codes
 
+    def fields(self, when: str) -> dict[str, Any]:
+        """The state as ``Plan``'s ``rank_<when>``, ``score_<when>``, ``threshold_<when>``."""
+        return {
+            f"rank_{when}": self.rank,
+            f"score_{when}": self.score,
+            f"threshold_{when}": self.threshold,
+        }
+
 
 def _state(ev: Evaluation, unit: str, period: str, k: int) -> _State:
     res = ev.results
@@ -456,16 +464,12 @@ def find_path(
         "aggregation, a local optimum"
     )
     common: dict[str, Any] = {"unit": unit, "period": period, "target_rank": k, "solver": solver}
+    common |= before.fields("before")
     if before.rank <= k:
         return Plan(
             **common,
-            rank_before=before.rank,
-            score_before=before.score,
-            threshold_before=before.threshold,
+            **before.fields("after"),
             reached=True,
-            rank_after=before.rank,
-            score_after=before.score,
-            threshold_after=before.threshold,
             table=pd.DataFrame(columns=PLAN_COLUMNS),
             iterations=0,
             horizon=horizon,
@@ -497,13 +501,8 @@ def find_path(
             table = _table(ev, model, d, after.points, f, Y, n, gap)
             return Plan(
                 **common,
-                rank_before=before.rank,
-                score_before=before.score,
-                threshold_before=before.threshold,
+                **after.fields("after"),
                 reached=True,
-                rank_after=after.rank,
-                score_after=after.score,
-                threshold_after=after.threshold,
                 table=table,
                 iterations=iterations,
                 horizon=horizon,
@@ -547,20 +546,12 @@ def _unreachable(
     d_max = np.where(model.movable, model.ub, 0.0)
     full = _state(apply_values(ev, unit, period, raw_targets(model, d_max)), unit, period, k)
     shortfall = max(full.threshold - full.score, 0.0)
-    shared = {
-        **common,
-        "rank_before": before.rank,
-        "score_before": before.score,
-        "threshold_before": before.threshold,
-        "horizon": model.horizon,
-    }
+    shared = {**common, "horizon": model.horizon}
     if full.rank <= k:  # the re-run gave more than the model: every bound reaches it
         return Plan(
             **shared,
+            **full.fields("after"),
             reached=True,
-            rank_after=full.rank,
-            score_after=full.score,
-            threshold_after=full.threshold,
             table=_table(ev, model, d_max, full.points, f, Y, n, gap),
             iterations=iterations,
             margin=full.score - full.threshold,
@@ -594,10 +585,8 @@ def _unreachable(
         notes.append("no feasible change improves the rank; the plan lists every bound")
     return Plan(
         **shared,
+        **full.fields("after"),
         reached=False,
-        rank_after=full.rank,
-        score_after=full.score,
-        threshold_after=full.threshold,
         table=_table(ev, model, d_max, full.points, f, Y, n, gap),
         iterations=iterations,
         margin=0.0,

@@ -4,15 +4,28 @@ printed as tables and written to a folder. Nothing is stored in the database."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import (
+    DataOption,
+    DbUrlOption,
+    FrameworkOption,
+    GroupOption,
+    OutOption,
+    Selection,
+    UnitsOption,
+    UnitTypeOption,
+    data_time,
+    evaluate_selection,
+    open_framework,
+    spinner,
+    stages,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +34,6 @@ if TYPE_CHECKING:
     from qcity.service.evaluation import EvaluationResult
 
 console = Console()
-err = Console(stderr=True)
 
 SHOWN = 20
 """Rows of the flags table printed (all of them are in flags.csv)."""
@@ -29,29 +41,16 @@ SHOWN = 20
 
 @app.command("audit")
 def audit(
-    framework: str = typer.Option(
-        ...,
-        "--framework",
-        "-f",
-        help="framework YAML, or the name of a shipped one (liyang) 指标体系文件",
-    ),
-    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
-    data: Path | None = typer.Option(
-        None,
-        "--data",
-        "-d",
-        help="CSV/XLSX file in any layout `qcity import` reads; omit to read the database "
-        "省略则读取数据库",
-    ),
-    units: Path | None = typer.Option(
-        None, "--units", "-u", help="units CSV with attributes (overrides the framework's)"
-    ),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
+    framework: FrameworkOption,
+    out: OutOption,
+    data: DataOption = None,
+    units: UnitsOption = None,
+    db: DbUrlOption = None,
     as_of: str | None = typer.Option(
         None, "--as-of", help="audit the data as stored at this time 按此时点的数据"
     ),
-    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
-    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    group: GroupOption = None,
+    unit_type: UnitTypeOption = None,
     year: str | None = typer.Option(
         None, "--year", "-y", help="period to audit (default: the latest) 审计的年份"
     ),
@@ -63,29 +62,16 @@ def audit(
     correlations.csv, cronbach.csv, pca.csv, influence.csv (UTF-8 with BOM, names beside
     codes) and README.txt.
     """
-    from qcity.data.asof import parse_as_of
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
     from qcity.robust.audit_files import write_audit_folder
     from qcity.robust.statistical_audit import AuditError
     from qcity.robust.statistical_audit import audit as run_audit
-    from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import from_files, from_store
 
-    path = framework_path(framework)
-    fw = load_framework(path)
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
-    if data is not None and as_of is not None:
-        fail("--as-of reads the database; it does not apply to a --data file")
-    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
-    with _progress() as progress:
-        task = progress.add_task("reading data 读取数据", total=None)
-        inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
-        inp = inp.restrict(group=group, unit_type=unit_type)
-        progress.update(task, description="evaluating 计算")
-        result = evaluate(fw, inp)
-        progress.update(task, description="auditing 审计")
+    path, fw = open_framework(framework)
+    sel = Selection(data, units, db, data_time(fw, data, units, as_of), group, unit_type)
+    with spinner() as progress:
+        say = stages(progress)
+        result = evaluate_selection(fw, path, sel, say)
+        say("auditing 审计")
         try:
             found = run_audit(result.evaluation, period=year)
         except AuditError as exc:
@@ -93,16 +79,6 @@ def audit(
         written = write_audit_folder(found, out, notice=result.notice)
     show(found, result)
     console.print(f"wrote {len(written)} files to {out}")
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 def _name(found: AuditResult, code: object) -> str:

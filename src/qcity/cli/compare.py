@@ -6,13 +6,22 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import (
+    DbUrlOption,
+    OptionalOutOption,
+    Selection,
+    UnitsWithDataOption,
+    data_time,
+    open_framework,
+    read_inputs,
+)
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     import pandas as pd
@@ -34,6 +43,17 @@ ROBUSTNESS_NOTE = (
     "from the robustness analysis (qcity robust); without it read close ranks as a tie "
     "排名相近者视为并列"
 )
+#: The options ``qcity compare`` and ``qcity path`` share (besides ``--unit``).
+PeerGroupOption = Annotated[str | None, typer.Option("--group", help=GROUP_HELP)]
+LevelOption = Annotated[str | None, typer.Option("--level", help=LEVEL_HELP)]
+YearOption = Annotated[str | None, typer.Option("--year", help="year (default the latest) 年份")]
+PeerFrameworkOption = Annotated[str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)]
+StoredAsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="the data as stored at this time")
+]
+DataFileOption = Annotated[
+    Path | None, typer.Option("--data", "-d", help="data file instead of the store")
+]
 BANDS_HELP = (
     "add the index's 5-95% rank band of every unit from the robustness analysis (the "
     "framework's shipped spec, or --spec) and say whether the unit is surely in the top k "
@@ -55,21 +75,12 @@ def evaluate_peers(
     ``level`` sharing its parent; without either, the units of its own level. Reads the
     database (or ``data``), selects as ``qcity evaluate --group`` does, and evaluates."""
     from qcity.benchmark.focus import level_peers
-    from qcity.data.asof import parse_as_of
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
     from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import describe_selection, from_files, from_store
+    from qcity.service.inputs import describe_selection
 
-    path = framework_path(framework)
-    fw = load_framework(path)
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
-    if data is not None and as_of is not None:
-        fail("--as-of reads the database; it does not apply to a --data file")
-    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
-    inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
-    inp = inp.restrict(group=group)
+    path, fw = open_framework(framework)
+    when = data_time(fw, data, units, as_of)
+    inp = read_inputs(fw, path, Selection(data, units, db, when, group))
     if level is not None or group is None:
         keep = set(level_peers(fw, inp.units, unit, level))
         chosen = inp.data[inp.data["unit"].astype(str).isin(keep)]
@@ -128,16 +139,16 @@ def notice_line(result: EvaluationResult) -> None:
 @app.command("compare")
 def compare(
     unit: str = typer.Option(..., "--unit", help="the unit compared (e.g. liyang) 对标单元"),
-    group: str | None = typer.Option(None, "--group", help=GROUP_HELP),
-    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
-    year: str | None = typer.Option(None, "--year", help="year (default the latest) 年份"),
+    group: PeerGroupOption = None,
+    level: LevelOption = None,
+    year: YearOption = None,
     k: int = typer.Option(5, "--k", min=1, help="first tier = the top k 第一方阵的名次"),
-    out: Path | None = typer.Option(None, "--out", "-o", help="output folder 输出目录"),
-    framework: str = typer.Option("liyang", "--framework", "-f", help=FRAMEWORK_HELP),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    as_of: str | None = typer.Option(None, "--as-of", help="the data as stored at this time"),
-    data: Path | None = typer.Option(None, "--data", "-d", help="data file instead of the store"),
-    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+    out: OptionalOutOption = None,
+    framework: PeerFrameworkOption = "liyang",
+    db: DbUrlOption = None,
+    as_of: StoredAsOfOption = None,
+    data: DataFileOption = None,
+    units: UnitsWithDataOption = None,
     bands: bool = typer.Option(False, "--bands", help=BANDS_HELP),
     spec: Path | None = typer.Option(
         None,

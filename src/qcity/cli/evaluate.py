@@ -10,10 +10,23 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import (
+    DataOption,
+    DbUrlOption,
+    EvaluateAsOfOption,
+    FrameworkOption,
+    GroupOption,
+    Selection,
+    UnitsOption,
+    UnitTypeOption,
+    data_time,
+    open_framework,
+    read_inputs,
+    spinner,
+)
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from qcity.engine.steps import Step
@@ -22,13 +35,6 @@ if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CL
     from qcity.service.inputs import EvaluationInput
 
 console = Console()
-err = Console(stderr=True)
-
-AS_OF_HELP = (
-    "evaluate the data as stored at this time (ISO 8601, e.g. 2024-06-30 or "
-    "2024-06-30T12:00+08:00); without an offset the time is Asia/Shanghai (or the "
-    "framework's timezone) 按此时点的数据评价"
-)
 
 
 def operator() -> str:
@@ -41,12 +47,7 @@ def operator() -> str:
 
 @app.command("evaluate")
 def evaluate(
-    framework: str = typer.Option(
-        ...,
-        "--framework",
-        "-f",
-        help="framework YAML, or the name of a shipped one (liyang) 指标体系文件",
-    ),
+    framework: FrameworkOption,
     out: Path | None = typer.Option(
         None,
         "--out",
@@ -54,20 +55,12 @@ def evaluate(
         help="output folder 输出目录 (needed with --data; with the database the run is "
         "stored and `qcity runs export` writes it later)",
     ),
-    data: Path | None = typer.Option(
-        None,
-        "--data",
-        "-d",
-        help="CSV/XLSX file in any layout `qcity import` reads; omit to read the database "
-        "省略则读取数据库",
-    ),
-    units: Path | None = typer.Option(
-        None, "--units", "-u", help="units CSV with attributes (overrides the framework's)"
-    ),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
-    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    data: DataOption = None,
+    units: UnitsOption = None,
+    db: DbUrlOption = None,
+    as_of: EvaluateAsOfOption = None,
+    group: GroupOption = None,
+    unit_type: UnitTypeOption = None,
     replay: Path | None = typer.Option(
         None, "--replay", help="re-run the step log of a saved log.json 按保存的步骤日志重算"
     ),
@@ -85,25 +78,14 @@ def evaluate(
     README.txt (and results.xlsx with --workbook). On the database the run is stored
     (`qcity runs list`) and its id printed.
     """
-    from qcity.data.asof import parse_as_of
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
-    from qcity.service.inputs import from_files, from_store
-
-    path = framework_path(framework)
-    fw = load_framework(path)
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
-    if data is not None and (as_of is not None):
-        fail("--as-of reads the database; it does not apply to a --data file")
+    path, fw = open_framework(framework)
+    when = data_time(fw, data, units, as_of)
     if data is not None and out is None:
         fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
-    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
     steps, saved = _read_log(replay) if replay is not None else (None, {})
-    with _progress() as progress:
+    with spinner() as progress:
         task = progress.add_task("reading data 读取数据", total=None)
-        inp = from_files(fw, path, data, units) if data is not None else from_store(db, when)
-        inp = inp.restrict(group=group, unit_type=unit_type)
+        inp = read_inputs(fw, path, Selection(data, units, db, when, group, unit_type))
         progress.update(task, description="evaluating 计算")
         result, written, run_id = run_and_keep(
             fw,
@@ -154,16 +136,6 @@ def run_and_keep(
     written = write_folder(result, out, workbook=workbook)
     run_id = keep_run(result, url, by, written) if url else None
     return result, written, run_id
-
-
-def _progress() -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
 
 
 def _unit_names(result: EvaluationResult) -> dict[str, str]:

@@ -13,6 +13,16 @@ from rich.text import Text
 from rich.tree import Tree
 
 from qcity.cli.app import app
+from qcity.cli.common import (
+    DbUrlOption,
+    GroupOption,
+    Selection,
+    UnitsWithDataOption,
+    UnitTypeOption,
+    data_time,
+    evaluate_selection,
+    open_framework,
+)
 from qcity.framework.model import Framework, Indicator, Moderate, Node
 from qcity.framework.problems import Problem, errors_only
 from qcity.framework.source import parse_yaml, read_source
@@ -132,10 +142,10 @@ def freeze(
     data: Path | None = typer.Option(
         None, "--data", "-d", help="CSV/XLSX data file; omit to read the database"
     ),
-    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
-    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    units: UnitsWithDataOption = None,
+    db: DbUrlOption = None,
+    group: GroupOption = None,
+    unit_type: UnitTypeOption = None,
 ) -> None:
     """Store the goalposts of the reference period in a new framework version.
     按基准期计算上下限并写入新版本的指标体系。
@@ -146,19 +156,13 @@ def freeze(
     """
     from qcity.cli.app import fail
     from qcity.engine.scale import frozen_framework
-    from qcity.framework.io import dump_framework, load_framework
-    from qcity.frameworks import framework_path
-    from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import from_files, from_store
+    from qcity.framework.io import dump_framework
 
-    path = framework_path(framework)
-    fw = load_framework(path)
+    path, fw = open_framework(framework)
     if fw.reference_period is None:
         fail(f"{path}: the framework declares no reference_period, so there is nothing to freeze")
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
-    inp = from_files(fw, path, data, units) if data is not None else from_store(db, None)
-    result = evaluate(fw, inp.restrict(group=group, unit_type=unit_type))
+    data_time(fw, data, units, None)  # refuses --units without --data
+    result = evaluate_selection(fw, path, Selection(data, units, db, None, group, unit_type))
     try:
         frozen = frozen_framework(result.evaluation, version or f"{fw.version}-frozen")
     except ValueError as exc:

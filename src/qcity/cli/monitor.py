@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.evaluate import AS_OF_HELP
+from qcity.cli.common import DbUrlOption, EvaluateAsOfOption, data_time, open_framework
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from qcity.service.evaluation import EvaluationResult
 
 console = Console()
-err = Console(stderr=True)
 
 STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 COLOUR_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
@@ -49,8 +48,8 @@ def monitor(
         help="targets CSV (indicator,kind,year,value,source,...) overriding the framework's "
         "目标文件",
     ),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    db: DbUrlOption = None,
+    as_of: EvaluateAsOfOption = None,
 ) -> None:
     """Monitor a unit against its targets. 动态监测：目标完成、进展分类、分部门预警。
 
@@ -60,9 +59,6 @@ def monitor(
     (node,indicator,from_period,to_period,change,contribution: what moved each
     composite since last year); prints the warnings per department.
     """
-    from qcity.data.asof import parse_as_of
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
     from qcity.monitor.progress import period_year
     from qcity.monitor.table import MonitorError, monitor
     from qcity.monitor.targets import read_targets_csv
@@ -73,10 +69,9 @@ def monitor(
         period_year(year)
     except ValueError:
         fail(f"--year {year!r} is neither a year (2024) nor a quarter (2024Q2)")
-    path = framework_path(framework)
-    fw = load_framework(path)
+    path, fw = open_framework(framework)
     imported = read_targets_csv(targets, fw) if targets is not None else None
-    when = parse_as_of(as_of, fw.timezone) if as_of is not None else None
+    when = data_time(fw, None, None, as_of)
     inp = from_store(db, when)
     peers = group if group is not None else (fw.monitor.peer_group if fw.monitor else None)
     groups = inp.groups
@@ -133,20 +128,14 @@ def _attribution(result: EvaluationResult, unit: str, period: str) -> pd.DataFra
     """What moved each composite from the previous period to ``period`` (None when the
     previous period is not in the evaluation)."""
     from qcity.monitor.attribution import attribution
+    from qcity.monitor.table import previous_period
 
-    previous = _previous(period)
+    previous = previous_period(period)
     periods = set(result.evaluation.scores()["period"].astype(str))
     if previous not in periods:
         return None
     frame: pd.DataFrame = attribution(result.evaluation, unit, previous, period)
     return frame
-
-
-def _previous(period: str) -> str:
-    if "Q" in period:
-        y, q = period.split("Q")
-        return f"{int(y) - 1}Q{q}"
-    return str(int(period) - 1)
 
 
 def _num(v: Any) -> str:

@@ -10,10 +10,14 @@ import typer
 from rich.table import Table
 
 from qcity.cli.app import app
+from qcity.cli.common import DbUrlOption, OptionalOutOption, UnitsWithDataOption
 from qcity.cli.compare import (
-    FRAMEWORK_HELP,
-    GROUP_HELP,
-    LEVEL_HELP,
+    DataFileOption,
+    LevelOption,
+    PeerFrameworkOption,
+    PeerGroupOption,
+    StoredAsOfOption,
+    YearOption,
     console,
     evaluate_peers,
     label,
@@ -26,22 +30,22 @@ from qcity.cli.compare import (
 @app.command("path")
 def path(
     unit: str = typer.Option(..., "--unit", help="the unit to lift (e.g. liyang) 目标单元"),
-    group: str | None = typer.Option(None, "--group", help=GROUP_HELP),
-    level: str | None = typer.Option(None, "--level", help=LEVEL_HELP),
+    group: PeerGroupOption = None,
+    level: LevelOption = None,
     rank: int = typer.Option(5, "--rank", min=1, help="target rank 目标名次 (first tier: 5)"),
-    year: str | None = typer.Option(None, "--year", help="year (default the latest) 年份"),
+    year: YearOption = None,
     horizon: float = typer.Option(
         3.0, "--horizon", min=0.1, help="years of change allowed at the peers' fast pace 年限"
     ),
     margin: float = typer.Option(
         0.05, "--margin", min=0.0, help="points to spare above the target's score 安全余量"
     ),
-    out: Path | None = typer.Option(None, "--out", "-o", help="output folder 输出目录"),
-    framework: str = typer.Option("liyang", "--framework", "-f", help=FRAMEWORK_HELP),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    as_of: str | None = typer.Option(None, "--as-of", help="the data as stored at this time"),
-    data: Path | None = typer.Option(None, "--data", "-d", help="data file instead of the store"),
-    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
+    out: OptionalOutOption = None,
+    framework: PeerFrameworkOption = "liyang",
+    db: DbUrlOption = None,
+    as_of: StoredAsOfOption = None,
+    data: DataFileOption = None,
+    units: UnitsWithDataOption = None,
 ) -> None:
     """The least-cost path to a target rank. 进入第一方阵的最小代价路径。
 

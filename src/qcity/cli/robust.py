@@ -4,7 +4,7 @@ index to the choices made in building it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -12,6 +12,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import (
+    DbUrlOption,
+    GroupOption,
+    OutOption,
+    Selection,
+    UnitsWithDataOption,
+    UnitTypeOption,
+    data_time,
+    evaluate_selection,
+    open_framework,
+    stages,
+)
 from qcity.cli.evaluate import _unit_names
 
 if TYPE_CHECKING:
@@ -41,10 +53,13 @@ def spec_for(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
 
 @app.command("robust")
 def robust(
-    framework: str = typer.Option(
-        ..., "--framework", "-f", help="framework YAML, or a shipped one (liyang) 指标体系文件"
-    ),
-    out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
+    framework: Annotated[
+        str,
+        typer.Option(
+            "--framework", "-f", help="framework YAML, or a shipped one (liyang) 指标体系文件"
+        ),
+    ],
+    out: OutOption,
     spec: Path | None = typer.Option(
         None,
         "--spec",
@@ -67,10 +82,10 @@ def robust(
     data: Path | None = typer.Option(
         None, "--data", "-d", help="data file; omit to read the database 省略则读取数据库"
     ),
-    units: Path | None = typer.Option(None, "--units", "-u", help="units CSV (with --data)"),
-    db: str | None = typer.Option(None, "--db", help="database URL (default $QCITY_DATABASE_URL)"),
-    group: str | None = typer.Option(None, "--group", help="only the members of this unit group"),
-    unit_type: str | None = typer.Option(None, "--unit-type", help="only units of this type"),
+    units: UnitsWithDataOption = None,
+    db: DbUrlOption = None,
+    group: GroupOption = None,
+    unit_type: UnitTypeOption = None,
 ) -> None:
     """Rank bands and sensitivity: how much the ranks depend on the choices. 排名稳健性分析。
 
@@ -78,19 +93,14 @@ def robust(
     inputs of every sample and its mean absolute rank shift) and, with --sa,
     OUT/sensitivity.csv (input,Si,STi,Si_lo,Si_hi,STi_lo,STi_hi).
     """
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
     from qcity.robust.distributed import connect, dask_runner
     from qcity.robust.problem import Problem, local_runner
     from qcity.robust.sensitivity import run_sensitivity
     from qcity.robust.uncertainty import run_uncertainty
-    from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import from_files, from_store
 
-    path = framework_path(framework)
-    fw = load_framework(path)
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
+    path, fw = open_framework(framework)
+    data_time(fw, data, units, None)  # refuses --units without --data
+    sel = Selection(data, units, db, None, group, unit_type)
     if sa and n < 2:
         fail("-N must be at least 2 with --sa")
     robust_spec, spec_name = spec_for(spec, fw.code)
@@ -98,11 +108,8 @@ def robust(
     client = connect(scheduler) if scheduler else None
     try:
         with _progress() as progress:
-            task = progress.add_task("reading data 读取数据", total=None)
-            inp = from_files(fw, path, data, units) if data is not None else from_store(db)
-            inp = inp.restrict(group=group, unit_type=unit_type)
-            progress.update(task, description="evaluating 计算")
-            result = evaluate(fw, inp)
+            say = stages(progress)
+            result = evaluate_selection(fw, path, sel, say)
             ev = result.evaluation
             problem = Problem(ev, robust_spec, unit=unit)
 
@@ -114,13 +121,13 @@ def robust(
 
                 return dask_runner(client, advance) if client else local_runner(advance)
 
-            progress.update(task, description=f"uncertainty 不确定性 (N={n})")
+            say(f"uncertainty 不确定性 (N={n})")
             ua = run_uncertainty(
                 ev, robust_spec, n, seed, runner=runner("samples 抽样"), problem=problem
             )
             si = None
             if sa:
-                progress.update(task, description="sensitivity 敏感性")
+                say("sensitivity 敏感性")
                 si = run_sensitivity(
                     ev,
                     robust_spec,

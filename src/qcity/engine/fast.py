@@ -48,7 +48,7 @@ from qcity.engine.pipeline import (
 from qcity.engine.steps import Step, split_params
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework, Indicator, MethodSpec, Node
-from qcity.methods.errors import collecting
+from qcity.methods.errors import Collector, collecting
 from qcity.methods.registry import AGGREGATORS, WEIGHTINGS
 
 BATCHED = frozenset({"arithmetic", "geometric", "harmonic", "generalised"})
@@ -123,27 +123,35 @@ class StageCache:
         if key in self._results:
             return self._results[key]
         with collecting() as diag, np.errstate(all="ignore"):
-            early_steps = [s for s in log if s.name in ("denominate", "screen", "impute")]
-            ekey = log_hash(early_steps)
-            early = self._early.get(ekey)
-            if early is None:
-                early = early_stage(self.fw, self.data, self.units, log, diag)
-                self._early[ekey] = early
-                self.runs["early"] += 1
-            else:
-                tree = Tree.from_framework(self.fw)
-                tree = tree.without(set(tree.indicators) - set(early.raw.codes))
-                check_variant(early.raw, early.by_code, early.index, tree, log)
-            tkey = log_hash([*early_steps, next(s for s in log if s.name == "treat")])
-            treated = self._treated.get(tkey)
-            if treated is None:
-                treated = treat_stage(early, log, diag)
-                self._treated[tkey] = treated
-                self.runs["treat"] += 1
+            treated = self._treated_stage(log, diag, check=True)
             res = final_stage(treated, log, diag)
             self.runs["final"] += 1
         self._results[key] = res
         return res
+
+    def _treated_stage(self, log: list[Step], diag: Collector, check: bool) -> Treated:
+        """The stages up to treatment of ``log``: the early steps (denominate, screen,
+        impute) cached by their hash, the treatment by the hash up to it. With ``check``,
+        a variant that reuses the cached early stage is checked against the framework as
+        a fresh run would be."""
+        early_steps = [s for s in log if s.name in ("denominate", "screen", "impute")]
+        ekey = log_hash(early_steps)
+        early = self._early.get(ekey)
+        if early is None:
+            early = early_stage(self.fw, self.data, self.units, log, diag)
+            self._early[ekey] = early
+            self.runs["early"] += 1
+        elif check:
+            tree = Tree.from_framework(self.fw)
+            tree = tree.without(set(tree.indicators) - set(early.raw.codes))
+            check_variant(early.raw, early.by_code, early.index, tree, log)
+        tkey = log_hash([*early_steps, next(s for s in log if s.name == "treat")])
+        treated = self._treated.get(tkey)
+        if treated is None:
+            treated = treat_stage(early, log, diag)
+            self._treated[tkey] = treated
+            self.runs["treat"] += 1
+        return treated
 
     def normalised(self, log: Sequence[Step]) -> Normalised:
         """What the fast path needs of ``log``: when every node's weighting ignores the
@@ -162,19 +170,7 @@ class StageCache:
         if key in self._normalised:
             return self._normalised[key]
         with collecting() as diag, np.errstate(all="ignore"):
-            early_steps = [s for s in log if s.name in ("denominate", "screen", "impute")]
-            ekey = log_hash(early_steps)
-            early = self._early.get(ekey)
-            if early is None:
-                early = early_stage(self.fw, self.data, self.units, log, diag)
-                self._early[ekey] = early
-                self.runs["early"] += 1
-            tkey = log_hash([*early_steps, next(s for s in log if s.name == "treat")])
-            treated = self._treated.get(tkey)
-            if treated is None:
-                treated = treat_stage(early, log, diag)
-                self._treated[tkey] = treated
-                self.runs["treat"] += 1
+            treated = self._treated_stage(log, diag, check=False)
             st = normalise_stage(treated, log, diag)
             self.runs["normalise"] += 1
         override: dict[str, float] = dict(w_engine.get("nominal") or {})
@@ -189,8 +185,8 @@ class StageCache:
         out = Normalised(
             st.tree,
             st.unit_keep,
-            early.raw.periods,
-            early.raw.units,
+            treated.early.raw.periods,
+            treated.early.raw.units,
             {c: st.x[:, :, j] for j, c in enumerate(st.codes)},
             weights,
         )
@@ -382,14 +378,10 @@ class FastPath:
         kinds = {(p.method, json.dumps(p.params, sort_keys=True, default=str)) for p in under}
         if len(kinds) != 1 or any(p.min_coverage for p in under):
             return None
-        method, params = under[0].method, under[0].params
-        if method not in BATCHED:
+        params = under[0].params
+        if under[0].method not in BATCHED:
             return None
-        p = float(params.get("p", 1.0)) if method == "generalised" else 1.0
-        if method == "harmonic":
-            p = -1.0
-        if method == "generalised" and p == 0.0:
-            method = "geometric"
+        method, p = _mean_kind(under[0].method, params)
         leaves = self.tree.leaves_under(target)
         col = {c: j for j, c in enumerate(self.codes)}
         depth = max(len(self.tree.path(c)) for c in leaves)
@@ -557,17 +549,25 @@ class _Prepared:
     zeros: np.ndarray | None  # children equal to 0 (power means with p < 0)
 
 
-def _prepare(plan: _NodePlan, x: np.ndarray) -> _Prepared:
-    """The part of a weighted mean that does not depend on the weights (computed once
-    for children that do not depend on the sample, i.e. the indicators)."""
-    avail = ~np.isnan(x)
-    complete = bool(avail.all())
-    method, params = plan.method, plan.params
+def _mean_kind(method: str, params: dict[str, Any]) -> tuple[str, float]:
+    """A weighted mean as ``(method, p)`` of the generalised mean
+    ``(sum w x^p / sum w)^(1/p)``: harmonic is ``p = -1`` and the generalised mean with
+    ``p = 0`` is the geometric one (its limit); other methods keep ``p = 1``."""
     p = float(params.get("p", 1.0)) if method == "generalised" else 1.0
     if method == "harmonic":
         p = -1.0
     if method == "generalised" and p == 0.0:
         method = "geometric"
+    return method, p
+
+
+def _prepare(plan: _NodePlan, x: np.ndarray) -> _Prepared:
+    """The part of a weighted mean that does not depend on the weights (computed once
+    for children that do not depend on the sample, i.e. the indicators)."""
+    avail = ~np.isnan(x)
+    complete = bool(avail.all())
+    params = plan.params
+    method, p = _mean_kind(plan.method, params)
     zeros = None
     if method == "arithmetic" or (method == "generalised" and p == 1.0):
         f = x if complete else np.where(avail, x, 0.0)

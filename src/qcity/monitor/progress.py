@@ -192,6 +192,37 @@ def scores(
     return np.where(achieved, 5.0, s)
 
 
+def _one_series(
+    base_value: float | None,
+    base_year: float | str | None,
+    latest_value: float | None,
+    latest_year: float | str | None,
+    target_value: float | None,
+    target_year: float | str | None,
+    direction: int,
+    limit: float | None,
+    check_target: bool = False,
+) -> dict[str, np.ndarray] | None:
+    """``progress_values`` of one series (years as numbers or period labels), or None
+    when it has not two valid data points; ``check_target``: a target year not after the
+    base year is an error."""
+    t0, t1 = period_year(base_year), period_year(latest_year)
+    ty = period_year(target_year) if target_year is not None else np.nan
+    if check_target and target_year is not None and ty <= t0:
+        raise ValueError(f"target year {target_year} must be after the base year {base_year}")
+    r = progress_values(
+        np.array(base_value, float),
+        np.array(t0),
+        np.array(latest_value, float),
+        np.array(t1),
+        np.array(np.nan if target_value is None else target_value, float),
+        np.array(ty),
+        direction,
+        np.array(np.nan if limit is None else limit, float),
+    )
+    return r if bool(r["valid"]) else None
+
+
 def progress_class(
     base_value: float | None,
     base_year: float | str | None,
@@ -214,21 +245,18 @@ def progress_class(
         return None
     if (target_value is None) != (target_year is None):
         raise ValueError("give both target_value and target_year, or neither")
-    t0, t1 = period_year(base_year), period_year(latest_year)
-    ty = period_year(target_year) if target_year is not None else np.nan
-    if target_year is not None and ty <= t0:
-        raise ValueError(f"target year {target_year} must be after the base year {base_year}")
-    r = progress_values(
-        np.array(base_value, float),
-        np.array(t0),
-        np.array(latest_value, float),
-        np.array(t1),
-        np.array(np.nan if target_value is None else target_value, float),
-        np.array(ty),
+    r = _one_series(
+        base_value,
+        base_year,
+        latest_value,
+        latest_year,
+        target_value,
+        target_year,
         direction,
-        np.array(np.nan if limit is None else limit, float),
+        limit,
+        check_target=True,
     )
-    if not bool(r["valid"]):
+    if r is None:
         return None
     cls = classify(r["value"], r["achieved"], r["has_target"], r["factor"])
     return None if cls.item() is None else cls.item()
@@ -245,19 +273,17 @@ def progress_score(
     limit: float | None = None,
 ) -> float | None:
     """The method's -5..+5 score of one series (None without two data points)."""
-    t0, t1 = period_year(base_year), period_year(latest_year)
-    ty = period_year(target_year) if target_year is not None else np.nan
-    r = progress_values(
-        np.array(base_value, float),
-        np.array(t0),
-        np.array(latest_value, float),
-        np.array(t1),
-        np.array(np.nan if target_value is None else target_value, float),
-        np.array(ty),
+    r = _one_series(
+        base_value,
+        base_year,
+        latest_value,
+        latest_year,
+        target_value,
+        target_year,
         direction,
-        np.array(np.nan if limit is None else limit, float),
+        limit,
     )
-    if not bool(r["valid"]):
+    if r is None:
         return None
     return float(scores(r["value"], r["achieved"], r["has_target"], r["factor"]))
 

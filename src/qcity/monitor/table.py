@@ -113,7 +113,8 @@ def _period_label(year: int | str) -> str:
     return text
 
 
-def _previous(period: str) -> str:
+def previous_period(period: str) -> str:
+    """The same period a year earlier: ``"2024"`` -> ``"2023"``, ``"2024Q2"`` -> ``"2023Q2"``."""
     if "Q" in period:
         y, q = period.split("Q")
         return f"{int(y) - 1}Q{q}"
@@ -244,7 +245,7 @@ def monitor(
         peer_panel = peer_panel[peer_panel.index <= t_now]
         direction, band = _direction(item)
         value = float(own.get(t_now, np.nan))
-        prev_t = prog.period_year(_previous(row_period))
+        prev_t = prog.period_year(previous_period(row_period))
         previous = float(own.get(prev_t, np.nan))
         tspec = targets.get(item.code) or spec_of(item)
         if tspec is None and band is not None:

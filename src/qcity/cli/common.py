@@ -1,0 +1,153 @@
+"""What the commands that evaluate share: their data options (``--framework``, ``--data``,
+``--units``, ``--db``, ``--as-of``, ``--group``, ``--unit-type``, ``--out``) and the one way
+they load: the framework, then the data from files or the database, restricted to a group
+or unit type (a ``Selection``), then evaluated (``open_framework``, ``data_time``,
+``read_inputs``, ``evaluate_selection``).
+
+Each option below is a ``typing.Annotated`` type whose help is the same for every
+command that uses it; a command with its own wording keeps its own ``typer.Option``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from qcity.cli.app import fail
+
+if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from qcity.framework.model import Framework
+    from qcity.service.evaluation import EvaluationResult
+    from qcity.service.inputs import EvaluationInput
+
+FRAMEWORK_HELP = "framework YAML, or the name of a shipped one (liyang) 指标体系文件"
+DATA_HELP = (
+    "CSV/XLSX file in any layout `qcity import` reads; omit to read the database 省略则读取数据库"
+)
+DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
+AS_OF_HELP = (
+    "evaluate the data as stored at this time (ISO 8601, e.g. 2024-06-30 or "
+    "2024-06-30T12:00+08:00); without an offset the time is Asia/Shanghai (or the "
+    "framework's timezone) 按此时点的数据评价"
+)
+
+#: ``--framework`` (required): a framework file or a shipped framework's name.
+FrameworkOption = Annotated[str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)]
+#: ``--data``: a data file in any layout; without it the command reads the database.
+DataOption = Annotated[Path | None, typer.Option("--data", "-d", help=DATA_HELP)]
+#: ``--units``: a units file that overrides the framework's (goes with ``--data``).
+UnitsOption = Annotated[
+    Path | None,
+    typer.Option("--units", "-u", help="units CSV with attributes (overrides the framework's)"),
+]
+#: ``--units`` in the short wording of the commands with a short ``--data`` help.
+UnitsWithDataOption = Annotated[
+    Path | None, typer.Option("--units", "-u", help="units CSV (with --data)")
+]
+#: ``--db``: the database read when there is no ``--data``.
+DbUrlOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
+#: ``--as-of``: the data as stored at a time (evaluate, monitor).
+EvaluateAsOfOption = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+#: ``--group``: only the members of a unit group.
+GroupOption = Annotated[
+    str | None, typer.Option("--group", help="only the members of this unit group")
+]
+#: ``--unit-type``: only the units of one type.
+UnitTypeOption = Annotated[str | None, typer.Option("--unit-type", help="only units of this type")]
+#: ``--out`` (required): the output folder.
+OutOption = Annotated[Path, typer.Option("--out", "-o", help="output folder 输出目录")]
+#: ``--out`` when the command can print without writing files.
+OptionalOutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="output folder 输出目录")
+]
+
+
+def spinner() -> Progress:
+    """The transient progress display (on stderr) of a command that reads and evaluates."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
+def open_framework(framework: str) -> tuple[Path, Framework]:
+    """The file of ``--framework`` (a path, or the name of a shipped framework) and the
+    framework read from it."""
+    from qcity.framework.io import load_framework
+    from qcity.frameworks import framework_path
+
+    path = framework_path(framework)
+    return path, load_framework(path)
+
+
+def data_time(
+    fw: Framework, data: Path | None, units: Path | None, as_of: str | None
+) -> datetime | None:
+    """Refuse ``--units`` without ``--data`` (the database has its own units) and
+    ``--as-of`` with ``--data``; the ``--as-of`` time (in the framework's timezone when
+    it has no offset), or None for the data as they are now."""
+    if data is None and units is not None:
+        fail("--units goes with --data (the database has its own units)")
+    if data is not None and as_of is not None:
+        fail("--as-of reads the database; it does not apply to a --data file")
+    if as_of is None:
+        return None
+    from qcity.data.asof import parse_as_of
+
+    return parse_as_of(as_of, fw.timezone)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a command reads: the ``--data`` (and ``--units``) files, else the database at
+    ``db`` as stored at ``when`` (``data_time``); only the members of ``group`` and the
+    units of ``unit_type``."""
+
+    data: Path | None
+    units: Path | None
+    db: str | None
+    when: datetime | None = None
+    group: str | None = None
+    unit_type: str | None = None
+
+
+def read_inputs(fw: Framework, path: Path, sel: Selection) -> EvaluationInput:
+    """The inputs ``sel`` names, read with ``fw`` (from ``path``) and restricted as it
+    says (``EvaluationInput.restrict``, which records the selection)."""
+    from qcity.service.inputs import from_files, from_store
+
+    if sel.data is not None:
+        inp = from_files(fw, path, sel.data, sel.units)
+    else:
+        inp = from_store(sel.db, sel.when)
+    return inp.restrict(group=sel.group, unit_type=sel.unit_type)
+
+
+def stages(progress: Progress) -> Callable[[str], object]:
+    """A new line of ``progress`` that shows the stage it is told."""
+    task = progress.add_task("", total=None)
+    return lambda text: progress.update(task, description=text)
+
+
+def evaluate_selection(
+    fw: Framework, path: Path, sel: Selection, status: Callable[[str], object] | None = None
+) -> EvaluationResult:
+    """Read the inputs ``sel`` names (``read_inputs``) and evaluate them with ``fw``
+    (nothing is stored); ``status`` is told each stage, for a progress display."""
+    from qcity.service.evaluation import evaluate
+
+    say = status or (lambda _text: None)
+    say("reading data 读取数据")
+    inp = read_inputs(fw, path, sel)
+    say("evaluating 计算")
+    return evaluate(fw, inp)
