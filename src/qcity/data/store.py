@@ -47,6 +47,7 @@ from qcity.data.tables import (
     MEMBERS,
     OBS,
     OBSERVATION_COLUMNS,
+    UNIT_REVISIONS,
     UNITS,
     FrameworkConflictError,
     SchemaNotReadyError,
@@ -449,6 +450,24 @@ class Store:
         with self.engine.connect() as conn:
             value = conn.execute(stmt).scalar_one_or_none()
         return as_utc(value)
+
+    def change_marker(self) -> str:
+        """A short digest that changes whenever data, units, groups or frameworks are
+        written (the newest import batch, unit revision and framework version, and the
+        group memberships); cheap enough to ask every few seconds (a dashboard uses it to
+        notice imports made by other processes)."""
+        h = hashlib.sha256()
+        with self.engine.connect() as conn:
+            for table in (BATCHES, UNIT_REVISIONS, FRAMEWORKS):
+                row = conn.execute(select(func.count(), func.max(table.c.id))).one()
+                h.update(f"{table.name}:{row[0]}:{row[1]};".encode())
+            members = conn.execute(
+                select(MEMBERS.c.group_code, MEMBERS.c.unit_code).order_by(
+                    MEMBERS.c.group_code, MEMBERS.c.unit_code
+                )
+            ).all()
+            h.update(repr(members).encode("utf-8"))
+        return h.hexdigest()[:16]
 
     def history(self, unit: str, indicator: str, period: str) -> pd.DataFrame:
         """Every revision of one value, oldest first, with the file it came from."""

@@ -114,6 +114,7 @@ async def cached(request: Request, build: Callable[[], HTMLResponse]) -> HTMLRes
     """The page for this URL and language as rendered before (until new data are
     stored), else ``build()`` run in a worker thread and kept."""
     d: Dashboard = request.app.state.dashboard
+    await run_in_threadpool(d.refresh)
     cache: dict[Any, bytes] = request.app.state.page_cache
     key = (
         request.url.path,

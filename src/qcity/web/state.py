@@ -8,12 +8,14 @@ upload calls ``Dashboard.invalidate`` so that the next request evaluates the new
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 
 from qcity.data.engine import display_url, resolve_url
+from qcity.data.store import Store
 from qcity.engine.errors import EvaluationError
 from qcity.framework.model import Framework
 from qcity.service.evaluation import EvaluationResult, evaluate
@@ -128,26 +130,60 @@ def _peer_group(inp: EvaluationInput) -> tuple[str | None, dict[str, str]]:
     }
 
 
+REFRESH_SECONDS = 2.0
+"""How often the dashboard asks the store whether anything was written."""
+
+
+def _marker(url: str) -> str | None:
+    """The store's change marker; None when there is no usable store (yet)."""
+    try:
+        with Store(url, create=False) as store:
+            return store.change_marker()
+    except Exception:  # no file, no schema yet, server down: the pages say why on load
+        return None
+
+
 class Dashboard:
     """The database the dashboard serves and the evaluations made from it (cached until
     ``invalidate``). Thread-safe: the first request evaluates, the others wait."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, refresh_seconds: float = REFRESH_SECONDS) -> None:
         self.url = resolve_url(url)
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] | None = None
         self.generation = 0
+        self.refresh_seconds = refresh_seconds
+        self._marker: str | None = None
+        self._checked = 0.0
 
     def __repr__(self) -> str:
         return f"Dashboard({display_url(self.url)})"
 
     def invalidate(self) -> None:
-        """Forget the evaluations (after new data were stored)."""
+        """Forget the evaluations (after new data were stored through the dashboard)."""
         with self._lock:
             self._loaded = None
             self.generation += 1
+            self._marker = _marker(self.url)  # this change is now known: no second reload
+            self._checked = time.monotonic()
+
+    def refresh(self) -> None:
+        """Forget the evaluations when the store changed since they were made — an import
+        from the command line or another server — checked at most every
+        ``refresh_seconds`` (``Store.change_marker``, a few small queries)."""
+        now = time.monotonic()
+        if now - self._checked < self.refresh_seconds:
+            return
+        with self._lock:
+            self._checked = now
+            marker = _marker(self.url)
+            if marker != self._marker:
+                self._marker = marker
+                self._loaded = None
+                self.generation += 1
 
     def _load(self) -> dict[str, Any]:
+        self.refresh()
         with self._lock:
             if self._loaded is None:
                 self._loaded = self._evaluate_all()
