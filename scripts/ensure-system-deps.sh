@@ -20,8 +20,9 @@ apt_install() {
   fi
 }
 
-# The dashboard's browser tests: Chromium, and fonts that draw Chinese.
-apt_install chromium fonts-noto-cjk
+# The dashboard's browser tests: Chromium, and fonts that draw Chinese; the report's tests
+# render its PDF with poppler-utils (pdftoppm, pdftotext).
+apt_install chromium fonts-noto-cjk poppler-utils
 
 if ! command -v pg_isready >/dev/null 2>&1; then apt_install postgresql-client; fi
 

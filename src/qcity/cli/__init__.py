@@ -10,6 +10,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     framework,
     monitor,
     path,
+    report,
     robust,
     runs,
     serve,

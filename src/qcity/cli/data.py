@@ -420,10 +420,29 @@ def export_cmd(
         Path | None,
         typer.Option("--framework", "-f", help="add indicator names and units of measure"),
     ] = None,
+    results: Annotated[
+        int | None,
+        typer.Option(
+            "--results",
+            help="instead of observations: the results workbook (F.xlsx) of this stored run "
+            "(qcity runs list); --unit then names the unit monitored / 导出评价批次结果工作簿",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Export observations with provenance to CSV, Excel or Parquet. 导出数据及来源。"""
+    """Export observations with provenance to CSV, Excel or Parquet; with --results RUN,
+    a stored run's results workbook. 导出数据及来源；或评价批次结果工作簿。"""
     from qcity.data.exporter import export_observations
 
+    if results is not None:
+        others = {
+            "--as-of": as_of is not None,
+            "--all-revisions": all_revisions,
+            "--indicator": bool(indicator),
+            "--framework": framework is not None,
+        }
+        _export_results(results, out, db, unit, [k for k, v in others.items() if v])
+        return
     fw = _load_framework(framework) if framework is not None else None
     when = as_of_option(as_of, fw)
     store = open_store(db, create=False)
@@ -450,6 +469,40 @@ def export_cmd(
         )
         return
     console.print(f"{out}: {n} row(s) / 行")
+
+
+def _export_results(
+    run_id: int, out: Path, db: str | None, unit: list[str] | None, ignored: list[str]
+) -> None:
+    """``qcity export --results RUN``: the results workbook of a stored run."""
+    from qcity.service.results_workbook import write_results_workbook
+
+    if ignored:
+        fail(
+            f"{', '.join(ignored)} cannot be used with --results: a run's workbook holds the "
+            "data as of the run's vintage / 与 --results 不能同时使用"
+        )
+    if out.suffix.lower() != ".xlsx":
+        fail(f"--out {out}: the results workbook is an Excel file; give a name ending in .xlsx")
+    if unit is not None and len(unit) > 1:
+        fail("--unit: give one unit to monitor with --results / 只能指定一个监测单元")
+    open_store(db, create=False).close()  # the usual message for a missing database
+    console = _console()
+    with console.status(f"导出 / exporting {out.name}"):
+        book = write_results_workbook(db, run_id, out, unit=unit[0] if unit else None)
+    console.print(
+        f"{out}: results workbook of run {run_id} / 评价批次 {run_id} 结果工作簿 — "
+        f"monitored 监测 {book.unit} {book.period}; sheets 工作表: {', '.join(book.sheets)}"
+    )
+    console.print(
+        f"scores equal the stored ones when evaluated again at the run's data vintage "
+        f"(largest difference {book.largest_difference:.3g}) / 按数据时点重算，得分与保存的一致"
+    )
+    if book.illustrative:
+        console.print(
+            f"[bold yellow]示例数据 ILLUSTRATIVE: {book.illustrative} of the "
+            f"{book.values_used} values used are generated; every sheet carries the notice"
+        )
 
 
 @app.command("history")

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from pandas.api.types import is_numeric_dtype
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -57,10 +58,19 @@ WRAP_WIDTH = 100
 """Width (in characters of Latin text) of columns whose text wraps."""
 
 
+FORMULA_START = ("=", "+", "-", "@")
+"""Text starting so could be read as a formula when typed or pasted (formula injection)."""
+
+
+def _formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
 def _cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if _formula_like(value):
         cell.data_type = "s"  # text, never a formula
+        cell.quotePrefix = True  # and still text when the cell is edited in Excel
     for name, v in style.items():
         setattr(cell, name, v)
     return cell
@@ -88,11 +98,13 @@ def _write_sheet(wb: Workbook, sheet: Sheet, title: str, t: _Lang, banner: str |
         for j, (key, c) in enumerate(sheet.cols.items())
         if c.fmt or key in sheet.wrap
     ]
+    done = {j for j, _ in styled}  # styled cells are made by _cell already
     text = [
         j
         for j, key in enumerate(sheet.frame.columns)
-        if sheet.frame[key].dtype == object
-        and sheet.frame[key].map(lambda v: isinstance(v, str) and v.startswith("=")).any()
+        if j not in done
+        and not is_numeric_dtype(sheet.frame[key])  # object or str: text may be there
+        and sheet.frame[key].map(_formula_like).any()
     ]
     for row in rows:
         for j, style in styled:
