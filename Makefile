@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, build the demo database, evaluate it, show the result, then serve
+## make run: install, build the demo database, evaluate it, show the result, write the
+## annual report of that run (var/reports/liyang-2024.docx), then serve
 ## the dashboard on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it).
 PORT ?= 8000
 run: $(STAMP)
 	$(BIN)/qcity demo
+	$(BIN)/qcity report --unit liyang --year 2024 --run 1 --format docx --out var/reports/liyang-2024.docx
 	$(BIN)/qcity serve --port $(PORT)
 
 ## make test: install what the tests need (Debian packages too) and run every check.

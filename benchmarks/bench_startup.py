@@ -47,6 +47,15 @@ def qcity_command() -> list[str]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+#: The ``qcity`` script as a base install runs it (without the ``parquet`` extra): pandas 3
+#: imports pyarrow whenever it is installed and then keeps its strings in Arrow arrays,
+#: which costs about 0.1 s per command on small data.
+WITHOUT_PYARROW = (
+    "import sys; sys.modules['pyarrow'] = None; sys.argv = ['qcity', *sys.argv[1:]]; "
+    "from qcity.cli import main; main()"
+)
+
+
 def timed(cmd: list[str], repeat: int) -> list[float]:
     """Wall times (seconds) of ``repeat`` runs of ``cmd``; raises if a run fails."""
     times = []
@@ -126,6 +135,10 @@ def main() -> None:
         ]
         cases = [
             ("qcity evaluate examples/asem (whole command)", [*qcity, *evaluate]),
+            (
+                "  the same, pandas without pyarrow (no parquet)",
+                [sys.executable, "-c", WITHOUT_PYARROW, *evaluate],
+            ),
             ("qcity --help", [*qcity, "--help"]),
             ('python -c "import qcity.cli"', [sys.executable, "-c", "import qcity.cli"]),
             (
