@@ -101,6 +101,23 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     return HTMLResponse(html)
 
 
+def render_unit_page(
+    request: Request, template: str, title: str, data: dict[str, Any], scope: str, **extra: Any
+) -> HTMLResponse:
+    """A page about one unit of a scope: ``title · unit name``, with its data, the unit and
+    the illustrative notice the data carry."""
+    return render(
+        request,
+        template,
+        title=f"{title} · {data['unit_name']}",
+        data=data,
+        scope_key=scope,
+        unit=data["unit"],
+        notice=data["notice"],
+        **extra,
+    )
+
+
 def _scope(request: Request, key: str) -> Any:
     d: Dashboard = request.app.state.dashboard
     return d.scope(key)
@@ -151,15 +168,7 @@ async def overview_page(
         s = d.scope(scope)
         data = views.overview(s, unit, lang)
         data["warnings"] = monitoring.counts(s, data["unit"], lang)
-        return render(
-            request,
-            "overview.html",
-            title=f"{word('overview', lang)} · {data['unit_name']}",
-            data=data,
-            scope_key=scope,
-            unit=data["unit"],
-            notice=data["notice"],
-        )
+        return render_unit_page(request, "overview.html", word("overview", lang), data, scope)
 
     return await cached(request, build)
 
@@ -172,15 +181,7 @@ async def dimension_page(
         lang = request_lang(request)
         s = _scope(request, scope)
         data = monitoring.dimension(s, views.dimension(s, code, unit, lang), lang)
-        return render(
-            request,
-            "dimension.html",
-            title=f"{data['name']} · {data['unit_name']}",
-            data=data,
-            scope_key=scope,
-            unit=data["unit"],
-            notice=data["notice"],
-        )
+        return render_unit_page(request, "dimension.html", data["name"], data, scope)
 
     return await cached(request, build)
 
@@ -194,15 +195,7 @@ async def indicator_page(
     def build() -> HTMLResponse:
         lang = request_lang(request)
         data = indicator(request, code, scope, unit, lang)
-        return render(
-            request,
-            "indicator.html",
-            title=f"{data['name']} · {data['unit_name']}",
-            data=data,
-            scope_key=scope,
-            unit=data["unit"],
-            notice=data["notice"],
-        )
+        return render_unit_page(request, "indicator.html", data["name"], data, scope)
 
     return await cached(request, build)
 
@@ -260,15 +253,9 @@ async def warnings_page(
             return render(request, "empty.html", title=word("warnings", lang))
         s = d.scope(scope)
         data = monitoring.department_warnings(s, unit, lang)
-        return render(
-            request,
-            "warnings.html",
-            title=f"{word('warnings', lang)} · {data['unit_name']}",
-            data=data,
-            units=[{"code": u, "name": s.name(u, lang)} for u in s.units],
-            scope_key=scope,
-            unit=data["unit"],
-            notice=data["notice"],
+        units = [{"code": u, "name": s.name(u, lang)} for u in s.units]
+        return render_unit_page(
+            request, "warnings.html", word("warnings", lang), data, scope, units=units
         )
 
     return await cached(request, build)
