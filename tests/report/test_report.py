@@ -237,3 +237,27 @@ def test_run_refused_when_the_data_changed(built: Built, tmp_path: Path) -> None
     assert res.exit_code == 1, res.output
     assert f"the data changed since run {run_id}" in res.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_pdf_without_chromium_stores_no_run(
+    built: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No browser to print the PDF: the command says what to install and stores no run."""
+    import shutil
+
+    from qcity.service.runs import list_runs
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(built.root / "demo.sqlite", copy)
+    url = f"sqlite:///{copy}"
+    before = len(list_runs(url))
+    monkeypatch.setattr("qcity.report.pdf.CANDIDATES", ())
+    monkeypatch.delenv("QCITY_CHROMIUM", raising=False)
+    res = runner.invoke(
+        app,
+        ["report", "--unit", "liyang", "--year", "2024", "--format", "pdf", "--out",
+         str(tmp_path / "r.pdf"), "--db", url],
+    )  # fmt: skip
+    assert res.exit_code == 1 and "Chromium" in res.output and "--format html" in res.output
+    assert len(list_runs(url)) == before
+    assert not (tmp_path / "r.pdf").exists()

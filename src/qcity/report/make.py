@@ -105,6 +105,10 @@ def make_report(
         raise ReportError(f"--format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if lang not in {"zh", "en"}:
         raise ReportError(f"--lang {lang!r}: choose zh or en")
+    if fmt == "pdf":  # a missing browser stops here, before a run is stored
+        from qcity.report.pdf import chromium
+
+        chromium()
     steps = None
     as_of: datetime | None = None
     facts: dict[str, Any] | None = None
