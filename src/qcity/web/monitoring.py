@@ -9,6 +9,7 @@ evaluation and kept in the scope's cache (emptied when new data are stored).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,17 @@ def _period(scope: Scope, period: str | None) -> str:
     return period
 
 
+def _once(scope: Scope, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per scope and key (kept in the scope's cache); a ValueError of
+    the monitoring or benchmarking API means the view is unavailable and says why."""
+    if key not in scope.cache:
+        try:
+            scope.cache[key] = compute()
+        except ValueError as exc:
+            raise Unavailable(str(exc)) from None
+    return scope.cache[key]
+
+
 def monitored(scope: Scope, unit: str | None, period: str | None = None) -> Any:
     """``qcity.monitor.monitor`` of ``unit`` (default the focus) in ``period`` (default the
     latest) with the scope's peer group; cached per scope."""
@@ -64,14 +76,10 @@ def monitored(scope: Scope, unit: str | None, period: str | None = None) -> Any:
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
-    key = ("monitor", unit, period)
-    if key not in scope.cache:
-        group = scope.group if scope.key == PEERS else None
-        try:
-            scope.cache[key] = monitor(scope.result, unit, period, group)
-        except ValueError as exc:
-            raise Unavailable(str(exc)) from None
-    return scope.cache[key]
+    group = scope.group if scope.key == PEERS else None
+    return _once(
+        scope, ("monitor", unit, period), lambda: monitor(scope.result, unit, period, group)
+    )
 
 
 def _names(scope: Scope, lang: str) -> dict[str, str]:
@@ -366,13 +374,10 @@ def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
     k = _k(scope, k)
-    key = ("compare", unit, period, k)
-    if key not in scope.cache:
-        try:
-            scope.cache[key] = compare(scope.result.evaluation, unit, period, k=k)
-        except ValueError as exc:
-            raise Unavailable(str(exc)) from None
-    table: pd.DataFrame = scope.cache[key]
+    ev = scope.result.evaluation
+    table: pd.DataFrame = _once(
+        scope, ("compare", unit, period, k), lambda: compare(ev, unit, period, k=k)
+    )
     rows = []
     for r in table[table["kind"] != "indicator"].to_dict("records"):
         rows.append(
@@ -410,13 +415,8 @@ def plan(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
     k = _k(scope, k)
-    key = ("path", unit, period, k)
-    if key not in scope.cache:
-        try:
-            scope.cache[key] = find_path(scope.result.evaluation, unit, period, k=k)
-        except ValueError as exc:
-            raise Unavailable(str(exc)) from None
-    p = scope.cache[key]
+    ev = scope.result.evaluation
+    p = _once(scope, ("path", unit, period, k), lambda: find_path(ev, unit, period, k=k))
     already = bool(p.reached and p.table.empty)
     if already:
         state = "already"
