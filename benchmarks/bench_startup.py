@@ -47,11 +47,11 @@ def qcity_command() -> list[str]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-#: The ``qcity`` script as a base install runs it (without the ``parquet`` extra): pandas 3
-#: imports pyarrow whenever it is installed and then keeps its strings in Arrow arrays,
-#: which costs about 0.1 s per command on small data.
-WITHOUT_PYARROW = (
-    "import sys; sys.modules['pyarrow'] = None; sys.argv = ['qcity', *sys.argv[1:]]; "
+#: The command line run with pandas as a notebook loads it: pandas 3 imports pyarrow
+#: whenever it is installed and keeps its strings in Arrow arrays. The ``qcity`` script
+#: (``qcity.__main__``) hides pyarrow while pandas loads; this line shows what that saves.
+WITH_PYARROW = (
+    "import sys; sys.argv = ['qcity', *sys.argv[1:]]; import pandas; "
     "from qcity.cli import main; main()"
 )
 
@@ -82,7 +82,7 @@ def rscript_seconds(repeat: int) -> tuple[float, str]:
 def import_profile(argv: list[str]) -> list[tuple[str, int, int, int]]:
     """(module, depth, self us, cumulative us) of every import made while running the
     qcity command ``argv`` in one process under ``-X importtime``."""
-    code = f"import sys; sys.argv = {['qcity', *argv]!r}; from qcity.cli import app; app()"
+    code = f"import sys; sys.argv = {['qcity', *argv]!r}; from qcity.__main__ import main; main()"
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code],
         cwd=ROOT,
@@ -117,9 +117,50 @@ def print_profile(rows: list[tuple[str, int, int, int]], top: int = 15) -> None:
         print(f"    {self_us / 1e3:7.1f} ms  {name}")
 
 
+#: Build a DataFrame from ``n`` database-like rows and pivot it, with pandas' string
+#: storage chosen by hiding pyarrow or not (argv: ``arrow|python n``); prints seconds.
+STRINGS_CODE = """
+import sys, time
+if sys.argv[1] == "python":
+    sys.modules["pyarrow"] = None
+import pandas as pd
+n = int(sys.argv[2]); units = max(n // 1200, 1)
+rows = [(f"U{k // 1200:04d}", f"IND{k % 60:02d}", str(2000 + (k // 60) % 20), float(k), 1)
+        for k in range(units * 1200)]
+t0 = time.perf_counter()
+df = pd.DataFrame.from_records(rows, columns=["unit", "indicator", "period", "value", "rev"])
+t1 = time.perf_counter()
+wide = df.pivot_table(index=["unit", "period"], columns="indicator", values="value")
+t2 = time.perf_counter()
+print(f"{t1 - t0:.3f} {t2 - t1:.3f} {df['unit'].dtype.storage}")
+"""
+
+
+def string_storage(n: int, repeat: int) -> None:
+    """Store-scale cost of the script's Python string storage against Arrow's: a DataFrame
+    of ``n`` rows built from tuples (as ``Store.observations`` does) and pivoted wide."""
+    print(f"\nstrings at store scale: {n:,} rows from tuples, then a pivot (median of {repeat})")
+    for storage in ("arrow", "python"):
+        build, pivot = [], []
+        for _ in range(repeat):
+            out = subprocess.run(
+                [sys.executable, "-c", STRINGS_CODE, storage, str(n)],
+                env=ENV, capture_output=True, text=True, check=True,
+            ).stdout.split()  # fmt: skip
+            build.append(float(out[0]))
+            pivot.append(float(out[1]))
+        print(
+            f"  {out[2]:<8} storage: build {statistics.median(build):6.2f} s, "
+            f"pivot {statistics.median(pivot):6.2f} s"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7, help="runs per command (default 7)")
+    parser.add_argument(
+        "--rows", type=int, default=3_420_000, help="rows of the string-storage test (0: skip)"
+    )
     args = parser.parse_args()
     qcity = qcity_command()
     r_seconds, r_label = rscript_seconds(args.repeat)
@@ -136,8 +177,8 @@ def main() -> None:
         cases = [
             ("qcity evaluate examples/asem (whole command)", [*qcity, *evaluate]),
             (
-                "  the same, pandas without pyarrow (no parquet)",
-                [sys.executable, "-c", WITHOUT_PYARROW, *evaluate],
+                "  the same, pandas loading pyarrow (as in Python)",
+                [sys.executable, "-c", WITH_PYARROW, *evaluate],
             ),
             ("qcity --help", [*qcity, "--help"]),
             ('python -c "import qcity.cli"', [sys.executable, "-c", "import qcity.cli"]),
@@ -162,6 +203,8 @@ def main() -> None:
             f"  {'Rscript building the ASEM coin with COINr':<48} {'':7} {r_seconds:9.3f} {1:9.2f}"
         )
         print_profile(import_profile(evaluate))
+    if args.rows:
+        string_storage(args.rows, repeat=3)
 
 
 if __name__ == "__main__":
