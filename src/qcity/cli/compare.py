@@ -197,7 +197,8 @@ def compare(
             ("strengths.csv", strong),
             ("compare_years.csv", years),
         ):
-            frame.to_csv(out / name, index=False, encoding="utf-8")
+            from qcity.data.safe_cells import safe_frame  # formula injection
+            safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8")
             written.append(out / name)
         if result.notice:
             (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")

@@ -114,7 +114,8 @@ def write_monitor(
         files["attribution.csv"] = attribution
     written = []
     for name, frame in files.items():
-        frame.to_csv(out / name, index=False, encoding="utf-8-sig")
+        from qcity.data.safe_cells import safe_frame  # formula injection
+        safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8-sig")
         written.append(out / name)
     notice = out / "NOTICE.txt"
     notice.unlink(missing_ok=True)
