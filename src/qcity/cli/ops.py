@@ -101,3 +101,44 @@ def restore_cmd(
         f"{file.name} -> {display_url(store.url)}: {summary.rows} row(s) of "
         f"{len(summary.tables)} table(s) restored / 已恢复"
     )
+
+
+@app.command("template")
+def template_cmd(
+    framework: Annotated[
+        str, typer.Option("--framework", "-f", help="framework YAML or shipped name / 指标体系")
+    ],
+    department: Annotated[
+        str,
+        typer.Option("--department", help="department, e.g. 统计局 (a unique prefix) / 部门"),
+    ],
+    year: Annotated[int, typer.Option("--year", help="year to fill in / 填报年份")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="FILE.xlsx to write / 输出文件")],
+    unit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unit",
+            help="unit code (repeatable); default: every stored unit of the indicators' "
+            "levels / 单元代码",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a department's Excel data-entry template that `qcity import` reads back.
+    生成部门数据填报模板（Excel）。"""
+    from qcity.cli.common import open_framework
+    from qcity.service.templates import write_template
+
+    _, fw = open_framework(framework)
+    store = open_store(db, create=False)
+    units = store.units()
+    if unit:
+        missing = sorted(set(unit) - set(units["code"].astype(str)))
+        if missing:
+            fail(f"--unit: no unit {', '.join(missing)} in the database / 数据库中没有该单元")
+        units = units[units["code"].isin(unit)]
+    made = write_template(fw, department, units, year, out)
+    Console().print(
+        f"{out}: {len(made.rows)} row(s) to fill in for {made.department}, {year} / "
+        f"已生成填报模板"
+    )
