@@ -79,8 +79,7 @@ def _dump(url: str) -> dict[str, list[dict[str, Any]]]:
     with Store(url) as store, store.engine.connect() as conn:
         return {
             t.name: [
-                dict(r._mapping)
-                for r in conn.execute(select(t).order_by(*t.primary_key.columns))
+                dict(r._mapping) for r in conn.execute(select(t).order_by(*t.primary_key.columns))
             ]
             for t in tables()
         }
@@ -137,7 +136,9 @@ def test_round_trip_to_the_other_engine_and_back_keeps_every_row(
     # ids go on after the restored ones (PostgreSQL sequences were reset)
     with Store(other_url) as target:
         s = target.add_observations(
-            pd.DataFrame({"unit": ["a"], "indicator": ["EC02"], "period": ["2020"], "value": [1.0]}),
+            pd.DataFrame(
+                {"unit": ["a"], "indicator": ["EC02"], "period": ["2020"], "value": [1.0]}
+            ),
             entered_by="x",
         )
         assert s.batch_id == max(r["id"] for r in before["import_batches"]) + 1
@@ -185,7 +186,11 @@ def test_damaged_and_newer_backups_are_refused_with_nothing_restored(
 
     manifest = json.loads(zipfile.ZipFile(good).read("manifest.json"))
     newer = tmp_path / "newer.zip"
-    _rewrite(good, newer, {"manifest.json": json.dumps({**manifest, "alembic_revision": "9999"}).encode()})
+    _rewrite(
+        good,
+        newer,
+        {"manifest.json": json.dumps({**manifest, "alembic_revision": "9999"}).encode()},
+    )
     output = _cli("restore", str(newer), "--db", target, code=1)
     assert "newer" in output and "9999" in output
 

@@ -29,7 +29,8 @@ def _cli(*args: str, code: int = 0) -> str:
 
 def _units(store: Store) -> None:
     store.add_units(
-        pd.DataFrame({"code": ["liyang", "kunshan", "daitou"], "name_zh": ["溧阳市", "昆山市", "埭头镇"],
+        pd.DataFrame({"code": ["liyang", "kunshan", "daitou"],
+                      "name_zh": ["溧阳市", "昆山市", "埭头镇"],
                       "name_en": ["Liyang", "Kunshan", "Daitou"], "type": ["city", "city", "town"],
                       "parent_code": [None, None, "liyang"]}),
         entered_by="t",
@@ -118,7 +119,9 @@ def test_out_of_range_value_is_reported(store: Store, db_url: str, tmp_path: Pat
     assert "nothing imported" in strict
 
 
-def test_default_units_follow_the_indicator_levels(store: Store, db_url: str, tmp_path: Path) -> None:
+def test_default_units_follow_the_indicator_levels(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
     _units(store)
     fw = load_framework(LIYANG)
     out = tmp_path / "t.xlsx"

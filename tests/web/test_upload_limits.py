@@ -32,9 +32,7 @@ def test_one_byte_over_the_limit_is_refused(client: TestClient, demo_url: str) -
         assert len(store.batches()) == before
 
 
-def test_an_upload_name_cannot_climb_out_of_its_folder(
-    client: TestClient, tmp_path: Path
-) -> None:
+def test_an_upload_name_cannot_climb_out_of_its_folder(client: TestClient, tmp_path: Path) -> None:
     body = b"unit,indicator,period,value\nliyang,EC01,2024,250000\n"
     res = client.post("/api/upload", files={"file": ("../../x.csv", body, "text/csv")})
     assert res.status_code == 200, res.text

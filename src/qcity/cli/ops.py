@@ -12,7 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from qcity.cli.app import app, fail
 from qcity.cli.data import DbOption, open_store
@@ -35,7 +42,7 @@ def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
         console=Console(stderr=True),
         transient=True,
     )
-    task: list[int] = []
+    task: list[TaskID] = []
 
     def update(done: int, total: int) -> None:
         if not task:
@@ -54,7 +61,9 @@ def _progress(what: str) -> Iterator[Callable[[int, int], None]]:
 
 @app.command("backup")
 def backup_cmd(
-    out: Annotated[Path, typer.Argument(metavar="FILE", help="backup file to write (.zip) / 备份文件")],
+    out: Annotated[
+        Path, typer.Argument(metavar="FILE", help="backup file to write (.zip) / 备份文件")
+    ],
     db: DbOption = None,
 ) -> None:
     """Back up every table of the database to one file. 备份整个数据库到一个文件。"""
@@ -75,7 +84,9 @@ def backup_cmd(
 
 @app.command("restore")
 def restore_cmd(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="backup file (qcity backup) / 备份文件")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="backup file (qcity backup) / 备份文件")
+    ],
     db: DbOption = None,
     replace: Annotated[
         bool,
@@ -87,7 +98,6 @@ def restore_cmd(
     """Restore a backup into an empty or new database, in one transaction.
     将备份恢复到空数据库（一个事务）。"""
     from qcity.data.backup import read_manifest, restore
-
     from qcity.data.engine import parse_url, sqlite_file
 
     store = open_store(db, check=False)
@@ -139,6 +149,5 @@ def template_cmd(
         units = units[units["code"].isin(unit)]
     made = write_template(fw, department, units, year, out)
     Console().print(
-        f"{out}: {len(made.rows)} row(s) to fill in for {made.department}, {year} / "
-        f"已生成填报模板"
+        f"{out}: {len(made.rows)} row(s) to fill in for {made.department}, {year} / 已生成填报模板"
     )

@@ -62,6 +62,7 @@ def path(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         from qcity.data.safe_cells import safe_frame  # formula injection
+
         safe_frame(plan.table).to_csv(out / "plan.csv", index=False, encoding="utf-8")
         summary = {**plan.summary(), "illustrative": result.notice}
         (out / "plan.json").write_text(

@@ -143,6 +143,7 @@ def robust(
             client.close()
     out.mkdir(parents=True, exist_ok=True)
     from qcity.data.safe_cells import safe_frame  # formula injection
+
     safe_frame(ua.rank_stats).to_csv(out / "rank_stats.csv", index=False)
     safe_frame(ua.samples).to_csv(out / "samples.csv", index=False)
     written = ["rank_stats.csv", "samples.csv"]

@@ -218,7 +218,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"{path.name}: not a qcity backup, or damaged / 不是完整的备份文件 ({exc})"
         ) from None
     except KeyError:
-        raise BackupError(f"{path.name}: not a qcity backup (no {MANIFEST}) / 不是备份文件") from None
+        raise BackupError(
+            f"{path.name}: not a qcity backup (no {MANIFEST}) / 不是备份文件"
+        ) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"{path.name}: its {MANIFEST} is damaged ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -51,9 +51,7 @@ def check_xlsx(path: Path) -> None:
                 raise _refuse(path, f"a part named {name!r} points outside the workbook")
             total += info.file_size
             if total > MAX_UNCOMPRESSED:
-                raise _refuse(
-                    path, f"it would unpack to more than {MAX_UNCOMPRESSED // 2**20} MiB"
-                )
+                raise _refuse(path, f"it would unpack to more than {MAX_UNCOMPRESSED // 2**20} MiB")
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
             ):
@@ -76,6 +74,4 @@ def check_xlsx(path: Path) -> None:
 
 
 def _refuse(path: Path, why: str) -> UnsafeWorkbookError:
-    return UnsafeWorkbookError(
-        f"{path.name}: refused, not opened: {why} / 文件不安全，已拒绝打开"
-    )
+    return UnsafeWorkbookError(f"{path.name}: refused, not opened: {why} / 文件不安全，已拒绝打开")

@@ -129,9 +129,7 @@ def _periods(ind: Indicator, year: int) -> list[str]:
     return [str(year)]
 
 
-def template_rows(
-    fw: Framework, department: str, units: pd.DataFrame, year: int
-) -> pd.DataFrame:
+def template_rows(fw: Framework, department: str, units: pd.DataFrame, year: int) -> pd.DataFrame:
     """One row per indicator of ``department``, unit of a type the indicator exists at
     (``levels``) and period of ``year``; columns ``COLUMNS`` with empty values."""
     inds = [i for i in fw.indicators() if i.department == department]
@@ -197,13 +195,17 @@ def write_template(
     """Write the template of ``department`` (matched by ``match_department``) for the
     ``units`` (a frame with code, name_zh, type) and ``year`` to ``out`` (.xlsx)."""
     if out.suffix.lower() != ".xlsx":
-        raise TemplateError(f"--out {out}: the template is an Excel file; give a name ending in .xlsx")
+        raise TemplateError(
+            f"--out {out}: the template is an Excel file; give a name ending in .xlsx"
+        )
     dept = match_department(fw, department)
     rows = template_rows(fw, dept, units, year)
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([f"{dept} — {year} 年数据填报 / data entry {year} — {fw.name_zh} ({fw.code} {fw.version})"])
+    ws.append(
+        [f"{dept} — {year} 年数据填报 / data entry {year} — {fw.name_zh} ({fw.code} {fw.version})"]
+    )
     ws.append([INSTRUCTIONS_ZH])
     ws.append([INSTRUCTIONS_EN])
     ws.append([])
@@ -230,9 +232,10 @@ def write_template(
             cell = ws.cell(i, j)
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
-        dv = checks.get(rec.indicator)
+        code = str(rec.indicator)
+        dv = checks.get(code)
         if dv is None:
-            dv = checks[rec.indicator] = _validation(by_code[rec.indicator])
+            dv = checks[code] = _validation(by_code[code])
             ws.add_data_validation(dv)
         dv.add(f"{value_col}{i}")
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
