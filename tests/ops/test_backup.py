@@ -221,3 +221,39 @@ def test_a_trigger_refusing_update_and_delete_does_not_break_restore(
                 )
     _cli("restore", str(out), "--db", target)
     assert len(_dump(target)["observations"]) == len(_dump(db_url)["observations"])
+
+
+def _refuse_delete(url: str) -> None:
+    """An append-only guard on observations, as an audit log has: UPDATE/DELETE refused."""
+    with Store(url) as s, s.engine.begin() as conn:
+        if url.startswith("sqlite"):
+            for op in ("UPDATE", "DELETE"):
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER no_{op.lower()} BEFORE {op} ON observations "
+                    "BEGIN SELECT RAISE(ABORT, 'append only'); END"
+                )
+        else:
+            conn.exec_driver_sql(
+                "CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'append only'; END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER no_change BEFORE UPDATE OR DELETE ON observations "
+                "FOR EACH ROW EXECUTE FUNCTION append_only()"
+            )
+
+
+def test_replace_with_an_append_only_guard(store: Store, db_url: str, tmp_path: Path) -> None:
+    """--replace on PostgreSQL truncates (row triggers refusing DELETE do not fire); on
+    SQLite such a trigger stops the restore with a clear message and nothing changed."""
+    _fill(store)
+    out = tmp_path / "b.zip"
+    _cli("backup", str(out), "--db", db_url)
+    _refuse_delete(db_url)
+    before = _dump(db_url)
+    if db_url.startswith("sqlite"):
+        output = _cli("restore", str(out), "--db", db_url, "--replace", code=1)
+        assert "cannot be emptied" in output and "new database" in output
+    else:
+        _cli("restore", str(out), "--db", db_url, "--replace")
+    _assert_equal(before, _dump(db_url))

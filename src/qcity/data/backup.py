@@ -42,6 +42,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy.exc import DBAPIError
 
 from qcity.data.engine import display_url
 from qcity.data.schema import Base
@@ -295,9 +296,28 @@ def restore(
 
 
 def _empty(conn: Connection, store: Store) -> None:
-    """Delete every row, children first (inside the restore's transaction)."""
-    for table in reversed(tables()):
-        conn.execute(delete(table))
+    """Remove every row inside the restore's transaction: PostgreSQL ``TRUNCATE`` (row
+    triggers refusing DELETE, such as an append-only audit log's, do not fire), SQLite
+    ``DELETE`` children first (a trigger refusing it stops the restore, nothing changed)."""
+    if store.engine.dialect.name == "postgresql":
+        quote = conn.dialect.identifier_preparer.quote
+        names = ", ".join(quote(t.name) for t in tables())  # the schema's own table names
+        conn.exec_driver_sql(f"TRUNCATE TABLE {names}")  # sql-safe: names from the schema
+        return
+    try:
+        for table in reversed(tables()):
+            conn.execute(delete(table))
+    except DBAPIError as exc:
+        raise BackupError(
+            f"{display_url(store.url)} cannot be emptied for --replace ({_first(exc)}); "
+            "restore into a new database instead / 无法清空目标库，请恢复到新数据库"
+        ) from None
+
+
+def _first(exc: DBAPIError) -> str:
+    """The first line of a database error's own message."""
+    text = str(exc.orig if exc.orig is not None else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _restore_table(
