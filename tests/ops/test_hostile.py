@@ -187,3 +187,30 @@ def test_a_stored_file_name_cannot_leave_the_export_folder(
     with pytest.raises(UnsafePathError):
         export_run(db_url, run_id, out)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_results_folder_neutralises_hostile_unit_names(tmp_path: Path) -> None:
+    """A results folder (what ``qcity runs export`` writes back byte for byte): the
+    readable CSV and the workbook keep a unit named like a formula as text."""
+    asem = Path(__file__).resolve().parents[2] / "examples" / "asem"
+    units = pd.read_csv(asem / "units.csv", dtype=str, keep_default_na=False)
+    units.loc[units["code"] == "AUT", ["name_zh", "name_en"]] = [HOSTILE[0], "-Austria"]
+    units.to_csv(tmp_path / "units.csv", index=False)
+    out = tmp_path / "out"
+    _cli("evaluate", "-f", str(asem / "framework.yaml"), "-d", str(asem / "data.csv"),
+         "-u", str(tmp_path / "units.csv"), "-o", str(out), "--workbook")  # fmt: skip
+    text = (out / "scores_readable.csv").read_text(encoding="utf-8-sig")
+    cells = {c for row in csv.reader(io.StringIO(text)) for c in row}
+    assert "'" + HOSTILE[0] in cells and "'-Austria" in cells
+    assert HOSTILE[0] not in cells and "-Austria" not in cells
+    numbers = [c for c in cells if re.fullmatch(r"-\d+(\.\d+)?", c)]
+    assert all(not c.startswith("'") for c in numbers)
+    wb = openpyxl.load_workbook(out / "results.xlsx")
+    odd = [
+        c
+        for ws in wb.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value in (HOSTILE[0], "-Austria")
+    ]
+    assert odd and all(c.data_type == "s" and c.quotePrefix for c in odd)
