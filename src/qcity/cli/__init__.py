@@ -9,6 +9,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     evaluate,
     framework,
     monitor,
+    ops,
     path,
     report,
     robust,

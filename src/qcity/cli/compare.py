@@ -192,12 +192,14 @@ def compare(
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         years = compare_years(ev, unit, k=k)
+        from qcity.data.safe_cells import safe_frame  # formula injection
+
         for name, frame in (
             ("compare.csv", table),
             ("strengths.csv", strong),
             ("compare_years.csv", years),
         ):
-            frame.to_csv(out / name, index=False, encoding="utf-8")
+            safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8")
             written.append(out / name)
         if result.notice:
             (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")

@@ -113,8 +113,10 @@ def write_monitor(
     if attribution is not None:
         files["attribution.csv"] = attribution
     written = []
+    from qcity.data.safe_cells import safe_frame  # formula injection
+
     for name, frame in files.items():
-        frame.to_csv(out / name, index=False, encoding="utf-8-sig")
+        safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8-sig")
         written.append(out / name)
     notice = out / "NOTICE.txt"
     notice.unlink(missing_ok=True)

@@ -61,7 +61,9 @@ def path(
     written: list[Path] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        plan.table.to_csv(out / "plan.csv", index=False, encoding="utf-8")
+        from qcity.data.safe_cells import safe_frame  # formula injection
+
+        safe_frame(plan.table).to_csv(out / "plan.csv", index=False, encoding="utf-8")
         summary = {**plan.summary(), "illustrative": result.notice}
         (out / "plan.json").write_text(
             json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"

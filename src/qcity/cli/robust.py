@@ -142,11 +142,13 @@ def robust(
         if client is not None:
             client.close()
     out.mkdir(parents=True, exist_ok=True)
-    ua.rank_stats.to_csv(out / "rank_stats.csv", index=False)
-    ua.samples.to_csv(out / "samples.csv", index=False)
+    from qcity.data.safe_cells import safe_frame  # formula injection
+
+    safe_frame(ua.rank_stats).to_csv(out / "rank_stats.csv", index=False)
+    safe_frame(ua.samples).to_csv(out / "samples.csv", index=False)
     written = ["rank_stats.csv", "samples.csv"]
     if si is not None:
-        si.indices.to_csv(out / "sensitivity.csv", index=False)
+        safe_frame(si.indices).to_csv(out / "sensitivity.csv", index=False)
         written.append("sensitivity.csv")
     if result.notice:
         (out / "NOTICE.txt").write_text(result.notice, encoding="utf-8")

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from qcity.data.layout import DOC_SHEET
 from qcity.data.readers import require_pyarrow
+from qcity.data.safe_cells import formula_like, protect_cell, safe_frame
 from qcity.data.store import Store
 from qcity.framework.model import Framework
 
@@ -124,7 +125,7 @@ def _iso(ts: pd.Series) -> pd.Series:
 def write_csv(df: pd.DataFrame, out: Path) -> None:
     """CSV in UTF-8 with a BOM (Excel then shows Chinese correctly); floats round-trip."""
     text = df.assign(recorded_at=_iso(df["recorded_at"]))
-    text.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    safe_frame(text).to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def write_xlsx(df: pd.DataFrame, out: Path) -> None:
@@ -148,7 +149,7 @@ def write_xlsx(df: pd.DataFrame, out: Path) -> None:
     body = df.assign(recorded_at=_iso(df["recorded_at"])).astype(object)
     body = body.where(body.notna(), None)
     for row in body.itertuples(index=False, name=None):
-        ws.append(row)
+        ws.append([_text_cell(ws, v) if formula_like(v) else v for v in row])
     doc = wb.create_sheet(DOC_SHEET)
     doc.append(_header(doc, ["column", "说明", "description"]))
     for c in cols:
@@ -166,6 +167,11 @@ def write_xlsx(df: pd.DataFrame, out: Path) -> None:
     doc.column_dimensions["B"].width = 50
     doc.column_dimensions["C"].width = 60
     wb.save(out)
+
+
+def _text_cell(ws: Any, value: str) -> WriteOnlyCell:
+    """A text cell that Excel never reads as a formula (``safe_cells.protect_cell``)."""
+    return protect_cell(WriteOnlyCell(ws, value=value))
 
 
 def _header(ws: Any, names: list[str]) -> list[WriteOnlyCell]:

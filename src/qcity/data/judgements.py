@@ -90,6 +90,12 @@ def _csv_blocks(p: Path) -> list[Block]:
 def _xlsx_blocks(p: Path) -> list[Block]:
     from openpyxl import load_workbook
 
+    from qcity.data.xlsx_guard import UnsafeWorkbookError, check_xlsx
+
+    try:
+        check_xlsx(p)  # zip bombs and XML entities are refused before openpyxl opens it
+    except UnsafeWorkbookError as exc:
+        raise PairwiseError(str(exc)) from None
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for bad files

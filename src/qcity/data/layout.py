@@ -47,6 +47,7 @@ EXPORT_ONLY = frozenset(
         "file_name",
         "year",
         "quarter",
+        "allowed_range",  # the department templates' reminder (qcity template)
     }
 )
 

@@ -156,6 +156,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
     """The sheets of an .xlsx workbook (computed values, not formulas) as grids of cells."""
     from openpyxl import load_workbook  # imported here: reading a CSV does not pay for it
 
+    from qcity.data.xlsx_guard import UnsafeWorkbookError, check_xlsx
+
+    try:
+        check_xlsx(path)  # zip bombs, odd part names, XML entities: refused unopened
+    except UnsafeWorkbookError as exc:
+        raise FileReadError(str(exc)) from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from qcity.data.safe_cells import safe_frame
 from qcity.engine.pipeline import Results
 from qcity.framework.model import Framework
 from qcity.methods.coupling import classify_coordination, coupling_coordination
@@ -241,7 +242,7 @@ def save(ev: Evaluation, out: Path) -> list[Path]:
 
     def csv(name: str, frame: pd.DataFrame, index: bool = False) -> None:
         path = out / name
-        frame.to_csv(path, index=index, encoding="utf-8")
+        safe_frame(frame).to_csv(path, index=index, encoding="utf-8")
         written.append(path)
 
     csv("scores.csv", ev.scores())

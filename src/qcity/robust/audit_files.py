@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from qcity.data.safe_cells import safe_frame
+
 if TYPE_CHECKING:
     from qcity.robust.statistical_audit import AuditResult
 
@@ -63,13 +65,7 @@ def labelled(frame: pd.DataFrame, result: AuditResult, illustrative: bool) -> pd
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     """UTF-8 with BOM; text that Excel would take for a formula gets a leading quote."""
-    frame = frame.copy()
-    for col in frame.columns:
-        if frame[col].dtype == object:
-            s = frame[col]
-            risky = s.map(lambda v: isinstance(v, str) and v[:1] in ("=", "+", "-", "@"))
-            frame[col] = s.where(~risky, "'" + s.astype(str))
-    frame.to_csv(path, index=False, encoding="utf-8-sig", float_format="%.6g")
+    safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", float_format="%.6g")
 
 
 def readme_text(result: AuditResult) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qcity.data.safe_cells import safe_frame
 from qcity.engine.steps import Step, split_params
 from qcity.framework.model import Framework, Indicator, NormaliseSpec
 
@@ -781,13 +782,8 @@ def _sheet_rows(name: str, sheet: Sheet, t: _Lang, scale: str) -> list[list[str]
 def _readable_csv(sheet: Sheet, t: _Lang, path: Path) -> None:
     """UTF-8 with BOM; text that Excel would take for a formula gets a leading quote."""
     frame = sheet.frame.copy()
-    for key in frame.columns:
-        if frame[key].dtype == object:
-            s = frame[key]
-            risky = s.map(lambda v: isinstance(v, str) and v[:1] in ("=", "+", "-", "@"))
-            frame[key] = s.where(~risky, "'" + s.astype(str))
     frame.columns = [t.header(c) for c in sheet.cols.values()]
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    safe_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def _readme_txt(about: list[tuple[str, str, str]], files: list[Path], t: _Lang) -> str:
@@ -882,7 +878,7 @@ def write_results_folder(
         tables = [(s, title[s.key]) for s in (readme, *sheets, codebook)]
         write_workbook(xlsx, tables, t, banner)
     _readable_csv(scores, t, readable)
-    codebook.frame.to_csv(codebook_csv, index=False, encoding="utf-8-sig")
+    safe_frame(codebook.frame).to_csv(codebook_csv, index=False, encoding="utf-8-sig")
     text = _readme_txt(about, [*people, *written], t)
     readme_txt.write_text(text, encoding="utf-8-sig", newline="\r\n")  # Notepad-friendly
     if notice is not None:

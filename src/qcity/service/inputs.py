@@ -115,6 +115,9 @@ def read_units_file(path: Path) -> pd.DataFrame:
         raise InputError(f"{path}: no such units file")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from qcity.data.xlsx_guard import check_xlsx
+
+            check_xlsx(path)  # refused unopened: zip bombs, XML entities
             units = pd.read_excel(path, dtype={"code": str})
         else:
             text, _ = decode_csv(path.read_bytes(), str(path))

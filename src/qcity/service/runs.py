@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from qcity.data import runs as run_table
+from qcity.data.safe_cells import inside
 from qcity.data.store import Store
 from qcity.engine.steps import Step
 from qcity.service.evaluation import EvaluationResult
@@ -105,7 +106,7 @@ def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in files.items():
-        path = out / name
+        path = inside(out, name)  # a stored name such as ../../x.csv cannot leave ``out``
         path.write_bytes(content)
         written.append(path)
     return written

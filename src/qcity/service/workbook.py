@@ -15,6 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from pandas.api.types import is_numeric_dtype
 
+from qcity.data.safe_cells import formula_like, protect_cell
+
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -58,19 +60,8 @@ WRAP_WIDTH = 100
 """Width (in characters of Latin text) of columns whose text wraps."""
 
 
-FORMULA_START = ("=", "+", "-", "@")
-"""Text starting so could be read as a formula when typed or pasted (formula injection)."""
-
-
-def _formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
-
-
 def _cell(ws: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
-    if _formula_like(value):
-        cell.data_type = "s"  # text, never a formula
-        cell.quotePrefix = True  # and still text when the cell is edited in Excel
+    cell = protect_cell(WriteOnlyCell(ws, value=value))  # text, never a formula
     for name, v in style.items():
         setattr(cell, name, v)
     return cell
@@ -104,7 +95,7 @@ def _write_sheet(wb: Workbook, sheet: Sheet, title: str, t: _Lang, banner: str |
         for j, key in enumerate(sheet.frame.columns)
         if j not in done
         and not is_numeric_dtype(sheet.frame[key])  # object or str: text may be there
-        and sheet.frame[key].map(_formula_like).any()
+        and sheet.frame[key].map(formula_like).any()
     ]
     for row in rows:
         for j, style in styled:

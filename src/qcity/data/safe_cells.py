@@ -1,0 +1,94 @@
+"""The one guard against formula injection (CSV/Excel injection) in every export.
+
+A spreadsheet program takes a cell whose text begins with ``=``, ``+``, ``-`` or ``@``
+(or a tab or carriage return, which some programs strip before looking) for a formula,
+so a unit name or a source such as ``=HYPERLINK(...)`` typed by anyone could run when
+the export is opened. Every CSV and Excel writer of qcity passes its text cells through
+this module: in CSV such text gets a leading apostrophe ``'`` (Excel's "this is text"
+mark); in .xlsx the cell is written as text with Excel's quote prefix (the apostrophe,
+kept as a cell attribute so the value itself is unchanged). Numbers are never altered:
+a negative number stays a number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: First characters that make a spreadsheet read text as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(value: object) -> bool:
+    """True for text (not a number) that a spreadsheet could take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def safe_text(value: Any) -> Any:
+    """``value`` with a leading ``'`` when it is formula-like text; anything else as is."""
+    return "'" + value if formula_like(value) else value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose formula-like text cells (in object or string columns)
+    carry the leading ``'``; numeric columns and non-text cells are untouched."""
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
+        mask = text.astype(bool) & s.where(text.astype(bool), "").astype(str).str.startswith(
+            FORMULA_START
+        )
+        if mask.any():
+            out[col] = s.where(~mask, "'" + s.where(mask, "").astype(str))
+    return out
+
+
+def safe_csv(frame: pd.DataFrame, path: Any, **to_csv: Any) -> None:
+    """``frame.to_csv(path, **to_csv)`` after ``safe_frame``."""
+    safe_frame(frame).to_csv(path, **to_csv)
+
+
+def protect_cell(cell: Any) -> Any:
+    """Make an openpyxl cell holding formula-like text a text cell with Excel's quote
+    prefix (never a formula, and still text when edited); returns the cell."""
+    if formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+class UnsafePathError(ValueError):
+    """A file name that would be written outside its folder."""
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name`` for a plain file name; ``UnsafePathError`` for a name that is
+    absolute, has a folder part or ``..`` (e.g. ``../../x.csv``): it could escape."""
+    candidate = PurePath(name)
+    if (
+        not name
+        or candidate.is_absolute()
+        or PureWindowsPath(name).is_absolute()
+        or len(PureWindowsPath(name).parts) != 1
+        or name in {".", ".."}
+    ):
+        raise UnsafePathError(
+            f"file name {name!r} would be written outside {folder}; refused / 文件名不安全"
+        )
+    return folder / name
+
+
+def risky_columns(frame: pd.DataFrame) -> list[int]:
+    """Positions of the columns of ``frame`` holding at least one formula-like text."""
+    return [
+        j
+        for j, col in enumerate(frame.columns)
+        if not pd.api.types.is_numeric_dtype(frame[col])
+        and bool(np.any(frame[col].map(formula_like).to_numpy(dtype=bool)))
+    ]
