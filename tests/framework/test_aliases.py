@@ -14,7 +14,6 @@ from qcity.framework.validate import validate_file
 from tests.framework.conftest import MINIMAL, line_of, with_indicator
 from tests.helpers import REPO
 
-
 Write = Callable[..., Path]
 
 
