@@ -158,7 +158,10 @@ class NameMatcher:
     another indicator than the framework's own name for it."""
 
     def __init__(
-        self, framework: Framework, saved: dict[str, str] | None = None, where: str = "names"
+        self,
+        framework: Framework,
+        saved: dict[str, str] | None = None,
+        where: str = "confirmed names (--name, names file)",
     ) -> None:
         """Build the lookup table; ``where`` names the origin of ``saved`` in errors."""
         self.framework = framework
