@@ -162,6 +162,29 @@ def test_a_unit_that_does_not_convert_is_an_error_at_its_cell(tmp_path: Path) ->
     assert "'美元'" in errors[0].reason and "'元'" in errors[0].reason
 
 
+def test_unit_column_and_brackets_must_agree(tmp_path: Path) -> None:
+    text = "指标,单位,2024\n人均地区生产总值(元),万元,15\n人均地区生产总值(元),元,150000\n"
+    obs, errors, _ = read(write_csv(tmp_path / "t.csv", text), framework())
+    (e,) = errors
+    assert (e.row, e.column, e.value) == (2, "B (单位)", "万元")
+    assert value(obs, "EC01", "2024") == 150000.0
+
+
+def test_code_column_names_the_row(tmp_path: Path) -> None:
+    text = "代码,指标,2024\nEC04,本市动力电池产值(万元),8805000\n"
+    obs, errors, warnings = read(write_csv(tmp_path / "t.csv", text), framework())
+    assert errors == [] and warnings == [] and value(obs, "EC04", "2024") == 880.5
+
+
+def test_a_title_that_is_only_a_year_is_not_the_header(tmp_path: Path) -> None:
+    text = "2024年,\n指标,2024\n人均地区生产总值,150000\n"
+    checked, _, _ = read_observations(
+        write_csv(tmp_path / "t.csv", text), framework(), None, unit="LY"
+    )
+    assert checked.errors == [] and checked.recognition[0].header_row == 2
+    assert value(checked.observations, "EC01", "2024") == 150000.0
+
+
 # -- the 10x denominator trap -------------------------------------------------------------
 
 

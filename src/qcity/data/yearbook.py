@@ -14,14 +14,14 @@ refuse (never a silent 10x).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from qcity.data.checks import parse_values
 from qcity.data.layout import FIELDS, SheetTable, empty_records
-from qcity.data.names import NameMatch, NameMatcher, convert, unit_factor
+from qcity.data.names import NameMatch, NameMatcher, convert, split_decoration, unit_factor
 from qcity.data.periods import parse_periods
 from qcity.data.problems import Problem
 from qcity.data.readers import RawSheet, cell_text
@@ -80,11 +80,13 @@ class Recognition:
 
 
 def _header_position(cells: pd.DataFrame) -> tuple[int, list[int]] | None:
-    """Position of the first of the top rows with year cells, and those columns."""
+    """Position of the first of the top rows with year cells right of some other column
+    (the names; a title reading only ``2024年`` in column A is not a header), and those
+    columns."""
     for i in range(min(len(cells), HEADER_SEARCH_ROWS)):
         text = cell_text(cells.iloc[i]).map(lambda v: re.sub(r"\s+", "", str(v)))
         years = [int(c) for c in text.index[text.str.match(_YEAR_CELL).to_numpy(dtype=bool)]]
-        if years and parse_periods(text.loc[years])["in_range"].all():
+        if years and min(years) > 0 and parse_periods(text.loc[years])["in_range"].all():
             return i, years
     return None
 
@@ -189,12 +191,17 @@ def _read_rows(
         match, why = matcher.lookup(text)
         if match is None and codes is not None and codes.loc[row]:
             match, why = matcher.lookup(codes.loc[row])
+            if match is not None:  # the unit may still be in the name's brackets
+                match = replace(match, bracket_unit=split_decoration(text).bracket_unit)
         if match is None:
             hints = matcher.hints(text)
             recog.rows.append(RowMatch(r, text, "skipped", "", "; ".join(hints)))
             problems.append(_skipped(raw.name, r, cols.label(raw, name_col), text, why, hints))
             continue
         in_column = units.loc[row] if units is not None else ""
+        if in_column and match.bracket_unit and name_key(in_column) != name_key(match.bracket_unit):
+            problems.append(_two_units(raw, r, cols, in_column, match.bracket_unit))
+            continue
         declared = in_column or match.bracket_unit
         part, detail = _row_records(raw, r, match, declared, matcher, cols.periods)
         part["indicator_col"] = cols.label(raw, name_col)
@@ -261,6 +268,19 @@ def _row_records(
     elif match.factor != 1.0:
         detail += f" x{match.factor:g}"
     return part, detail
+
+
+def _two_units(raw: RawSheet, row: int, cols: _Columns, column: str, bracket: str) -> Problem:
+    """The error of a row whose 单位 cell and bracketed unit disagree."""
+    assert cols.unit is not None
+    return Problem.at(
+        raw.name,
+        row,
+        cols.label(raw, cols.unit),
+        column,
+        f"unit {column!r} here but {bracket!r} in the row name's brackets; keep the right one "
+        "/ 单位列与名称括号中的单位不一致",
+    )
 
 
 def _skipped(
