@@ -13,7 +13,7 @@ import pytest
 from openpyxl import Workbook
 
 from qcity.data.importer import read_observations
-from qcity.data.names import NameMatcher, NamesFileError
+from qcity.data.names import NameMatcher, NamesFileError, load_names
 from qcity.framework.model import Framework
 from tests.data.conftest import FRAMEWORK, write_csv
 
@@ -246,3 +246,28 @@ def test_a_table_without_years_is_refused(tmp_path: Path) -> None:
     checked, _, _ = read_observations(path, framework(), None, unit="LY")
     (e,) = checked.errors
     assert "no header row with years" in e.reason
+
+
+def test_excel_percent_cells_keep_what_excel_shows(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["指标", "2024年"])
+    ws.append(["季度工业增加值增速(%)", 0.058])
+    ws["B2"].number_format = "0.0%"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    obs, errors, _ = read(path, framework())
+    assert errors == [] and value(obs, "EC05", "2024") == 5.8
+
+
+def test_names_file_errors_name_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "fw.names.yaml"
+    bad.write_text("framework: test\nnames:\n  全市人均GDP: EC01\n  空行名:\n", "utf-8")
+    with pytest.raises(NamesFileError, match=r"fw\.names\.yaml:4: \[空行名\]"):
+        load_names(bad)
+    bad.write_text("- a\n- b\n", "utf-8")
+    with pytest.raises(NamesFileError, match="names:"):
+        load_names(bad)
+    bad.write_text("names: [\n", "utf-8")
+    with pytest.raises(NamesFileError, match="not a readable YAML"):
+        load_names(bad)
