@@ -2,12 +2,13 @@
 
 Usage::
 
-    python examples/yearbook/build_examples.py [--out DIR]
+    python examples/yearbook/build_examples.py [--out DIR] [--check]
 
 Writes ``yearbook.xlsx`` (two sheets laid out as a statistical yearbook prints them: a
 merged title row, merged header cells, ``2022年``/``2023年``/``2024年末`` columns, units in
 brackets or in a 单位 column, ``*``, ``其中：``, full-width characters, ``指 标``, notes
-and a copyright line) and ``yearbook.csv`` (the same kind of table as CSV). The values are
+and a copyright line) and ``yearbook.csv`` (the same kind of table as CSV), byte for byte
+the same every time (``--check`` exits 1 when a file differs). The values are
 ILLUSTRATIVE (示例数据): magnitudes like the Liyang demo's, not real statistics.
 """
 
@@ -15,6 +16,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import re
+import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 HERE = Path(__file__).resolve().parent
+FIXED_TIME = datetime(2025, 1, 1)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 #: Sheet 经济发展: (row name as printed, 2022, 2023, 2024); units in brackets.
 ECONOMY: list[tuple[str, object, object, object]] = [
@@ -59,8 +66,8 @@ CSV_ROWS: list[tuple[str, str, str]] = [
 ]
 
 
-def write_xlsx(path: Path) -> None:
-    """The two-sheet workbook."""
+def xlsx_bytes() -> bytes:
+    """The two-sheet workbook, with fixed document times and zip entry dates."""
     wb = Workbook()
     ws = wb.active
     ws.title = "经济发展"
@@ -87,30 +94,51 @@ def write_xlsx(path: Path) -> None:
     for row2 in SOCIETY:
         ws2.append(list(row2))
     ws2.append([NOTES[1]])
-    fixed = datetime(2025, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.save(path)
+    wb.properties.creator = "qcity examples/yearbook/build_examples.py"
+    wb.properties.created = FIXED_TIME
+    raw, out = io.BytesIO(), io.BytesIO()
+    wb.save(raw)
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "docProps/core.xml":  # openpyxl stamps the save time
+                data = _MODIFIED.sub(rf"\g<1>{FIXED_TIME.isoformat()}Z\g<2>".encode(), data)
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, data)
+    return out.getvalue()
 
 
-def write_csv(path: Path) -> None:
-    """The CSV table: a title line, the header, rows, a note."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(["溧阳市部分指标（示例数据）", "", ""])
-        out.writerows(CSV_ROWS)
-        out.writerow(["注：示例数据，非真实统计。", "", ""])
+def csv_bytes() -> bytes:
+    """The CSV table (UTF-8): a title line, the header, rows, a note."""
+    text = io.StringIO(newline="")
+    out = csv.writer(text, lineterminator="\n")
+    out.writerow(["溧阳市部分指标（示例数据）", "", ""])
+    out.writerows(CSV_ROWS)
+    out.writerow(["注：示例数据，非真实统计。", "", ""])
+    return text.getvalue().encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Write both files into ``--out`` (default: this folder)."""
+    """Write both files into ``--out`` (default: this folder), or compare (``--check``)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--out", type=Path, default=HERE, help="folder to write into")
+    ap.add_argument("--check", action="store_true", help="compare with --out, do not write")
     args = ap.parse_args(argv)
+    files = {"yearbook.xlsx": xlsx_bytes(), "yearbook.csv": csv_bytes()}
+    if args.check:
+        stale = [
+            n
+            for n, b in files.items()
+            if not (args.out / n).is_file() or (args.out / n).read_bytes() != b
+        ]
+        for name in stale:
+            print(f"{args.out / name} is not the output of this script; re-run it", file=sys.stderr)
+        return 1 if stale else 0
     args.out.mkdir(parents=True, exist_ok=True)
-    write_xlsx(args.out / "yearbook.xlsx")
-    write_csv(args.out / "yearbook.csv")
-    print(f"wrote {args.out / 'yearbook.xlsx'} and {args.out / 'yearbook.csv'}")
+    for name, data in files.items():
+        (args.out / name).write_bytes(data)
+        print(f"wrote {args.out / name}")
     return 0
 
 

@@ -6,6 +6,8 @@ of their unit."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -149,3 +151,12 @@ def test_cli_saves_a_confirmed_name_and_uses_it_next_year(tmp_path: Path) -> Non
     assert code != 0 and "ROW=CODE" in out
     code, out = _run("import", csv, "-f", str(fw), "--db", db, "--save-names")
     assert code != 0 and "--unit" in out
+
+
+def test_shipped_examples_are_the_builders_output() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "build_examples.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
