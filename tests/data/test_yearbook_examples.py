@@ -136,9 +136,10 @@ def test_cli_saves_a_confirmed_name_and_uses_it_next_year(tmp_path: Path) -> Non
 
     code, out = _run(*base, "--dry-run")
     assert code == 0 and "skipped / 跳过" in out and "4 value(s) checked" in out
+    assert "1 row(s) skipped" in out
     assert "header row 2" in out and "B (2023年) -> 2023" in out
 
-    code, out = _run(*base, "--name", "全市地区生产总值增长速度=EC02", "--save-names")
+    code, out = _run(*base, "--name", "全市地区生产总值增长速度(%)=EC02", "--save-names")
     assert code == 0 and "6 added" in out, out
     assert load_names(tmp_path / "liyang.names.yaml") == {"全市地区生产总值增长速度": "EC02"}
 

@@ -322,6 +322,9 @@ def import_cmd(
     if save_names and names is not None:
         _save_names(framework, names, dry_run)
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
+    skipped = sum(r.outcome == "skipped" for g in result.recognition for r in g.rows)
+    if skipped:
+        layouts += f"; {skipped} row(s) skipped / 跳过 {skipped} 行"
     if dry_run:
         console.print(
             f"{file.name}: {result.rows} value(s) checked, no errors ({layouts}); "
@@ -351,7 +354,7 @@ def _yearbook_names(
     """The confirmed row names for a yearbook import: the names file beside the
     framework, then each ``--name ROW=CODE``; None without ``--unit``. Stops on a
     ``--name`` not of that form, or ``--name``/``--save-names`` without ``--unit``."""
-    from qcity.data.names import NamesFileError, load_names, names_path
+    from qcity.data.names import NamesFileError, load_names, names_path, split_decoration
 
     if unit is None:
         if given or save:
@@ -368,7 +371,7 @@ def _yearbook_names(
             fail(
                 f"--name {item!r}: write ROW=CODE, e.g. --name '全市人均GDP=EC01' / 格式：行名=代码"
             )
-        names[row.strip()] = code.strip()
+        names[split_decoration(row).name] = code.strip()  # "X(%)*" is kept as "X"
     return names
 
 
