@@ -25,6 +25,9 @@ from typing import Any
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from liyang_aliases import ALIASES
+
 ROOT = Path(__file__).resolve().parents[1]
 #: The spec as kept in the repository (a copy of the shared spec, refreshed by
 #: tools/refresh_test_data.py), so that a clone can rebuild and --check on its own.
@@ -416,6 +419,8 @@ def indicator_entry(row: dict[str, str]) -> dict[str, Any]:
         "levels": TOWN_LEVELS if code in TOWN_LEVEL else ["city"],
         "goal": goal + (TARGET_NOTE if code in CLUSTER_TARGETS else ""),
     }
+    if code in ALIASES:
+        entry["aliases"] = list(ALIASES[code])
     if code in CLUSTER_TARGETS:
         entry["targets"] = {TARGET_YEAR: CLUSTER_TARGETS[code]}
     if code in MONITOR_TARGETS:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts
 
     from qcity.data.problems import Problem
     from qcity.data.store import Store
+    from qcity.data.yearbook import Recognition
     from qcity.framework.model import Framework
 
 #: The ``--db`` option shared by every command that opens the store.
@@ -235,6 +236,32 @@ def import_cmd(
     strict: Annotated[
         bool, typer.Option("--strict", help="implausible values are errors / 不合理值视为错误")
     ] = False,
+    unit: Annotated[
+        str | None,
+        typer.Option(
+            "--unit",
+            help="the file is a yearbook table of this one unit: indicator rows, year columns "
+            "/ 该文件为单一地区的统计年鉴表（指标为行、年份为列）",
+            show_default=False,
+        ),
+    ] = None,
+    name: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--name",
+            help="with --unit: a row name the office confirms, ROW=CODE (repeat) "
+            "/ 确认行名对应的指标：行名=代码",
+            show_default=False,
+        ),
+    ] = None,
+    save_names: Annotated[
+        bool,
+        typer.Option(
+            "--save-names",
+            help="with --unit: keep the --name mappings in the names file beside the "
+            "framework (F.names.yaml), used by every later import / 保存行名对应，以后自动使用",
+        ),
+    ] = False,
 ) -> None:
     """Check a data file against the framework and import it in one transaction.
     检查数据文件并在一个事务中导入；任何错误都不写入。"""
@@ -244,6 +271,7 @@ def import_cmd(
 
     console = _console()
     fw = _load_framework(framework)
+    names = _yearbook_names(framework, unit, name or [], save_names)
     store = open_store(db)
     entered_by = _entered_by(by)
     with Progress(
@@ -274,6 +302,8 @@ def import_cmd(
                 dry_run=dry_run,
                 strict=strict,
                 progress=progress,
+                unit=unit,
+                names=names,
             )
         except ImportErrorReport as exc:
             bar.stop()
@@ -286,7 +316,15 @@ def import_cmd(
             return
     if result.warnings:
         console.print(problems_table(result.warnings))
+    if dry_run:
+        for recog in result.recognition:
+            console.print(recognition_table(recog))
+    if save_names and names is not None:
+        _save_names(framework, names, dry_run)
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
+    skipped = sum(r.outcome == "skipped" for g in result.recognition for r in g.rows)
+    if skipped:
+        layouts += f"; {skipped} row(s) skipped / 跳过 {skipped} 行"
     if dry_run:
         console.print(
             f"{file.name}: {result.rows} value(s) checked, no errors ({layouts}); "
@@ -308,6 +346,78 @@ def import_cmd(
         f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "
         f"(batch {s.batch_id}; {layouts})"
     )
+
+
+def _yearbook_names(
+    framework: Path, unit: str | None, given: list[str], save: bool
+) -> dict[str, str] | None:
+    """The confirmed row names for a yearbook import: the names file beside the
+    framework, then each ``--name ROW=CODE``; None without ``--unit``. Stops on a
+    ``--name`` not of that form, or ``--name``/``--save-names`` without ``--unit``."""
+    from qcity.data.names import NamesFileError, load_names, names_path, split_decoration
+
+    if unit is None:
+        if given or save:
+            fail("--name and --save-names need --unit (a yearbook table) / 需配合 --unit 使用")
+        return None
+    try:
+        names = load_names(names_path(framework))
+    except NamesFileError as exc:
+        fail(str(exc))
+        raise  # unreachable
+    for item in given:
+        row, sep, code = item.rpartition("=")
+        if not sep or not row.strip() or not code.strip():
+            fail(
+                f"--name {item!r}: write ROW=CODE, e.g. --name '全市人均GDP=EC01' / 格式：行名=代码"
+            )
+        names[split_decoration(row).name] = code.strip()  # "X(%)*" is kept as "X"
+    return names
+
+
+def _save_names(framework: Path, names: dict[str, str], dry_run: bool) -> None:
+    """Write the confirmed names beside the framework (not on a dry run) and say where."""
+    from qcity.data.names import names_path, save_names
+    from qcity.framework.io import load_framework
+
+    path = names_path(framework)
+    if dry_run:
+        _console().print(f"dry run: names not saved to {path} / 试运行，未保存行名")
+        return
+    save_names(path, names, load_framework(framework))
+    _console().print(f"{len(names)} confirmed name(s) saved to {path} / 已保存行名对应")
+
+
+def recognition_table(recog: Recognition) -> Table:
+    """How a yearbook sheet was read: header row, columns, and every body row's fate."""
+    where = f"sheet {recog.sheet!r}, " if recog.sheet else ""
+    periods = ", ".join(f"{col} -> {p}" for col, p in recog.periods.items())
+    table = Table(
+        title=f"识别 / Layout: {where}unit {recog.unit}, header row {recog.header_row}, "
+        f"names in {recog.name_column}"
+        + (f", units in {recog.unit_column}" if recog.unit_column else "")
+        + f"; years {periods}",
+        title_justify="left",
+    )
+    for col, justify in (
+        ("row / 行", "right"),
+        ("name / 行名", "left"),
+        ("->", "left"),
+        ("how / 方式", "left"),
+    ):
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    shown = {
+        "matched": "",
+        "skipped": "skipped / 跳过",
+        "note": "note / 注释",
+        "heading": "no values / 无数值",
+    }
+    for r in recog.rows:
+        how = r.detail if r.outcome == "matched" else shown[r.outcome]
+        if r.outcome == "skipped" and r.detail:
+            how += f" (closest: {r.detail})"
+        table.add_row(str(r.row), Text(r.text), r.code, Text(how))
+    return table
 
 
 def _load_csv_table(

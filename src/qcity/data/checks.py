@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -80,6 +81,8 @@ class CheckResult:
 
     observations: pd.DataFrame
     problems: list[Problem]
+    #: How each yearbook sheet was read (``qcity.data.yearbook.Recognition``), if any.
+    recognition: list[Any] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -204,7 +207,7 @@ def check_records(
     r = records.reset_index(drop=True)
     problems: list[Problem] = []
     values, kind = parse_values(r["value"])
-    skip = (kind == "empty") & (r["layout"] == "wide").to_numpy()
+    skip = (kind == "empty") & r["layout"].isin(["wide", "yearbook"]).to_numpy()
     r, values, kind = r[~skip].reset_index(drop=True), values[~skip], kind[~skip]
     for f in ("unit", "indicator", "period", "status", "source", "measure", "flag"):
         r[f] = nfkc(r[f]) if f != "source" else r[f].astype(object).map(str).str.strip()

@@ -18,9 +18,17 @@ import pandas as pd
 
 from qcity.data.checks import CheckResult, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
+from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
 from qcity.data.readers import FileReadError, file_format, read_sheets
+from qcity.data.yearbook import Recognition, recognise
 from qcity.framework.model import Framework
+
+#: The error of a yearbook table without a header row of years.
+NO_YEARS = (
+    "no header row with years (2023, 2023年, 2023年末) in the top 20 rows: a yearbook "
+    "table (--unit) has indicator rows and one column per year"
+)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is loaded only when an import writes
     from qcity.data.observations import ProgressCallback
@@ -39,6 +47,8 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     summary: ImportSummary | None = None
     encoding: str | None = None
+    #: How each sheet of a yearbook table was read (``import_file(..., unit=...)``).
+    recognition: list[Recognition] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -58,6 +68,8 @@ def read_observations(
     *,
     sheet: str | None = None,
     strict: bool = False,
+    unit: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """Read and check a data file: THE path by which qcity reads observations from a file,
     so that ``qcity import`` and ``qcity evaluate --data`` accept and refuse the same cells.
@@ -66,12 +78,32 @@ def read_observations(
     or a units CSV), or None to accept every unit code. Returns the check result (clean
     rows + all problems; the caller decides what errors mean), the layout per sheet and the
     CSV encoding. Raises ``FileReadError`` for a file that cannot be read at all (format,
-    encoding, missing sheet, Parquet without pyarrow)."""
+    encoding, missing sheet, Parquet without pyarrow).
+
+    With ``unit`` the file is a yearbook table of that one unit (``qcity.data.yearbook``):
+    rows named by indicator code, name, alias or one of ``names`` (row name -> code,
+    confirmed by the office), years as columns; how each sheet was read is in the
+    result's ``recognition``. ``NamesFileError`` for a name pointing at no indicator."""
     raw_sheets = read_sheets(path, sheet)
     tables: list[SheetTable] = []
     problems: list[Problem] = []
+    recognition: list[Recognition] = []
+    matcher = NameMatcher(fw, names) if unit is not None else None
     for raw in raw_sheets:
-        table = to_records(raw)
+        if matcher is not None and unit is not None:
+            found = recognise(raw, unit, matcher)
+            table = found[0] if found is not None else None
+            recognition += [found[1]] if found is not None else []
+        else:
+            table = to_records(raw)
+        if table is None and matcher is not None:
+            if raw.cells.size and (sheet is not None or len(raw_sheets) == 1):
+                problems.append(Problem("error", raw.name, 1, "", "", NO_YEARS))
+            elif raw.cells.size:
+                problems.append(
+                    Problem("warning", raw.name, None, "", "", "sheet skipped: no year columns")
+                )
+            continue
         if table is None:
             if raw.cells.size and (sheet is not None or len(raw_sheets) == 1):
                 problems.append(
@@ -123,6 +155,7 @@ def read_observations(
         result = check_records(records, fw, units, strict=strict)
         result.problems[:0] = problems
     result.problems[:] = sort_problems(result.problems, [raw.name for raw in raw_sheets])
+    result.recognition = recognition
     layouts: dict[str, str] = {t.sheet or path.name: t.layout for t in tables}
     encoding = raw_sheets[0].encoding if raw_sheets else None
     return result, layouts, encoding
@@ -136,13 +169,17 @@ def read_checked(
     sheet: str | None = None,
     strict: bool = False,
     action: str = "import",
+    unit: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """``read_observations``, raising ``ImportErrorReport`` (every bad cell, the file
     named) when the file cannot be read or any cell is wrong: what ``qcity import`` and
     ``qcity evaluate --data`` both accept and refuse."""
     try:
-        checked, layouts, encoding = read_observations(path, fw, units, sheet=sheet, strict=strict)
-    except FileReadError as exc:
+        checked, layouts, encoding = read_observations(
+            path, fw, units, sheet=sheet, strict=strict, unit=unit, names=names
+        )
+    except (FileReadError, NamesFileError) as exc:
         raise ImportErrorReport(
             path.name, [Problem("error", sheet, None, "", "", str(exc))], action
         ) from exc
@@ -161,10 +198,13 @@ def import_file(
     dry_run: bool = False,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    unit: str | None = None,
+    names: dict[str, str] | None = None,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
-    bad cell if any check fails; nothing is written then."""
+    bad cell if any check fails; nothing is written then. ``unit`` and ``names``: a
+    yearbook table of one unit (see ``read_observations``)."""
     path = Path(path)
     try:
         fmt = file_format(path)
@@ -173,7 +213,7 @@ def import_file(
             path.name, [Problem("error", sheet, None, "", "", str(exc))]
         ) from exc
     checked, layouts, encoding = read_checked(
-        path, framework, store.units(), sheet=sheet, strict=strict
+        path, framework, store.units(), sheet=sheet, strict=strict, unit=unit, names=names
     )
     result = ImportResult(
         file_name=path.name,
@@ -182,6 +222,7 @@ def import_file(
         layouts=layouts,
         warnings=sort_problems(checked.warnings),
         encoding=encoding,
+        recognition=checked.recognition,
     )
     if dry_run or checked.observations.empty:
         return result

@@ -62,7 +62,7 @@ FIELDS = ("unit", "indicator", "period", "value", "status", "source", "measure",
 
 _WIDE_HEADER = re.compile(r"^(?P<code>[A-Za-z][\w.\-]*)\s*(?:[(\[](?P<measure>[^()\[\]]*)[)\]])?$")
 
-Layout = Literal["long", "wide"]
+Layout = Literal["long", "wide", "yearbook"]
 
 
 def normalise_header(text: str) -> str:
@@ -157,7 +157,7 @@ def to_records(raw: RawSheet) -> SheetTable | None:
     return SheetTable(raw.name, "wide", header_row, records, problems + wide_problems)
 
 
-def _empty_records() -> pd.DataFrame:
+def empty_records() -> pd.DataFrame:
     """A records frame with no rows and every column."""
     cols = ["sheet", "layout", *FIELDS, "value_percent"]
     cols += [f"{f}_row" for f in FIELDS] + [f"{f}_col" for f in FIELDS]
@@ -190,7 +190,7 @@ def _long(
     for f in FIELDS:
         rec[f"{f}_row"] = rows
         rec[f"{f}_col"] = label.get(fields.get(f, -1), f)
-    return rec.reset_index(drop=True) if len(rec) else _empty_records()
+    return rec.reset_index(drop=True) if len(rec) else empty_records()
 
 
 def _wide(
@@ -232,7 +232,7 @@ def _wide(
             )
         )
     if not codes:
-        return _empty_records(), problems
+        return empty_records(), problems
     row_text = {
         f: cell_text(body[fields[f]])
         for f in ("unit", "period", "status", "source", "flag")
@@ -262,4 +262,4 @@ def _wide(
         parts.append(part)
     rec = pd.concat(parts)
     rec = rec.sort_index(kind="stable").reset_index(drop=True)
-    return rec[_empty_records().columns], problems
+    return rec[empty_records().columns], problems

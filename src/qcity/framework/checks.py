@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from qcity.framework.aliases import check_aliases
 from qcity.framework.tree import Context, Item, is_finite, iter_targets, number, pair, year
 
 
@@ -485,5 +486,6 @@ TREE_CHECKS: list[Callable[[Context, list[Item]], None]] = [
     check_pairwise_matrices,
     check_monitor,
     check_reference_period,
+    check_aliases,
 ]
 """Checks over the node/indicator items, run in this order."""

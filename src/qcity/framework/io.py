@@ -74,10 +74,13 @@ def dump_framework(framework: Framework, path: str | Path) -> None:
 
 
 def _prune(value: Any) -> Any:
-    """Drop empty ``params``/``targets`` maps and turn tuples into lists."""
+    """Drop empty ``params``/``targets``/``conversions`` maps and ``aliases`` lists, and
+    turn tuples into lists."""
     if isinstance(value, dict):
         return {
-            k: _prune(v) for k, v in value.items() if not (k in {"params", "targets"} and v == {})
+            k: _prune(v)
+            for k, v in value.items()
+            if not (k in {"params", "targets", "conversions", "aliases"} and v in ({}, []))
         }
     if isinstance(value, list | tuple):
         return [_prune(v) for v in value]

@@ -138,6 +138,16 @@ class Indicator(_Strict):
         description="unit types at which the indicator exists (city, town, ...)",
     )
     normalise: NormaliseSpec | None = None
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other names of the indicator in yearbook tables (统计年鉴), matched "
+        "exactly after normalisation; never shared by two indicators",
+    )
+    conversions: dict[str, float] = Field(
+        default_factory=dict,
+        description="declared conversions: a row name (e.g. 每万人… for a 每千人 indicator) or "
+        "a unit of measure -> the factor turning its values into this indicator's unit",
+    )
 
 
 NODE_ONLY_KEYS = frozenset({"children", "weighting", "aggregate", "min_coverage"})
