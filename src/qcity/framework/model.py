@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from qcity.framework.bulletin import BulletinRule
 from qcity.framework.targets import MonitorSpec, TargetSpec
 
 
@@ -138,6 +139,9 @@ class Indicator(_Strict):
         description="unit types at which the indicator exists (city, town, ...)",
     )
     normalise: NormaliseSpec | None = None
+    bulletin: BulletinRule | None = Field(
+        default=None, description="how the figure is read from a statistical bulletin"
+    )
 
 
 NODE_ONLY_KEYS = frozenset({"children", "weighting", "aggregate", "min_coverage"})

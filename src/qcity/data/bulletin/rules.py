@@ -1,0 +1,92 @@
+"""The framework's bulletin rules as what the extractor looks for.
+
+Each indicator with a ``bulletin`` rule, and each inline term of a ``derive`` (GDP, the
+resident population), becomes a ``Target``: a key, its measure, the unit the text states
+it in and the unit the value is stored in. ``names`` maps every phrasing to the targets
+it introduces (``地区生产总值`` introduces both the GDP total and its growth rate: the
+figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
+``人均地区生产总值`` is never read as ``地区生产总值``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from qcity.framework.bulletin import BulletinTerm, Derive
+from qcity.framework.model import Framework
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something the text states: an indicator (``key`` = its code) or a derive term
+    (``key`` = ``EC01:total``), with its measure, text unit, stored unit and label."""
+
+    key: str
+    measure: str
+    text_unit: str
+    store_unit: str
+    label: str
+
+    @property
+    def is_indicator(self) -> bool:
+        """True for an indicator of the framework, False for a derive term."""
+        return ":" not in self.key
+
+
+@dataclass
+class Rules:
+    """Every target, the phrasings introducing each, the derive rules by indicator code,
+    and the indicators' names and units (to label the output)."""
+
+    targets: dict[str, Target] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    derive: dict[str, Derive] = field(default_factory=dict)
+    operands: dict[str, tuple[str, str]] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+    def add(self, target: Target, names: list[str]) -> None:
+        """Register ``target`` under each of ``names`` (NFKC, as the text is read)."""
+        self.targets[target.key] = target
+        for name in (unicodedata.normalize("NFKC", n) for n in names):
+            keys = self.names.setdefault(name, [])
+            if target.key not in keys:
+                keys.append(target.key)
+
+
+def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules) -> str:
+    """The key of a derive operand: an indicator code as is, an inline term registered
+    as ``CODE:role``."""
+    if isinstance(term, str):
+        return term
+    key = f"{code}:{role}"
+    rules.add(Target(key, term.measure, term.unit, term.unit, term.names[0]), term.names)
+    return key
+
+
+def compile_rules(fw: Framework) -> Rules:
+    """The bulletin rules of ``fw``; empty when no indicator has one."""
+    rules = Rules()
+    for ind in fw.indicators():
+        rule = ind.bulletin
+        if rule is None:
+            continue
+        unit = ind.unit
+        text_unit = rule.unit or ("%" if rule.measure in ("growth", "share") else unit)
+        target = Target(ind.code, rule.measure, text_unit, unit, ind.name_zh)
+        rules.targets[ind.code] = target
+        rules.add(target, rule.names)
+        if rule.derive is not None:
+            rules.derive[ind.code] = rule.derive
+            roles = ("total", "population") if rule.derive.op == "per_capita" else None
+            roles = roles or ("numerator", "denominator")
+            a, b = rule.derive.operands()
+            rules.operands[ind.code] = (
+                _term_key(ind.code, roles[0], a, rules),
+                _term_key(ind.code, roles[1], b, rules),
+            )
+    if rules.names:
+        alternatives = sorted(rules.names, key=len, reverse=True)
+        rules.pattern = re.compile("|".join(re.escape(n) for n in alternatives))
+    return rules
