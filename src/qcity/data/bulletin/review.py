@@ -119,7 +119,7 @@ def _derive(
                 "indicator": code,
                 "value": value,
                 "source": f"派生 derived = {ta.label} ÷ {tb.label}: "
-                f"「{a.sentence.text}」 ÷ 「{b.sentence.text}」",
+                f"「{a.sentence.original}」 ÷ 「{b.sentence.original}」",
                 "flag": _flag(_qualifiers([a.sentence, b.sentence], note_q), how),
                 "sentence": f"{a.sentence.number}+{b.sentence.number}",
                 "derived": True,
@@ -140,7 +140,7 @@ def extract(text: str, fw: Framework) -> tuple[list[Sentence], pd.DataFrame, pd.
         {
             "indicator": key,
             "value": c.value,
-            "source": c.sentence.text,
+            "source": c.sentence.original,
             "flag": _flag(_qualifiers([c.sentence], note_q)),
             "sentence": str(c.sentence.number),
             "derived": False,
@@ -160,7 +160,7 @@ def extract(text: str, fw: Framework) -> tuple[list[Sentence], pd.DataFrame, pd.
             "value": c.value,
             "unit_of_measure": rules.targets[key].store_unit,
             "sentence": str(c.sentence.number),
-            "source": c.sentence.text,
+            "source": c.sentence.original,
         }
         for key, cands in competing.items()
         for c in cands

@@ -11,9 +11,9 @@ figure's kind decides which), and ``pattern`` finds the phrasings, longest first
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
 
@@ -47,9 +47,9 @@ class Rules:
     pattern: re.Pattern[str] | None = None
 
     def add(self, target: Target, names: list[str]) -> None:
-        """Register ``target`` under each of ``names`` (NFKC, as the text is read)."""
+        """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
         self.targets[target.key] = target
-        for name in (unicodedata.normalize("NFKC", n) for n in names):
+        for name in (narrow(n) for n in names):
             keys = self.names.setdefault(name, [])
             if target.key not in keys:
                 keys.append(target.key)

@@ -8,7 +8,6 @@ nothing here reorders text; a clause is a slice of its sentence.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from qcity.data.readers import FileReadError, decode_csv
@@ -21,7 +20,7 @@ class BulletinReadError(ValueError):
 #: Sentence ends: 。；！？ and line breaks (headings stand on their own lines).
 _SENTENCE_END = re.compile(r"[。；;！？!?\n]+")
 
-#: Clause separators (the text is NFKC: ，and ：are , and :): a comma or colon, except
+#: Clause separators (read on narrowed text: ，and ：are , and :): a comma or colon, except
 #: a thousands separator (1,557.22) and the colon of a ratio (1.73:1).
 _CLAUSE_SEP = re.compile(r"(?<!\d)[,:]|,(?!\d{3})|:(?!\d)")
 
@@ -39,22 +38,33 @@ QUALIFIERS: tuple[str, ...] = (
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: Full-width ASCII forms (１２３．４５％，（）：) and the ideographic space mapped one to
+#: one onto ASCII: positions stay those of the original text, which is what is shown.
+WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def narrow(text: str) -> str:
+    """``text`` with full-width ASCII forms as ASCII (same length, same positions)."""
+    return text.translate(WIDTH)
+
+
 @dataclass
 class Sentence:
-    """One sentence: its number (1-based, in reading order), its text, its clauses as
-    ``(start, end)`` slices of the text, and the qualifiers it carries."""
+    """One sentence: its number (1-based, in reading order), its text with full-width
+    forms narrowed (``text``, what is read) and as written (``original``, what is shown),
+    its clauses as ``(start, end)`` slices, and the qualifiers it carries."""
 
     number: int
     text: str
+    original: str
     clauses: list[tuple[int, int]] = field(default_factory=list)
     qualifiers: list[str] = field(default_factory=list)
 
 
 def decode_bulletin(data: bytes, name: str) -> tuple[str, str]:
     """The text of a bulletin file and its encoding (UTF-8, with or without BOM, else
-    GB18030 — the encoding of Chinese Windows), NFKC-normalised so that full-width
-    digits and signs (１２３．４５％) read as ASCII. ``BulletinReadError`` naming the file
-    for anything else."""
+    GB18030 — the encoding of Chinese Windows), as written. ``BulletinReadError`` naming
+    the file for anything else."""
     try:
         text, encoding = decode_csv(data, name)
     except FileReadError:
@@ -67,7 +77,6 @@ def decode_bulletin(data: bytes, name: str) -> tuple[str, str]:
             f"{name}: not a text file (it holds control characters); save the bulletin as "
             "plain text (.txt) / 不是纯文本文件"
         )
-    text = unicodedata.normalize("NFKC", text)
     if not text.strip():
         raise BulletinReadError(f"{name}: the file is empty / 文件为空")
     return text, encoding
@@ -87,7 +96,8 @@ def split_sentences(text: str) -> list[Sentence]:
     """The sentences of ``text`` (blank ones dropped), each cut into clauses."""
     out: list[Sentence] = []
     for part in _SENTENCE_END.split(text):
-        s = part.strip()
+        original = part.strip()
+        s = narrow(original)
         if not s:
             continue
         bounds = [0, *(m.end() for m in _CLAUSE_SEP.finditer(s)), len(s) + 1]
@@ -96,6 +106,7 @@ def split_sentences(text: str) -> list[Sentence]:
             Sentence(
                 number=len(out) + 1,
                 text=s,
+                original=original,
                 clauses=[(a, b) for a, b in clauses if b > a],
                 qualifiers=qualifiers_in(s),
             )
