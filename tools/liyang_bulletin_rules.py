@@ -17,7 +17,11 @@ from typing import Any
 GDP_TOTAL: dict[str, Any] = {"names": ["地区生产总值", "GDP"], "measure": "level", "unit": "亿元"}
 
 #: The resident population at year end, in 万人.
-RESIDENTS: dict[str, Any] = {"names": ["年末常住人口", "常住人口"], "measure": "level", "unit": "万人"}
+RESIDENTS: dict[str, Any] = {
+    "names": ["年末常住人口", "常住人口"],
+    "measure": "level",
+    "unit": "万人",
+}
 
 #: General public budget revenue, in 亿元.
 BUDGET_REVENUE: dict[str, Any] = {

@@ -122,7 +122,10 @@ def test_stated_values_are_never_derived_over(fw: Framework) -> None:
 
 
 def test_qualifiers_stay_in_the_flag(fw: Framework) -> None:
-    text = "经初步核算，全年地区生产总值比上年增长9.7%。城镇调查失业率4.6%。注：本公报部分数据为快报数。"
+    text = (
+        "经初步核算，全年地区生产总值比上年增长9.7%。城镇调查失业率4.6%。"
+        "注：本公报部分数据为快报数。"
+    )
     _, proposals, _, _ = extract(text, fw)
     flags = proposals.set_index("indicator")["flag"]
     assert "初步核算" in flags["EC02"]
@@ -206,3 +209,14 @@ def test_shipped_examples_have_their_truth_and_readme() -> None:
         assert (BULLETINS / f"liyang-{year}.truth.csv").is_file()
     example = REPO / "examples" / "bulletin"
     assert (example / "README.md").is_file() and any(example.glob("*.txt"))
+
+
+def test_a_derive_operand_must_name_an_indicator(fw: Framework) -> None:
+    from qcity.data.bulletin import BulletinRuleError
+
+    data = fw.model_dump(by_alias=True, exclude_none=True)
+    lv03 = data["root"]["children"][4]["children"][0]["children"][2]
+    assert lv03["code"] == "LV03"
+    lv03["bulletin"]["derive"]["numerator"] = "LV99"
+    with pytest.raises(BulletinRuleError, match=r"LV03\.bulletin\.derive\.numerator is 'LV99'"):
+        extract("城乡居民收入比为1.8:1。", Framework.model_validate(data))

@@ -34,7 +34,10 @@ def test_rule_defaults_and_operands() -> None:
         ({"names": ["x"], "measure": "speed"}, "measure"),
         ({"names": ["x"], "measure": "growth", "unit": "亿元"}, "stated in '%'"),
         ({"derive": {"op": "per_capita", "total": "A"}}, "needs population"),
-        ({"derive": {"op": "ratio", "numerator": "A", "denominator": "B", "total": "C"}}, "not total"),
+        (
+            {"derive": {"op": "ratio", "numerator": "A", "denominator": "B", "total": "C"}},
+            "not total",
+        ),
         ({"derive": {"op": "sum", "total": "A", "population": "B"}}, "op"),
         ({"derive": {"op": "ratio", "numerator": {"names": ["x"]}, "denominator": "B"}}, "unit"),
     ],

@@ -153,7 +153,9 @@ def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:
         console.print(problems_table(result.warnings))
     s = result.summary
     if s is None or s.written == 0:
-        console.print("accepted: nothing to do, the values are stored already / 数值已在库中，无需写入")
+        console.print(
+            "accepted: nothing to do, the values are stored already / 数值已在库中，无需写入"
+        )
         return
     console.print(
         f"accepted / 已录入 (status preliminary 初步): {s.added} added / 新增, "
@@ -163,8 +165,12 @@ def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:
 
 @app.command("import-bulletin")
 def import_bulletin_cmd(
-    file: Annotated[Path, typer.Argument(help="bulletin text, .txt (UTF-8 or GB18030) / 统计公报文本")],
-    unit: Annotated[str, typer.Option("--unit", help="unit code of the bulletin's city / 地区代码")],
+    file: Annotated[
+        Path, typer.Argument(help="bulletin text, .txt (UTF-8 or GB18030) / 统计公报文本")
+    ],
+    unit: Annotated[
+        str, typer.Option("--unit", help="unit code of the bulletin's city / 地区代码")
+    ],
     year: Annotated[int, typer.Option("--year", help="year the bulletin reports on / 公报年份")],
     out: Annotated[
         Path | None,
@@ -181,9 +187,7 @@ def import_bulletin_cmd(
             "--accept", help="import the proposals at once, status preliminary / 直接录入（初步）"
         ),
     ] = False,
-    framework: Annotated[
-        str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)
-    ] = "liyang",
+    framework: Annotated[str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)] = "liyang",
     db: DbOption = None,
     by: Annotated[
         str | None, typer.Option("--by", help="who enters the data (default: login) / 录入人")
@@ -191,17 +195,20 @@ def import_bulletin_cmd(
 ) -> None:
     """Propose values read from a statistical bulletin, each with its sentence; write
     review.csv for `qcity import`, or --accept. 从统计公报文本中提取指标数值供核对。"""
-    from qcity.data.bulletin import BulletinReadError, read_bulletin
+    from qcity.data.bulletin import BulletinReadError, BulletinRuleError, read_bulletin
 
     if out is None and not accept:
-        fail("give --out review.csv (to review, then qcity import) or --accept / 请指定 --out 或 --accept")
+        fail(
+            "give --out review.csv (to review, then qcity import) or --accept "
+            "/ 请指定 --out 或 --accept"
+        )
     _check_year(year)
     fw_path, fw = _framework(framework)
     store = open_store(db, create=False)
     _check_unit(store, unit)
     try:
         result = read_bulletin(file, fw, unit, year)
-    except (BulletinReadError, OSError) as exc:
+    except (BulletinReadError, BulletinRuleError, OSError) as exc:
         fail(str(exc))
     if result.proposals.empty and result.ambiguous.empty:
         fail(

@@ -12,6 +12,7 @@ from qcity.data.bulletin.review import (
     extract,
     read_bulletin,
 )
+from qcity.data.bulletin.rules import BulletinRuleError
 from qcity.data.bulletin.text import BulletinReadError, decode_bulletin
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "STATUS",
     "BulletinReadError",
     "BulletinResult",
+    "BulletinRuleError",
     "decode_bulletin",
     "extract",
     "read_bulletin",

@@ -38,7 +38,9 @@ class Score:
         )
 
 
-def wrong_values(proposed: pd.DataFrame, truth: pd.DataFrame, tolerance: float = 1e-9) -> pd.DataFrame:
+def wrong_values(
+    proposed: pd.DataFrame, truth: pd.DataFrame, tolerance: float = 1e-9
+) -> pd.DataFrame:
     """The proposals (columns unit, indicator, period, value) that the hand-entered
     ``truth`` does not confirm, with the true value (NaN when the truth has none)."""
     p = proposed[[*KEY, "value"]].astype({"period": str})

@@ -69,9 +69,7 @@ _PREFIXES: tuple[tuple[str, Decimal], ...] = (
 
 _NUMBER = r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)"
 _UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
-FIGURE = re.compile(
-    rf"(?<![\d.]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))"
-)
+FIGURE = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
 
 #: Words that, right before a number, make it a change: growth in % or an absolute change.
 _CHANGE = re.compile(

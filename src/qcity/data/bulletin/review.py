@@ -93,9 +93,7 @@ def _derive(
         ta, tb = rules.targets.get(ka), rules.targets.get(kb)
         target = rules.targets[code]
         missing = [
-            (t.label if t else k)
-            for k, t in ((ka, ta), (kb, tb))
-            if k not in taken or t is None
+            (t.label if t else k) for k, t in ((ka, ta), (kb, tb)) if k not in taken or t is None
         ]
         if missing:
             if any(k in found for k in (ka, kb)):
@@ -107,7 +105,9 @@ def _derive(
         assert ta is not None and tb is not None
         a, b = taken[ka], taken[kb]
         try:
-            value = derive_value(spec.op, a.value, ta.store_unit, b.value, tb.store_unit, target.store_unit)
+            value = derive_value(
+                spec.op, a.value, ta.store_unit, b.value, tb.store_unit, target.store_unit
+            )
         except ValueError as exc:
             notes.append(f"{code} {target.label}: not derived, {exc} / 未派生")
             continue
@@ -128,7 +128,9 @@ def _derive(
     return rows, notes
 
 
-def extract(text: str, fw: Framework) -> tuple[list[Sentence], pd.DataFrame, pd.DataFrame, list[str]]:
+def extract(
+    text: str, fw: Framework
+) -> tuple[list[Sentence], pd.DataFrame, pd.DataFrame, list[str]]:
     """Sentences, proposals, competing candidates and notes of a bulletin's ``text``
     (columns without unit and period: see ``read_bulletin``)."""
     rules = compile_rules(fw)
@@ -151,8 +153,10 @@ def extract(text: str, fw: Framework) -> tuple[list[Sentence], pd.DataFrame, pd.
     derived, notes = _derive(rules, taken, found, note_q)
     rows += derived
     order = {ind.code: i for i, ind in enumerate(fw.indicators())}
-    proposals = pd.DataFrame(rows, columns=["indicator", "value", "source", "flag", "sentence", "derived"])
-    proposals = proposals.iloc[sorted(range(len(proposals)), key=lambda i: order[rows[i]["indicator"]])]  # type: ignore[index]
+    rows.sort(key=lambda r: order[str(r["indicator"])])  # framework order
+    proposals = pd.DataFrame(
+        rows, columns=["indicator", "value", "source", "flag", "sentence", "derived"]
+    )
     amb = [
         {
             "indicator": key,

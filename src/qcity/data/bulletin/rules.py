@@ -18,6 +18,10 @@ from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
 
 
+class BulletinRuleError(ValueError):
+    """A bulletin rule that cannot be used (a derive operand naming no indicator)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """Something the text states: an indicator (``key`` = its code) or a derive term
@@ -55,10 +59,16 @@ class Rules:
                 keys.append(target.key)
 
 
-def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules) -> str:
+def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: Framework) -> str:
     """The key of a derive operand: an indicator code as is, an inline term registered
     as ``CODE:role``."""
     if isinstance(term, str):
+        if term not in {i.code for i in fw.indicators()}:
+            raise BulletinRuleError(
+                f"framework {fw.code}: {code}.bulletin.derive.{role} is {term!r}, which is "
+                "not an indicator code of the framework; name an indicator or give the "
+                "figure as {names, measure, unit} / 派生运算项不是本指标体系的指标代码"
+            )
         return term
     key = f"{code}:{role}"
     rules.add(Target(key, term.measure, term.unit, term.unit, term.names[0]), term.names)
@@ -66,7 +76,8 @@ def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules) -> s
 
 
 def compile_rules(fw: Framework) -> Rules:
-    """The bulletin rules of ``fw``; empty when no indicator has one."""
+    """The bulletin rules of ``fw``; empty when no indicator has one.
+    ``BulletinRuleError`` when a derive operand names no indicator of ``fw``."""
     rules = Rules()
     for ind in fw.indicators():
         rule = ind.bulletin
@@ -83,8 +94,8 @@ def compile_rules(fw: Framework) -> Rules:
             roles = roles or ("numerator", "denominator")
             a, b = rule.derive.operands()
             rules.operands[ind.code] = (
-                _term_key(ind.code, roles[0], a, rules),
-                _term_key(ind.code, roles[1], b, rules),
+                _term_key(ind.code, roles[0], a, rules, fw),
+                _term_key(ind.code, roles[1], b, rules, fw),
             )
     if rules.names:
         alternatives = sorted(rules.names, key=len, reverse=True)

@@ -100,8 +100,10 @@ def split_sentences(text: str) -> list[Sentence]:
         s = narrow(original)
         if not s:
             continue
-        bounds = [0, *(m.end() for m in _CLAUSE_SEP.finditer(s)), len(s) + 1]
-        clauses = [(a, b - 1 if b <= len(s) else len(s)) for a, b in zip(bounds, bounds[1:])]
+        seps = list(_CLAUSE_SEP.finditer(s))
+        starts = [0, *(m.end() for m in seps)]
+        ends = [*(m.start() for m in seps), len(s)]
+        clauses = list(zip(starts, ends, strict=True))
         out.append(
             Sentence(
                 number=len(out) + 1,
