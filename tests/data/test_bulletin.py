@@ -3,10 +3,13 @@ candidates, derived values, encodings. Expected values are read off the sentence
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from qcity.data.bulletin import BulletinReadError, decode_bulletin, extract, read_bulletin
 from qcity.data.bulletin.measure import score, wrong_values
@@ -22,9 +25,14 @@ SHIPPED = [
 ]
 
 
-@pytest.fixture(scope="module")
-def fw() -> Framework:
+@functools.cache
+def _liyang() -> Framework:
     return load_framework(REPO / "frameworks" / "liyang.yaml")
+
+
+@pytest.fixture
+def fw() -> Framework:
+    return _liyang()
 
 
 def _values(text: str, fw: Framework) -> tuple[dict[str, float], pd.DataFrame]:
@@ -220,3 +228,20 @@ def test_a_derive_operand_must_name_an_indicator(fw: Framework) -> None:
     lv03["bulletin"]["derive"]["numerator"] = "LV99"
     with pytest.raises(BulletinRuleError, match=r"LV03\.bulletin\.derive\.numerator is 'LV99'"):
         extract("城乡居民收入比为1.8:1。", Framework.model_validate(data))
+
+
+_PIECES = st.sampled_from(
+    ["地区生产总值", "人均地区生产总值", "常住人口", "增长", "下降", "其中", "分别为", "和",
+     "1557.22", "9.7", "亿元", "万元", "万人", "%", "％", "：1", "个百分点", "，", "。", "；",
+     "\n", "按常住人口计算", "城乡居民收入比", "１２．３", "左右", "注", "快报", " ", "元"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pieces=st.lists(_PIECES, max_size=40), noise=st.text(max_size=30))
+def test_any_text_reads_without_error(pieces: list[str], noise: str) -> None:
+    """Whatever the text, the reader proposes values with a sentence and never fails;
+    no indicator is both proposed and listed as ambiguous."""
+    _, proposals, ambiguous, _ = extract("".join(pieces) + noise, _liyang())
+    assert proposals["source"].str.len().gt(0).all()
+    assert not set(proposals["indicator"]) & set(ambiguous["indicator"])

@@ -123,6 +123,7 @@ def test_accept_twice_changes_nothing(ready: str) -> None:
     [
         ({"--unit": "lyang"}, "did you mean liyang"),
         ({"--year": "1850"}, "--year 1850"),
+        ({"--year": "2024"}, "the title names 2023年 but --year is 2024"),
         ({"file": "missing.txt"}, "missing.txt"),
         ({"file": "utf16.txt"}, "utf16.txt: neither UTF-8 nor GB18030"),
         ({"file": "empty.txt"}, "empty.txt: the file is empty"),

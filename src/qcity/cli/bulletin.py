@@ -210,6 +210,12 @@ def import_bulletin_cmd(
         result = read_bulletin(file, fw, unit, year)
     except (BulletinReadError, BulletinRuleError, OSError) as exc:
         fail(str(exc))
+    if result.title_year is not None and result.title_year != year:
+        fail(
+            f"{file.name}: the title names {result.title_year}年 but --year is {year}; give "
+            f"--year {result.title_year} (the year the bulletin reports on); nothing written "
+            f"/ 公报标题年份为 {result.title_year}，与 --year {year} 不符，未写入"
+        )
     if result.proposals.empty and result.ambiguous.empty:
         fail(
             f"{file.name}: no figure of framework {fw.code}'s indicators found "

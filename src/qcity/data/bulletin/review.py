@@ -23,6 +23,7 @@ from qcity.data.bulletin.text import (
     decode_bulletin,
     note_qualifiers,
     split_sentences,
+    title_year,
 )
 from qcity.framework.model import Framework
 
@@ -43,7 +44,8 @@ AMBIGUOUS_COLUMNS = ["indicator", "name_zh", "value", "unit_of_measure", "senten
 class BulletinResult:
     """What a bulletin yields: ``proposals`` (review columns + ``name_zh``, ``sentence``
     number, ``derived``), ``ambiguous`` (every competing candidate), ``notes`` (values
-    not derived and why), the encoding read and the number of sentences."""
+    not derived and why), the encoding read, the number of sentences and the year its
+    title names (None without such a title)."""
 
     file_name: str
     encoding: str
@@ -51,6 +53,7 @@ class BulletinResult:
     proposals: pd.DataFrame
     ambiguous: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    title_year: int | None = None
 
     def review(self) -> pd.DataFrame:
         """The review table: ``REVIEW_COLUMNS`` + ``EXTRA_COLUMNS``."""
@@ -189,4 +192,6 @@ def read_bulletin(path: Path, fw: Framework, unit: str, year: int) -> BulletinRe
     proposals["value"] = proposals["value"].map(_number)
     proposals["status"] = STATUS
     ambiguous["value"] = ambiguous["value"].map(_number)
-    return BulletinResult(path.name, encoding, len(sentences), proposals, ambiguous, notes)
+    return BulletinResult(
+        path.name, encoding, len(sentences), proposals, ambiguous, notes, title_year(sentences)
+    )

@@ -124,3 +124,16 @@ def note_qualifiers(sentences: list[Sentence]) -> list[str]:
         if s.text.startswith(("注", "说明", "附注")):
             found += [q for q in s.qualifiers if q not in found]
     return found
+
+
+#: A bulletin's title: ``溧阳市2023年国民经济和社会发展统计公报``.
+_TITLE = re.compile(r"(?P<year>\d{4})\s*年[^。,]{0,30}?统计公报")
+
+
+def title_year(sentences: list[Sentence]) -> int | None:
+    """The year a bulletin's title names (looked for in its first three lines), or None."""
+    for s in sentences[:3]:
+        m = _TITLE.search(s.text)
+        if m is not None:
+            return int(m["year"])
+    return None
