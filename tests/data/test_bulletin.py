@@ -245,3 +245,13 @@ def test_any_text_reads_without_error(pieces: list[str], noise: str) -> None:
     _, proposals, ambiguous, _ = extract("".join(pieces) + noise, _liyang())
     assert proposals["source"].str.len().gt(0).all()
     assert not set(proposals["indicator"]) & set(ambiguous["indicator"])
+
+
+def test_a_rule_unit_must_convert_to_the_indicators(fw: Framework) -> None:
+    from qcity.data.bulletin import BulletinRuleError
+
+    data = fw.model_dump(by_alias=True, exclude_none=True)
+    ec01 = data["root"]["children"][0]["children"][0]["children"][0]
+    ec01["bulletin"]["unit"] = "万美元"
+    with pytest.raises(BulletinRuleError, match=r"EC01\.bulletin\.unit is '万美元'"):
+        extract("人均地区生产总值19.3万元。", Framework.model_validate(data))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from qcity.data.bulletin.numbers import convert
 from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
@@ -77,7 +79,8 @@ def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: 
 
 def compile_rules(fw: Framework) -> Rules:
     """The bulletin rules of ``fw``; empty when no indicator has one.
-    ``BulletinRuleError`` when a derive operand names no indicator of ``fw``."""
+    ``BulletinRuleError`` when a derive operand names no indicator of ``fw`` or a rule's
+    unit cannot be converted to its indicator's."""
     rules = Rules()
     for ind in fw.indicators():
         rule = ind.bulletin
@@ -86,6 +89,12 @@ def compile_rules(fw: Framework) -> Rules:
         unit = ind.unit
         text_unit = rule.unit or ("%" if rule.measure in ("growth", "share") else unit)
         target = Target(ind.code, rule.measure, text_unit, unit, ind.name_zh)
+        if convert(Decimal(1), text_unit, unit) is None:
+            raise BulletinRuleError(
+                f"framework {fw.code}: {ind.code}.bulletin.unit is {text_unit!r}, which cannot "
+                f"be converted to the indicator's unit {unit!r}; give the unit the bulletin "
+                "uses for this indicator (万元 for 元, % for a rate) / 公报单位无法换算为指标单位"
+            )
         rules.targets[ind.code] = target
         rules.add(target, rule.names)
         if rule.derive is not None:
