@@ -18,7 +18,9 @@ a difference), so a CI job can verify that the committed YAML is the script's ou
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,21 @@ ROOT = Path(__file__).resolve().parents[1]
 #: tools/refresh_test_data.py), so that a clone can rebuild and --check on its own.
 DEFAULT_SPEC = ROOT / "tests" / "reference" / "spec" / "liyang-framework.csv"
 DEFAULT_OUT = ROOT / "src" / "qcity" / "frameworks" / "liyang.yaml"
+#: The bulletin rules of the indicators (``tools/liyang_bulletin_rules.py``).
+BULLETIN_RULES_FILE = Path(__file__).resolve().with_name("liyang_bulletin_rules.py")
+
+
+def _bulletin_rules() -> dict[str, dict[str, Any]]:
+    """``RULES`` of ``liyang_bulletin_rules.py``, loaded by path: this script is run as a
+    file and loaded by the tests from its path, never imported as a package module."""
+    spec = importlib.util.spec_from_file_location("liyang_bulletin_rules", BULLETIN_RULES_FILE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.RULES)
+
+
+BULLETIN_RULES = _bulletin_rules()
 
 HEADER = """\
 # 溧阳县域新型城镇化品质城市指数 / Liyang quality-city index — default framework.
@@ -425,6 +442,8 @@ def indicator_entry(row: dict[str, str]) -> dict[str, Any]:
         entry["targets"] = {TARGET_YEAR: CLUSTER_TARGETS[code]}
     if code in MONITOR_TARGETS:
         entry["target"] = dict(MONITOR_TARGETS[code])
+    if code in BULLETIN_RULES:
+        entry["bulletin"] = copy.deepcopy(BULLETIN_RULES[code])  # no YAML anchors
     return entry
 
 

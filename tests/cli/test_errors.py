@@ -28,6 +28,7 @@ from qcity.service.errors import DEBUG_ENV, explain
 
 LIYANG = Path(__file__).resolve().parents[2] / "frameworks" / "liyang.yaml"
 ROBUST_SPEC = Path(__file__).resolve().parents[2] / "examples" / "asem" / "robust.yaml"
+BULLETIN = Path(__file__).resolve().parents[2] / "examples" / "bulletin" / "liyang-2023.txt"
 runner = CliRunner()
 #: Wide output so that Rich never folds a file name across lines; no default database.
 ENV: dict[str, str | None] = {"COLUMNS": "250", "QCITY_DATABASE_URL": None, DEBUG_ENV: None}
@@ -55,6 +56,7 @@ READ_ONLY = {
     "runs show",
     "runs export",
     "audit",
+    "import-bulletin",  # writes only with --accept, and never creates a database
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}
@@ -121,6 +123,7 @@ class Inputs:
                 "show": str(LIYANG),
                 "import-units": str(self.root / "units.csv"),
                 "import-groups": str(self.root / "groups.csv"),
+                "import-bulletin": str(BULLETIN),
             }.get(command, str(self.root / "data.csv"))
         if param == "out":
             return str(self.root / ("out.csv" if command == "export" else "out"))

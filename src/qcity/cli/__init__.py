@@ -3,6 +3,7 @@
 from qcity.cli import (  # noqa: F401  (registers commands)
     ahp,
     audit,
+    bulletin,
     compare,
     data,
     demo,

@@ -28,7 +28,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "value": ("value", "数值", "值", "指标值"),
     "status": ("status", "状态"),
     "source": ("source", "来源", "数据来源"),
-    "measure": ("measure", "计量单位"),
+    "measure": ("measure", "unit_of_measure", "计量单位"),
     "flag": ("flag", "标记"),
 }
 _ALIAS_TO_FIELD = {alias: f for f, names in ALIASES.items() for alias in names}

@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from qcity.framework.bulletin import BulletinRule
 from qcity.framework.targets import MonitorSpec, TargetSpec
 
 
@@ -147,6 +148,9 @@ class Indicator(_Strict):
         default_factory=dict,
         description="declared conversions: a row name (e.g. 每万人… for a 每千人 indicator) or "
         "a unit of measure -> the factor turning its values into this indicator's unit",
+    )
+    bulletin: BulletinRule | None = Field(
+        default=None, description="how the figure is read from a statistical bulletin"
     )
 
 

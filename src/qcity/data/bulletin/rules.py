@@ -1,0 +1,112 @@
+"""The framework's bulletin rules as what the extractor looks for.
+
+Each indicator with a ``bulletin`` rule, and each inline term of a ``derive`` (GDP, the
+resident population), becomes a ``Target``: a key, its measure, the unit the text states
+it in and the unit the value is stored in. ``names`` maps every phrasing to the targets
+it introduces (``地区生产总值`` introduces both the GDP total and its growth rate: the
+figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
+``人均地区生产总值`` is never read as ``地区生产总值``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from qcity.data.bulletin.numbers import convert
+from qcity.data.bulletin.text import narrow
+from qcity.framework.bulletin import BulletinTerm, Derive
+from qcity.framework.model import Framework
+
+
+class BulletinRuleError(ValueError):
+    """A bulletin rule that cannot be used (a derive operand naming no indicator)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something the text states: an indicator (``key`` = its code) or a derive term
+    (``key`` = ``EC01:total``), with its measure, text unit, stored unit and label."""
+
+    key: str
+    measure: str
+    text_unit: str
+    store_unit: str
+    label: str
+
+    @property
+    def is_indicator(self) -> bool:
+        """True for an indicator of the framework, False for a derive term."""
+        return ":" not in self.key
+
+
+@dataclass
+class Rules:
+    """Every target, the phrasings introducing each, the derive rules by indicator code,
+    and the indicators' names and units (to label the output)."""
+
+    targets: dict[str, Target] = field(default_factory=dict)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    derive: dict[str, Derive] = field(default_factory=dict)
+    operands: dict[str, tuple[str, str]] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+
+    def add(self, target: Target, names: list[str]) -> None:
+        """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
+        self.targets[target.key] = target
+        for name in (narrow(n) for n in names):
+            keys = self.names.setdefault(name, [])
+            if target.key not in keys:
+                keys.append(target.key)
+
+
+def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: Framework) -> str:
+    """The key of a derive operand: an indicator code as is, an inline term registered
+    as ``CODE:role``."""
+    if isinstance(term, str):
+        if term not in {i.code for i in fw.indicators()}:
+            raise BulletinRuleError(
+                f"framework {fw.code}: {code}.bulletin.derive.{role} is {term!r}, which is "
+                "not an indicator code of the framework; name an indicator or give the "
+                "figure as {names, measure, unit} / 派生运算项不是本指标体系的指标代码"
+            )
+        return term
+    key = f"{code}:{role}"
+    rules.add(Target(key, term.measure, term.unit, term.unit, term.names[0]), term.names)
+    return key
+
+
+def compile_rules(fw: Framework) -> Rules:
+    """The bulletin rules of ``fw``; empty when no indicator has one.
+    ``BulletinRuleError`` when a derive operand names no indicator of ``fw`` or a rule's
+    unit cannot be converted to its indicator's."""
+    rules = Rules()
+    for ind in fw.indicators():
+        rule = ind.bulletin
+        if rule is None:
+            continue
+        unit = ind.unit
+        text_unit = rule.unit or ("%" if rule.measure in ("growth", "share") else unit)
+        target = Target(ind.code, rule.measure, text_unit, unit, ind.name_zh)
+        if convert(Decimal(1), text_unit, unit) is None:
+            raise BulletinRuleError(
+                f"framework {fw.code}: {ind.code}.bulletin.unit is {text_unit!r}, which cannot "
+                f"be converted to the indicator's unit {unit!r}; give the unit the bulletin "
+                "uses for this indicator (万元 for 元, % for a rate) / 公报单位无法换算为指标单位"
+            )
+        rules.targets[ind.code] = target
+        rules.add(target, rule.names)
+        if rule.derive is not None:
+            rules.derive[ind.code] = rule.derive
+            roles = ("total", "population") if rule.derive.op == "per_capita" else None
+            roles = roles or ("numerator", "denominator")
+            a, b = rule.derive.operands()
+            rules.operands[ind.code] = (
+                _term_key(ind.code, roles[0], a, rules, fw),
+                _term_key(ind.code, roles[1], b, rules, fw),
+            )
+    if rules.names:
+        alternatives = sorted(rules.names, key=len, reverse=True)
+        rules.pattern = re.compile("|".join(re.escape(n) for n in alternatives))
+    return rules

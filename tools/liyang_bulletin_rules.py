@@ -1,0 +1,124 @@
+"""How each Liyang indicator is read from the city's statistical bulletin (统计公报).
+
+Read by ``tools/build_liyang_framework.py``, which writes each rule as the indicator's
+``bulletin`` field (see ``qcity.framework.bulletin``). ``names`` are the phrasings a
+bulletin uses to introduce the figure, longest and most specific first; ``measure`` is
+``level`` (an amount), ``growth`` (比上年增长 X%) or ``share`` (a percentage that is the
+value); ``unit`` is the unit the text states it in when it differs from the indicator's
+(万元 for a per-capita value kept in 元). Indicators that bulletins do not state (index
+scores, survey results, cluster revenues other than power batteries ...) have no rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: GDP as bulletins state it: a total in 亿元 (not an indicator of the framework).
+GDP_TOTAL: dict[str, Any] = {"names": ["地区生产总值", "GDP"], "measure": "level", "unit": "亿元"}
+
+#: The resident population at year end, in 万人.
+RESIDENTS: dict[str, Any] = {
+    "names": ["年末常住人口", "常住人口"],
+    "measure": "level",
+    "unit": "万人",
+}
+
+#: General public budget revenue, in 亿元.
+BUDGET_REVENUE: dict[str, Any] = {
+    "names": ["一般公共预算收入", "一般公共预算收入总额"],
+    "measure": "level",
+    "unit": "亿元",
+}
+
+#: Note shown with a per-capita value derived from the year-end population.
+PER_CAPITA_NOTE = (
+    "按年末常住人口计算；统计部门按年平均常住人口计算，数值可能略有差异 / "
+    "divided by the year-end resident population; the statistics bureau divides by the "
+    "annual average, so the official figure may differ slightly"
+)
+
+RULES: dict[str, dict[str, Any]] = {
+    "EC01": {
+        "names": ["人均地区生产总值", "人均GDP"],
+        "measure": "level",
+        "unit": "万元",
+        "derive": {
+            "op": "per_capita",
+            "total": GDP_TOTAL,
+            "population": RESIDENTS,
+            "note": PER_CAPITA_NOTE,
+        },
+    },
+    "EC02": {"names": ["地区生产总值", "GDP"], "measure": "growth"},
+    "EC03": {
+        "names": ["人均一般公共预算收入"],
+        "measure": "level",
+        "derive": {
+            "op": "per_capita",
+            "total": BUDGET_REVENUE,
+            "population": RESIDENTS,
+            "note": PER_CAPITA_NOTE,
+        },
+    },
+    "EC04": {
+        "names": ["动力电池产业实现营业收入", "动力电池产业营业收入"],
+        "measure": "level",
+    },
+    "EC08": {
+        "names": [
+            "全社会研发投入占地区生产总值比重",
+            "全社会研发经费支出占地区生产总值比重",
+            "研发经费支出占地区生产总值比重",
+            "研发投入占GDP比重",
+        ],
+        "measure": "share",
+    },
+    "EC09": {
+        "names": [
+            "高新技术产业产值占规模以上工业总产值比重",
+            "高新技术产业产值占规上工业总产值比重",
+            "高新技术产业产值占规上工业产值比重",
+        ],
+        "measure": "share",
+    },
+    "EC10": {"names": ["每万人高价值发明专利拥有量"], "measure": "level"},
+    "EC12": {"names": ["实际使用外资", "实际利用外资"], "measure": "level"},
+    "EN01": {
+        "names": ["空气质量优良天数比率", "空气质量优良天数比例", "空气优良天数比率"],
+        "measure": "share",
+    },
+    "EN02": {"names": ["PM2.5年均浓度", "细颗粒物(PM2.5)年均浓度"], "measure": "level"},
+    "EN03": {
+        "names": ["国省考断面水质优Ⅲ类比例", "国省考断面水质优III类比例"],
+        "measure": "share",
+    },
+    "EN04": {"names": ["林木覆盖率"], "measure": "share"},
+    "EN05": {"names": ["建成区绿化覆盖率"], "measure": "share"},
+    "EN11": {
+        "names": ["接待国内外游客", "接待境内外游客", "接待游客"],
+        "measure": "level",
+    },
+    "EN12": {"names": ["实现旅游总收入", "旅游总收入"], "measure": "level"},
+    "PS01": {"names": ["每千常住人口医疗卫生机构床位数"], "measure": "level"},
+    "PS02": {"names": ["每千常住人口执业(助理)医师数"], "measure": "level"},
+    "PS09": {"names": ["常住人口城镇化率"], "measure": "share"},
+    "LV01": {
+        "names": ["城镇常住居民人均可支配收入", "城镇居民人均可支配收入"],
+        "measure": "level",
+    },
+    "LV02": {
+        "names": ["农村常住居民人均可支配收入", "农村居民人均可支配收入"],
+        "measure": "level",
+    },
+    "LV03": {
+        "names": ["城乡居民收入比"],
+        "measure": "level",
+        "derive": {"op": "ratio", "numerator": "LV01", "denominator": "LV02"},
+    },
+    "LV05": {"names": ["城镇新增就业人数", "城镇新增就业"], "measure": "level"},
+    "LV06": {"names": ["城镇调查失业率"], "measure": "share"},
+    "LV07": {"names": ["基本养老保险参保率"], "measure": "share"},
+    "LV08": {"names": ["基本医疗保险参保率"], "measure": "share"},
+    "LV12": {"names": ["人均预期寿命"], "measure": "level"},
+}
+"""Bulletin rule of each indicator code that a bulletin states (or from which it is derived)."""
