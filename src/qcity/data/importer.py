@@ -161,6 +161,7 @@ def import_file(
     dry_run: bool = False,
     strict: bool = False,
     progress: ProgressCallback | None = None,
+    entered_by_user_id: int | None = None,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
@@ -193,5 +194,6 @@ def import_file(
         source_format=fmt,
         framework=framework,
         progress=progress,
+        entered_by_user_id=entered_by_user_id,
     )
     return result
