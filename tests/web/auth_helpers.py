@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
@@ -21,6 +22,8 @@ PASSWORD = "correct horse battery"
 CLERK_DEPARTMENT = "统计局"
 
 OPERATOR = operator("test")
+#: The users of the browser tests' server (``account_server``): name, role, department.
+BROWSER_USERS = (("analyst", "analyst", None), ("clerk", "clerk", CLERK_DEPARTMENT))
 
 
 def add_user(
@@ -68,3 +71,13 @@ def demo_copy(demo_url: str, folder: Path) -> str:
     target = folder / "demo-copy.sqlite"
     shutil.copyfile(source, target)
     return f"sqlite:///{target}"
+
+
+def browser_login(page: Any, base: str, name: str, password: str = PASSWORD) -> None:
+    """Log a Playwright ``page`` in through the login form at ``base``."""
+    page.goto(f"{base}/login")
+    page.fill("#name", name)
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.click("#login-submit")
+    assert page.locator("#logout").count() == 1, "logged in: the header offers to log out"
