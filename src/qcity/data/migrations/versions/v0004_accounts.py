@@ -17,6 +17,7 @@ from alembic import op
 
 from qcity.data.roles import ROLES
 from qcity.data.schema import BigId, UtcDateTime
+from qcity.data.tables import StoreError
 
 revision: str = "0004"
 down_revision: str | None = "0003"
@@ -98,9 +99,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Drop the user references and the account tables (the text names were kept)."""
+    """Drop the user references and the account tables (the text names were kept).
+
+    Not on SQLite: it drops a column only by copying the whole table, and dropping
+    ``runs`` with foreign keys on would cascade to the stored run outputs. Restore the
+    copy of the database file made before upgrading instead."""
+    if op.get_bind().dialect.name == "sqlite":
+        raise StoreError(
+            "migration 0004 (accounts) cannot be undone on SQLite; restore the copy of the "
+            "database file made before upgrading / SQLite 不支持回退 0004，请恢复升级前的备份"
+        )
     for table, column in USER_REFERENCES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column(column)
+        op.drop_constraint(op.f(f"fk_{table}_{column}_users"), table, type_="foreignkey")
+        op.drop_column(table, column)
     for table in ("web_sessions", "api_tokens", "users"):
         op.drop_table(table)
