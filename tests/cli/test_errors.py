@@ -55,6 +55,8 @@ READ_ONLY = {
     "runs show",
     "runs export",
     "audit",
+    "user list",
+    "token list",
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}

@@ -81,20 +81,19 @@ def add(
     from qcity.data.users import check_role
     from qcity.service.accounts import create_user
 
-    try:
-        check_role(role)
-    except ValueError as exc:
-        fail(str(exc))
-    if role == "clerk" and not (department or "").strip():
-        fail("a clerk needs --department / 录入员须指定 --department")
-    password = _password(password_stdin)
     with open_store(db) as store:
+        try:
+            check_role(role)
+        except ValueError as exc:
+            fail(str(exc))
+        if role == "clerk" and not (department or "").strip():
+            fail("a clerk needs --department / 录入员须指定 --department")
         user_id = create_user(
             store,
             _operator(),
             name,
             role,
-            password,
+            _password(password_stdin),
             department=department,
             display_name=display_name,
         )
