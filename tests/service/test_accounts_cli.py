@@ -16,7 +16,7 @@ runner = CliRunner()
 PW = "operator typed this"
 
 
-def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:  # noqa: A002
+def _run(*args: str, input: str | None = None) -> tuple[int, str, str]:
     res = runner.invoke(app, list(args), input=input, env={"COLUMNS": "200"})
     assert res.exception is None or isinstance(res.exception, SystemExit), res.output
     return res.exit_code, res.stdout, res.stderr
@@ -58,7 +58,9 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
     assert "argon2" not in out and "password" not in out
     code, _, _ = _run("user", "role", "c1", "viewer", "--db", url)
     assert code == 0
-    code, _, _ = _run("user", "passwd", "c1", "--password-stdin", "--db", url, input="new password 22\n")
+    code, _, _ = _run(
+        "user", "passwd", "c1", "--password-stdin", "--db", url, input="new password 22\n"
+    )
     assert code == 0 and accounts.authenticate(store, "c1", "new password 22").role == "viewer"
     code, _, _ = _run("user", "disable", "c1", "--db", url)
     assert code == 0
@@ -68,7 +70,9 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
 
 def test_token_commands(store: Store) -> None:
     url = store.url
-    _run("user", "add", "bot", "--role", "analyst", "--password-stdin", "--db", url, input=PW + "\n")
+    _run(
+        "user", "add", "bot", "--role", "analyst", "--password-stdin", "--db", url, input=PW + "\n"
+    )
     code, out, err = _run(
         "token", "create", "bot", "--scope", "results.read", "--scope", "runs.evaluate",
         "--days", "7", "--db", url,

@@ -94,7 +94,12 @@ def test_pages_escape_names_and_sources(client: TestClient, path: str) -> None:
     res = client.get(path)
     assert res.status_code == 200, res.text
     html = res.text
-    for raw in ("<script>window.__pwned", "<img src=\"nowhere.png\"", "<b onmouseover", "</td><script>"):
+    for raw in (
+        "<script>window.__pwned",
+        '<img src="nowhere.png"',
+        "<b onmouseover",
+        "</td><script>",
+    ):
         assert raw not in html, f"{path}: {raw!r} unescaped"
     if path in ("/", "/peers", "/indicator/EC01"):
         assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;溧阳" in html or (
@@ -107,7 +112,7 @@ def test_pages_escape_names_and_sources(client: TestClient, path: str) -> None:
 def test_no_injected_script_runs_in_the_browser(
     hostile_url: str, browser: Any, tmp_path: Any
 ) -> None:
-    from tests.web.auth_helpers import browser_login, add_user
+    from tests.web.auth_helpers import add_user, browser_login
 
     add_user(hostile_url, "analyst", "analyst")
     with serve(hostile_url) as base:

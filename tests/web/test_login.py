@@ -151,7 +151,9 @@ def test_password_change(url: str) -> None:
     add_user(url, "changer", "viewer")
     with TestClient(create_app(url)) as c:
         login(c, "changer")
-        short = c.post("/account/password", data={"old": PASSWORD, "new": "short", "again": "short"})
+        short = c.post(
+            "/account/password", data={"old": PASSWORD, "new": "short", "again": "short"}
+        )
         assert short.status_code == 400 and "10" in short.text
         bad_old = c.post(
             "/account/password", data={"old": "nope", "new": "x" * 12, "again": "x" * 12}
@@ -184,7 +186,11 @@ def test_tokens_are_scoped_revoked_and_expire(client: TestClient, url: str) -> N
         with Store(url) as store:
             from qcity.data.users import get_user, list_tokens
 
-            (row,) = [t for t in list_tokens(store, get_user(store, "analyst").id) if t.scopes == ("results.read",)]
+            (row,) = [
+                t
+                for t in list_tokens(store, get_user(store, "analyst").id)
+                if t.scopes == ("results.read",)
+            ]
             assert row.last_used_at is not None
             with store.engine.begin() as conn:
                 conn.execute(
@@ -193,7 +199,9 @@ def test_tokens_are_scoped_revoked_and_expire(client: TestClient, url: str) -> N
                     .values(expires_at=utcnow() - timedelta(seconds=1))
                 )
         assert api.get("/api/runs", headers=auth).status_code == 401  # expired
-        assert api.get("/api/runs", headers={"Authorization": "Bearer qct_made_up"}).status_code == 401
+        assert (
+            api.get("/api/runs", headers={"Authorization": "Bearer qct_made_up"}).status_code == 401
+        )
     # revoke another one through the account page
     page = client.post("/account/tokens", data={"scope": ["results.read"], "days": "5"})
     token = page.text.split('id="new-token">')[1].split("<")[0]
@@ -215,7 +223,12 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
     login(client, "clerk")
     other = client.post(
         "/api/upload",
-        files={"file": ("mixed.csv", b"unit,indicator,period,value\nliyang,EC01,2024,150001\nliyang,EC03,2024,5\n")},
+        files={
+            "file": (
+                "mixed.csv",
+                b"unit,indicator,period,value\nliyang,EC01,2024,150001\nliyang,EC03,2024,5\n",
+            )
+        },
     )
     assert other.status_code == 403
     message = other.json()["error"]["message"]
@@ -244,9 +257,15 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
             ids = conn.execute(
                 select(BATCHES.c.entered_by_user_id).order_by(BATCHES.c.id.desc()).limit(1)
             ).scalar_one()
-            obs = conn.execute(
-                select(OBS.c.entered_by_user_id).where(OBS.c.batch_id == int(batches["id"].iloc[-1]))
-            ).scalars().all()
+            obs = (
+                conn.execute(
+                    select(OBS.c.entered_by_user_id).where(
+                        OBS.c.batch_id == int(batches["id"].iloc[-1])
+                    )
+                )
+                .scalars()
+                .all()
+            )
     assert ids == clerk_id and obs == [clerk_id]
 
 

@@ -133,7 +133,11 @@ def list_cmd(
     table = Table("id", "name 登录名", "role 角色", "department 部门", "active 启用")
     for r in records:
         table.add_row(
-            str(r["id"]), r["name"], r["role"], r["department"] or "", "yes" if r["active"] else "no"
+            str(r["id"]),
+            r["name"],
+            r["role"],
+            r["department"] or "",
+            "yes" if r["active"] else "no",
         )
     console.print(table)
 
@@ -210,7 +214,7 @@ def token_list(
         return v.isoformat() if v is not None else None
 
     with open_store(db, create=False) as store:
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": t.id,
                 "user": t.user_name,

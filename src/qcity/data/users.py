@@ -241,7 +241,7 @@ _TOKEN_COLUMNS = (
 )
 
 
-def _token(row: Row[Any]) -> TokenRow:
+def _token(row: Row[Any, Any, Any, Any, Any, Any, Any, Any] | Row[Any]) -> TokenRow:
     m = dict(row._mapping)
     m["scopes"] = tuple(m["scopes"] or ())
     return TokenRow(**m)

@@ -156,9 +156,7 @@ def change_password(store: Store, actor: Actor, old: str, new: str) -> None:
         raise AccountError("the current password is wrong / 当前密码不正确")
     if new == old:
         raise AccountError("choose a new password / 新密码不能与旧密码相同")
-    db.update_user(
-        store, user.name, password_hash=hash_password(new), password_changed_at=utcnow()
-    )
+    db.update_user(store, user.name, password_hash=hash_password(new), password_changed_at=utcnow())
     db.revoke_sessions(store, user_id=user.id)
 
 

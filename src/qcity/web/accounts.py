@@ -80,7 +80,7 @@ def _word(key: str, lang: str) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse, dependencies=[Depends(public)])
-def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
     """The login form."""
     return _login_page(request, next_=next)
 
@@ -91,7 +91,7 @@ def login(
     name: str = Form(""),
     password: str = Form(""),
     csrf_token: str = Form(""),
-    next: str = Form("/"),  # noqa: A002
+    next: str = Form("/"),
 ) -> Response:
     """Check the name and password (rate-limited per client address, the account locked
     for a while after repeated failures); on success open a session and go on to ``next``."""

@@ -253,9 +253,7 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/upload")
-def upload(
-    request: Request, file: UploadFile = File(...), actor: Actor = ENTER
-) -> JSONResponse:
+def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER) -> JSONResponse:
     """Check a CSV/Excel file against the framework and the store's units, exactly as
     ``qcity import --dry-run`` does; nothing is stored. Returns the validation report and,
     when there is no error, a token to store it with ``POST /api/upload/{token}`` (for

@@ -57,7 +57,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "create": ("创建", "Create"),
     "revoke": ("撤销", "Revoke"),
     "role": ("角色", "Role"),
-    "department": ("部门", "Department"),
     "active": ("启用", "Active"),
     "disable": ("停用", "Disable"),
     "save": ("保存", "Save"),

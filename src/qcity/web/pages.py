@@ -311,9 +311,7 @@ async def methodology_page(request: Request) -> HTMLResponse:
     return await cached(request, build)
 
 
-@router.get(
-    "/upload", response_class=HTMLResponse, dependencies=[Depends(require("values.enter"))]
-)
+@router.get("/upload", response_class=HTMLResponse, dependencies=[Depends(require("values.enter"))])
 async def upload_page(request: Request) -> HTMLResponse:
     return await cached(
         request, lambda: render(request, "upload.html", title=word("upload", request_lang(request)))
