@@ -55,7 +55,7 @@ def _login_page(
     page = render(
         request,
         "login.html",
-        title=request_lang(request) and _word("login", lang),
+        title=_word("login", lang),
         login_csrf=token,
         error=error,
         next=safe_next(next_),
