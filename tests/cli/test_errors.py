@@ -57,6 +57,8 @@ READ_ONLY = {
     "runs export",
     "audit",
     "import-bulletin",  # writes only with --accept, and never creates a database
+    "user list",
+    "token list",
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +42,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def server(demo_url: str) -> Iterator[str]:
-    """The dashboard on the demo database, served by uvicorn in a thread; its base URL."""
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """The dashboard on ``url``, served by uvicorn in a thread; its base URL."""
     import uvicorn
 
     from qcity.web import create_app
 
     port = free_port()
-    config = uvicorn.Config(create_app(demo_url), host="127.0.0.1", port=port, log_level="error")
+    config = uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="error")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -63,6 +64,32 @@ def server(demo_url: str) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(demo_url: str) -> Iterator[str]:
+    """The dashboard on the demo database (anonymous visitors read it); its base URL."""
+    with serve(demo_url) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def account_url(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A copy of the demo database with the users of ``auth_helpers.BROWSER_USERS``
+    (tests may write to it)."""
+    from tests.web.auth_helpers import BROWSER_USERS, add_user, demo_copy
+
+    url = demo_copy(demo_url, tmp_path_factory.mktemp("accounts"))
+    for name, role, department in BROWSER_USERS:
+        add_user(url, name, role, department=department)
+    return url
+
+
+@pytest.fixture(scope="session")
+def account_server(account_url: str) -> Iterator[str]:
+    """The dashboard on ``account_url``, where the browser tests log in; its base URL."""
+    with serve(account_url) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from qcity.data.roles import Actor
 from qcity.data.store import Store
 from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.framework.io import load_framework
 from qcity.web import create_app
+from qcity.web.access import current_actor
+from tests.web.auth_helpers import add_user, login
 
 DIMENSIONS = ["economy", "culture", "ecology", "services", "livelihood"]
 
@@ -23,6 +26,15 @@ DIMENSIONS = ["economy", "culture", "ecology", "services", "livelihood"]
 @pytest.fixture(scope="module")
 def client(demo_url: str) -> Iterator[TestClient]:
     with TestClient(create_app(demo_url)) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def analyst(demo_url: str) -> Iterator[TestClient]:
+    """The app as an analyst sees it (who may upload), without writing a user."""
+    app = create_app(demo_url)
+    app.dependency_overrides[current_actor] = lambda: Actor("test-analyst", "analyst", via="test")
+    with TestClient(app) as c:
         yield c
 
 
@@ -175,10 +187,11 @@ def test_one_error_format(client: TestClient) -> None:
     assert "lang" in client.get("/api/overview?lang=fr").json()["error"]["message"]
 
 
-def test_pages_load_nothing_from_outside(client: TestClient) -> None:
-    for path in ["/", "/dimension/economy", "/indicator/EC01", "/peers", "/towns",
-                 "/reweight", "/methodology", "/upload"]:  # fmt: skip
-        res = client.get(path)
+def test_pages_load_nothing_from_outside(client: TestClient, analyst: TestClient) -> None:
+    anonymous = ["/", "/dimension/economy", "/indicator/EC01", "/peers", "/towns", "/reweight",
+                 "/methodology", "/login"]  # fmt: skip
+    for c, path in [*((client, p) for p in anonymous), (analyst, "/upload")]:
+        res = c.get(path)
         assert res.status_code == 200, path
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", res.text), path
         assert "@import" not in res.text and "fonts.googleapis" not in res.text
@@ -205,8 +218,9 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_upload_with_errors_stores_nothing(
-    client: TestClient, demo_url: str, tmp_path: Path
+    analyst: TestClient, demo_url: str, tmp_path: Path
 ) -> None:
+    client = analyst
     bad = _write(tmp_path / "bad.csv", "unit,indicator,period,value\nliyang,EC01,2024,abc\n")
     with Store(demo_url, create=False) as store:
         before = len(store.batches())
@@ -232,7 +246,9 @@ def test_upload_then_confirm_on_both_databases(db_url: str, tmp_path: Path) -> N
     token works once."""
     url = _demo(db_url)
     good = _write(tmp_path / "revise.csv", "unit,indicator,period,value\nliyang,EC01,2024,250000\n")
+    add_user(url, "tester", "analyst")
     with TestClient(create_app(url)) as c:
+        login(c, "tester")
         old = c.get("/api/dimensions/economy").json()
         ec01 = next(r for r in old["rows"] if r["code"] == "EC01")
         with Store(url, create=False) as store:
@@ -243,13 +259,13 @@ def test_upload_then_confirm_on_both_databases(db_url: str, tmp_path: Path) -> N
         assert report["rows"] == 1 and not report["stored"]
         with Store(url, create=False) as store:
             assert len(store.batches()) == before  # checked, not stored
-        done = c.post(f"/api/upload/{report['token']}", data={"by": "tester"}).json()
+        done = c.post(f"/api/upload/{report['token']}").json()
         assert done["stored"] and done["revised"] == 1 and done["added"] == 0
         with Store(url, create=False) as store:
             batches = store.batches()
             assert len(batches) == before + 1
-            assert batches["entered_by"].iloc[-1] == "web:tester"
-        again = c.post(f"/api/upload/{report['token']}", data={"by": "tester"})
+            assert batches["entered_by"].iloc[-1] == "web:tester"  # the user logged in
+        again = c.post(f"/api/upload/{report['token']}")
         assert again.status_code == 404 and again.json()["error"]["status"] == 404
         ind = c.get("/api/indicators/EC01").json()
         latest = [r for r in ind["revisions"] if r["period"] == "2024"]

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import pytest
 
 from qcity.data.store import Store
+from tests.web.auth_helpers import browser_login
 from tests.web.conftest import SCREENSHOTS
 
 PAGES = {
@@ -64,8 +65,13 @@ def _charts_drawn(page: Any) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
-def test_page_loads_clean(server: str, watch: Watch, name: str, lang: str) -> None:
+def test_page_loads_clean(
+    server: str, account_server: str, watch: Watch, name: str, lang: str
+) -> None:
     page = watch.page
+    if name == "upload":  # only who may enter values sees it
+        server = account_server
+        browser_login(page, server, "analyst")
     response = page.goto(f"{server}{PAGES[name]}?lang={lang}")
     assert response is not None and response.status == 200
     _charts_drawn(page)
@@ -152,8 +158,9 @@ def test_slider_changes_the_ranking(server: str, watch: Watch) -> None:
 
 
 def test_upload_with_an_error_stores_nothing(
-    server: str, demo_url: str, watch: Watch, tmp_path: Path
+    account_server: str, account_url: str, watch: Watch, tmp_path: Path
 ) -> None:
+    server, demo_url = account_server, account_url
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "unit,indicator,period,value\nliyang,EC01,2024,abc\nnowhere,EC01,2024,1\n",
@@ -162,6 +169,7 @@ def test_upload_with_an_error_stores_nothing(
     with Store(demo_url, create=False) as store:
         before = len(store.batches())
     page = watch.page
+    browser_login(page, server, "analyst")
     page.goto(f"{server}/upload?lang=zh")
     page.set_input_files("#file", str(bad))
     page.click("#check")

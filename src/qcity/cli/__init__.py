@@ -16,6 +16,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     robust,
     runs,
     serve,
+    users,
 )
 from qcity.cli.app import app, main
 

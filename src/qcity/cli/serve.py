@@ -16,12 +16,20 @@ def serve(
     ),
     port: int = typer.Option(8000, "--port", help="port 端口", min=1, max=65535),
     db: DbOption = None,
+    private: bool = typer.Option(
+        False,
+        "--private",
+        help="anonymous visitors see only the login page (default: a public read-only "
+        "dashboard) 仅登录用户可访问",
+    ),
 ) -> None:
     """Serve the dashboard in Chinese and English. 启动网页驾驶舱。
 
     Reads the database at --db (default $QCITY_DATABASE_URL, else var/qcity.sqlite); it
     must hold data (`qcity demo` or `qcity import`). Nothing is loaded from the internet.
-    Stop with Ctrl+C.
+    Users log in with the accounts of `qcity user add`. Behind an https proxy on this
+    machine, X-Forwarded-Proto is honoured (the session cookie is then Secure). Stop with
+    Ctrl+C.
     """
     from qcity.data.engine import display_url
     from qcity.data.store import Store
@@ -37,9 +45,19 @@ def serve(
             )
     import uvicorn
 
-    application = create_app(url)
+    application = create_app(url, public_read=not private)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     Console().print(
-        f"qcity dashboard 驾驶舱: http://{shown}:{port}/  ({display_url(url)}; Ctrl+C to stop)"
+        f"qcity dashboard 驾驶舱: http://{shown}:{port}/  ({display_url(url)}; "
+        f"{'private: log in first 需登录' if private else 'public read-only 公开只读'}; "
+        "Ctrl+C to stop)"
     )
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,  # X-Forwarded-Proto from 127.0.0.1 only (uvicorn's default)
+        forwarded_allow_ips="127.0.0.1",
+    )

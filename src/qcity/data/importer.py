@@ -200,6 +200,7 @@ def import_file(
     progress: ProgressCallback | None = None,
     unit: str | None = None,
     names: dict[str, str] | None = None,
+    entered_by_user_id: int | None = None,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
@@ -234,5 +235,6 @@ def import_file(
         source_format=fmt,
         framework=framework,
         progress=progress,
+        entered_by_user_id=entered_by_user_id,
     )
     return result

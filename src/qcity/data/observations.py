@@ -308,6 +308,7 @@ def insert_observations(
     entered_by: str,
     batch_id: int,
     progress: ProgressCallback | None,
+    entered_by_user_id: int | None = None,
 ) -> None:
     """Bulk write of the new rows, ``INSERT_CHUNK`` rows per round trip (progress and the
     pause test hook act between chunks). Values are converted once per column, and the
@@ -329,6 +330,7 @@ def insert_observations(
         "revision": [int(r) for r in write["revision"]],
         "recorded_at": [now if fixed else stamp] * n,
         "entered_by": [entered_by] * n,
+        "entered_by_user_id": [entered_by_user_id] * n,
         "batch_id": [batch_id] * n,
     }
     names = list(columns)

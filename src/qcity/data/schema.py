@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
@@ -30,6 +31,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from qcity.data.roles import ROLES
 from qcity.data.statuses import STATUSES
 
 NAMING_CONVENTION = {
@@ -115,6 +117,7 @@ class UnitRevision(Base):
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     entered_by: Mapped[str] = mapped_column(String(200))
+    entered_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
 
 
 class Group(Base):
@@ -173,6 +176,7 @@ class ImportBatch(Base):
     framework_code: Mapped[str | None] = mapped_column(String(64))
     framework_version: Mapped[str | None] = mapped_column(String(64))
     entered_by: Mapped[str] = mapped_column(String(200))
+    entered_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -205,6 +209,7 @@ class Observation(Base):
     revision: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     entered_by: Mapped[str] = mapped_column(String(200))
+    entered_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id"))
 
 
@@ -229,6 +234,7 @@ class EvaluationRun(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+    created_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     published_by: Mapped[str | None] = mapped_column(String(200))
     framework_code: Mapped[str] = mapped_column(String(64))
@@ -291,3 +297,62 @@ class RunFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# -- accounts (migration 0004): users, API tokens, web sessions ---------------------------
+
+
+class User(Base):
+    """A person who logs in to the web app. Only an argon2 hash of the password is kept;
+    ``failed_logins`` and ``locked_until`` carry the temporary lock-out after repeated
+    failures. ``department`` limits a clerk to their own department's indicators. The
+    text ``entered_by`` of older rows stays as the legacy name; new rows also reference
+    the user (``entered_by_user_id``)."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN (" + ", ".join(f"'{r}'" for r in ROLES) + ")", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    department: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ApiToken(Base):
+    """A scoped, revocable API token of a user for scripts (``Authorization: Bearer``).
+    Only the SHA-256 of the token is stored: the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebSession(Base):
+    """A logged-in browser: the SHA-256 of its ``qcity_session`` cookie, its CSRF token,
+    when it expires and when logging out revoked it (server-side, so logout is final)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("users.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -371,11 +371,13 @@ class Store:
         source_format: str = "dataframe",
         framework: Framework | None = None,
         progress: ProgressCallback | None = None,
+        entered_by_user_id: int | None = None,
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
         its latest revision is left alone; a changed one gets ``revision + 1``. When every
-        row is unchanged nothing at all is written (no import batch either)."""
+        row is unchanged nothing at all is written (no import batch either).
+        ``entered_by_user_id``: the user account entering them (None for the CLI operator)."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -414,10 +416,13 @@ class Store:
                     "framework_code": framework.code if framework else None,
                     "framework_version": framework.version if framework else None,
                     "entered_by": entered_by,
+                    "entered_by_user_id": entered_by_user_id,
                     "created_at": now,
                 },
             ).scalar_one()
-            insert_observations(conn, write, now, entered_by, int(batch_id), progress)
+            insert_observations(
+                conn, write, now, entered_by, int(batch_id), progress, entered_by_user_id
+            )
         return ImportSummary(
             added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
         )

@@ -11,14 +11,21 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from qcity.data.roles import Actor
 from qcity.web import monitoring, views
+from qcity.web.access import require
 from qcity.web.app import error_body
 from qcity.web.state import PEERS, Dashboard, NotFound
 
 router = APIRouter(prefix="/api", tags=["api"])
+
+#: The rule of every route that reads results (anonymous too on a public dashboard).
+READ = [Depends(require("results.read"))]
+#: Who may upload values (a clerk only for their own department's indicators).
+ENTER = Depends(require("values.enter"))
 
 MAX_UPLOAD = 50 * 1024 * 1024
 """The largest file the upload accepts (bytes)."""
@@ -37,7 +44,7 @@ def dashboard(request: Request) -> Dashboard:
     return d
 
 
-@router.get("/meta")
+@router.get("/meta", dependencies=READ)
 def meta(request: Request, lang: str = Lang) -> dict[str, Any]:
     """The framework in force, the evaluations that have data, and the dimensions."""
     d = dashboard(request)
@@ -59,7 +66,7 @@ def meta(request: Request, lang: str = Lang) -> dict[str, Any]:
     }
 
 
-@router.get("/runs")
+@router.get("/runs", dependencies=READ)
 def runs(request: Request) -> list[dict[str, Any]]:
     """The stored evaluation runs, newest first."""
     from qcity.service.runs import list_runs
@@ -85,7 +92,7 @@ def runs(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/overview")
+@router.get("/overview", dependencies=READ)
 def overview(
     request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
@@ -96,7 +103,7 @@ def overview(
     return {**data, "warnings": monitoring.counts(s, data["unit"], lang)}
 
 
-@router.get("/dimensions/{code}")
+@router.get("/dimensions/{code}", dependencies=READ)
 def dimension(
     request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
@@ -106,7 +113,7 @@ def dimension(
     return monitoring.dimension(s, views.dimension(s, code, unit, lang), lang)
 
 
-@router.get("/indicators/{code}")
+@router.get("/indicators/{code}", dependencies=READ)
 def indicator(
     request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
@@ -129,7 +136,7 @@ def indicator(
     return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
 
 
-@router.get("/warnings")
+@router.get("/warnings", dependencies=READ)
 def warnings(
     request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
 ) -> dict[str, Any]:
@@ -142,7 +149,7 @@ PeriodQ = Query(None, description="year (default the latest)")
 KQ = Query(5, description="the first tier: the top k (default 5)")
 
 
-@router.get("/gaps")
+@router.get("/gaps", dependencies=READ)
 def gaps(
     request: Request,
     scope: str = ScopeQ,
@@ -156,7 +163,7 @@ def gaps(
     return monitoring.gaps(dashboard(request).scope(scope), unit, period, k, lang)
 
 
-@router.get("/path")
+@router.get("/path", dependencies=READ)
 def path(
     request: Request,
     scope: str = ScopeQ,
@@ -170,7 +177,7 @@ def path(
     return monitoring.plan(dashboard(request).scope(scope), unit, period, k, lang)
 
 
-@router.get("/ranking")
+@router.get("/ranking", dependencies=READ)
 def ranking(
     request: Request,
     scope: str = ScopeQ,
@@ -181,7 +188,7 @@ def ranking(
     return views.ranking(dashboard(request).scope(scope), lang, period)
 
 
-@router.get("/reweight")
+@router.get("/reweight", dependencies=READ)
 def reweight(
     request: Request,
     w: str | None = Query(
@@ -199,7 +206,7 @@ def reweight(
     return views.reweight(s, weights, lang)
 
 
-@router.get("/methodology")
+@router.get("/methodology", dependencies=READ)
 def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
     """Every indicator with goal, source, department and direction; every method with
     its formula."""
@@ -217,10 +224,15 @@ def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
 _uploads_lock = threading.Lock()
 
 
-def _uploads(request: Request) -> dict[str, Path]:
-    """This app's checked, not yet stored files by token."""
-    pending: dict[str, Path] = request.app.state.uploads
+def _uploads(request: Request) -> dict[str, tuple[Path, str]]:
+    """This app's checked, not yet stored files by token, with who checked them."""
+    pending: dict[str, tuple[Path, str]] = request.app.state.uploads
     return pending
+
+
+def _owner(actor: Actor) -> str:
+    """Who checked an upload: only they may store it."""
+    return f"{actor.user_id}:{actor.name}"
 
 
 def _problem(p: Any) -> dict[str, Any]:
@@ -241,10 +253,11 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/upload")
-def upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
+def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER) -> JSONResponse:
     """Check a CSV/Excel file against the framework and the store's units, exactly as
     ``qcity import --dry-run`` does; nothing is stored. Returns the validation report and,
-    when there is no error, a token to store it with ``POST /api/upload/{token}``."""
+    when there is no error, a token to store it with ``POST /api/upload/{token}`` (for
+    the same user only). A clerk may upload only their own department's indicators."""
     from qcity.data.importer import read_checked
     from qcity.data.problems import ImportErrorReport
     from qcity.data.store import Store
@@ -275,13 +288,24 @@ def upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
             file=path.name,
         )
         return JSONResponse(body, status_code=422)
+    from qcity.web.departments import foreign_rows
+
+    refused = foreign_rows(checked.observations, d.framework, actor)
+    if refused:
+        shutil.rmtree(folder, ignore_errors=True)
+        shown = "; ".join(refused[:20]) + (f"; … ({len(refused)})" if len(refused) > 20 else "")
+        raise HTTPException(
+            403,
+            f"{path.name}: {len(refused)} row(s) of indicators outside your department "
+            f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
+        )
     token = secrets.token_urlsafe(16)
     with _uploads_lock:
         pending = _uploads(request)
         while len(pending) >= PENDING_UPLOADS:  # the oldest checked file is forgotten
-            old = pending.pop(next(iter(pending)))
+            old, _ = pending.pop(next(iter(pending)))
             shutil.rmtree(old.parent, ignore_errors=True)
-        pending[token] = path
+        pending[token] = (path, _owner(actor))
     return JSONResponse(
         {
             "file": path.name,
@@ -295,23 +319,31 @@ def upload(request: Request, file: UploadFile = File(...)) -> JSONResponse:
 
 
 @router.post("/upload/{token}")
-def confirm(request: Request, token: str, by: str = Form("web")) -> JSONResponse:
+def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
     """Store a checked upload in one transaction (``qcity import``): any error stores
-    nothing. ``by``: who enters the data (recorded with the import batch)."""
+    nothing. The import batch and its values record the user (``web:<name>`` and the
+    user's id)."""
     from qcity.data.importer import import_file
     from qcity.data.problems import ImportErrorReport
     from qcity.data.store import Store
 
     d = dashboard(request)
     with _uploads_lock:
-        path = _uploads(request).pop(token, None)
-    if path is None:
+        pending = _uploads(request)
+        found = pending.get(token)
+        if found is not None and found[1] == _owner(actor):
+            del pending[token]
+        else:
+            found = None
+    if found is None:
         raise NotFound("no checked upload with this token; upload the file again")
-    who = by.strip() or "web"
+    path = found[0]
     try:
         with Store(d.url, create=False) as store:
             store.check_schema()
-            result = import_file(store, path, d.framework, f"web:{who}")
+            result = import_file(
+                store, path, d.framework, f"web:{actor.name}", entered_by_user_id=actor.user_id
+            )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
         return JSONResponse(
@@ -339,7 +371,7 @@ def confirm(request: Request, token: str, by: str = Form("web")) -> JSONResponse
     )
 
 
-@router.get("/robustness")
+@router.get("/robustness", dependencies=READ)
 def robustness(request: Request, lang: str = Lang) -> dict[str, Any]:
     """稳健性: each unit's nominal rank with its 5-95 % rank band and mean absolute rank
     shift over N Monte Carlo samples of the framework's robustness spec (fixed seed), and

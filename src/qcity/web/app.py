@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qcity import __version__
 from qcity.service.errors import explain
+from qcity.web.access import public
 from qcity.web.i18n import COOKIE, LANGS
 from qcity.web.monitoring import Unavailable
 from qcity.web.state import Dashboard, NotFound
@@ -48,9 +49,14 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
-def create_app(db_url: str | None = None) -> FastAPI:
+def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAPI:
     """The dashboard on the database at ``db_url`` (default ``$QCITY_DATABASE_URL``, else
-    var/qcity.sqlite). Evaluations are made on the first request and kept."""
+    var/qcity.sqlite). Evaluations are made on the first request and kept.
+    ``public_read``: anonymous visitors may read the results (a public read-only
+    dashboard); False (``qcity serve --private``) shows them only the login page."""
+    from qcity.service.accounts import RateLimiter
+    from qcity.web.csrf import CsrfMiddleware
+
     app = FastAPI(
         title="qcity dashboard API",
         version=__version__,
@@ -62,19 +68,22 @@ def create_app(db_url: str | None = None) -> FastAPI:
     app.state.dashboard = Dashboard(db_url)
     app.state.page_cache = {}
     app.state.uploads = {}
+    app.state.public_read = public_read
+    app.state.login_limiter = RateLimiter()
+    app.add_middleware(CsrfMiddleware)
     app.add_middleware(TimingAndLanguage)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return _error(request, 404, str(exc))
+        return error_response(request, 404, str(exc))
 
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable) -> Response:
-        return _error(request, 400, str(exc))
+        return error_response(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return error_response(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -82,16 +91,16 @@ def create_app(db_url: str | None = None) -> FastAPI:
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body"))
             parts.append(f"{where}: {e.get('msg')}")
-        return _error(request, 422, "; ".join(parts) or "invalid request")
+        return error_response(request, 422, "; ".join(parts) or "invalid request")
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> Response:
         f = explain(exc)
-        return _error(request, 500, f.message)
+        return error_response(request, 500, f.message)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    @app.get("/vendor/plotly.min.js", include_in_schema=False, dependencies=[Depends(public)])
     def plotly() -> FileResponse:
         return FileResponse(
             plotly_js(),
@@ -99,15 +108,17 @@ def create_app(db_url: str | None = None) -> FastAPI:
             headers={"Cache-Control": "public, max-age=86400"},
         )
 
-    @app.get("/favicon.ico", include_in_schema=False)
+    @app.get("/favicon.ico", include_in_schema=False, dependencies=[Depends(public)])
     def favicon() -> Response:
         return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
+    from qcity.web.accounts import router as account_router
     from qcity.web.api import router as api_router
     from qcity.web.pages import router as page_router
 
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(account_router)
     return app
 
 
@@ -140,10 +151,16 @@ class TimingAndLanguage:
         await self.app(scope, receive, send_with_headers)
 
 
-def _error(request: Request, status: int, message: str) -> Response:
-    """JSON for the API, a small page for people."""
+def error_response(request: Request, status: int, message: str) -> Response:
+    """JSON for the API, a small page for people; a person not logged in is sent to the
+    login page (and back here afterwards)."""
     if _is_api(request):
         return JSONResponse(error_body(status, message), status_code=status)
+    if status == 401 and request.method == "GET":
+        from urllib.parse import quote
+
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
     from qcity.web.pages import error_page
 
     return HTMLResponse(error_page(request, status, message), status_code=status)

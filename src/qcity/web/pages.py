@@ -8,19 +8,24 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from qcity.data.roles import Actor, can
 from qcity.web import fmt, monitoring, views
+from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
 from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound
 
 router = APIRouter(include_in_schema=False)
+
+#: The rule of every page that shows results (anonymous too on a public dashboard).
+READ = [Depends(require("results.read"))]
 
 env = Environment(
     loader=FileSystemLoader(HERE / "templates"),
@@ -49,8 +54,8 @@ def _with(request: Request, **changes: str | None) -> str:
     return request.url.path + (f"?{q}" if q else "")
 
 
-def _nav(d: Dashboard, lang: str, scopes: list[str]) -> list[dict[str, Any]]:
-    """The pages that have data, in menu order."""
+def _nav(d: Dashboard, lang: str, scopes: list[str], actor: Actor) -> list[dict[str, Any]]:
+    """The pages that have data and that ``actor`` may open, in menu order."""
     has = PEERS in scopes
     items = [
         ("/", "overview", has),
@@ -60,7 +65,8 @@ def _nav(d: Dashboard, lang: str, scopes: list[str]) -> list[dict[str, Any]]:
         ("/reweight", "reweight", has),
         ("/robustness", "robustness", has and _robust_available(d, scopes)),
         ("/methodology", "methodology", True),
-        ("/upload", "upload", True),
+        ("/upload", "upload", can(actor, "values.enter")),
+        ("/admin/users", "users", can(actor, "users.manage")),
     ]
     return [{"href": h, "key": k, "label": word(k, lang)} for h, k, ok in items if ok]
 
@@ -78,6 +84,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
         scopes, fw, problem = [], None, explain(exc).message
     other = "en" if lang == "zh" else "zh"
+    actor = page_actor(request)
     base = {
         "request": request,
         "lang": lang,
@@ -85,7 +92,10 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         "name": lambda obj: name(obj, lang),
         "fmt": fmt,
         "direction": lambda d_: direction(d_, lang),
-        "nav": _nav(d, lang, scopes),
+        "nav": _nav(d, lang, scopes, actor),
+        "actor": actor,
+        "csrf": csrf_token(request) if actor.via == "session" else None,
+        "login_url": "/login?next=" + quote(_with(request), safe=""),
         "path": request.url.path,
         "switch_url": _with(request, lang=other),
         "url_with": lambda **kw: _with(request, **kw),
@@ -133,11 +143,15 @@ async def cached(request: Request, build: Callable[[], HTMLResponse]) -> HTMLRes
     d: Dashboard = request.app.state.dashboard
     await run_in_threadpool(d.refresh)
     cache: dict[Any, bytes] = request.app.state.page_cache
+    actor = page_actor(request)
     key = (
         request.url.path,
         tuple(sorted(request.query_params.multi_items())),
         request_lang(request),
         d.generation,
+        actor.name,
+        actor.role,
+        csrf_token(request) if actor.via == "session" else None,  # in the page's <meta>
     )
     body = cache.get(key)
     if body is None:
@@ -156,7 +170,7 @@ def _safe_scopes(d: Dashboard) -> list[str]:
         return []
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=READ)
 async def overview_page(
     request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
@@ -173,7 +187,7 @@ async def overview_page(
     return await cached(request, build)
 
 
-@router.get("/dimension/{code}", response_class=HTMLResponse)
+@router.get("/dimension/{code}", response_class=HTMLResponse, dependencies=READ)
 async def dimension_page(
     request: Request, code: str, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
@@ -186,7 +200,7 @@ async def dimension_page(
     return await cached(request, build)
 
 
-@router.get("/indicator/{code}", response_class=HTMLResponse)
+@router.get("/indicator/{code}", response_class=HTMLResponse, dependencies=READ)
 async def indicator_page(
     request: Request, code: str, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
@@ -222,7 +236,7 @@ def _ranking_page(
     )
 
 
-@router.get("/peers", response_class=HTMLResponse)
+@router.get("/peers", response_class=HTMLResponse, dependencies=READ)
 async def peers_page(
     request: Request,
     period: str | None = Query(None),
@@ -232,7 +246,7 @@ async def peers_page(
     return await cached(request, lambda: _ranking_page(request, PEERS, period, unit, k))
 
 
-@router.get("/towns", response_class=HTMLResponse)
+@router.get("/towns", response_class=HTMLResponse, dependencies=READ)
 async def towns_page(
     request: Request,
     period: str | None = Query(None),
@@ -242,7 +256,7 @@ async def towns_page(
     return await cached(request, lambda: _ranking_page(request, TOWNS, period, unit, k))
 
 
-@router.get("/warnings", response_class=HTMLResponse)
+@router.get("/warnings", response_class=HTMLResponse, dependencies=READ)
 async def warnings_page(
     request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
@@ -261,7 +275,7 @@ async def warnings_page(
     return await cached(request, build)
 
 
-@router.get("/reweight", response_class=HTMLResponse)
+@router.get("/reweight", response_class=HTMLResponse, dependencies=READ)
 async def reweight_page(
     request: Request, w: str | None = Query(None), scope: str = Query(PEERS)
 ) -> HTMLResponse:
@@ -285,7 +299,7 @@ async def reweight_page(
     return await cached(request, build)
 
 
-@router.get("/methodology", response_class=HTMLResponse)
+@router.get("/methodology", response_class=HTMLResponse, dependencies=READ)
 async def methodology_page(request: Request) -> HTMLResponse:
     from qcity.web.api import methodology
 
@@ -297,7 +311,7 @@ async def methodology_page(request: Request) -> HTMLResponse:
     return await cached(request, build)
 
 
-@router.get("/upload", response_class=HTMLResponse)
+@router.get("/upload", response_class=HTMLResponse, dependencies=[Depends(require("values.enter"))])
 async def upload_page(request: Request) -> HTMLResponse:
     return await cached(
         request, lambda: render(request, "upload.html", title=word("upload", request_lang(request)))
@@ -313,7 +327,7 @@ def _robust_available(d: Dashboard, scopes: list[str]) -> bool:
         return False
 
 
-@router.get("/robustness", response_class=HTMLResponse)
+@router.get("/robustness", response_class=HTMLResponse, dependencies=READ)
 async def robustness_page(request: Request) -> HTMLResponse:
     from qcity.web.robustness import robustness
 

@@ -1,4 +1,20 @@
 /* qcity dashboard: shared helpers (charts, sortable tables). No outside resources. */
+/* Every state-changing fetch of a logged-in page carries the session's CSRF token (from
+   <meta name="csrf-token">) in the X-CSRF-Token header: the server refuses it otherwise. */
+(function () {
+  var plain = window.fetch.bind(window);
+  window.fetch = function (url, init) {
+    init = init || {};
+    var method = (init.method || "GET").toUpperCase();
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta && ["POST", "PUT", "PATCH", "DELETE"].indexOf(method) >= 0) {
+      var headers = new Headers(init.headers || {});
+      headers.set("X-CSRF-Token", meta.getAttribute("content"));
+      init.headers = headers;
+    }
+    return plain(url, init);
+  };
+})();
 var qcity = (function () {
   var font = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
   var colors = {focus: "#c0392b", grey: "#7f8c8d", light: "#c5cfd8", top: "#1f5fa8", ink: "#1d2733"};

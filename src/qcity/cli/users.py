@@ -1,0 +1,257 @@
+"""``qcity user`` and ``qcity token``: accounts of the web app, kept by the operator.
+
+The first admin is made here (``qcity user add NAME --role admin``): there is no default
+password anywhere. The CLI acts on the database directly and is recorded as the operator
+(``cli:<login>``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from qcity.cli.app import app, fail
+from qcity.cli.data import DbOption, open_store
+from qcity.data.roles import ROLES, Actor
+
+user_app = typer.Typer(
+    help="user accounts 用户账号: add, list, passwd, disable, role", no_args_is_help=True
+)
+token_app = typer.Typer(
+    help="API tokens for scripts 接口令牌: create, list, revoke", no_args_is_help=True
+)
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+console = Console()
+
+STDIN_HELP = "read the password from the first line of standard input 从标准输入读取密码"
+
+
+def _operator() -> Actor:
+    """The operator running this command (``cli:<login>``)."""
+    from qcity.data.roles import operator
+
+    try:
+        return operator(getpass.getuser())
+    except (KeyError, OSError):
+        return operator("unknown")
+
+
+def _password(from_stdin: bool) -> str:
+    """A new password: the first line of stdin, or typed twice at a terminal."""
+    from qcity.service.accounts import check_password
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass("password 密码: ")
+        if getpass.getpass("again 再次输入: ") != password:
+            fail("the two passwords differ / 两次输入的密码不一致")
+    else:
+        fail(
+            "no password: type it at a terminal or pass --password-stdin / "
+            "未提供密码：请在终端输入或使用 --password-stdin"
+        )
+    try:
+        check_password(password)
+    except ValueError as exc:
+        fail(str(exc))
+    return password
+
+
+@user_app.command("add")
+def add(
+    name: str = typer.Argument(..., help="login name 登录名"),
+    role: str = typer.Option(..., "--role", help=f"one of {', '.join(ROLES)} 角色"),
+    department: str | None = typer.Option(
+        None, "--department", help="the framework department a clerk enters values for 部门"
+    ),
+    display_name: str | None = typer.Option(None, "--display-name", help="full name 姓名"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
+    db: DbOption = None,
+) -> None:
+    """Add a user (asks for the password twice). 添加用户。"""
+    from qcity.data.users import check_role
+    from qcity.service.accounts import create_user
+
+    with open_store(db) as store:
+        try:
+            check_role(role)
+        except ValueError as exc:
+            fail(str(exc))
+        if role == "clerk" and not (department or "").strip():
+            fail("a clerk needs --department / 录入员须指定 --department")
+        user_id = create_user(
+            store,
+            _operator(),
+            name,
+            role,
+            _password(password_stdin),
+            department=department,
+            display_name=display_name,
+        )
+    typer.echo(f"user {name} ({role}) added, id {user_id} / 已添加用户")
+
+
+def _user_record(u: Any) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "name": u.name,
+        "display_name": u.display_name,
+        "role": u.role,
+        "department": u.department,
+        "active": u.active,
+        "created_at": u.created_at.isoformat(),
+        "failed_logins": u.failed_logins,
+        "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+    }
+
+
+@user_app.command("list")
+def list_cmd(
+    db: DbOption = None,
+    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of users)"),
+) -> None:
+    """List the users (never their password hashes). 列出用户。"""
+    from qcity.data.users import list_users
+
+    with open_store(db, create=False) as store:
+        records = [_user_record(u) for u in list_users(store)]
+    if as_json:
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if not records:
+        typer.echo("no users yet; add the first admin: qcity user add NAME --role admin / 尚无用户")
+        return
+    table = Table("id", "name 登录名", "role 角色", "department 部门", "active 启用")
+    for r in records:
+        table.add_row(
+            str(r["id"]),
+            r["name"],
+            r["role"],
+            r["department"] or "",
+            "yes" if r["active"] else "no",
+        )
+    console.print(table)
+
+
+@user_app.command("passwd")
+def passwd(
+    name: str = typer.Argument(..., help="login name 登录名"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
+    db: DbOption = None,
+) -> None:
+    """Set a user's password (unlocks the account, ends their sessions). 重设密码。"""
+    from qcity.data.users import get_user
+    from qcity.service.accounts import set_password
+
+    with open_store(db) as store:
+        get_user(store, name)
+        set_password(store, _operator(), name, _password(password_stdin))
+    typer.echo(f"password of {name} changed / 密码已更改")
+
+
+@user_app.command("disable")
+def disable(name: str = typer.Argument(..., help="login name 登录名"), db: DbOption = None) -> None:
+    """Disable a user: no login, sessions and tokens stop working. 停用用户。"""
+    from qcity.service.accounts import disable_user
+
+    with open_store(db) as store:
+        disable_user(store, _operator(), name)
+    typer.echo(f"user {name} disabled / 已停用")
+
+
+@user_app.command("role")
+def role_cmd(
+    name: str = typer.Argument(..., help="login name 登录名"),
+    role: str = typer.Argument(..., help=f"one of {', '.join(ROLES)} 角色"),
+    db: DbOption = None,
+) -> None:
+    """Give a user another role (ends their sessions). 更改角色。"""
+    from qcity.service.accounts import set_role
+
+    with open_store(db) as store:
+        set_role(store, _operator(), name, role)
+    typer.echo(f"user {name} is now {role} / 角色已更改")
+
+
+@token_app.command("create")
+def token_create(
+    name: str = typer.Argument(..., help="the user the token acts as 用户"),
+    scope: list[str] = typer.Option(..., "--scope", help="a permission, e.g. results.read 权限"),
+    days: int = typer.Option(90, "--days", help="valid for N days 有效天数", min=1),
+    db: DbOption = None,
+) -> None:
+    """Create an API token (shown once: keep it). 创建接口令牌（仅显示一次）。"""
+    from qcity.service.accounts import create_token
+
+    with open_store(db) as store:
+        token_id, token = create_token(store, _operator(), name, list(scope), days)
+    typer.echo(token)
+    typer.echo(
+        f"token {token_id} for {name}: {', '.join(sorted(set(scope)))}, {days} days; "
+        "shown only now / 令牌仅显示这一次",
+        err=True,
+    )
+
+
+@token_app.command("list")
+def token_list(
+    db: DbOption = None,
+    as_json: bool = typer.Option(False, "--json", help="print JSON (a list of tokens)"),
+) -> None:
+    """List the API tokens (never the tokens themselves). 列出接口令牌。"""
+    from qcity.data.users import list_tokens
+
+    def when(v: Any) -> str | None:
+        return v.isoformat() if v is not None else None
+
+    with open_store(db, create=False) as store:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": t.id,
+                "user": t.user_name,
+                "scopes": list(t.scopes),
+                "created_at": when(t.created_at),
+                "expires_at": when(t.expires_at),
+                "revoked_at": when(t.revoked_at),
+                "last_used_at": when(t.last_used_at),
+            }
+            for t in list_tokens(store)
+        ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        typer.echo("no API tokens / 尚无接口令牌")
+        return
+    table = Table("id", "user 用户", "scopes 权限", "expires 到期", "revoked 已撤销")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["user"],
+            " ".join(r["scopes"]),
+            (r["expires_at"] or "")[:16],
+            (r["revoked_at"] or "")[:16],
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    token_id: int = typer.Argument(..., metavar="ID", help="the token's id (qcity token list)"),
+    db: DbOption = None,
+) -> None:
+    """Revoke an API token: it stops working at once. 撤销接口令牌。"""
+    from qcity.service.accounts import revoke_token
+
+    with open_store(db) as store:
+        revoke_token(store, _operator(), token_id)
+    typer.echo(f"token {token_id} revoked / 令牌已撤销")

@@ -1,0 +1,335 @@
+"""Store-level reads and writes of accounts: users, API tokens and web sessions.
+
+Each write is one transaction. Nothing here hashes or checks a password (that is
+``qcity.service.accounts``): this module only stores what it is given, and never sees a
+password, a session cookie or an API token in clear (only their hashes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Row, Table, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from qcity.data.roles import ROLES
+from qcity.data.schema import ApiToken, User, WebSession
+from qcity.data.store import Store
+from qcity.data.tables import StoreError, utcnow
+
+USERS = cast(Table, User.__table__)
+TOKENS = cast(Table, ApiToken.__table__)
+SESSIONS = cast(Table, WebSession.__table__)
+
+
+class UserError(StoreError):
+    """An unknown or duplicate user, or a role that does not exist."""
+
+
+@dataclass(frozen=True)
+class UserRow:
+    """A stored user (the password hash included: never show it)."""
+
+    id: int
+    name: str
+    display_name: str
+    role: str
+    department: str | None
+    password_hash: str
+    active: bool
+    created_at: datetime
+    failed_logins: int
+    locked_until: datetime | None
+    password_changed_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """A stored API token (its hash only) with its owner's name."""
+
+    id: int
+    user_id: int
+    user_name: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A stored web session (its cookie's hash only)."""
+
+    id: int
+    user_id: int
+    csrf_token: str
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+def check_role(role: str) -> str:
+    """``role`` if it is one of ``ROLES``, else a ``UserError`` naming them."""
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; use one of {', '.join(ROLES)} / 未知角色")
+    return role
+
+
+def _user(row: Row[Any]) -> UserRow:
+    m = row._mapping
+    return UserRow(**{k: m[k] for k in UserRow.__dataclass_fields__})
+
+
+def add_user(
+    store: Store,
+    name: str,
+    role: str,
+    password_hash: str,
+    *,
+    department: str | None = None,
+    display_name: str | None = None,
+) -> int:
+    """Store a new user; its id. A name already taken raises ``UserError``."""
+    name = name.strip()
+    if not name:
+        raise UserError("a user needs a name / 用户名不能为空")
+    check_role(role)
+    now = utcnow()
+    try:
+        with store.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(USERS).returning(USERS.c.id),
+                    {
+                        "name": name,
+                        "display_name": (display_name or name).strip(),
+                        "role": role,
+                        "department": (department or "").strip() or None,
+                        "password_hash": password_hash,
+                        "active": True,
+                        "created_at": now,
+                        "failed_logins": 0,
+                        "locked_until": None,
+                        "password_changed_at": now,
+                    },
+                ).scalar_one()
+            )
+    except IntegrityError:
+        raise UserError(f"user {name!r} exists already / 用户已存在") from None
+
+
+def find_user(store: Store, name: str) -> UserRow | None:
+    """The user called ``name``, or None."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(USERS).where(USERS.c.name == name)).first()
+    return _user(row) if row is not None else None
+
+
+def get_user(store: Store, name: str) -> UserRow:
+    """The user called ``name``; ``UserError`` if there is none."""
+    user = find_user(store, name)
+    if user is None:
+        raise UserError(f"no user {name!r} / 无此用户")
+    return user
+
+
+def user_by_id(store: Store, user_id: int) -> UserRow | None:
+    """The user with this id, or None."""
+    with store.engine.connect() as conn:
+        row = conn.execute(select(USERS).where(USERS.c.id == user_id)).first()
+    return _user(row) if row is not None else None
+
+
+def list_users(store: Store) -> list[UserRow]:
+    """Every user, by name."""
+    with store.engine.connect() as conn:
+        return [_user(r) for r in conn.execute(select(USERS).order_by(USERS.c.name))]
+
+
+def count_users(store: Store) -> int:
+    """How many users exist."""
+    with store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(USERS)).scalar_one())
+
+
+def update_user(store: Store, name: str, **values: Any) -> None:
+    """Change columns of the user ``name`` (one transaction); ``UserError`` if unknown."""
+    if "role" in values:
+        check_role(values["role"])
+    with store.engine.begin() as conn:
+        done = conn.execute(update(USERS).where(USERS.c.name == name).values(**values))
+        if done.rowcount != 1:
+            raise UserError(f"no user {name!r} / 无此用户")
+
+
+def record_login(store: Store, user_id: int, *, failed: bool, lock_until: datetime | None) -> None:
+    """Count a failed login (and lock until ``lock_until`` when given), or reset the count
+    after a successful one; one transaction."""
+    failures = USERS.c.failed_logins + 1 if failed else 0
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(USERS)
+            .where(USERS.c.id == user_id)
+            .values(failed_logins=failures, locked_until=lock_until)
+        )
+
+
+# -- sessions -------------------------------------------------------------------------------
+
+
+def add_session(
+    store: Store, user_id: int, token_sha256: str, csrf_token: str, expires_at: datetime
+) -> int:
+    """Store a new web session; its id."""
+    with store.engine.begin() as conn:
+        return int(
+            conn.execute(
+                insert(SESSIONS).returning(SESSIONS.c.id),
+                {
+                    "user_id": user_id,
+                    "token_sha256": token_sha256,
+                    "csrf_token": csrf_token,
+                    "created_at": utcnow(),
+                    "expires_at": expires_at,
+                    "revoked_at": None,
+                },
+            ).scalar_one()
+        )
+
+
+def find_session(store: Store, token_sha256: str) -> SessionRow | None:
+    """The session whose cookie hashes to ``token_sha256`` (revoked or not), or None."""
+    s = SESSIONS
+    with store.engine.connect() as conn:
+        row = conn.execute(
+            select(s.c.id, s.c.user_id, s.c.csrf_token, s.c.expires_at, s.c.revoked_at).where(
+                s.c.token_sha256 == token_sha256
+            )
+        ).first()
+    return SessionRow(**row._mapping) if row is not None else None
+
+
+def revoke_sessions(
+    store: Store, *, token_sha256: str | None = None, user_id: int | None = None
+) -> int:
+    """Revoke one session (by its hash) or every open session of a user; how many."""
+    s = SESSIONS
+    stmt = update(s).where(s.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+    if token_sha256 is not None:
+        stmt = stmt.where(s.c.token_sha256 == token_sha256)
+    elif user_id is not None:
+        stmt = stmt.where(s.c.user_id == user_id)
+    else:
+        raise ValueError("say which sessions to revoke")
+    with store.engine.begin() as conn:
+        return int(conn.execute(stmt).rowcount)
+
+
+# -- API tokens -----------------------------------------------------------------------------
+
+_TOKEN_COLUMNS = (
+    TOKENS.c.id,
+    TOKENS.c.user_id,
+    USERS.c.name.label("user_name"),
+    TOKENS.c.scopes,
+    TOKENS.c.created_at,
+    TOKENS.c.expires_at,
+    TOKENS.c.revoked_at,
+    TOKENS.c.last_used_at,
+)
+
+
+def _token(row: Row[Any, Any, Any, Any, Any, Any, Any, Any] | Row[Any]) -> TokenRow:
+    m = dict(row._mapping)
+    m["scopes"] = tuple(m["scopes"] or ())
+    return TokenRow(**m)
+
+
+def add_token(
+    store: Store,
+    user_id: int,
+    token_sha256: str,
+    scopes: list[str],
+    expires_at: datetime | None,
+) -> int:
+    """Store a new API token (its hash); its id."""
+    with store.engine.begin() as conn:
+        return int(
+            conn.execute(
+                insert(TOKENS).returning(TOKENS.c.id),
+                {
+                    "user_id": user_id,
+                    "token_sha256": token_sha256,
+                    "scopes": list(scopes),
+                    "created_at": utcnow(),
+                    "expires_at": expires_at,
+                    "revoked_at": None,
+                    "last_used_at": None,
+                },
+            ).scalar_one()
+        )
+
+
+def find_token(store: Store, token_sha256: str) -> TokenRow | None:
+    """The token that hashes to ``token_sha256`` (revoked, expired or not), or None."""
+    stmt = select(*_TOKEN_COLUMNS).join(USERS, USERS.c.id == TOKENS.c.user_id)
+    with store.engine.connect() as conn:
+        row = conn.execute(stmt.where(TOKENS.c.token_sha256 == token_sha256)).first()
+    return _token(row) if row is not None else None
+
+
+def list_tokens(store: Store, user_id: int | None = None) -> list[TokenRow]:
+    """Every API token (of one user when given), oldest first."""
+    stmt = select(*_TOKEN_COLUMNS).join(USERS, USERS.c.id == TOKENS.c.user_id)
+    if user_id is not None:
+        stmt = stmt.where(TOKENS.c.user_id == user_id)
+    with store.engine.connect() as conn:
+        return [_token(r) for r in conn.execute(stmt.order_by(TOKENS.c.id))]
+
+
+def revoke_token(store: Store, token_id: int, *, user_id: int | None = None) -> None:
+    """Revoke the token ``token_id`` (only if it belongs to ``user_id`` when given; a token
+    revoked before keeps its first revocation time); ``UserError`` if there is no such
+    token."""
+    where = TOKENS.c.id == token_id
+    if user_id is not None:
+        where = where & (TOKENS.c.user_id == user_id)
+    with store.engine.begin() as conn:
+        if conn.execute(select(TOKENS.c.id).where(where)).first() is None:
+            raise UserError(f"no API token {token_id} / 无此令牌")
+        conn.execute(
+            update(TOKENS).where(where & TOKENS.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        )
+
+
+def touch_token(store: Store, token_id: int) -> None:
+    """Note that the token was just used."""
+    with store.engine.begin() as conn:
+        conn.execute(update(TOKENS).where(TOKENS.c.id == token_id).values(last_used_at=utcnow()))
+
+
+__all__ = [
+    "SessionRow",
+    "TokenRow",
+    "UserError",
+    "UserRow",
+    "add_session",
+    "add_token",
+    "add_user",
+    "check_role",
+    "count_users",
+    "find_session",
+    "find_token",
+    "find_user",
+    "get_user",
+    "list_tokens",
+    "list_users",
+    "record_login",
+    "revoke_sessions",
+    "revoke_token",
+    "touch_token",
+    "update_user",
+    "user_by_id",
+]

@@ -1,0 +1,189 @@
+"""Accounts in the store (SQLite and PostgreSQL): users, sessions and API tokens, one
+transaction per write; migration 0004 keeps the text ``entered_by`` of older rows as the
+legacy name and adds the user references; imports record the user's id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from alembic import command
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import IntegrityError
+
+from qcity.data import migrate
+from qcity.data import users as db
+from qcity.data.store import Store
+from qcity.data.tables import BATCHES, OBS, StoreError
+
+
+def test_users_are_stored_and_read_back(store: Store) -> None:
+    uid = db.add_user(store, " ada ", "analyst", "hash-1", department="统计局")
+    user = db.get_user(store, "ada")
+    assert (user.id, user.name, user.display_name, user.role) == (uid, "ada", "ada", "analyst")
+    assert user.department == "统计局" and user.active and user.failed_logins == 0
+    assert user.created_at.tzinfo is not None and user.locked_until is None
+    assert db.user_by_id(store, uid) == user
+    assert db.find_user(store, "nobody") is None
+    with pytest.raises(db.UserError, match="exists already"):
+        db.add_user(store, "ada", "viewer", "hash-2")
+    with pytest.raises(db.UserError, match="unknown role"):
+        db.add_user(store, "bob", "superuser", "hash-3")
+    with pytest.raises(db.UserError, match="no user"):
+        db.update_user(store, "nobody", active=False)
+    assert [u.name for u in db.list_users(store)] == ["ada"] and db.count_users(store) == 1
+
+
+def test_the_database_refuses_an_unknown_role(store: Store) -> None:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(
+            db.USERS.insert(),
+            {
+                "name": "x",
+                "display_name": "x",
+                "role": "root",
+                "password_hash": "h",
+                "active": True,
+                "created_at": now,
+                "failed_logins": 0,
+                "password_changed_at": now,
+            },
+        )
+    assert db.count_users(store) == 0
+
+
+def test_failures_count_and_reset(store: Store) -> None:
+    uid = db.add_user(store, "eve", "viewer", "h")
+    until = datetime(2030, 1, 1, tzinfo=UTC)
+    db.record_login(store, uid, failed=True, lock_until=None)
+    db.record_login(store, uid, failed=True, lock_until=until)
+    user = db.get_user(store, "eve")
+    assert user.failed_logins == 2 and user.locked_until == until
+    db.record_login(store, uid, failed=False, lock_until=None)
+    user = db.get_user(store, "eve")
+    assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_sessions_and_tokens_keep_only_hashes(store: Store) -> None:
+    uid = db.add_user(store, "tom", "clerk", "h", department="统计局")
+    expires = datetime(2030, 1, 1, tzinfo=UTC)
+    db.add_session(store, uid, "a" * 64, "csrf-1", expires)
+    db.add_session(store, uid, "b" * 64, "csrf-2", expires)
+    found = db.find_session(store, "a" * 64)
+    assert found is not None and found.csrf_token == "csrf-1" and found.revoked_at is None
+    assert db.revoke_sessions(store, token_sha256="a" * 64) == 1
+    assert db.find_session(store, "a" * 64).revoked_at is not None  # type: ignore[union-attr]
+    assert db.revoke_sessions(store, user_id=uid) == 1  # only the one still open
+    tid = db.add_token(store, uid, "c" * 64, ["results.read", "values.enter"], None)
+    token = db.find_token(store, "c" * 64)
+    assert token is not None and token.user_name == "tom"
+    assert token.scopes == ("results.read", "values.enter") and token.expires_at is None
+    db.touch_token(store, tid)
+    assert db.find_token(store, "c" * 64).last_used_at is not None  # type: ignore[union-attr]
+    other = db.add_user(store, "ann", "viewer", "h")
+    with pytest.raises(db.UserError):
+        db.revoke_token(store, tid, user_id=other)  # not ann's token
+    db.revoke_token(store, tid, user_id=uid)
+    first = db.find_token(store, "c" * 64).revoked_at  # type: ignore[union-attr]
+    db.revoke_token(store, tid)  # again: the first revocation time stays
+    assert first is not None and db.find_token(store, "c" * 64).revoked_at == first  # type: ignore[union-attr]
+    with pytest.raises(db.UserError, match="no API token"):
+        db.revoke_token(store, 12345)
+    with store.engine.connect() as conn:
+        hashes = conn.execute(select(db.TOKENS.c.token_sha256)).scalars().all()
+    assert hashes == ["c" * 64]
+
+
+def test_imports_record_the_user(store: Store) -> None:
+    uid = db.add_user(store, "clerk1", "clerk", "h", department="统计局")
+    store.add_units(
+        pd.DataFrame([{"code": "LY", "name_zh": "溧阳", "name_en": "Liyang", "type": "city"}])
+    )
+    frame = pd.DataFrame([{"unit": "LY", "indicator": "EC01", "period": "2024", "value": 1.0}])
+    summary = store.add_observations(frame, entered_by="web:clerk1", entered_by_user_id=uid)
+    again = frame.assign(value=2.0)
+    cli = store.add_observations(again, entered_by="cli:root")
+    with store.engine.connect() as conn:
+        batches = conn.execute(
+            select(BATCHES.c.id, BATCHES.c.entered_by, BATCHES.c.entered_by_user_id).order_by(
+                BATCHES.c.id
+            )
+        ).all()
+        obs = conn.execute(
+            select(OBS.c.revision, OBS.c.entered_by, OBS.c.entered_by_user_id).order_by(
+                OBS.c.revision
+            )
+        ).all()
+    assert [tuple(b) for b in batches] == [
+        (summary.batch_id, "web:clerk1", uid),
+        (cli.batch_id, "cli:root", None),
+    ]
+    assert [tuple(o) for o in obs] == [(1, "web:clerk1", uid), (2, "cli:root", None)]
+
+
+def test_0004_keeps_the_text_names_of_older_rows(db_url: str) -> None:
+    s = Store(db_url)
+    migrate.upgrade(s.engine, "0003")
+    t = datetime(2024, 3, 1, 8, 30)
+    with s.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO units (code, name_zh, name_en, type, parent_code, attributes) "
+                "VALUES ('LY', '溧阳市', 'Liyang', 'city', NULL, '{}')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO import_batches (id, format, rows, added, revised, unchanged, "
+                "entered_by, created_at) VALUES (1, 'csv', 1, 1, 0, 0, '统计局 王五', :t)"
+            ),
+            {"t": t},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO observations (unit_code, indicator_code, period, year, value, "
+                "status, revision, recorded_at, entered_by, batch_id) VALUES "
+                "('LY', 'EC01', '2024', 2024, 1.5, 'final', 1, :t, '统计局 王五', 1)"
+            ),
+            {"t": t},
+        )
+    migrate.upgrade(s.engine, "0004")
+    assert s.schema_revision() == "0004"
+    columns = {c["name"] for c in inspect(s.engine).get_columns("observations")}
+    assert "entered_by_user_id" in columns
+    assert s.observations()["entered_by"].tolist() == ["统计局 王五"]
+    assert s.batches()["entered_by"].tolist() == ["统计局 王五"]
+    with s.engine.connect() as conn:
+        assert conn.execute(select(OBS.c.entered_by_user_id)).scalars().all() == [None]
+    assert {"users", "api_tokens", "web_sessions"} <= set(inspect(s.engine).get_table_names())
+    # downgrading drops the accounts and the references, never the names; SQLite refuses
+    # (it would copy every table, and dropping runs cascades) and changes nothing
+    cfg = migrate.alembic_config()
+    if s.engine.dialect.name == "sqlite":
+        refused = pytest.raises(StoreError, match="cannot be undone on SQLite")
+        with refused, s.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+        assert s.schema_revision() == "0004"
+    else:
+        with s.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0003")
+        assert "users" not in inspect(s.engine).get_table_names()
+        assert "entered_by_user_id" not in {
+            c["name"] for c in inspect(s.engine).get_columns("observations")
+        }
+    with s.engine.connect() as conn:
+        names = conn.execute(text("SELECT entered_by FROM observations")).scalars().all()
+    assert names == ["统计局 王五"]
+    s.close()
+
+
+def test_expiry_is_compared_in_utc(store: Store) -> None:
+    uid = db.add_user(store, "zed", "viewer", "h")
+    shanghai = datetime(2030, 1, 1, 8, 0, tzinfo=UTC) + timedelta(hours=8)
+    db.add_session(store, uid, "d" * 64, "c", shanghai.astimezone(UTC))
+    found = db.find_session(store, "d" * 64)
+    assert found is not None and found.expires_at == datetime(2030, 1, 1, 16, 0, tzinfo=UTC)
