@@ -14,6 +14,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     robust,
     runs,
     serve,
+    workflow,
 )
 from qcity.cli.app import app, main
 

@@ -25,10 +25,13 @@ from sqlalchemy import (
     select,
 )
 
+from qcity.data import audit
 from qcity.data.engine import display_url, make_engine, resolve_url
 from qcity.data.observations import (
+    REVIEWS,
     ProgressCallback,
     check_units_known,
+    check_values,
     insert_observations,
     latest_for,
     next_stamp,
@@ -39,6 +42,7 @@ from qcity.data.observations import (
     same_text,
 )
 from qcity.data.periods import parse_periods
+from qcity.data.roles import Actor
 from qcity.data.tables import (
     BATCHES,
     FRAMEWORKS,
@@ -296,9 +300,10 @@ class Store:
         return frame_from_rows(rows, ["group", "unit_code", "kind", "name_zh", "name_en"])
 
     # -- frameworks ----------------------------------------------------------------------
-    def save_framework(self, fw: Framework, yaml_text: str) -> bool:
+    def save_framework(self, fw: Framework, yaml_text: str, actor: Actor | str = "qcity") -> bool:
         """Keep this framework version's YAML; True if stored now, False if the identical
-        text was already stored. Different text under the same code and version is refused."""
+        text was already stored. Different text under the same code and version is refused.
+        A version stored is recorded in the audit log as loaded by ``actor``."""
         digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
         t = FRAMEWORKS
         with self._write() as conn:
@@ -325,6 +330,15 @@ class Store:
                     "sha256": digest,
                     "loaded_at": utcnow(),
                 },
+            )
+            audit.record(
+                conn,
+                actor,
+                "framework.load",
+                "framework",
+                f"{fw.code} {fw.version}",
+                None,
+                {"code": fw.code, "version": fw.version, "sha256": digest},
             )
         return True
 
@@ -371,11 +385,16 @@ class Store:
         source_format: str = "dataframe",
         framework: Framework | None = None,
         progress: ProgressCallback | None = None,
+        actor: Actor | None = None,
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
         its latest revision is left alone; a changed one gets ``revision + 1``. When every
-        row is unchanged nothing at all is written (no import batch either)."""
+        row is unchanged nothing at all is written (no import batch either).
+
+        This is the operator's import: the rows are stored approved (a clerk's entries go
+        through ``qcity.data.workflow``). The batch (file, sha256, counts) is recorded in
+        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI)."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -418,6 +437,25 @@ class Store:
                 },
             ).scalar_one()
             insert_observations(conn, write, now, entered_by, int(batch_id), progress)
+            audit.record(
+                conn,
+                actor or entered_by,
+                "values.import",
+                "import_batch",
+                str(batch_id),
+                None,
+                {
+                    "file": file_name,
+                    "sha256": file_sha256,
+                    "format": source_format,
+                    "rows": len(rows),
+                    "added": added,
+                    "revised": revised,
+                    "unchanged": unchanged,
+                    "framework": f"{framework.code} {framework.version}" if framework else None,
+                },
+                at=now,
+            )
         return ImportSummary(
             added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
         )
@@ -430,26 +468,44 @@ class Store:
         units: Iterable[str] | None = None,
         periods: Iterable[str] | None = None,
         all_revisions: bool = False,
+        *,
+        values: str = "approved",
     ) -> pd.DataFrame:
         """Observations (unit, indicator, period, value, status, source, flag, revision,
         recorded_at, entered_by): the latest revision per key, or every revision; with
-        ``as_of`` only rows recorded at or before it, so an earlier state is reproduced."""
+        ``as_of`` only rows recorded at or before it, so an earlier state is reproduced.
+        ``values="approved"`` (default) reads per key the latest revision approved by
+        ``as_of`` (what evaluations use); ``"all"`` the latest whatever its review state."""
         stmt = observations_select(
-            as_of, indicators, units, periods, all_revisions, dialect=self.engine.dialect.name
+            as_of,
+            indicators,
+            units,
+            periods,
+            all_revisions,
+            dialect=self.engine.dialect.name,
+            values=values,
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         return frame_from_rows(rows, OBSERVATION_COLUMNS)
 
-    def vintage(self, as_of: datetime | None = None) -> datetime | None:
-        """The ``recorded_at`` of the newest observation visible (at ``as_of``): the data
-        vintage an evaluation is stamped with. None for an empty store."""
+    def vintage(self, as_of: datetime | None = None, values: str = "approved") -> datetime | None:
+        """The time of the newest change visible (at ``as_of``): an observation recorded
+        or, for ``values="approved"``, a value approved — the data vintage an evaluation
+        is stamped with, so that reading "as of the vintage" gives the same values again.
+        None for an empty store."""
         stmt = select(func.max(OBS.c.recorded_at))
+        approvals = select(func.max(REVIEWS.c.at)).where(REVIEWS.c.state == "approved")
         if as_of is not None:
             stmt = stmt.where(OBS.c.recorded_at <= as_utc(as_of))
+            approvals = approvals.where(REVIEWS.c.at <= as_utc(as_of))
         with self.engine.connect() as conn:
-            value = conn.execute(stmt).scalar_one_or_none()
-        return as_utc(value)
+            value = as_utc(conn.execute(stmt).scalar_one_or_none())
+            if check_values(values) == "approved":
+                approved = as_utc(conn.execute(approvals).scalar_one_or_none())
+                if approved is not None and (value is None or approved > value):
+                    value = approved
+        return value
 
     def change_marker(self) -> str:
         """A short digest that changes whenever data, units, groups or frameworks are
