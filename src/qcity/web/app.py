@@ -105,9 +105,11 @@ def create_app(db_url: str | None = None) -> FastAPI:
 
     from qcity.web.api import router as api_router
     from qcity.web.pages import router as page_router
+    from qcity.web.workflow import router as workflow_router
 
     app.include_router(api_router)
     app.include_router(page_router)
+    app.include_router(workflow_router)
     return app
 
 
