@@ -55,6 +55,9 @@ READ_ONLY = {
     "runs show",
     "runs export",
     "audit",
+    "values list",
+    "audit-log list",
+    "audit-log export",
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}
@@ -120,7 +123,7 @@ class Inputs:
                 "import-groups": str(self.root / "groups.csv"),
             }.get(command, str(self.root / "data.csv"))
         if param == "out":
-            return str(self.root / ("out.csv" if command == "export" else "out"))
+            return str(self.root / ("out.csv" if command in ("export", "audit-log export") else "out"))
         plain = {"unit": "LY", "indicator": "EC01", "period": "2024", "code": "LY", "year": "2024"}
         return files.get(param) or plain.get(param, "1")
 
