@@ -123,7 +123,8 @@ class Inputs:
                 "import-groups": str(self.root / "groups.csv"),
             }.get(command, str(self.root / "data.csv"))
         if param == "out":
-            return str(self.root / ("out.csv" if command in ("export", "audit-log export") else "out"))
+            csv_out = command in ("export", "audit-log export")
+            return str(self.root / ("out.csv" if csv_out else "out"))
         plain = {"unit": "LY", "indicator": "EC01", "period": "2024", "code": "LY", "year": "2024"}
         return files.get(param) or plain.get(param, "1")
 

@@ -59,7 +59,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as JSON-ready dicts (timestamps as ISO text, missing as null)."""
     out = []
     for rec in frame.astype(object).where(frame.notna(), None).to_dict("records"):
-        out.append({k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()})
+        out.append(
+            {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in rec.items()}
+        )
     return out
 
 
@@ -98,7 +100,7 @@ def values_list(
         table.add_column(
             col, justify="right" if col in ("id", "value 数值", "rev 修订") else "left"
         )
-    for col in ("state 状态", "entered by 填报人", "reviewed 审核", "comment 意见"):
+    for col in ("state 状态", "entered by 填报人", "last step 最近操作", "comment 意见"):
         table.add_column(col)
     for r in frame.tail(500).itertuples():
         reviewed = f"{r.state_by} {str(r.state_at)[:16]}" if isinstance(r.state_by, str) else ""

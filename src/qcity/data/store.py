@@ -495,13 +495,15 @@ class Store:
         is stamped with, so that reading "as of the vintage" gives the same values again.
         None for an empty store."""
         stmt = select(func.max(OBS.c.recorded_at))
+        if check_values(values) == "approved":  # drafts are not part of the data read
+            stmt = stmt.where(OBS.c.review == "approved")
         approvals = select(func.max(REVIEWS.c.at)).where(REVIEWS.c.state == "approved")
         if as_of is not None:
             stmt = stmt.where(OBS.c.recorded_at <= as_utc(as_of))
             approvals = approvals.where(REVIEWS.c.at <= as_utc(as_of))
         with self.engine.connect() as conn:
             value = as_utc(conn.execute(stmt).scalar_one_or_none())
-            if check_values(values) == "approved":
+            if values == "approved":
                 approved = as_utc(conn.execute(approvals).scalar_one_or_none())
                 if approved is not None and (value is None or approved > value):
                     value = approved
@@ -509,12 +511,12 @@ class Store:
 
     def change_marker(self) -> str:
         """A short digest that changes whenever data, units, groups or frameworks are
-        written (the newest import batch, unit revision and framework version, and the
-        group memberships); cheap enough to ask every few seconds (a dashboard uses it to
-        notice imports made by other processes)."""
+        written or values reviewed (the newest import batch, unit revision, framework
+        version and review event, and the group memberships); cheap enough to ask every
+        few seconds (a dashboard uses it to notice changes made by other processes)."""
         h = hashlib.sha256()
         with self.engine.connect() as conn:
-            for table in (BATCHES, UNIT_REVISIONS, FRAMEWORKS):
+            for table in (BATCHES, UNIT_REVISIONS, FRAMEWORKS, REVIEWS):
                 row = conn.execute(select(func.count(), func.max(table.c.id))).one()
                 h.update(f"{table.name}:{row[0]}:{row[1]};".encode())
             members = conn.execute(

@@ -78,6 +78,11 @@ class SavedValue:
     value: float
 
 
+def _tuples(frame: pd.DataFrame) -> list[Any]:
+    """The rows of ``frame`` as named tuples (typed loosely: cells are of many types)."""
+    return list(frame.itertuples())
+
+
 def key_text(unit: str, indicator: str, period: str) -> str:
     """The audit key of a value: ``unit/indicator/period``."""
     return f"{unit}/{indicator}/{period}"
@@ -292,7 +297,7 @@ def save_drafts(
                     int(r.revision),
                     float(r.value),
                 )
-                for r in write.itertuples()
+                for r in _tuples(write)
             ]
             audit.record_many(
                 conn,
@@ -313,7 +318,7 @@ def save_drafts(
                         {"id": s.id, "revision": s.revision, "value": s.value, "state": "draft"},
                         now,
                     )
-                    for s, old in zip(saved, merged.itertuples(), strict=True)
+                    for s, old in zip(saved, _tuples(merged), strict=True)
                 ],
             )
     except IntegrityError:
@@ -333,7 +338,7 @@ def _refuse_conflicts(merged: pd.DataFrame) -> None:
     if not bad.any():
         return
     lines = []
-    for r in merged[bad.to_numpy()].itertuples():
+    for r in _tuples(merged[bad.to_numpy()]):
         key = key_text(r.unit, r.indicator, r.period)
         exp = (
             "none (a new value)" if pd.isna(r.expected_revision) else f"{int(r.expected_revision)}"
@@ -378,7 +383,7 @@ def change_state(
             unknown = sorted(set(wanted) - set(found["id"].tolist()))
             problems = [f"value {i}: no such value id / 无此数值" for i in unknown]
             need = TRANSITIONS[to]
-            for r in found.itertuples():
+            for r in _tuples(found):
                 if r.state != need:
                     problems.append(
                         f"value {r.id} ({key_text(r.unit, r.indicator, r.period)} revision "
@@ -432,7 +437,7 @@ def change_state(
                         },
                         now,
                     )
-                    for r in found.itertuples()
+                    for r in _tuples(found)
                 ],
             )
     except IntegrityError:
