@@ -78,6 +78,7 @@ def test_audit_log_list_and_export(store: Store, db_url: str, tmp_path: Path) ->
         "value.save",
         "value.save",
         "values.import",
+        "units.import",
     ]
     assert entries[0]["actor"].startswith("cli:") and entries[0]["via"] == "cli"
     assert entries[0]["after"] == {

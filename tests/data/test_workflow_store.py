@@ -169,20 +169,22 @@ def test_every_change_is_in_the_audit_log(seeded: Store) -> None:
     wf.change_state(seeded, WANG, [sid], "approved", comment="ok")
     log = read_log(seeded.engine).iloc[::-1].reset_index(drop=True)
     assert log["action"].tolist() == [
+        "units.import",
         "values.import",
         "framework.load",
         "value.save",
         "value.submit",
         "value.approve",
     ]
-    imp = log.iloc[0]
+    assert log.iloc[0]["after"] == {"added": 2, "revised": 0}
+    imp = log.iloc[1]
     assert (imp["actor"], imp["via"], imp["entity"]) == ("cli:op", "cli", "import_batch")
     assert imp["after"]["added"] == 1 and imp["after"]["rows"] == 1
-    save = log.iloc[2]
+    save = log.iloc[3]
     assert (save["actor"], save["via"], save["key"]) == ("li", "session", "LY/A1/2024")
     assert save["before"] == {"id": 1, "revision": 1, "value": 10.0, "state": "approved"}
     assert save["after"] == {"id": sid, "revision": 2, "value": 12.0, "state": "draft"}
-    appr = log.iloc[4]
+    appr = log.iloc[5]
     assert appr["actor"] == "wang" and appr["before"]["state"] == "submitted"
     assert appr["after"]["state"] == "approved" and appr["after"]["comment"] == "ok"
 
@@ -220,7 +222,7 @@ def test_the_database_refuses_to_change_the_audit_log(seeded: Store, statement: 
     with pytest.raises(DBAPIError, match="append-only"), seeded.engine.begin() as conn:
         conn.execute(text(statement))
     assert _count(seeded, AUDIT) == n
-    assert read_log(seeded.engine)["actor"].tolist() == ["cli:op"]
+    assert read_log(seeded.engine)["actor"].tolist() == ["cli:op", "qcity"]
 
 
 def test_truncate_is_refused_on_postgresql(seeded: Store) -> None:
@@ -229,7 +231,7 @@ def test_truncate_is_refused_on_postgresql(seeded: Store) -> None:
         return
     with pytest.raises(DBAPIError, match="append-only"), seeded.engine.begin() as conn:
         conn.execute(text("TRUNCATE audit_log"))
-    assert _count(seeded, AUDIT) == 1
+    assert _count(seeded, AUDIT) == 2
 
 
 def test_migration_keeps_existing_values_as_approved(db_url: str) -> None:

@@ -124,6 +124,7 @@ def test_review_and_audit_pages(client: TestClient, store: Store) -> None:
     assert export.status_code == 200
     got = list(csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"))))
     assert [r["action"] for r in got] == [
+        "units.import",
         "values.import",
         "value.save",
         "value.submit",

@@ -193,7 +193,18 @@ class Store:
             raise StoreError("entered_by is required: say who changes the units")
         records = prepare_units(df)
         with self._write() as conn:
-            return write_units(conn, records, entered_by, utcnow(), confirm_type_change)
+            summary = write_units(conn, records, entered_by, utcnow(), confirm_type_change)
+            if summary.written:  # the unit revisions hold each change; the log the batch
+                audit.record(
+                    conn,
+                    entered_by,
+                    "units.import",
+                    "units",
+                    f"{summary.written} unit(s)",
+                    None,
+                    {"added": summary.added, "revised": summary.revised},
+                )
+            return summary
 
     def units(self, as_of: datetime | None = None) -> pd.DataFrame:
         """All units: code, name_zh, name_en, type, parent_code, then one column per
@@ -277,6 +288,23 @@ class Store:
                 conn.execute(delete(g).where(g.c.code == code))
                 conn.execute(
                     insert(g), {"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind}
+                )
+            if changed:
+                audit.record_many(
+                    conn,
+                    [
+                        audit.entry(
+                            "qcity",
+                            "group.save",
+                            "group",
+                            head[0],
+                            {"members": sorted(stored_members.get(head[0], set()))}
+                            if head[0] in stored_heads
+                            else None,
+                            {"name_zh": head[1], "members": sorted(members.get(head[0], set()))},
+                        )
+                        for head in changed
+                    ],
                 )
             pairs = [
                 {"group_code": head[0], "unit_code": unit}
