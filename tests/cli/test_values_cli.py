@@ -57,6 +57,15 @@ def test_values_list_approve_reject(store: Store, db_url: str) -> None:
         _cli("values", "list", "--json", "--db", db_url)
     )}  # fmt: skip
     assert states[a1] == ("approved", None) and states[a2] == ("rejected", "口径不符")
+    assert sorted(states) == [a1, a2]  # the operator's import only with --all
+    listed = json.loads(_cli("values", "list", "--all", "--json", "--db", db_url))
+    first = listed[0]
+    assert (first["revision"], first["state"], first["entered_by"]) == (
+        1,
+        "approved",
+        "cli:op",
+    )
+    assert len(listed) == 3
     # the approved value is what the store now reads; the rejected one is not
     got = store.observations().set_index("indicator")["value"].to_dict()
     assert got == {"A1": 12.0}

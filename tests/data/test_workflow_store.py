@@ -263,3 +263,15 @@ def test_migration_keeps_existing_values_as_approved(db_url: str) -> None:
     assert _latest_value(s) == {("LY", "A1"): 3.5}
     assert wf.list_values(s)["state"].tolist() == ["approved"]
     s.close()
+
+
+def test_an_import_equal_to_a_draft_still_stores_the_approved_value(seeded: Store) -> None:
+    """The operator's import approves: a value equal to a clerk's pending draft is written
+    again as an approved revision instead of being taken as unchanged."""
+    wf.save_drafts(seeded, LI, rows(value("LY", "A1", 15.0, 1)))
+    same = pd.DataFrame({"unit": ["LY"], "indicator": ["A1"], "period": ["2024"], "value": [15.0]})
+    summary = seeded.add_observations(same, entered_by="cli:op")
+    assert (summary.revised, summary.unchanged) == (1, 0)
+    assert _latest_value(seeded) == {("LY", "A1"): 15.0}
+    again = seeded.add_observations(same, entered_by="cli:op")  # now truly unchanged
+    assert (again.written, again.unchanged) == (0, 1)

@@ -73,10 +73,14 @@ def values_list(
     unit: str | None = typer.Option(None, "--unit", help="only this unit"),
     year: str | None = typer.Option(None, "--period", help="only this period, e.g. 2024"),
     latest: bool = typer.Option(False, "--latest", help="only the newest revision of each value"),
+    everything: bool = typer.Option(
+        False, "--all", help="also the values the operator imported (approved at once) 含导入数值"
+    ),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of values)"),
 ) -> None:
-    """List value revisions with their review state. 列出数值及审核状态。"""
+    """List the values entered through the workflow (drafts, submitted, reviewed) with
+    their state; --all adds the imported ones. 列出填报数值及审核状态。"""
     from qcity.data.workflow import list_values
 
     if state is not None and state not in STATES:
@@ -88,6 +92,7 @@ def values_list(
             units=[unit] if unit else None,
             periods=[year] if year else None,
             latest_only=latest,
+            entered_only=not everything,
         )
     if as_json:
         typer.echo(json.dumps(_records(frame), ensure_ascii=False, indent=2))

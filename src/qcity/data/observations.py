@@ -279,7 +279,8 @@ def check_units_known(conn: Connection, units: pd.Series) -> None:
 def latest_for(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
     """The latest stored revision of the keys in ``rows`` (one query on the indicators,
     units and periods of ``rows``, so that a new year reads only that year), as columns
-    unit, indicator, period, value_old, status_old, source_old, flag_old, revision."""
+    unit, indicator, period, value_old, status_old, source_old, flag_old, revision and
+    review (the review state the revision was stored in)."""
     units = rows["unit"].unique().tolist()
     periods = rows["period"].unique().tolist()  # stored labels (prepare_observations)
     where = [OBS.c.indicator_code.in_(rows["indicator"].unique().tolist())]
@@ -287,12 +288,22 @@ def latest_for(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
         where.append(OBS.c.unit_code.in_(units))
     if len(periods) <= 1000:
         where.append(OBS.c.period.in_(periods))
-    names = ["unit", "indicator", "period", "value", "status", "source", "flag", "revision"]
+    names = [
+        "unit",
+        "indicator",
+        "period",
+        "value",
+        "status",
+        "source",
+        "flag",
+        "revision",
+        "review",
+    ]
     cols: list[Any] = [OBS.c.unit_code.label("unit"), OBS.c.indicator_code.label("indicator")]
     cols += [OBS.c[c] for c in names[2:]]
     result = conn.execute(latest_select(cols, where, None, conn.dialect.name)).all()
     latest = frame_from_rows(result, names)
-    text = ["unit", "indicator", "period", "status", "source", "flag"]
+    text = ["unit", "indicator", "period", "status", "source", "flag", "review"]
     latest = latest.astype(dict.fromkeys(text, object))
     for col in ("source", "flag"):
         latest[col] = latest[col].where(latest[col].notna(), None)

@@ -437,6 +437,8 @@ class Store:
                 & (merged["status"] == merged["status_old"]).to_numpy()
                 & same_text(merged["source"], merged["source_old"])
                 & same_text(merged["flag"], merged["flag_old"])
+                # a clerk's draft of the same value is not the operator's approved import
+                & (merged["review"] == "approved").to_numpy()
             )
             added, revised, unchanged = (
                 int(is_new.sum()),

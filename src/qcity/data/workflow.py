@@ -153,10 +153,12 @@ def list_values(
     periods: Iterable[str] | None = None,
     ids: Iterable[int] | None = None,
     latest_only: bool = False,
+    entered_only: bool = False,
 ) -> pd.DataFrame:
     """Value revisions with their review state (``VALUE_COLUMNS``), oldest first: all, or
     those in ``state``, of some units, indicators, periods or ids; ``latest_only`` keeps
-    the newest revision of each key. Values imported by the operator are ``approved``."""
+    the newest revision of each key. Values imported by the operator are ``approved``;
+    ``entered_only`` leaves them out (only the values entered through the workflow)."""
     terms: list[Any] = []
     if units is not None:
         terms.append(OBS.c.unit_code.in_(list(units)))
@@ -167,6 +169,10 @@ def list_values(
         terms.append(OBS.c.period.in_(labels))
     if ids is not None:
         terms.append(OBS.c.id.in_([int(i) for i in ids]))
+    if entered_only:
+        terms.append(
+            or_(OBS.c.review != "approved", OBS.c.id.in_(select(REVIEWS.c.observation_id)))
+        )
     if state in ("draft", "approved"):  # the stored state counts unless an event follows
         terms.append(or_(OBS.c.review == state, OBS.c.id.in_(select(REVIEWS.c.observation_id))))
     elif state in ("submitted", "rejected"):
