@@ -53,6 +53,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/robust_national.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_bulletin.py
+	$(BIN)/python benchmarks/bench_clerks.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -59,6 +59,9 @@ READ_ONLY = {
     "import-bulletin",  # writes only with --accept, and never creates a database
     "user list",
     "token list",
+    "values list",
+    "audit-log list",
+    "audit-log export",
 }
 #: Slow writers left out of the "no arguments" run (they would build a whole database).
 SLOW = {"demo"}
@@ -128,7 +131,8 @@ class Inputs:
                 "import-bulletin": str(BULLETIN),
             }.get(command, str(self.root / "data.csv"))
         if param == "out":
-            return str(self.root / ("out.csv" if command == "export" else "out"))
+            csv_out = command in ("export", "audit-log export")
+            return str(self.root / ("out.csv" if csv_out else "out"))
         plain = {"unit": "LY", "indicator": "EC01", "period": "2024", "code": "LY", "year": "2024"}
         return files.get(param) or plain.get(param, "1")
 

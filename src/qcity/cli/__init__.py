@@ -17,6 +17,7 @@ from qcity.cli import (  # noqa: F401  (registers commands)
     runs,
     serve,
     users,
+    workflow,
 )
 from qcity.cli.app import app, main
 

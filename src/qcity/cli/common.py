@@ -55,6 +55,15 @@ UnitsWithDataOption = Annotated[
 DbUrlOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
 #: ``--as-of``: the data as stored at a time (evaluate, monitor).
 EvaluateAsOfOption = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
+#: ``--values``: which stored values an evaluation reads.
+ValuesOption = Annotated[
+    str,
+    typer.Option(
+        "--values",
+        help="approved (default): only reviewed values; all: the latest revision of each "
+        "value, drafts and submitted values included 默认仅用已审核数值",
+    ),
+]
 #: ``--group``: only the members of a unit group.
 GroupOption = Annotated[
     str | None, typer.Option("--group", help="only the members of this unit group")
@@ -119,6 +128,7 @@ class Selection:
     when: datetime | None = None
     group: str | None = None
     unit_type: str | None = None
+    values: str = "approved"
 
 
 def read_inputs(fw: Framework, path: Path, sel: Selection) -> EvaluationInput:
@@ -129,7 +139,7 @@ def read_inputs(fw: Framework, path: Path, sel: Selection) -> EvaluationInput:
     if sel.data is not None:
         inp = from_files(fw, path, sel.data, sel.units)
     else:
-        inp = from_store(sel.db, sel.when)
+        inp = from_store(sel.db, sel.when, sel.values)
     return inp.restrict(group=sel.group, unit_type=sel.unit_type)
 
 

@@ -22,6 +22,7 @@ from qcity.cli.common import (
     Selection,
     UnitsOption,
     UnitTypeOption,
+    ValuesOption,
     data_time,
     open_framework,
     read_inputs,
@@ -70,6 +71,7 @@ def evaluate(
     workbook: bool = typer.Option(
         False, "--workbook", help="also write results.xlsx for people 同时输出 Excel 工作簿"
     ),
+    values: ValuesOption = "approved",
 ) -> None:
     """Evaluate: impute, treat, normalise, weight, aggregate, rank. 计算综合评价得分与排名。
 
@@ -80,12 +82,16 @@ def evaluate(
     """
     path, fw = open_framework(framework)
     when = data_time(fw, data, units, as_of)
+    if values not in ("approved", "all"):
+        fail(f"--values {values!r}: write approved or all / 请写 approved 或 all")
+    if data is not None and values != "approved":
+        fail("--values reads the database; it does not apply to a --data file")
     if data is not None and out is None:
         fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
     steps, saved = _read_log(replay) if replay is not None else (None, {})
     with spinner() as progress:
         task = progress.add_task("reading data 读取数据", total=None)
-        inp = read_inputs(fw, path, Selection(data, units, db, when, group, unit_type))
+        inp = read_inputs(fw, path, Selection(data, units, db, when, group, unit_type, values))
         progress.update(task, description="evaluating 计算")
         result, written, run_id = run_and_keep(
             fw,

@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -16,11 +16,13 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Select,
+    Table,
     and_,
     exists,
     func,
     insert,
     literal,
+    or_,
     select,
     type_coerce,
 )
@@ -29,6 +31,7 @@ from sqlalchemy.types import NullType
 from qcity.data.periods import parse_periods
 from qcity.data.schema import (
     STATUSES,
+    ValueReview,
 )
 from qcity.data.tables import (
     INSERT_CHUNK,
@@ -45,6 +48,32 @@ from qcity.data.tables import (
 )
 
 ProgressCallback = Callable[[int, int], None]
+
+REVIEWS = cast(Table, ValueReview.__table__)
+
+#: What an evaluation reads: only approved values (the default) or every latest revision.
+VALUE_CHOICES: tuple[str, ...] = ("approved", "all")
+
+
+def approved_term(table: Any, as_of: datetime | None) -> ColumnElement[bool]:
+    """Rows of ``table`` (observations or an alias) approved by ``as_of``: stored approved
+    (the operator's imports, every row from before migration 0005), or approved by a
+    reviewer at or before ``as_of``. Approval is final, so one approval event decides.
+    The subquery is uncorrelated: evaluated once, probed per row."""
+    events = select(REVIEWS.c.observation_id).where(REVIEWS.c.state == "approved")
+    if as_of is not None:
+        events = events.where(REVIEWS.c.at <= as_utc(as_of))
+    return or_(table.c.review == "approved", table.c.id.in_(events))
+
+
+def check_values(values: str) -> str:
+    """``values`` if it is one of ``VALUE_CHOICES``, else StoreError saying what to write."""
+    if values not in VALUE_CHOICES:
+        raise StoreError(
+            f"values {values!r}: write one of {', '.join(VALUE_CHOICES)} "
+            "(approved: only reviewed values; all: the latest revision whatever its state)"
+        )
+    return values
 
 
 def _pause_hook(written: int, state: dict[str, bool]) -> None:
@@ -83,11 +112,16 @@ def observations_select(
     all_revisions: bool = False,
     *,
     dialect: str | None = None,
+    values: str = "approved",
 ) -> Select[Any]:
     """One SELECT of observations ordered by key: filters first, then (unless
     ``all_revisions``) the latest revision per key, in the form that is fastest on
-    ``dialect`` (``latest_select``)."""
+    ``dialect`` (``latest_select``); ``values="approved"`` keeps only revisions approved
+    by ``as_of`` (the latest approved one per key), ``"all"`` every revision."""
+    approved = check_values(values) == "approved" and not all_revisions
     where = _filters(as_of, indicators, units, periods)
+    if approved:
+        where.append(approved_term(OBS, as_of))
     cols = observation_columns()
     if all_revisions:
         return (
@@ -95,7 +129,7 @@ def observations_select(
             .where(and_(True, *where))
             .order_by(OBS.c.unit_code, OBS.c.indicator_code, OBS.c.period, OBS.c.revision)
         )
-    return latest_select(cols, where, as_of, dialect)
+    return latest_select(cols, where, as_of, dialect, approved=approved)
 
 
 def _filters(
@@ -123,6 +157,8 @@ def latest_select(
     where: Sequence[ColumnElement[bool]],
     as_of: datetime | None,
     dialect: str | None = None,
+    *,
+    approved: bool = False,
 ) -> Select[Any]:
     """``cols`` (unit, indicator and period first) of the latest revision recorded by
     ``as_of`` of every key matching ``where`` (terms on the key and ``recorded_at``
@@ -132,7 +168,9 @@ def latest_select(
     the unique index on key + revision per row, no sort; 2-3x faster than the window at
     3.4 million rows). PostgreSQL: ``DISTINCT ON (key) ... ORDER BY key, revision DESC``
     (one sort). Otherwise ``ROW_NUMBER() OVER (PARTITION BY key ORDER BY revision DESC)
-    = 1``. ``benchmarks/bench_store.py`` times the three side by side."""
+    = 1``. ``benchmarks/bench_store.py`` times the three side by side. With ``approved``
+    (``where`` then holds ``approved_term``) a later revision replaces a row only when
+    it is approved by ``as_of`` too."""
     key = [OBS.c.unit_code, OBS.c.indicator_code, OBS.c.period]
     if dialect == "sqlite":
         later = OBS.alias("later")
@@ -145,6 +183,7 @@ def latest_select(
                 later.c.period == OBS.c.period,
                 later.c.revision > OBS.c.revision,
                 *([] if as_of is None else [later.c.recorded_at <= as_utc(as_of)]),
+                *([approved_term(later, as_of)] if approved else []),
             )
         )
         return select(*cols).where(and_(True, *where), ~exists(replaced)).order_by(*key)
@@ -240,7 +279,8 @@ def check_units_known(conn: Connection, units: pd.Series) -> None:
 def latest_for(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
     """The latest stored revision of the keys in ``rows`` (one query on the indicators,
     units and periods of ``rows``, so that a new year reads only that year), as columns
-    unit, indicator, period, value_old, status_old, source_old, flag_old, revision."""
+    unit, indicator, period, value_old, status_old, source_old, flag_old, revision and
+    review (the review state the revision was stored in)."""
     units = rows["unit"].unique().tolist()
     periods = rows["period"].unique().tolist()  # stored labels (prepare_observations)
     where = [OBS.c.indicator_code.in_(rows["indicator"].unique().tolist())]
@@ -248,12 +288,22 @@ def latest_for(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
         where.append(OBS.c.unit_code.in_(units))
     if len(periods) <= 1000:
         where.append(OBS.c.period.in_(periods))
-    names = ["unit", "indicator", "period", "value", "status", "source", "flag", "revision"]
+    names = [
+        "unit",
+        "indicator",
+        "period",
+        "value",
+        "status",
+        "source",
+        "flag",
+        "revision",
+        "review",
+    ]
     cols: list[Any] = [OBS.c.unit_code.label("unit"), OBS.c.indicator_code.label("indicator")]
     cols += [OBS.c[c] for c in names[2:]]
     result = conn.execute(latest_select(cols, where, None, conn.dialect.name)).all()
     latest = frame_from_rows(result, names)
-    text = ["unit", "indicator", "period", "status", "source", "flag"]
+    text = ["unit", "indicator", "period", "status", "source", "flag", "review"]
     latest = latest.astype(dict.fromkeys(text, object))
     for col in ("source", "flag"):
         latest[col] = latest[col].where(latest[col].notna(), None)
@@ -309,6 +359,7 @@ def insert_observations(
     batch_id: int,
     progress: ProgressCallback | None,
     entered_by_user_id: int | None = None,
+    review: str = "approved",
 ) -> None:
     """Bulk write of the new rows, ``INSERT_CHUNK`` rows per round trip (progress and the
     pause test hook act between chunks). Values are converted once per column, and the
@@ -332,6 +383,7 @@ def insert_observations(
         "entered_by": [entered_by] * n,
         "entered_by_user_id": [entered_by_user_id] * n,
         "batch_id": [batch_id] * n,
+        "review": [review] * n,
     }
     names = list(columns)
     rows = list(zip(*columns.values(), strict=True))

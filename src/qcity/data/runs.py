@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Table, insert, select, update
 
+from qcity.data import audit
+from qcity.data.roles import Actor
 from qcity.data.schema import EvaluationRun, RunFile, RunScore, RunWeight
 from qcity.data.store import Store
 from qcity.data.tables import INSERT_CHUNK, StoreError, frame_from_rows, utcnow
@@ -102,8 +104,9 @@ def _score_rows(run_id: int, scores: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def insert_run(store: Store, record: RunRecord) -> int:
-    """Write ``record`` and all its outputs in ONE transaction; returns the run id."""
+def insert_run(store: Store, record: RunRecord, actor: Actor | None = None) -> int:
+    """Write ``record`` and all its outputs in ONE transaction, recorded in the audit log
+    (by ``actor``, default the run's ``created_by`` via the CLI); returns the run id."""
     facts = [c for c in RUN_COLUMNS if c not in ("id", "status", "created_at")]
     head = {
         "status": "draft",
@@ -142,6 +145,23 @@ def insert_run(store: Store, record: RunRecord) -> int:
                     "content": gzip.compress(content, compresslevel=6, mtime=0),
                 },
             )
+        audit.record(
+            conn,
+            actor or record.created_by,
+            "run.store",
+            "run",
+            str(run_id),
+            None,
+            {
+                "framework": f"{record.framework_code} {record.framework_version}",
+                "data_vintage": record.data_vintage,
+                "as_of": record.as_of,
+                "data_sha256": record.data_sha256,
+                "config_sha256": record.config_sha256,
+                "selection": record.selection,
+            },
+            at=head["created_at"],
+        )
     return run_id
 
 
@@ -219,17 +239,29 @@ def read_files(store: Store, run_id: int) -> dict[str, bytes]:
     return out
 
 
-def publish_run(store: Store, run_id: int, by: str) -> bool:
-    """Mark run ``run_id`` published; False if it already was (nothing changes then)."""
+def publish_run(store: Store, run_id: int, by: str, actor: Actor | None = None) -> bool:
+    """Mark run ``run_id`` published, recorded in the audit log (by ``actor``, default
+    ``by`` via the CLI); False if it already was (nothing changes then)."""
     with store.engine.begin() as conn:
         status = conn.execute(select(RUNS.c.status).where(RUNS.c.id == run_id)).scalar_one_or_none()
         if status is None:
             raise RunNotFoundError(f"no evaluation run {run_id}; `qcity runs list` shows the runs")
         if status == "published":
             return False
+        now = utcnow()
         conn.execute(
             update(RUNS)
             .where(RUNS.c.id == run_id)
-            .values(status="published", published_at=utcnow(), published_by=by)
+            .values(status="published", published_at=now, published_by=by)
+        )
+        audit.record(
+            conn,
+            actor or by,
+            "run.publish",
+            "run",
+            str(run_id),
+            {"status": status},
+            {"status": "published", "published_by": by},
+            at=now,
         )
     return True

@@ -194,6 +194,7 @@ class Observation(Base):
         Index("ix_observations_indicator_period", "indicator_code", "period"),
         Index("ix_observations_recorded_at", "recorded_at"),
         Index("ix_observations_batch_id", "batch_id"),
+        CheckConstraint("review IN ('draft', 'submitted', 'approved', 'rejected')", name="review"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -211,6 +212,58 @@ class Observation(Base):
     entered_by: Mapped[str] = mapped_column(String(200))
     entered_by_user_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id"))
+    #: the review state the revision was stored in: ``approved`` for what the operator
+    #: imports, ``draft`` for a clerk's entry (its later states are in ``value_reviews``)
+    review: Mapped[str] = mapped_column(String(16), default="approved")
+
+
+#: The review states of a value: a clerk's draft is submitted, then approved or rejected
+#: (both final: a correction is a new revision through the same steps).
+REVIEW_STATES: tuple[str, ...] = ("draft", "submitted", "approved", "rejected")
+
+
+class ValueReview(Base):
+    """One review event of one observation revision, append-only: submitted, approved or
+    rejected, by whom, when, with the reviewer's comment. The state of a revision at a time
+    T is its last event at or before T (else the ``review`` it was stored with), so that
+    "the approved values as of T" can be read again exactly."""
+
+    __tablename__ = "value_reviews"
+    __table_args__ = (
+        CheckConstraint("state IN ('submitted', 'approved', 'rejected')", name="state"),
+        UniqueConstraint("observation_id", "state"),
+        Index("ix_value_reviews_state_at", "state", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    observation_id: Mapped[int] = mapped_column(BigId, ForeignKey("observations.id"))
+    state: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    by: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """One change made through qcity, append-only (triggers refuse UPDATE and DELETE on
+    both databases): when, who (name, user id, how: cli, session, token), what was done
+    (``action``) to which ``entity`` and ``key``, and the state before and after."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_entity_key", "entity", "key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    via: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(500))
+    before: Mapped[Any | None] = mapped_column(JSON)
+    after: Mapped[Any | None] = mapped_column(JSON)
 
 
 #: The states of a stored evaluation run: a draft may be superseded; a published run is

@@ -25,10 +25,13 @@ from sqlalchemy import (
     select,
 )
 
+from qcity.data import audit
 from qcity.data.engine import display_url, make_engine, resolve_url
 from qcity.data.observations import (
+    REVIEWS,
     ProgressCallback,
     check_units_known,
+    check_values,
     insert_observations,
     latest_for,
     next_stamp,
@@ -39,6 +42,7 @@ from qcity.data.observations import (
     same_text,
 )
 from qcity.data.periods import parse_periods
+from qcity.data.roles import Actor
 from qcity.data.tables import (
     BATCHES,
     FRAMEWORKS,
@@ -189,7 +193,18 @@ class Store:
             raise StoreError("entered_by is required: say who changes the units")
         records = prepare_units(df)
         with self._write() as conn:
-            return write_units(conn, records, entered_by, utcnow(), confirm_type_change)
+            summary = write_units(conn, records, entered_by, utcnow(), confirm_type_change)
+            if summary.written:  # the unit revisions hold each change; the log the batch
+                audit.record(
+                    conn,
+                    entered_by,
+                    "units.import",
+                    "units",
+                    f"{summary.written} unit(s)",
+                    None,
+                    {"added": summary.added, "revised": summary.revised},
+                )
+            return summary
 
     def units(self, as_of: datetime | None = None) -> pd.DataFrame:
         """All units: code, name_zh, name_en, type, parent_code, then one column per
@@ -274,6 +289,23 @@ class Store:
                 conn.execute(
                     insert(g), {"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind}
                 )
+            if changed:
+                audit.record_many(
+                    conn,
+                    [
+                        audit.entry(
+                            "qcity",
+                            "group.save",
+                            "group",
+                            head[0],
+                            {"members": sorted(stored_members.get(head[0], set()))}
+                            if head[0] in stored_heads
+                            else None,
+                            {"name_zh": head[1], "members": sorted(members.get(head[0], set()))},
+                        )
+                        for head in changed
+                    ],
+                )
             pairs = [
                 {"group_code": head[0], "unit_code": unit}
                 for head in changed
@@ -296,9 +328,10 @@ class Store:
         return frame_from_rows(rows, ["group", "unit_code", "kind", "name_zh", "name_en"])
 
     # -- frameworks ----------------------------------------------------------------------
-    def save_framework(self, fw: Framework, yaml_text: str) -> bool:
+    def save_framework(self, fw: Framework, yaml_text: str, actor: Actor | str = "qcity") -> bool:
         """Keep this framework version's YAML; True if stored now, False if the identical
-        text was already stored. Different text under the same code and version is refused."""
+        text was already stored. Different text under the same code and version is refused.
+        A version stored is recorded in the audit log as loaded by ``actor``."""
         digest = hashlib.sha256(yaml_text.encode("utf-8")).hexdigest()
         t = FRAMEWORKS
         with self._write() as conn:
@@ -325,6 +358,15 @@ class Store:
                     "sha256": digest,
                     "loaded_at": utcnow(),
                 },
+            )
+            audit.record(
+                conn,
+                actor,
+                "framework.load",
+                "framework",
+                f"{fw.code} {fw.version}",
+                None,
+                {"code": fw.code, "version": fw.version, "sha256": digest},
             )
         return True
 
@@ -372,12 +414,17 @@ class Store:
         framework: Framework | None = None,
         progress: ProgressCallback | None = None,
         entered_by_user_id: int | None = None,
+        actor: Actor | None = None,
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
         its latest revision is left alone; a changed one gets ``revision + 1``. When every
         row is unchanged nothing at all is written (no import batch either).
-        ``entered_by_user_id``: the user account entering them (None for the CLI operator)."""
+        ``entered_by_user_id``: the user account entering them (None for the CLI operator).
+
+        This is the operator's import: the rows are stored approved (a clerk's entries go
+        through ``qcity.data.workflow``). The batch (file, sha256, counts) is recorded in
+        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI)."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -392,6 +439,8 @@ class Store:
                 & (merged["status"] == merged["status_old"]).to_numpy()
                 & same_text(merged["source"], merged["source_old"])
                 & same_text(merged["flag"], merged["flag_old"])
+                # a clerk's draft of the same value is not the operator's approved import
+                & (merged["review"] == "approved").to_numpy()
             )
             added, revised, unchanged = (
                 int(is_new.sum()),
@@ -423,6 +472,25 @@ class Store:
             insert_observations(
                 conn, write, now, entered_by, int(batch_id), progress, entered_by_user_id
             )
+            audit.record(
+                conn,
+                actor or entered_by,
+                "values.import",
+                "import_batch",
+                str(batch_id),
+                None,
+                {
+                    "file": file_name,
+                    "sha256": file_sha256,
+                    "format": source_format,
+                    "rows": len(rows),
+                    "added": added,
+                    "revised": revised,
+                    "unchanged": unchanged,
+                    "framework": f"{framework.code} {framework.version}" if framework else None,
+                },
+                at=now,
+            )
         return ImportSummary(
             added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
         )
@@ -435,35 +503,55 @@ class Store:
         units: Iterable[str] | None = None,
         periods: Iterable[str] | None = None,
         all_revisions: bool = False,
+        *,
+        values: str = "approved",
     ) -> pd.DataFrame:
         """Observations (unit, indicator, period, value, status, source, flag, revision,
         recorded_at, entered_by): the latest revision per key, or every revision; with
-        ``as_of`` only rows recorded at or before it, so an earlier state is reproduced."""
+        ``as_of`` only rows recorded at or before it, so an earlier state is reproduced.
+        ``values="approved"`` (default) reads per key the latest revision approved by
+        ``as_of`` (what evaluations use); ``"all"`` the latest whatever its review state."""
         stmt = observations_select(
-            as_of, indicators, units, periods, all_revisions, dialect=self.engine.dialect.name
+            as_of,
+            indicators,
+            units,
+            periods,
+            all_revisions,
+            dialect=self.engine.dialect.name,
+            values=values,
         )
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
         return frame_from_rows(rows, OBSERVATION_COLUMNS)
 
-    def vintage(self, as_of: datetime | None = None) -> datetime | None:
-        """The ``recorded_at`` of the newest observation visible (at ``as_of``): the data
-        vintage an evaluation is stamped with. None for an empty store."""
+    def vintage(self, as_of: datetime | None = None, values: str = "approved") -> datetime | None:
+        """The time of the newest change visible (at ``as_of``): an observation recorded
+        or, for ``values="approved"``, a value approved — the data vintage an evaluation
+        is stamped with, so that reading "as of the vintage" gives the same values again.
+        None for an empty store."""
         stmt = select(func.max(OBS.c.recorded_at))
+        if check_values(values) == "approved":  # drafts are not part of the data read
+            stmt = stmt.where(OBS.c.review == "approved")
+        approvals = select(func.max(REVIEWS.c.at)).where(REVIEWS.c.state == "approved")
         if as_of is not None:
             stmt = stmt.where(OBS.c.recorded_at <= as_utc(as_of))
+            approvals = approvals.where(REVIEWS.c.at <= as_utc(as_of))
         with self.engine.connect() as conn:
-            value = conn.execute(stmt).scalar_one_or_none()
-        return as_utc(value)
+            value = as_utc(conn.execute(stmt).scalar_one_or_none())
+            if values == "approved":
+                approved = as_utc(conn.execute(approvals).scalar_one_or_none())
+                if approved is not None and (value is None or approved > value):
+                    value = approved
+        return value
 
     def change_marker(self) -> str:
         """A short digest that changes whenever data, units, groups or frameworks are
-        written (the newest import batch, unit revision and framework version, and the
-        group memberships); cheap enough to ask every few seconds (a dashboard uses it to
-        notice imports made by other processes)."""
+        written or values reviewed (the newest import batch, unit revision, framework
+        version and review event, and the group memberships); cheap enough to ask every
+        few seconds (a dashboard uses it to notice changes made by other processes)."""
         h = hashlib.sha256()
         with self.engine.connect() as conn:
-            for table in (BATCHES, UNIT_REVISIONS, FRAMEWORKS):
+            for table in (BATCHES, UNIT_REVISIONS, FRAMEWORKS, REVIEWS):
                 row = conn.execute(select(func.count(), func.max(table.c.id))).one()
                 h.update(f"{table.name}:{row[0]}:{row[1]};".encode())
             members = conn.execute(

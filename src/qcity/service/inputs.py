@@ -40,6 +40,8 @@ class EvaluationInput:
     as_of: datetime | None = None
     selection: dict[str, Any] = field(default_factory=dict)
     store_url: str | None = None
+    #: which stored values were read: "approved" (default) or "all" (drafts included)
+    values: str = "approved"
 
     def restrict(self, group: str | None = None, unit_type: str | None = None) -> EvaluationInput:
         """Only the members of ``group`` and/or the units of type ``unit_type``; the
@@ -72,6 +74,8 @@ class EvaluationInput:
                     f"no data for the units selected (group={group!r}, unit type={unit_type!r})"
                 )
         selection = describe_selection(data, self.units, group=group, unit_type=unit_type)
+        if self.values != "approved":  # a run on unreviewed values says so
+            selection["values"] = self.values
         return replace(self, data=data, selection=selection)
 
 
@@ -167,14 +171,19 @@ def from_files(
     )
 
 
-def from_store(url: str | None, as_of: datetime | None = None) -> EvaluationInput:
-    """The latest observations (or those as of ``as_of``), units and groups of the store."""
+def from_store(
+    url: str | None, as_of: datetime | None = None, values: str = "approved"
+) -> EvaluationInput:
+    """The latest observations (or those as of ``as_of``), units and groups of the store.
+    ``values="approved"`` (default): per key the latest revision approved by then;
+    ``"all"`` the latest revision whatever its review state (drafts included; the
+    selection records it)."""
     from qcity.data.store import Store
 
     with Store(url, create=False) as store:
         store.check_schema()
-        data = store.observations(as_of=as_of)
-        vintage = store.vintage(as_of)
+        data = store.observations(as_of=as_of, values=values)
+        vintage = store.vintage(as_of, values=values)
         units = store.units(as_of=as_of)
         groups = store.groups()
         where, resolved = repr(store), store.url
@@ -193,4 +202,5 @@ def from_store(url: str | None, as_of: datetime | None = None) -> EvaluationInpu
         as_of=as_of,
         selection=describe_selection(data, units),
         store_url=resolved,
+        values=values,
     )

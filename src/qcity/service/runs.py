@@ -55,7 +55,7 @@ def keep_run(
     with Store(url) as store:
         store.check_schema()
         if result.framework_text is not None:
-            store.save_framework(result.framework, result.framework_text)
+            store.save_framework(result.framework, result.framework_text, actor=created_by)
         return run_table.insert_run(store, record)
 
 

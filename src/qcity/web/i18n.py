@@ -258,6 +258,43 @@ WORDS.update(
     }
 )
 
+# The department data workflow: entry, review, audit log
+WORDS.update(
+    {
+        "entry": ("数据填报", "Data entry"),
+        "review": ("数据审核", "Review"),
+        "audit_log": ("审计日志", "Audit log"),
+        "unit_year": ("单元与年份", "Unit and year"),
+        "open": ("打开", "Open"),
+        "current": ("当前值", "Current value"),
+        "new_value": ("新值", "New value"),
+        "revision": ("修订", "Revision"),
+        "state": ("状态", "State"),
+        "entered_by": ("填报人", "Entered by"),
+        "save_drafts": ("保存草稿", "Save drafts"),
+        "submit_ticked": ("提交所选", "Submit ticked"),
+        "approve": ("通过", "Approve"),
+        "reject": ("退回", "Reject"),
+        "reason": ("理由（退回必填）", "Reason (required to reject)"),
+        "nothing_submitted": ("没有待审核的数值", "No values waiting for review"),
+        "export_csv": ("导出 CSV", "Export CSV"),
+        "at": ("时间（UTC）", "Time (UTC)"),
+        "who": ("操作人", "Who"),
+        "action": ("操作", "Action"),
+        "object": ("对象", "Object"),
+        "before": ("修改前", "Before"),
+        "after": ("修改后", "After"),
+        "state_draft": ("草稿", "draft"),
+        "state_submitted": ("已提交", "submitted"),
+        "state_approved": ("已通过", "approved"),
+        "state_rejected": ("已退回", "rejected"),
+        "append_only": (
+            "审计日志只可追加：任何人都不能修改或删除其中的记录。",
+            "The audit log is append-only: nobody can edit or delete its entries.",
+        ),
+    }
+)
+
 
 def lang_of(value: str | None) -> str:
     """``value`` when it is a known language, else the default (Chinese)."""

@@ -1,0 +1,426 @@
+"""The department data workflow on the web: a clerk's entry page (their department's
+indicators for a unit and year: current value, revision, state; save drafts; submit), the
+reviewer's page (approve, reject with a reason) and the audit log (view; CSV export), with
+the JSON API under ``/api/values`` and ``/api/audit``.
+
+Every route declares its permission (``require``). Saving names the revision the editor
+read (``expected_revision``): a value saved by someone else since is refused with HTTP 409
+and a message saying who saved what when; nothing is lost (``qcity.data.workflow``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from qcity.data.roles import Actor
+from qcity.data.store import Store
+from qcity.data.tables import StoreError
+from qcity.framework.model import Framework
+from qcity.service import workflow as service
+from qcity.web.access import require
+from qcity.web.i18n import name, word
+from qcity.web.pages import render, request_lang
+
+router = APIRouter()
+
+
+# -- shared ------------------------------------------------------------------------------
+def workflow_store(request: Request) -> Store:
+    """The app's store for workflow writes (one per app, opened on first use)."""
+    store = getattr(request.app.state, "workflow_store", None)
+    if store is None:
+        store = Store(request.app.state.dashboard.url, create=False)
+        request.app.state.workflow_store = store
+    return store
+
+
+def workflow_framework(request: Request) -> Framework:
+    """The framework whose ``department`` fields say who enters which indicator: the one
+    set on the app (``app.state.workflow_framework``), else the framework in force."""
+    fw = getattr(request.app.state, "workflow_framework", None)
+    if fw is None:
+        from qcity.web.state import framework_in_force
+
+        fw = framework_in_force(request.app.state.dashboard.url)[0]
+        request.app.state.workflow_framework = fw
+    return fw
+
+
+def _http(exc: Exception) -> HTTPException:
+    """The HTTP error of a workflow failure: 409 conflict, 403 not allowed, 400 otherwise."""
+    if isinstance(exc, service.ConflictError):
+        return HTTPException(409, str(exc))
+    if isinstance(exc, service.NotAllowedError):
+        return HTTPException(403, str(exc))
+    return HTTPException(400, str(exc))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (timestamps as ISO text, missing as null)."""
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [
+        {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r.items()}
+        for r in rows
+    ]
+
+
+def _own_indicators(actor: Actor, fw: Framework) -> list[Any]:
+    """The indicators ``actor`` enters: a clerk's department's, everyone else's all."""
+    if actor.role == "clerk":
+        return [i for i in fw.indicators() if i.department and i.department == actor.department]
+    return list(fw.indicators())
+
+
+# -- JSON API ----------------------------------------------------------------------------
+@router.get("/api/values", tags=["workflow"])
+def api_values(
+    request: Request,
+    unit: str | None = None,
+    period: str | None = None,
+    state: str | None = None,
+    latest: bool = True,
+    actor: Actor = Depends(require("values.enter")),
+) -> JSONResponse:
+    """Values with their revision and review state (the newest revision of each key unless
+    ``latest=false``), of one unit and period if given; a clerk sees their department's."""
+    from qcity.data.workflow import list_values
+
+    inds = None
+    if actor.role == "clerk":
+        inds = [i.code for i in _own_indicators(actor, workflow_framework(request))]
+    try:
+        frame = list_values(
+            workflow_store(request),
+            state=state,
+            units=[unit] if unit else None,
+            periods=[period] if period else None,
+            indicators=inds,
+            latest_only=latest,
+        )
+    except StoreError as exc:
+        raise _http(exc) from None
+    return JSONResponse({"values": _records(frame)})
+
+
+@router.post("/api/values", tags=["workflow"])
+async def api_save(request: Request, actor: Actor = Depends(require("values.enter"))) -> Response:
+    """Save values as drafts: ``{"values": [{unit, indicator, period, value,
+    expected_revision}]}`` (or one such object). 409 when a value was saved by someone else
+    since ``expected_revision`` (null for a new value): nothing of the request is written."""
+    body = await request.json()
+    items = body.get("values", [body]) if isinstance(body, dict) else body
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise HTTPException(400, 'send {"values": [{"unit", "indicator", "period", "value", ...}]}')
+    from fastapi.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(_save, request, actor, items)
+
+
+def _save(request: Request, actor: Actor, items: list[dict[str, Any]]) -> JSONResponse:
+    rows = pd.DataFrame(items)
+    try:
+        saved = service.save_draft(
+            workflow_store(request), actor, rows, workflow_framework(request)
+        )
+    except StoreError as exc:
+        raise _http(exc) from None
+    return JSONResponse({"saved": [s.__dict__ for s in saved]})
+
+
+@router.post("/api/values/submit", tags=["workflow"])
+async def api_submit(
+    request: Request, actor: Actor = Depends(require("values.submit"))
+) -> Response:
+    """Submit draft revisions for review: ``{"ids": [...]}``."""
+    body = await request.json()
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise HTTPException(400, 'send {"ids": [value ids]}')
+    from fastapi.concurrency import run_in_threadpool
+
+    def go() -> JSONResponse:
+        try:
+            service.submit(workflow_store(request), actor, ids, workflow_framework(request))
+        except StoreError as exc:
+            raise _http(exc) from None
+        return JSONResponse({"submitted": ids})
+
+    return await run_in_threadpool(go)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    """The JSON object of a request, {} when there is none."""
+    raw = await request.body()
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise HTTPException(400, "the body is not JSON") from None
+    return body if isinstance(body, dict) else {}
+
+
+@router.post("/api/values/{value_id}/approve", tags=["workflow"])
+async def api_approve(
+    value_id: int, request: Request, actor: Actor = Depends(require("values.review"))
+) -> Response:
+    """Approve a submitted revision (``{"comment": ...}`` optional)."""
+    comment = (await _body(request)).get("comment")
+    from fastapi.concurrency import run_in_threadpool
+
+    def go() -> JSONResponse:
+        try:
+            service.approve(workflow_store(request), actor, [value_id], comment)
+        except StoreError as exc:
+            raise _http(exc) from None
+        return JSONResponse({"approved": value_id})
+
+    return await run_in_threadpool(go)
+
+
+@router.post("/api/values/{value_id}/reject", tags=["workflow"])
+async def api_reject(
+    value_id: int, request: Request, actor: Actor = Depends(require("values.review"))
+) -> Response:
+    """Reject a submitted revision: ``{"reason": ...}`` (required)."""
+    reason = str((await _body(request)).get("reason") or "")
+    from fastapi.concurrency import run_in_threadpool
+
+    def go() -> JSONResponse:
+        try:
+            service.reject(workflow_store(request), actor, [value_id], reason)
+        except StoreError as exc:
+            raise _http(exc) from None
+        return JSONResponse({"rejected": value_id})
+
+    return await run_in_threadpool(go)
+
+
+@router.get("/api/review", tags=["workflow"])
+def api_review(request: Request, actor: Actor = Depends(require("values.review"))) -> JSONResponse:
+    """The submitted values waiting for review."""
+    from qcity.data.workflow import list_values
+
+    frame = list_values(workflow_store(request), state="submitted")
+    return JSONResponse({"values": _records(frame)})
+
+
+@router.get("/api/audit", tags=["workflow"])
+def api_audit(
+    request: Request,
+    entity: str | None = None,
+    limit: int = 200,
+    actor: Actor = Depends(require("audit.read")),
+) -> JSONResponse:
+    """The audit log, newest first."""
+    from qcity.data.audit import read_log
+
+    frame = read_log(workflow_store(request).engine, entity=entity, limit=max(1, min(limit, 10000)))
+    return JSONResponse({"entries": _records(frame)})
+
+
+# -- pages -------------------------------------------------------------------------------
+def _entry_rows(request: Request, actor: Actor, unit: str, year: str) -> list[dict[str, Any]]:
+    """The entry table: each of the actor's indicators with the newest revision of its
+    value for ``unit`` and ``year`` (value, revision, state, id)."""
+    from qcity.data.workflow import list_values
+
+    fw = workflow_framework(request)
+    lang = request_lang(request)
+    inds = _own_indicators(actor, fw)
+    stored = list_values(
+        workflow_store(request),
+        units=[unit],
+        periods=[year],
+        indicators=[i.code for i in inds],
+        latest_only=True,
+    )
+    by_code = {r["indicator"]: r for r in _records(stored)}
+    return [
+        {"code": i.code, "name": name(i, lang), "unit": i.unit, **by_code.get(i.code, {})}
+        for i in inds
+    ]
+
+
+def _entry_page(
+    request: Request,
+    actor: Actor,
+    unit: str,
+    year: str,
+    message: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    rows = _entry_rows(request, actor, unit, year) if unit else []
+    units = workflow_store(request).units()
+    page = render(
+        request,
+        "entry.html",
+        title=word("entry", request_lang(request)),
+        rows=rows,
+        unit=unit,
+        year=year,
+        units=units[["code", "name_zh"]].to_dict("records"),
+        actor=actor,
+        message=message,
+    )
+    page.status_code = status
+    return page
+
+
+@router.get("/entry", response_class=HTMLResponse)
+def entry_page(
+    request: Request,
+    unit: str = "",
+    year: str = "",
+    actor: Actor = Depends(require("values.enter")),
+) -> HTMLResponse:
+    """A clerk's entry page for one unit and year."""
+    return _entry_page(request, actor, unit, year)
+
+
+@router.post("/entry", response_class=HTMLResponse)
+async def entry_save(request: Request, actor: Actor = Depends(require("values.enter"))) -> Response:
+    """Save the entry form: a value field ``value_<code>`` and ``expected_<code>`` per
+    indicator; empty or unchanged fields are left alone."""
+    form = await request.form()
+    unit, year = str(form.get("unit") or ""), str(form.get("year") or "")
+    items = []
+    for key, raw in form.multi_items():
+        if not key.startswith("value_") or not str(raw).strip():
+            continue
+        code = key.removeprefix("value_")
+        old = str(form.get(f"current_{code}") or "")
+        if old and old == str(raw).strip():
+            continue
+        expected = str(form.get(f"expected_{code}") or "").strip()
+        items.append(
+            {
+                "unit": unit,
+                "indicator": code,
+                "period": year,
+                "value": str(raw).strip(),
+                "expected_revision": int(expected) if expected.isdigit() else None,
+            }
+        )
+    from fastapi.concurrency import run_in_threadpool
+
+    def go() -> Response:
+        if not items:
+            return _entry_page(request, actor, unit, year, "nothing changed / 没有修改")
+        try:
+            service.save_draft(
+                workflow_store(request), actor, pd.DataFrame(items), workflow_framework(request)
+            )
+        except StoreError as exc:
+            err = _http(exc)
+            return _entry_page(request, actor, unit, year, str(exc), err.status_code)
+        return RedirectResponse(f"/entry?unit={unit}&year={year}&saved={len(items)}", 303)
+
+    return await run_in_threadpool(go)
+
+
+@router.post("/entry/submit", response_class=HTMLResponse)
+def entry_submit(
+    request: Request,
+    unit: str = Form(""),
+    year: str = Form(""),
+    ids: list[int] = Form(default_factory=list),
+    actor: Actor = Depends(require("values.submit")),
+) -> Response:
+    """Submit the ticked drafts for review."""
+    try:
+        service.submit(workflow_store(request), actor, ids, workflow_framework(request))
+    except StoreError as exc:
+        err = _http(exc)
+        return _entry_page(request, actor, unit, year, str(exc), err.status_code)
+    return RedirectResponse(f"/entry?unit={unit}&year={year}&submitted={len(ids)}", 303)
+
+
+def _review_page(request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
+    from qcity.data.workflow import list_values
+
+    rows = _records(list_values(workflow_store(request), state="submitted"))
+    page = render(
+        request,
+        "review.html",
+        title=word("review", request_lang(request)),
+        rows=rows,
+        message=message,
+    )
+    page.status_code = status
+    return page
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, actor: Actor = Depends(require("values.review"))) -> HTMLResponse:
+    """The submitted values, each with approve and reject (with a reason)."""
+    return _review_page(request)
+
+
+@router.post("/review/{value_id}", response_class=HTMLResponse)
+def review_decide(
+    value_id: int,
+    request: Request,
+    decision: str = Form(...),
+    comment: str = Form(""),
+    actor: Actor = Depends(require("values.review")),
+) -> Response:
+    """Approve (``decision=approve``) or reject (``decision=reject``, comment required)."""
+    try:
+        if decision == "approve":
+            service.approve(workflow_store(request), actor, [value_id], comment)
+        elif decision == "reject":
+            service.reject(workflow_store(request), actor, [value_id], comment)
+        else:
+            raise HTTPException(400, "decision: approve or reject")
+    except StoreError as exc:
+        err = _http(exc)
+        return _review_page(request, str(exc), err.status_code)
+    return RedirectResponse("/review", 303)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, entity: str | None = None, actor: Actor = Depends(require("audit.read"))
+) -> HTMLResponse:
+    """The newest 500 entries of the audit log."""
+    from qcity.data.audit import read_log
+
+    frame = read_log(workflow_store(request).engine, entity=entity or None, limit=500)
+    rows = _records(frame)
+    for r in rows:
+        for side in ("before", "after"):
+            r[side] = "" if r[side] is None else json.dumps(r[side], ensure_ascii=False)
+    return render(
+        request,
+        "audit.html",
+        title=word("audit_log", request_lang(request)),
+        rows=rows,
+        entity=entity or "",
+    )
+
+
+@router.get("/audit/export.csv")
+def audit_export(request: Request, actor: Actor = Depends(require("audit.export"))) -> Response:
+    """The whole audit log as CSV (UTF-8 with BOM, for Excel), oldest first."""
+    from qcity.data.audit import read_log
+
+    frame = read_log(workflow_store(request).engine).iloc[::-1]
+    for side in ("before", "after"):
+        frame[side] = frame[side].map(
+            lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)
+        )
+    frame["at"] = frame["at"].map(lambda t: t.isoformat())
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False)
+    return Response(
+        ("\ufeff" + buf.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit_log.csv"'},
+    )
