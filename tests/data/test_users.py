@@ -14,12 +14,16 @@ from sqlalchemy.exc import IntegrityError
 
 from qcity.data import migrate
 from qcity.data import users as db
+from qcity.data.audit import read_log
+from qcity.data.roles import operator
 from qcity.data.store import Store
 from qcity.data.tables import BATCHES, OBS, StoreError
 
+OP = operator("test")
+
 
 def test_users_are_stored_and_read_back(store: Store) -> None:
-    uid = db.add_user(store, " ada ", "analyst", "hash-1", department="统计局")
+    uid = db.add_user(store, " ada ", "analyst", "hash-1", department="统计局", actor=OP)
     user = db.get_user(store, "ada")
     assert (user.id, user.name, user.display_name, user.role) == (uid, "ada", "ada", "analyst")
     assert user.department == "统计局" and user.active and user.failed_logins == 0
@@ -27,11 +31,11 @@ def test_users_are_stored_and_read_back(store: Store) -> None:
     assert db.user_by_id(store, uid) == user
     assert db.find_user(store, "nobody") is None
     with pytest.raises(db.UserError, match="exists already"):
-        db.add_user(store, "ada", "viewer", "hash-2")
+        db.add_user(store, "ada", "viewer", "hash-2", actor=OP)
     with pytest.raises(db.UserError, match="unknown role"):
-        db.add_user(store, "bob", "superuser", "hash-3")
+        db.add_user(store, "bob", "superuser", "hash-3", actor=OP)
     with pytest.raises(db.UserError, match="no user"):
-        db.update_user(store, "nobody", active=False)
+        db.update_user(store, "nobody", actor=OP, active=False)
     assert [u.name for u in db.list_users(store)] == ["ada"] and db.count_users(store) == 1
 
 
@@ -55,7 +59,7 @@ def test_the_database_refuses_an_unknown_role(store: Store) -> None:
 
 
 def test_failures_count_and_reset(store: Store) -> None:
-    uid = db.add_user(store, "eve", "viewer", "h")
+    uid = db.add_user(store, "eve", "viewer", "h", actor=OP)
     until = datetime(2030, 1, 1, tzinfo=UTC)
     db.record_login(store, uid, failed=True, lock_until=None)
     db.record_login(store, uid, failed=True, lock_until=until)
@@ -67,7 +71,7 @@ def test_failures_count_and_reset(store: Store) -> None:
 
 
 def test_sessions_and_tokens_keep_only_hashes(store: Store) -> None:
-    uid = db.add_user(store, "tom", "clerk", "h", department="统计局")
+    uid = db.add_user(store, "tom", "clerk", "h", department="统计局", actor=OP)
     expires = datetime(2030, 1, 1, tzinfo=UTC)
     db.add_session(store, uid, "a" * 64, "csrf-1", expires)
     db.add_session(store, uid, "b" * 64, "csrf-2", expires)
@@ -76,28 +80,28 @@ def test_sessions_and_tokens_keep_only_hashes(store: Store) -> None:
     assert db.revoke_sessions(store, token_sha256="a" * 64) == 1
     assert db.find_session(store, "a" * 64).revoked_at is not None  # type: ignore[union-attr]
     assert db.revoke_sessions(store, user_id=uid) == 1  # only the one still open
-    tid = db.add_token(store, uid, "c" * 64, ["results.read", "values.enter"], None)
+    tid = db.add_token(store, uid, "c" * 64, ["results.read", "values.enter"], None, actor=OP)
     token = db.find_token(store, "c" * 64)
     assert token is not None and token.user_name == "tom"
     assert token.scopes == ("results.read", "values.enter") and token.expires_at is None
     db.touch_token(store, tid)
     assert db.find_token(store, "c" * 64).last_used_at is not None  # type: ignore[union-attr]
-    other = db.add_user(store, "ann", "viewer", "h")
+    other = db.add_user(store, "ann", "viewer", "h", actor=OP)
     with pytest.raises(db.UserError):
-        db.revoke_token(store, tid, user_id=other)  # not ann's token
-    db.revoke_token(store, tid, user_id=uid)
+        db.revoke_token(store, tid, actor=OP, user_id=other)  # not ann's token
+    db.revoke_token(store, tid, actor=OP, user_id=uid)
     first = db.find_token(store, "c" * 64).revoked_at  # type: ignore[union-attr]
-    db.revoke_token(store, tid)  # again: the first revocation time stays
+    db.revoke_token(store, tid, actor=OP)  # again: the first revocation time stays
     assert first is not None and db.find_token(store, "c" * 64).revoked_at == first  # type: ignore[union-attr]
     with pytest.raises(db.UserError, match="no API token"):
-        db.revoke_token(store, 12345)
+        db.revoke_token(store, 12345, actor=OP)
     with store.engine.connect() as conn:
         hashes = conn.execute(select(db.TOKENS.c.token_sha256)).scalars().all()
     assert hashes == ["c" * 64]
 
 
 def test_imports_record_the_user(store: Store) -> None:
-    uid = db.add_user(store, "clerk1", "clerk", "h", department="统计局")
+    uid = db.add_user(store, "clerk1", "clerk", "h", department="统计局", actor=OP)
     store.add_units(
         pd.DataFrame([{"code": "LY", "name_zh": "溧阳", "name_en": "Liyang", "type": "city"}])
     )
@@ -153,9 +157,9 @@ def test_0004_keeps_the_text_names_of_older_rows(db_url: str) -> None:
     assert s.schema_revision() == "0004"
     columns = {c["name"] for c in inspect(s.engine).get_columns("observations")}
     assert "entered_by_user_id" in columns
-    assert s.observations()["entered_by"].tolist() == ["统计局 王五"]
-    assert s.batches()["entered_by"].tolist() == ["统计局 王五"]
-    with s.engine.connect() as conn:
+    with s.engine.connect() as conn:  # plain SQL: the store's reads are the newest schema's
+        assert conn.execute(select(OBS.c.entered_by)).scalars().all() == ["统计局 王五"]
+        assert conn.execute(select(BATCHES.c.entered_by)).scalars().all() == ["统计局 王五"]
         assert conn.execute(select(OBS.c.entered_by_user_id)).scalars().all() == [None]
     assert {"users", "api_tokens", "web_sessions"} <= set(inspect(s.engine).get_table_names())
     # downgrading drops the accounts and the references, never the names; SQLite refuses
@@ -182,8 +186,24 @@ def test_0004_keeps_the_text_names_of_older_rows(db_url: str) -> None:
 
 
 def test_expiry_is_compared_in_utc(store: Store) -> None:
-    uid = db.add_user(store, "zed", "viewer", "h")
+    uid = db.add_user(store, "zed", "viewer", "h", actor=OP)
     shanghai = datetime(2030, 1, 1, 8, 0, tzinfo=UTC) + timedelta(hours=8)
     db.add_session(store, uid, "d" * 64, "c", shanghai.astimezone(UTC))
     found = db.find_session(store, "d" * 64)
     assert found is not None and found.expires_at == datetime(2030, 1, 1, 16, 0, tzinfo=UTC)
+
+
+def test_user_and_token_changes_are_audited_without_secrets(store: Store) -> None:
+    uid = db.add_user(store, "amy", "clerk", "secret-hash", department="统计局", actor=OP)
+    db.update_user(store, "amy", actor=OP, role="reviewer", password_hash="new-hash")
+    tid = db.add_token(store, uid, "d" * 64, ["results.read"], None, actor=OP)
+    db.revoke_token(store, tid, actor=OP)
+    log = read_log(store.engine)
+    mine = log[log["entity"].isin(["user", "api_token"])].iloc[::-1]  # oldest first
+    assert list(mine["action"]) == ["users.add", "users.update", "tokens.create", "tokens.revoke"]
+    assert set(mine["actor"]) == {"cli:test"}
+    update = mine[mine["action"] == "users.update"].iloc[0]
+    assert update["before"]["role"] == "clerk" and update["after"]["role"] == "reviewer"
+    text_of_log = mine.to_json(force_ascii=False)
+    assert "secret-hash" not in text_of_log and "new-hash" not in text_of_log
+    assert "d" * 64 not in text_of_log

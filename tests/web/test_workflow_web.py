@@ -80,7 +80,7 @@ def test_api_refusals(client: TestClient) -> None:
     )
     assert get(client, "li", "/api/audit").status_code == 403  # clerks do not read the log
     bad = post(client, "li", "/api/values", json={"values": [{"unit": "LY", "indicator": "A2"}]})
-    assert bad.status_code == 400 and "period" in bad.json()["error"]["message"]
+    assert bad.status_code == 422 and "period" in bad.json()["error"]["message"]
 
 
 def test_entry_page_saves_and_submits(client: TestClient, store: Store) -> None:

@@ -14,7 +14,8 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from qcity.data.roles import ROLES
+from qcity.data import audit
+from qcity.data.roles import ROLES, Actor
 from qcity.data.schema import ApiToken, User, WebSession
 from qcity.data.store import Store
 from qcity.data.tables import StoreError, utcnow
@@ -90,8 +91,10 @@ def add_user(
     *,
     department: str | None = None,
     display_name: str | None = None,
+    actor: Actor | str,
 ) -> int:
-    """Store a new user; its id. A name already taken raises ``UserError``."""
+    """Store a new user; its id (recorded in the audit log as done by ``actor``). A name
+    already taken raises ``UserError``."""
     name = name.strip()
     if not name:
         raise UserError("a user needs a name / 用户名不能为空")
@@ -99,23 +102,22 @@ def add_user(
     now = utcnow()
     try:
         with store.engine.begin() as conn:
-            return int(
-                conn.execute(
-                    insert(USERS).returning(USERS.c.id),
-                    {
-                        "name": name,
-                        "display_name": (display_name or name).strip(),
-                        "role": role,
-                        "department": (department or "").strip() or None,
-                        "password_hash": password_hash,
-                        "active": True,
-                        "created_at": now,
-                        "failed_logins": 0,
-                        "locked_until": None,
-                        "password_changed_at": now,
-                    },
-                ).scalar_one()
-            )
+            row = {
+                "name": name,
+                "display_name": (display_name or name).strip(),
+                "role": role,
+                "department": (department or "").strip() or None,
+                "password_hash": password_hash,
+                "active": True,
+                "created_at": now,
+                "failed_logins": 0,
+                "locked_until": None,
+                "password_changed_at": now,
+            }
+            user_id = int(conn.execute(insert(USERS).returning(USERS.c.id), row).scalar_one())
+            shown = {k: row[k] for k in ("display_name", "role", "department", "active")}
+            audit.record(conn, actor, "users.add", "user", name, None, shown, at=now)
+            return user_id
     except IntegrityError:
         raise UserError(f"user {name!r} exists already / 用户已存在") from None
 
@@ -154,14 +156,24 @@ def count_users(store: Store) -> int:
         return int(conn.execute(select(func.count()).select_from(USERS)).scalar_one())
 
 
-def update_user(store: Store, name: str, **values: Any) -> None:
-    """Change columns of the user ``name`` (one transaction); ``UserError`` if unknown."""
+#: Columns the audit log shows as "changed" without their value.
+SECRET_COLUMNS = frozenset({"password_hash"})
+
+
+def update_user(store: Store, name: str, *, actor: Actor | str, **values: Any) -> None:
+    """Change columns of the user ``name`` (one transaction, with its audit row: the
+    columns before and after, a password only as "changed"); ``UserError`` if unknown."""
     if "role" in values:
         check_role(values["role"])
+    columns = [USERS.c[k] for k in values]
     with store.engine.begin() as conn:
+        old = conn.execute(select(*columns).where(USERS.c.name == name)).first()
         done = conn.execute(update(USERS).where(USERS.c.name == name).values(**values))
-        if done.rowcount != 1:
+        if old is None or done.rowcount != 1:
             raise UserError(f"no user {name!r} / 无此用户")
+        before = {k: "***" if k in SECRET_COLUMNS else v for k, v in zip(values, old, strict=True)}
+        after = {k: "*** (changed)" if k in SECRET_COLUMNS else v for k, v in values.items()}
+        audit.record(conn, actor, "users.update", "user", name, before, after)
 
 
 def record_login(store: Store, user_id: int, *, failed: bool, lock_until: datetime | None) -> None:
@@ -253,10 +265,12 @@ def add_token(
     token_sha256: str,
     scopes: list[str],
     expires_at: datetime | None,
+    *,
+    actor: Actor | str,
 ) -> int:
-    """Store a new API token (its hash); its id."""
+    """Store a new API token (its hash, never the token); its id. Audited."""
     with store.engine.begin() as conn:
-        return int(
+        token_id = int(
             conn.execute(
                 insert(TOKENS).returning(TOKENS.c.id),
                 {
@@ -270,6 +284,9 @@ def add_token(
                 },
             ).scalar_one()
         )
+        after = {"user_id": user_id, "scopes": list(scopes), "expires_at": expires_at}
+        audit.record(conn, actor, "tokens.create", "api_token", str(token_id), None, after)
+        return token_id
 
 
 def find_token(store: Store, token_sha256: str) -> TokenRow | None:
@@ -289,7 +306,9 @@ def list_tokens(store: Store, user_id: int | None = None) -> list[TokenRow]:
         return [_token(r) for r in conn.execute(stmt.order_by(TOKENS.c.id))]
 
 
-def revoke_token(store: Store, token_id: int, *, user_id: int | None = None) -> None:
+def revoke_token(
+    store: Store, token_id: int, *, actor: Actor | str, user_id: int | None = None
+) -> None:
     """Revoke the token ``token_id`` (only if it belongs to ``user_id`` when given; a token
     revoked before keeps its first revocation time); ``UserError`` if there is no such
     token."""
@@ -299,9 +318,13 @@ def revoke_token(store: Store, token_id: int, *, user_id: int | None = None) -> 
     with store.engine.begin() as conn:
         if conn.execute(select(TOKENS.c.id).where(where)).first() is None:
             raise UserError(f"no API token {token_id} / 无此令牌")
-        conn.execute(
-            update(TOKENS).where(where & TOKENS.c.revoked_at.is_(None)).values(revoked_at=utcnow())
+        now = utcnow()
+        done = conn.execute(
+            update(TOKENS).where(where & TOKENS.c.revoked_at.is_(None)).values(revoked_at=now)
         )
+        if done.rowcount:
+            after = {"revoked_at": now}
+            audit.record(conn, actor, "tokens.revoke", "api_token", str(token_id), None, after)
 
 
 def touch_token(store: Store, token_id: int) -> None:

@@ -110,6 +110,7 @@ def create_user(
         hash_password(password),
         department=department,
         display_name=display_name,
+        actor=actor,
     )
 
 
@@ -117,7 +118,7 @@ def set_role(store: Store, actor: Actor, name: str, role: str) -> None:
     """Give the user ``name`` another role; their open sessions end."""
     _need(actor, "users.manage")
     user = db.get_user(store, name)
-    db.update_user(store, name, role=db.check_role(role))
+    db.update_user(store, name, actor=actor, role=db.check_role(role))
     db.revoke_sessions(store, user_id=user.id)
 
 
@@ -127,7 +128,7 @@ def disable_user(store: Store, actor: Actor, name: str) -> None:
     user = db.get_user(store, name)
     if actor.user_id == user.id:
         raise AccountError("you cannot disable your own account / 不能停用自己的账号")
-    db.update_user(store, name, active=False)
+    db.update_user(store, name, actor=actor, active=False)
     db.revoke_sessions(store, user_id=user.id)
 
 
@@ -139,6 +140,7 @@ def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
     db.update_user(
         store,
         name,
+        actor=actor,
         password_hash=hash_password(password),
         password_changed_at=utcnow(),
         failed_logins=0,
@@ -156,7 +158,13 @@ def change_password(store: Store, actor: Actor, old: str, new: str) -> None:
         raise AccountError("the current password is wrong / 当前密码不正确")
     if new == old:
         raise AccountError("choose a new password / 新密码不能与旧密码相同")
-    db.update_user(store, user.name, password_hash=hash_password(new), password_changed_at=utcnow())
+    db.update_user(
+        store,
+        user.name,
+        actor=actor,
+        password_hash=hash_password(new),
+        password_changed_at=utcnow(),
+    )
     db.revoke_sessions(store, user_id=user.id)
 
 
@@ -282,7 +290,9 @@ def create_token(
         raise AccountError("--days must be at least 1 / 有效天数至少为 1")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days is not None else None
-    token_id = db.add_token(store, user.id, sha256(token), sorted(set(scopes)), expires)
+    token_id = db.add_token(
+        store, user.id, sha256(token), sorted(set(scopes)), expires, actor=actor
+    )
     return token_id, token
 
 
@@ -307,10 +317,10 @@ def token_actor(store: Store, token: str) -> Actor | None:
 def revoke_token(store: Store, actor: Actor, token_id: int) -> None:
     """Revoke an API token: one's own, or anyone's for an admin or the operator."""
     if can(actor, "users.manage"):
-        db.revoke_token(store, token_id)
+        db.revoke_token(store, token_id, actor=actor)
         return
     _need(actor, "account.self")
-    db.revoke_token(store, token_id, user_id=actor.user_id)
+    db.revoke_token(store, token_id, actor=actor, user_id=actor.user_id)
 
 
 __all__ = [

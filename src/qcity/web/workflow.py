@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 
 from qcity.data.roles import Actor
 from qcity.data.store import Store
@@ -108,18 +109,43 @@ def api_values(
     return JSONResponse({"values": _records(frame)})
 
 
-@router.post("/api/values", tags=["workflow"])
-async def api_save(request: Request, actor: Actor = Depends(require("values.enter"))) -> Response:
-    """Save values as drafts: ``{"values": [{unit, indicator, period, value,
-    expected_revision}]}`` (or one such object). 409 when a value was saved by someone else
-    since ``expected_revision`` (null for a new value): nothing of the request is written."""
-    body = await request.json()
-    items = body.get("values", [body]) if isinstance(body, dict) else body
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise HTTPException(400, 'send {"values": [{"unit", "indicator", "period", "value", ...}]}')
-    from fastapi.concurrency import run_in_threadpool
+#: A database id or revision: a positive 64-bit integer (larger ones are refused with 422).
+DbInt = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-    return await run_in_threadpool(_save, request, actor, items)
+
+class ValueIn(BaseModel):
+    """One value to save as a draft; ``expected_revision`` is the revision it was based on
+    (null for a value not stored yet)."""
+
+    unit: str
+    indicator: str
+    period: str
+    value: float
+    expected_revision: DbInt | None = None
+    source: str | None = None
+    flag: str | None = None
+
+
+class SaveIn(BaseModel):
+    """The values of one save (one transaction)."""
+
+    values: list[ValueIn] = Field(min_length=1)
+
+
+class SubmitIn(BaseModel):
+    """The ids of the draft revisions to submit for review."""
+
+    ids: list[DbInt] = Field(min_length=1)
+
+
+@router.post("/api/values", tags=["workflow"])
+def api_save(
+    request: Request, body: SaveIn, actor: Actor = Depends(require("values.enter"))
+) -> Response:
+    """Save values as drafts: ``{"values": [{unit, indicator, period, value,
+    expected_revision}]}``. 409 when a value was saved by someone else since
+    ``expected_revision`` (null for a new value): nothing of the request is written."""
+    return _save(request, actor, [v.model_dump() for v in body.values])
 
 
 def _save(request: Request, actor: Actor, items: list[dict[str, Any]]) -> JSONResponse:
@@ -134,24 +160,15 @@ def _save(request: Request, actor: Actor, items: list[dict[str, Any]]) -> JSONRe
 
 
 @router.post("/api/values/submit", tags=["workflow"])
-async def api_submit(
-    request: Request, actor: Actor = Depends(require("values.submit"))
+def api_submit(
+    request: Request, body: SubmitIn, actor: Actor = Depends(require("values.submit"))
 ) -> Response:
     """Submit draft revisions for review: ``{"ids": [...]}``."""
-    body = await request.json()
-    ids = body.get("ids") if isinstance(body, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-        raise HTTPException(400, 'send {"ids": [value ids]}')
-    from fastapi.concurrency import run_in_threadpool
-
-    def go() -> JSONResponse:
-        try:
-            service.submit(workflow_store(request), actor, ids, workflow_framework(request))
-        except StoreError as exc:
-            raise _http(exc) from None
-        return JSONResponse({"submitted": ids})
-
-    return await run_in_threadpool(go)
+    try:
+        service.submit(workflow_store(request), actor, body.ids, workflow_framework(request))
+    except StoreError as exc:
+        raise _http(exc) from None
+    return JSONResponse({"submitted": body.ids})
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -168,7 +185,7 @@ async def _body(request: Request) -> dict[str, Any]:
 
 @router.post("/api/values/{value_id}/approve", tags=["workflow"])
 async def api_approve(
-    value_id: int, request: Request, actor: Actor = Depends(require("values.review"))
+    value_id: DbInt, request: Request, actor: Actor = Depends(require("values.review"))
 ) -> Response:
     """Approve a submitted revision (``{"comment": ...}`` optional)."""
     comment = (await _body(request)).get("comment")
@@ -186,7 +203,7 @@ async def api_approve(
 
 @router.post("/api/values/{value_id}/reject", tags=["workflow"])
 async def api_reject(
-    value_id: int, request: Request, actor: Actor = Depends(require("values.review"))
+    value_id: DbInt, request: Request, actor: Actor = Depends(require("values.review"))
 ) -> Response:
     """Reject a submitted revision: ``{"reason": ...}`` (required)."""
     reason = str((await _body(request)).get("reason") or "")
@@ -215,7 +232,7 @@ def api_review(request: Request, actor: Actor = Depends(require("values.review")
 def api_audit(
     request: Request,
     entity: str | None = None,
-    limit: int = 200,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 200,
     actor: Actor = Depends(require("audit.read")),
 ) -> JSONResponse:
     """The audit log, newest first."""
@@ -273,7 +290,7 @@ def _entry_page(
     return page
 
 
-@router.get("/entry", response_class=HTMLResponse)
+@router.get("/entry", response_class=HTMLResponse, include_in_schema=False)
 def entry_page(
     request: Request,
     unit: str = "",
@@ -284,7 +301,7 @@ def entry_page(
     return _entry_page(request, actor, unit, year)
 
 
-@router.post("/entry", response_class=HTMLResponse)
+@router.post("/entry", response_class=HTMLResponse, include_in_schema=False)
 async def entry_save(request: Request, actor: Actor = Depends(require("values.enter"))) -> Response:
     """Save the entry form: a value field ``value_<code>`` and ``expected_<code>`` per
     indicator; empty or unchanged fields are left alone."""
@@ -325,12 +342,12 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
     return await run_in_threadpool(go)
 
 
-@router.post("/entry/submit", response_class=HTMLResponse)
+@router.post("/entry/submit", response_class=HTMLResponse, include_in_schema=False)
 def entry_submit(
     request: Request,
     unit: str = Form(""),
     year: str = Form(""),
-    ids: list[int] = Form(default_factory=list),
+    ids: list[DbInt] = Form(default_factory=list),
     actor: Actor = Depends(require("values.submit")),
 ) -> Response:
     """Submit the ticked drafts for review."""
@@ -357,15 +374,15 @@ def _review_page(request: Request, message: str | None = None, status: int = 200
     return page
 
 
-@router.get("/review", response_class=HTMLResponse)
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(request: Request, actor: Actor = Depends(require("values.review"))) -> HTMLResponse:
     """The submitted values, each with approve and reject (with a reason)."""
     return _review_page(request)
 
 
-@router.post("/review/{value_id}", response_class=HTMLResponse)
+@router.post("/review/{value_id}", response_class=HTMLResponse, include_in_schema=False)
 def review_decide(
-    value_id: int,
+    value_id: DbInt,
     request: Request,
     decision: str = Form(...),
     comment: str = Form(""),
@@ -385,7 +402,7 @@ def review_decide(
     return RedirectResponse("/review", 303)
 
 
-@router.get("/audit", response_class=HTMLResponse)
+@router.get("/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
     request: Request, entity: str | None = None, actor: Actor = Depends(require("audit.read"))
 ) -> HTMLResponse:
@@ -406,7 +423,7 @@ def audit_page(
     )
 
 
-@router.get("/audit/export.csv")
+@router.get("/audit/export.csv", include_in_schema=False)
 def audit_export(request: Request, actor: Actor = Depends(require("audit.export"))) -> Response:
     """The whole audit log as CSV (UTF-8 with BOM, for Excel), oldest first."""
     from qcity.data.audit import read_log
