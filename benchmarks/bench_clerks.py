@@ -6,7 +6,8 @@ loopback port, and ``--clerks`` threads (default 20), each with its own HTTP cli
 started at once. Each clerk makes ``--rounds`` rounds: save its own value on the revision
 it last saw (``POST /api/values``), submit it (``POST /api/values/submit``), and save one
 value all clerks share on the revision they read (most of these get 409: someone else was
-first). The actor of a request is named by a header (the benchmark's stand-in for a login).
+first). Each clerk is a user account of the department and calls the API with its own
+scoped API token (``Authorization: Bearer``), as a department's script would.
 
 Afterwards the store is checked: every 200 is stored exactly once, no key has a duplicate
 revision, every submission is recorded. Prints ``name=value`` lines: throughput, errors
@@ -28,21 +29,21 @@ from contextlib import contextmanager
 
 import httpx
 import pandas as pd
-from fastapi import Request
 from sqlalchemy import create_engine, func, make_url, select, text
 
-from qcity.data.roles import ANONYMOUS, Actor
+from qcity.data.roles import operator
 from qcity.data.store import Store
 from qcity.data.tables import OBS
 from qcity.data.workflow import list_values
 from qcity.framework.model import Framework
+from qcity.service.accounts import create_token, create_user
 from qcity.web import create_app
-from qcity.web.access import current_actor
 
 PG_URL_ENV = "QCITY_BENCH_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEPARTMENT = "统计局 / Statistics Bureau"
-HEADER = "X-Bench-User"
+#: The password of the benchmark's clerks (never used to log in: they use tokens).
+PASSWORD = secrets.token_urlsafe(16)
 
 
 @contextmanager
@@ -88,18 +89,23 @@ def framework(clerks: int) -> Framework:
     )
 
 
+def clerk_tokens(store: Store, clerks: int) -> list[str]:
+    """Create the clerks' accounts (one department) and an API token each; the tokens."""
+    op = operator("bench")
+    tokens = []
+    for i in range(clerks):
+        name = f"clerk{i:02d}"
+        create_user(store, op, name, "clerk", PASSWORD, department=DEPARTMENT)
+        tokens.append(create_token(store, op, name, ["values.enter", "values.submit"], days=1)[1])
+    return tokens
+
+
 def serve(url: str, clerks: int) -> tuple[object, threading.Thread, str]:
     """The app on ``url`` served by uvicorn in a thread; the server, thread and base URL."""
     import uvicorn
 
     app = create_app(url)
     app.state.workflow_framework = framework(clerks)
-    actors = {f"clerk{i:02d}": Actor(f"clerk{i:02d}", "clerk", DEPARTMENT) for i in range(clerks)}
-
-    def actor(request: Request) -> Actor:
-        return actors.get(request.headers.get(HEADER, ""), ANONYMOUS)
-
-    app.dependency_overrides[current_actor] = actor
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = int(s.getsockname()[1])
@@ -121,13 +127,14 @@ def run(clerks: int, rounds: int) -> None:
                 {"code": ["LY"], "name_zh": ["溧阳市"], "name_en": ["Liyang"], "type": ["city"]}
             )
         )
+        tokens = clerk_tokens(store, clerks)
         server, thread, base = serve(url, clerks)
         codes: Counter[str] = Counter()
         lock = threading.Lock()
         start = threading.Barrier(clerks + 1)
 
         def clerk(i: int) -> None:
-            user = {HEADER: f"clerk{i:02d}"}
+            user = {"Authorization": f"Bearer {tokens[i]}"}
             mine: int | None = None
             with httpx.Client(base_url=base, timeout=300) as c:
                 start.wait()
@@ -135,7 +142,7 @@ def run(clerks: int, rounds: int) -> None:
                     seen: list[str] = []
                     own = {"unit": "LY", "indicator": f"C{i:02d}", "period": "2024",
                            "value": r, "expected_revision": mine}  # fmt: skip
-                    res = c.post("/api/values", json=own, headers=user)
+                    res = c.post("/api/values", json={"values": [own]}, headers=user)
                     seen.append(f"save {res.status_code}")
                     if res.status_code == 200:
                         saved = res.json()["saved"][0]
@@ -150,7 +157,7 @@ def run(clerks: int, rounds: int) -> None:
                     rev = {v["indicator"]: v["revision"] for v in cur.json()["values"]}.get("S")
                     shared = {"unit": "LY", "indicator": "S", "period": "2024",
                               "value": 1000 * i + r, "expected_revision": rev}  # fmt: skip
-                    res = c.post("/api/values", json=shared, headers=user)
+                    res = c.post("/api/values", json={"values": [shared]}, headers=user)
                     seen.append(f"shared {res.status_code}")
                     with lock:
                         codes.update(seen)

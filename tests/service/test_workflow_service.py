@@ -10,6 +10,7 @@ from qcity.data import workflow as wf
 from qcity.data.audit import read_log
 from qcity.data.roles import operator
 from qcity.data.store import Store
+from qcity.framework.departments import department_of
 from qcity.service import workflow as service
 from tests.workflow_helpers import (
     ADMIN,
@@ -35,7 +36,7 @@ def seeded(store: Store) -> Store:
 
 
 def test_departments_come_from_the_framework() -> None:
-    assert service.departments(FW) == {"A1": LI.department, "A2": LI.department, "B1": FINANCE}
+    assert department_of(FW) == {"A1": LI.department, "A2": LI.department, "B1": FINANCE}
 
 
 def test_clerk_enters_own_department_only(seeded: Store) -> None:

@@ -37,7 +37,7 @@ def test_twenty_clerks_at_once_lose_nothing(store: Store, db_url: str) -> None:
                 sub = post(c, user, "/api/values/submit", json={"ids": ids})
                 own[i] = ids if sub.status_code == 200 else []
                 same = {"unit": "JT", "indicator": "A1", "period": "2024", "value": 100 + i}
-                shared[i] = post(c, user, "/api/values", json=same).status_code
+                shared[i] = post(c, user, "/api/values", json={"values": [same]}).status_code
         except Exception as exc:  # reported below with the clerk's number
             failures.append(f"{user}: {exc!r}")
 

@@ -14,6 +14,7 @@ import pandas as pd
 from qcity.data import workflow as wf
 from qcity.data.roles import Actor, can
 from qcity.data.store import Store
+from qcity.framework.departments import department_of, held_by
 from qcity.framework.model import Framework
 
 ConflictError = wf.ConflictError
@@ -32,30 +33,18 @@ def _need(actor: Actor, permission: str) -> None:
         )
 
 
-def departments(fw: Framework) -> dict[str, str | None]:
-    """Indicator code -> the department responsible for it in ``fw``."""
-    return {ind.code: ind.department for ind in fw.indicators()}
-
-
 def department_check(actor: Actor, fw: Framework | None) -> Callable[[pd.DataFrame], None]:
     """A check of the rows (column ``indicator``) an actor touches: a clerk only the
-    indicators of their own department (``department`` of the indicator in ``fw``);
-    other roles any indicator."""
+    indicators of their own department (``qcity.framework.departments``); other roles any."""
 
     def check(rows: pd.DataFrame) -> None:
         if actor.role != "clerk":
             return
         if fw is None:
             raise NotAllowedError("a clerk's entries need the framework that names departments")
-        owner = departments(fw)
-        bad = sorted(
-            {
-                str(ind)
-                for ind in rows["indicator"]
-                if actor.department is None or owner.get(str(ind)) != actor.department
-            }
-        )
+        bad = foreign_indicators(rows["indicator"], fw, actor)
         if bad:
+            owner = department_of(fw)
             shown = ", ".join(f"{b} ({owner.get(b) or 'unknown indicator'})" for b in bad[:10])
             raise NotAllowedError(
                 f"not allowed / 无此权限: {actor.name} is a clerk of "
@@ -64,6 +53,28 @@ def department_check(actor: Actor, fw: Framework | None) -> Callable[[pd.DataFra
             )
 
     return check
+
+
+def foreign_indicators(indicators: Iterable[object], fw: Framework, actor: Actor) -> list[str]:
+    """The indicator codes among ``indicators`` that ``actor`` may not enter, sorted: for a
+    clerk those of other departments; nobody else is limited here."""
+    if actor.role != "clerk":
+        return []
+    own = held_by(fw, actor.department)
+    return sorted({str(i) for i in indicators} - own)
+
+
+def foreign_rows(observations: pd.DataFrame, fw: Framework, actor: Actor) -> list[str]:
+    """The rows (``unit indicator period (department)``) of an upload that ``actor`` may
+    not enter (see ``foreign_indicators``)."""
+    if actor.role != "clerk" or observations.empty:
+        return []
+    owner = department_of(fw)
+    bad = observations[~observations["indicator"].astype(str).isin(held_by(fw, actor.department))]
+    return [
+        f"{u} {i} {p} ({owner.get(i) or '-'})"
+        for u, i, p in zip(bad["unit"], bad["indicator"], bad["period"], strict=True)
+    ]
 
 
 def save_draft(
@@ -115,7 +126,8 @@ __all__ = [
     "WorkflowError",
     "approve",
     "department_check",
-    "departments",
+    "foreign_indicators",
+    "foreign_rows",
     "reject",
     "save_draft",
     "submit",

@@ -288,7 +288,7 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
             file=path.name,
         )
         return JSONResponse(body, status_code=422)
-    from qcity.web.departments import foreign_rows
+    from qcity.service.workflow import foreign_rows
 
     refused = foreign_rows(checked.observations, d.framework, actor)
     if refused:

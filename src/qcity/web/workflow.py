@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field
 from qcity.data.roles import Actor
 from qcity.data.store import Store
 from qcity.data.tables import StoreError
+from qcity.framework.departments import same_department
 from qcity.framework.model import Framework
 from qcity.service import workflow as service
 from qcity.web.access import require
@@ -74,7 +75,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _own_indicators(actor: Actor, fw: Framework) -> list[Any]:
     """The indicators ``actor`` enters: a clerk's department's, everyone else's all."""
     if actor.role == "clerk":
-        return [i for i in fw.indicators() if i.department and i.department == actor.department]
+        return [i for i in fw.indicators() if same_department(i.department, actor.department)]
     return list(fw.indicators())
 
 
