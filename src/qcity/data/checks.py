@@ -207,7 +207,7 @@ def check_records(
     r = records.reset_index(drop=True)
     problems: list[Problem] = []
     values, kind = parse_values(r["value"])
-    skip = (kind == "empty") & r["layout"].isin(["wide", "yearbook"]).to_numpy()
+    skip = (kind == "empty") & r["layout"].isin(["wide", "yearbook", "template"]).to_numpy()
     r, values, kind = r[~skip].reset_index(drop=True), values[~skip], kind[~skip]
     for f in ("unit", "indicator", "period", "status", "source", "measure", "flag"):
         r[f] = nfkc(r[f]) if f != "source" else r[f].astype(object).map(str).str.strip()

@@ -62,7 +62,11 @@ FIELDS = ("unit", "indicator", "period", "value", "status", "source", "measure",
 
 _WIDE_HEADER = re.compile(r"^(?P<code>[A-Za-z][\w.\-]*)\s*(?:[(\[](?P<measure>[^()\[\]]*)[)\]])?$")
 
-Layout = Literal["long", "wide", "yearbook"]
+Layout = Literal["long", "wide", "yearbook", "template"]
+
+#: The column that marks a department's data-entry template (``qcity template``): a long
+#: table whose value cells a department fills where it has a figure (blank ones are skipped).
+TEMPLATE_MARKER = "allowed_range"
 
 
 def normalise_header(text: str) -> str:
@@ -151,8 +155,11 @@ def to_records(raw: RawSheet) -> SheetTable | None:
                     "warning",
                 )
             )
-        records = _long(raw, body, fields, label)
-        return SheetTable(raw.name, "long", header_row, records, problems)
+        kind: Layout = "long"
+        if any(normalise_header(h) == TEMPLATE_MARKER for h in header):
+            kind = "template"
+        records = _long(raw, body, fields, label, kind)
+        return SheetTable(raw.name, kind, header_row, records, problems)
     records, wide_problems = _wide(raw, body, fields, extra, header, label, header_row)
     return SheetTable(raw.name, "wide", header_row, records, problems + wide_problems)
 
@@ -172,9 +179,13 @@ def _percent(raw: RawSheet, rows: pd.Index, col: int | None) -> np.ndarray:
 
 
 def _long(
-    raw: RawSheet, body: pd.DataFrame, fields: dict[str, int], label: dict[int, str]
+    raw: RawSheet,
+    body: pd.DataFrame,
+    fields: dict[str, int],
+    label: dict[int, str],
+    kind: Layout = "long",
 ) -> pd.DataFrame:
-    """Long layout: one record per non-blank row."""
+    """Long layout (or a department template, ``kind``): one record per non-blank row."""
     columns: dict[int, pd.Series] = {int(pos): cell_text(body[pos]) for pos in body.columns}
     empty = pd.Series("", index=body.index, dtype=object)
     text = {f: columns[fields[f]] if f in fields else empty for f in FIELDS}
@@ -186,7 +197,7 @@ def _long(
     rec = rec[~np.atleast_1d(blank)]
     rows = pd.Series(rec.index, index=rec.index)
     rec.insert(0, "sheet", raw.name)
-    rec.insert(1, "layout", "long")
+    rec.insert(1, "layout", kind)
     for f in FIELDS:
         rec[f"{f}_row"] = rows
         rec[f"{f}_col"] = label.get(fields.get(f, -1), f)

@@ -15,8 +15,10 @@ DEFAULT = "liyang"
 
 
 def builtin_names() -> list[str]:
-    """Names of the shipped frameworks (file stems), sorted."""
-    return sorted(p.stem for p in DIRECTORY.glob("*.yaml"))
+    """Names of the shipped frameworks (file stems), sorted. Files beside a framework
+    whose stem has a dot (``liyang.names.yaml``: names confirmed for the yearbook import)
+    are not frameworks."""
+    return sorted(p.stem for p in DIRECTORY.glob("*.yaml") if "." not in p.stem)
 
 
 def builtin_path(name: str = DEFAULT) -> Path:

@@ -161,3 +161,33 @@ def test_unknown_unit_and_department_are_clear(store: Store, db_url: str, tmp_pa
     assert "no unit nowhere" in _cli(*base, "--department", "统计局", "--unit", "nowhere", code=1)
     assert "no department" in _cli(*base, "--department", "国土局", code=1)
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_partly_filled_template_stores_the_filled_rows_only(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """A department fills the figures it has: blank value cells are skipped, not errors;
+    an untouched template imports nothing."""
+    _units(store)
+    out = tmp_path / "t.xlsx"
+    _cli("template", "-f", "liyang", "--department", "统计局", "--unit", "liyang",
+         "--year", "2025", "--out", str(out), "--db", db_url)  # fmt: skip
+    untouched = _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--by", "统计局")
+    assert "nothing to do" in untouched and "error" not in untouched
+    wb = openpyxl.load_workbook(out)
+    ws = wb.active
+    top, names = _header(ws)
+    code_col, value_col = names.index("indicator") + 1, names.index("value") + 1
+    fw = load_framework(LIYANG)
+    first, second = top + 1, top + 3  # two rows filled, the rest left blank
+    filled = {}
+    for r in (first, second):
+        code = ws.cell(r, code_col).value
+        lo, hi = fw.find(code).plausible_range  # type: ignore[misc]
+        filled[code] = (lo + hi) / 2
+        ws.cell(r, value_col).value = filled[code]
+    wb.save(out)
+    output = _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--by", "统计局")
+    assert "2 added" in output
+    stored = store.observations(units=["liyang"], periods=["2025"])
+    assert dict(zip(stored["indicator"], stored["value"], strict=True)) == filled
