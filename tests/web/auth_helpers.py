@@ -23,7 +23,11 @@ CLERK_DEPARTMENT = "统计局"
 
 OPERATOR = operator("test")
 #: The users of the browser tests' server (``account_server``): name, role, department.
-BROWSER_USERS = (("analyst", "analyst", None), ("clerk", "clerk", CLERK_DEPARTMENT))
+BROWSER_USERS = (
+    ("analyst", "analyst", None),
+    ("clerk", "clerk", CLERK_DEPARTMENT),
+    ("reviewer", "reviewer", None),
+)
 
 
 def add_user(

@@ -66,6 +66,9 @@ def _nav(d: Dashboard, lang: str, scopes: list[str], actor: Actor) -> list[dict[
         ("/robustness", "robustness", has and _robust_available(d, scopes)),
         ("/methodology", "methodology", True),
         ("/upload", "upload", can(actor, "values.enter")),
+        ("/entry", "entry", can(actor, "values.enter")),
+        ("/review", "review", can(actor, "values.review")),
+        ("/audit", "audit_log", can(actor, "audit.read")),
         ("/admin/users", "users", can(actor, "users.manage")),
     ]
     return [{"href": h, "key": k, "label": word(k, lang)} for h, k, ok in items if ok]

@@ -260,10 +260,14 @@ def _entry_rows(request: Request, actor: Actor, unit: str, year: str) -> list[di
         latest_only=True,
     )
     by_code = {r["indicator"]: r for r in _records(stored)}
-    return [
-        {"code": i.code, "name": name(i, lang), "unit": i.unit, **by_code.get(i.code, {})}
-        for i in inds
-    ]
+    rows = []
+    for i in inds:
+        row = {"code": i.code, "name": name(i, lang), **by_code.get(i.code, {})}
+        row["measure"] = i.unit  # the unit of measure (the record's "unit" is the place)
+        value = row.get("value")
+        row["value_text"] = "" if value is None else format(float(value), ".12g")
+        rows.append(row)
+    return rows
 
 
 def _entry_page(
@@ -363,7 +367,32 @@ def entry_submit(
 def _review_page(request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
     from qcity.data.workflow import list_values
 
-    rows = _records(list_values(workflow_store(request), state="submitted"))
+    store = workflow_store(request)
+    lang = request_lang(request)
+    submitted = list_values(store, state="submitted")
+    rows = _records(submitted)
+    if rows:  # what each submitted value would replace: the key's latest approved revision
+        approved = list_values(
+            store,
+            state="approved",
+            units=submitted["unit"].unique().tolist(),
+            indicators=submitted["indicator"].unique().tolist(),
+            periods=submitted["period"].unique().tolist(),
+        )
+        indicators = {i.code: i for i in workflow_framework(request).indicators()}
+        for r in rows:
+            same = approved[
+                (approved["unit"] == r["unit"])
+                & (approved["indicator"] == r["indicator"])
+                & (approved["period"] == r["period"])
+                & (approved["revision"] < r["revision"])
+            ]
+            before = None if same.empty else float(same.sort_values("revision")["value"].iloc[-1])
+            r["previous_text"] = "—" if before is None else format(before, ".12g")
+            r["value_text"] = format(float(r["value"]), ".12g")
+            ind = indicators.get(r["indicator"])
+            r["name"] = name(ind, lang) if ind is not None else ""
+            r["measure"] = ind.unit if ind is not None else ""
     page = render(
         request,
         "review.html",
