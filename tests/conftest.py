@@ -77,7 +77,8 @@ def _fresh_pg_schema(database_url: str) -> Iterator[str]:
     """Create an empty schema in the session database and yield a URL whose
     ``search_path`` is that schema; drop it afterwards."""
     schema = f"t_{secrets.token_hex(6)}"
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    # pre-ping: another schema's teardown may have ended this pool's idle connection
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with engine.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = make_url(database_url).update_query_dict({"options": f"-csearch_path={schema}"})

@@ -113,8 +113,17 @@ def other_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> It
         yield f"sqlite:///{tmp_path / 'other.sqlite'}"
 
 
+@pytest.fixture
+def same_kind_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another empty database of the SAME engine as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'again.sqlite'}"
+    else:
+        yield from _fresh_pg_schema(request.getfixturevalue("pg_database_url"))
+
+
 def test_round_trip_to_the_other_engine_and_back_keeps_every_row(
-    store: Store, db_url: str, other_url: str, tmp_path: Path
+    store: Store, db_url: str, other_url: str, same_kind_url: str, tmp_path: Path
 ) -> None:
     _fill(store)
     before = _dump(db_url)
@@ -131,8 +140,8 @@ def test_round_trip_to_the_other_engine_and_back_keeps_every_row(
     # and back, into a new database of the first engine's kind
     back = tmp_path / "back.zip"
     _cli("backup", str(back), "--db", other_url)
-    _cli("restore", str(back), "--db", db_url, "--replace")
-    _assert_equal(before, _dump(db_url))
+    _cli("restore", str(back), "--db", same_kind_url)
+    _assert_equal(before, _dump(same_kind_url))
     # ids go on after the restored ones (PostgreSQL sequences were reset)
     with Store(other_url) as target:
         s = target.add_observations(
@@ -243,17 +252,27 @@ def _refuse_delete(url: str) -> None:
             )
 
 
-def test_replace_with_an_append_only_guard(store: Store, db_url: str, tmp_path: Path) -> None:
-    """--replace on PostgreSQL truncates (row triggers refusing DELETE do not fire); on
-    SQLite such a trigger stops the restore with a clear message and nothing changed."""
+def test_replace_keeps_an_audit_log_and_empties_a_database_without_one(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """--replace never deletes an audit log (append-only): with entries it is refused and
+    nothing changes; a database whose rows predate the log (no entries) is replaced."""
     _fill(store)
     out = tmp_path / "b.zip"
     _cli("backup", str(out), "--db", db_url)
-    _refuse_delete(db_url)
     before = _dump(db_url)
-    if db_url.startswith("sqlite"):
-        output = _cli("restore", str(out), "--db", db_url, "--replace", code=1)
-        assert "cannot be emptied" in output and "new database" in output
-    else:
-        _cli("restore", str(out), "--db", db_url, "--replace")
+    assert before["audit_log"], "the imports of _fill are in the audit log"
+    output = " ".join(_cli("restore", str(out), "--db", db_url, "--replace", code=1).split())
+    assert "append-only" in output and "new database" in output
     _assert_equal(before, _dump(db_url))
+
+    fresh = f"sqlite:///{tmp_path / 'older2.sqlite'}"
+    with Store(fresh) as s:
+        s.upgrade()
+        with s.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO units (code, name_zh, name_en, type, parent_code, attributes) "
+                "VALUES ('old', '旧', 'old', 'city', NULL, '{}')"
+            )
+    _cli("restore", str(out), "--db", fresh, "--replace")
+    _assert_equal(before, _dump(fresh))

@@ -214,3 +214,42 @@ def test_results_folder_neutralises_hostile_unit_names(tmp_path: Path) -> None:
         if c.value in (HOSTILE[0], "-Austria")
     ]
     assert odd and all(c.data_type == "s" and c.quotePrefix for c in odd)
+
+
+def test_signed_numbers_written_as_text_are_not_formulas() -> None:
+    """A negative growth rate kept as text (a bulletin's review.csv) must import again
+    unchanged: only text that is not a plain number gets the apostrophe."""
+    from qcity.data.safe_cells import formula_like, safe_frame
+
+    for number in ("-2.3", "+5", "-1,234.5", "-1.2e3", "-0.5%", "-.5"):
+        assert not formula_like(number), number
+    for formula in ("=1+1", "-1+1", "+A1", "@SUM(A1)", "-2.3)", "=-2"):
+        assert formula_like(formula), formula
+    frame = pd.DataFrame({"value": ["-2.3", "=HYPERLINK(x)"], "n": [-2.3, 1.0]})
+    safe = safe_frame(frame)
+    assert safe["value"].tolist() == ["-2.3", "'=HYPERLINK(x)"]
+    assert safe["n"].tolist() == [-2.3, 1.0]
+
+
+def test_the_audit_log_export_never_holds_a_formula(store: Store, tmp_path: Path) -> None:
+    import openpyxl
+    from typer.testing import CliRunner
+
+    from qcity.cli import app
+
+    store.add_units(
+        pd.DataFrame({"code": ["LY"], "name_zh": ["溧阳"], "name_en": ["Liyang"],
+                      "type": ["city"]}),
+        entered_by="=HYPERLINK(\"http://x\")",
+    )  # fmt: skip
+    for name in ("log.xlsx", "log.csv"):
+        done = CliRunner().invoke(
+            app, ["audit-log", "export", "--out", str(tmp_path / name), "--db", store.url]
+        )
+        assert done.exit_code == 0, done.output
+    ws = openpyxl.load_workbook(tmp_path / "log.xlsx").active
+    cells = [cell for row in ws.iter_rows() for cell in row]
+    actors = [c for c in cells if str(c.value or "").startswith("=HYPERLINK")]
+    assert actors and all(c.data_type == "s" and c.quotePrefix for c in actors)
+    text = (tmp_path / "log.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text

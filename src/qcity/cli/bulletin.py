@@ -123,11 +123,13 @@ def _print(result: BulletinResult) -> None:
 def _write_review(df: pd.DataFrame, out: Path) -> None:
     """Write the review table (UTF-8 with BOM, so that Excel shows the Chinese) whole or
     not at all: a temporary file in the same folder, then renamed."""
+    from qcity.data.safe_cells import safe_frame
+
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            df.to_csv(fh, index=False)
+            safe_frame(df).to_csv(fh, index=False)
         os.replace(tmp, out)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

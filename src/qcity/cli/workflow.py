@@ -202,6 +202,7 @@ def audit_export(
 ) -> None:
     """Export the whole audit log (oldest first) to CSV or Excel. 导出审计日志。"""
     from qcity.data.audit import read_log
+    from qcity.data.safe_cells import safe_frame, safe_xlsx
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -219,7 +220,7 @@ def audit_export(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        flat.to_csv(out, index=False, encoding="utf-8-sig")
+        safe_frame(flat).to_csv(out, index=False, encoding="utf-8-sig")
     else:
-        flat.to_excel(out, index=False, sheet_name="audit_log")
+        safe_xlsx(flat, out, "audit_log")
     console.print(f"wrote {len(flat)} audit entries to {out} 已导出")

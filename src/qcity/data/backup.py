@@ -278,6 +278,7 @@ def restore(
                     "目标数据库非空；请使用新数据库，或加 --replace 先清空"
                 )
             if filled:
+                _refuse_if_audited(conn, store)
                 _empty(conn, store)
             done = 0
             for table in tables():
@@ -295,13 +296,33 @@ def restore(
     return BackupSummary(counts, manifest.get("alembic_revision"))
 
 
+#: The append-only table ``--replace`` never empties (``qcity.data.audit``).
+AUDIT_TABLE = "audit_log"
+
+
+def _refuse_if_audited(conn: Connection, store: Store) -> None:
+    """``--replace`` would throw away the target's audit log, which is append-only: refuse
+    (before anything changes) when it holds entries."""
+    audit = next((t for t in tables() if t.name == AUDIT_TABLE), None)
+    entries = _count(conn, audit) if audit is not None else 0
+    if entries:
+        raise BackupError(
+            f"{display_url(store.url)} holds an audit log of {entries} entr"
+            f"{'y' if entries == 1 else 'ies'}, which is append-only: --replace would "
+            "delete it. Restore into a new database and point QCITY_DATABASE_URL at it / "
+            "目标库有审计日志（只可追加），不能清空；请恢复到新数据库"
+        )
+
+
 def _empty(conn: Connection, store: Store) -> None:
-    """Remove every row inside the restore's transaction: PostgreSQL ``TRUNCATE`` (row
-    triggers refusing DELETE, such as an append-only audit log's, do not fire), SQLite
-    ``DELETE`` children first (a trigger refusing it stops the restore, nothing changed)."""
+    """Remove every row inside the restore's transaction (the audit log is empty: see
+    ``_refuse_if_audited``): PostgreSQL ``TRUNCATE``, SQLite ``DELETE`` children first (a
+    trigger refusing it stops the restore, nothing changed)."""
     if store.engine.dialect.name == "postgresql":
         quote = conn.dialect.identifier_preparer.quote
-        names = ", ".join(quote(t.name) for t in tables())  # the schema's own table names
+        names = ", ".join(  # the schema's own table names; the empty audit log is left
+            quote(t.name) for t in tables() if t.name != AUDIT_TABLE
+        )
         conn.exec_driver_sql(f"TRUNCATE TABLE {names}")  # sql-safe: names from the schema
         return
     try:

@@ -12,6 +12,7 @@ a negative number stays a number.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any
 
@@ -21,10 +22,19 @@ import pandas as pd
 #: First characters that make a spreadsheet read text as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+#: A signed plain number written as text (``-2.3``, ``+5``, ``-1.2e3``, ``-0.5%``): a
+#: spreadsheet reads it as that number, never as a formula, so it is left as it is (a
+#: negative growth rate in a CSV must import again unchanged).
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
 
 def formula_like(value: object) -> bool:
     """True for text (not a number) that a spreadsheet could take for a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_START)
+        and PLAIN_NUMBER.fullmatch(value) is None
+    )
 
 
 def safe_text(value: Any) -> Any:
@@ -41,8 +51,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             continue
         text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
-        mask = text.astype(bool) & s.where(text.astype(bool), "").astype(str).str.startswith(
-            FORMULA_START
+        as_text = s.where(text.astype(bool), "").astype(str)
+        mask = (
+            text.astype(bool)
+            & as_text.str.startswith(FORMULA_START)
+            & ~as_text.str.fullmatch(PLAIN_NUMBER.pattern)
         )
         if mask.any():
             out[col] = s.where(~mask, "'" + s.where(mask, "").astype(str))
@@ -52,6 +65,29 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def safe_csv(frame: pd.DataFrame, path: Any, **to_csv: Any) -> None:
     """``frame.to_csv(path, **to_csv)`` after ``safe_frame``."""
     safe_frame(frame).to_csv(path, **to_csv)
+
+
+def safe_xlsx(frame: pd.DataFrame, path: Path, sheet: str) -> None:
+    """Write ``frame`` as one sheet of an .xlsx at ``path``: numbers as numbers, missing
+    values as empty cells, every other value as text that Excel never takes for a formula
+    (``protect_cell``)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet)
+    ws.append([str(c) for c in frame.columns])
+    for row in frame.itertuples(index=False, name=None):
+        cells: list[Any] = []
+        for v in row:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                cells.append(None)
+            elif isinstance(v, bool | int | float | np.integer | np.floating):
+                cells.append(v)
+            else:
+                cells.append(protect_cell(WriteOnlyCell(ws, value=str(v))))
+        ws.append(cells)
+    wb.save(path)
 
 
 def protect_cell(cell: Any) -> Any:

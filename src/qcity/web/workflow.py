@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from qcity.data.roles import Actor
+from qcity.data.safe_cells import safe_frame
 from qcity.data.store import Store
 from qcity.data.tables import StoreError
 from qcity.framework.departments import same_department
@@ -465,7 +466,7 @@ def audit_export(request: Request, actor: Actor = Depends(require("audit.export"
         )
     frame["at"] = frame["at"].map(lambda t: t.isoformat())
     buf = io.StringIO()
-    frame.to_csv(buf, index=False)
+    safe_frame(frame).to_csv(buf, index=False)
     return Response(
         ("\ufeff" + buf.getvalue()).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
