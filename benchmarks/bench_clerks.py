@@ -18,18 +18,16 @@ revision, every submission is recorded. Prints ``name=value`` lines: throughput,
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
 import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pandas as pd
-from sqlalchemy import create_engine, func, make_url, select, text
+from bench_store import postgres_url  # the same fresh database as the store benchmark
+from sqlalchemy import func, select
 
 from qcity.data.roles import operator
 from qcity.data.store import Store
@@ -39,34 +37,9 @@ from qcity.framework.model import Framework
 from qcity.service.accounts import create_token, create_user
 from qcity.web import create_app
 
-PG_URL_ENV = "QCITY_BENCH_PG_URL"
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEPARTMENT = "统计局 / Statistics Bureau"
 #: The password of the benchmark's clerks (never used to log in: they use tokens).
 PASSWORD = secrets.token_urlsafe(16)
-
-
-@contextmanager
-def postgres_url() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server, dropped afterwards."""
-    admin_url = os.environ.get(PG_URL_ENV) or DEFAULT_PG_URL
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"qcity_bench_{secrets.token_hex(6)}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
 
 
 def framework(clerks: int) -> Framework:

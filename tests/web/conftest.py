@@ -43,15 +43,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(url: str) -> Iterator[str]:
-    """The dashboard on ``url``, served by uvicorn in a thread; its base URL."""
+def serve_app(app: Any) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free loopback port; its base URL."""
     import uvicorn
 
-    from qcity.web import create_app
-
     port = free_port()
-    config = uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="error")
-    srv = uvicorn.Server(config)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -64,6 +61,15 @@ def serve(url: str) -> Iterator[str]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def serve(url: str) -> Iterator[str]:
+    """The dashboard on ``url``, served by uvicorn in a thread; its base URL."""
+    from qcity.web import create_app
+
+    with serve_app(create_app(url)) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
