@@ -274,5 +274,5 @@ def test_header_shows_the_login_state(client: TestClient) -> None:
     assert 'id="login-link"' in anonymous and csrf_of(anonymous) is None
     login(client, "viewer")
     page = client.get("/methodology").text
-    assert "viewer · viewer" in page and 'id="logout"' in page and csrf_of(page)
+    assert "viewer · 查看者" in page and 'id="logout"' in page and csrf_of(page)
     assert 'href="/upload' not in page  # a viewer does not enter values

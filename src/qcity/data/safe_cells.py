@@ -22,19 +22,16 @@ import pandas as pd
 #: First characters that make a spreadsheet read text as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-#: A signed plain number written as text (``-2.3``, ``+5``, ``-1.2e3``, ``-0.5%``): a
-#: spreadsheet reads it as that number, never as a formula, so it is left as it is (a
-#: negative growth rate in a CSV must import again unchanged).
+#: A signed plain number written as text (``-2.3``, ``+5``, ``-1.2e3``, ``-0.5%``): in a
+#: CSV a spreadsheet reads it as that number, never as a formula, so ``safe_frame`` leaves
+#: it as it is (a negative growth rate in a CSV must import again unchanged). In .xlsx the
+#: quote prefix changes no value, so ``protect_cell`` marks such text too.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
 
 
 def formula_like(value: object) -> bool:
     """True for text (not a number) that a spreadsheet could take for a formula."""
-    return (
-        isinstance(value, str)
-        and value.startswith(FORMULA_START)
-        and PLAIN_NUMBER.fullmatch(value) is None
-    )
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def safe_text(value: Any) -> Any:
@@ -44,7 +41,8 @@ def safe_text(value: Any) -> Any:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` whose formula-like text cells (in object or string columns)
-    carry the leading ``'``; numeric columns and non-text cells are untouched."""
+    carry the leading ``'``; numeric columns, non-text cells and signed numbers written as
+    text (``PLAIN_NUMBER``) are untouched."""
     out = frame.copy()
     for col in out.columns:
         s = out[col]
