@@ -204,6 +204,6 @@ def test_user_and_token_changes_are_audited_without_secrets(store: Store) -> Non
     assert set(mine["actor"]) == {"cli:test"}
     update = mine[mine["action"] == "users.update"].iloc[0]
     assert update["before"]["role"] == "clerk" and update["after"]["role"] == "reviewer"
-    text_of_log = mine.to_json(force_ascii=False)
+    text_of_log = mine.to_json(force_ascii=False, date_format="iso")
     assert "secret-hash" not in text_of_log and "new-hash" not in text_of_log
     assert "d" * 64 not in text_of_log
