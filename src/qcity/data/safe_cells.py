@@ -40,24 +40,32 @@ def safe_text(value: Any) -> Any:
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` whose formula-like text cells (in object or string columns)
-    carry the leading ``'``; numeric columns, non-text cells and signed numbers written as
-    text (``PLAIN_NUMBER``) are untouched."""
-    out = frame.copy()
-    for col in out.columns:
-        s = out[col]
+    """``frame`` with its formula-like text cells (in object or string columns) carrying
+    the leading ``'`` (a changed copy; ``frame`` itself when nothing needs it). Numeric
+    columns, non-text cells and signed numbers written as text (``PLAIN_NUMBER``) are
+    untouched. Vectorised: a column is only looked at cell by cell where a first character
+    is risky, so the results folder's files cost next to nothing."""
+    out: pd.DataFrame | None = None
+    for j in range(frame.shape[1]):
+        s = frame.iloc[:, j]
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             continue
-        text = s.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
-        as_text = s.where(text.astype(bool), "").astype(str)
-        mask = (
-            text.astype(bool)
-            & as_text.str.startswith(FORMULA_START)
-            & ~as_text.str.fullmatch(PLAIN_NUMBER.pattern)
-        )
-        if mask.any():
-            out[col] = s.where(~mask, "'" + s.where(mask, "").astype(str))
-    return out
+        try:
+            first = s.str[:1]
+        except AttributeError:  # an object column holding no text at all
+            continue
+        risky = first.isin(FORMULA_START).to_numpy(dtype=bool)
+        if not risky.any():
+            continue
+        at = np.flatnonzero(risky)
+        text = s.iloc[at].astype(str)
+        formula = ~text.str.fullmatch(PLAIN_NUMBER.pattern).to_numpy(dtype=bool)
+        if not formula.any():
+            continue
+        if out is None:
+            out = frame.copy()
+        out.iloc[at[formula], j] = ("'" + text[formula]).to_numpy()
+    return frame if out is None else out
 
 
 def safe_csv(frame: pd.DataFrame, path: Any, **to_csv: Any) -> None:
