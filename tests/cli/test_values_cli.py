@@ -144,3 +144,24 @@ def test_evaluate_uses_approved_values_unless_asked(store: Store, db_url: str) -
     )
     out = _cli("evaluate", "-f", fw, "--db", db_url, "--values", "drafts", code=1)
     assert "approved or all" in out
+
+
+def test_an_import_from_the_command_line_is_the_operators(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """The audit log names who ran ``qcity import`` (``cli:<login>``); ``--by`` stays the
+    label of the data."""
+    import getpass
+
+    seed(store)
+    data = tmp_path / "v.csv"
+    data.write_text("unit,indicator,period,value\nLY,A1,2025,3.5\n", encoding="utf-8")
+    fw = tmp_path / "fw.yaml"
+    from qcity.framework.io import dump_framework
+
+    dump_framework(workflow_framework(), fw)
+    _cli("import", str(data), "-f", str(fw), "--by", "统计局", "--db", db_url)
+    entries = json.loads(_cli("audit-log", "list", "--json", "--db", db_url))
+    imported = next(e for e in entries if e["action"] == "values.import")  # newest first
+    assert imported["actor"] == f"cli:{getpass.getuser()}" and imported["via"] == "cli"
+    assert store.batches()["entered_by"].iloc[-1] == "统计局"

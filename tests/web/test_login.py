@@ -267,6 +267,11 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
                 .all()
             )
     assert ids == clerk_id and obs == [clerk_id]
+    with Store(url) as store:  # the audit log names the user and how they came in
+        from qcity.data.audit import read_log
+
+        upload = read_log(store.engine, action="values.import").iloc[0]
+    assert (upload["actor"], upload["user_id"], upload["via"]) == ("clerk", clerk_id, "session")
 
 
 def test_header_shows_the_login_state(client: TestClient) -> None:

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import FRAMEWORK_HELP
+from qcity.cli.common import FRAMEWORK_HELP, cli_operator
 from qcity.cli.data import DbOption, _console, _entered_by, _load_framework, open_store
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:
 
     console = _console()
     try:
-        result = import_file(store, review, fw, _entered_by(by))
+        result = import_file(store, review, fw, _entered_by(by), actor=cli_operator())
     except ImportErrorReport as exc:
         console.print(problems_table(exc.problems))
         fail(f"{review.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")

@@ -23,6 +23,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from qcity.cli.app import fail
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from qcity.data.roles import Actor
     from qcity.framework.model import Framework
     from qcity.service.evaluation import EvaluationResult
     from qcity.service.inputs import EvaluationInput
@@ -76,6 +77,19 @@ OutOption = Annotated[Path, typer.Option("--out", "-o", help="output folder 输�
 OptionalOutOption = Annotated[
     Path | None, typer.Option("--out", "-o", help="output folder 输出目录")
 ]
+
+
+def cli_operator() -> Actor:
+    """The operator running this command on the database directly, as the audit log names
+    them: ``cli:<login>`` (``cli:unknown`` where the system has no login name)."""
+    import getpass
+
+    from qcity.data.roles import operator
+
+    try:
+        return operator(getpass.getuser())
+    except (KeyError, OSError):
+        return operator("unknown")
 
 
 def spinner() -> Progress:

@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import cli_operator
 from qcity.data.engine import URL_ENV, display_url
 
 if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts fast
@@ -304,6 +305,7 @@ def import_cmd(
                 progress=progress,
                 unit=unit,
                 names=names,
+                actor=cli_operator(),
             )
         except ImportErrorReport as exc:
             bar.stop()

@@ -17,8 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import cli_operator
 from qcity.cli.data import DbOption, open_store
-from qcity.data.roles import ROLES, Actor
+from qcity.data.roles import ROLES
 
 user_app = typer.Typer(
     help="user accounts 用户账号: add, list, passwd, disable, role", no_args_is_help=True
@@ -32,16 +33,6 @@ app.add_typer(token_app, name="token")
 console = Console()
 
 STDIN_HELP = "read the password from the first line of standard input 从标准输入读取密码"
-
-
-def _operator() -> Actor:
-    """The operator running this command (``cli:<login>``)."""
-    from qcity.data.roles import operator
-
-    try:
-        return operator(getpass.getuser())
-    except (KeyError, OSError):
-        return operator("unknown")
 
 
 def _password(from_stdin: bool) -> str:
@@ -90,7 +81,7 @@ def add(
             fail("a clerk needs --department / 录入员须指定 --department")
         user_id = create_user(
             store,
-            _operator(),
+            cli_operator(),
             name,
             role,
             _password(password_stdin),
@@ -154,7 +145,7 @@ def passwd(
 
     with open_store(db) as store:
         get_user(store, name)
-        set_password(store, _operator(), name, _password(password_stdin))
+        set_password(store, cli_operator(), name, _password(password_stdin))
     typer.echo(f"password of {name} changed / 密码已更改")
 
 
@@ -164,7 +155,7 @@ def disable(name: str = typer.Argument(..., help="login name 登录名"), db: Db
     from qcity.service.accounts import disable_user
 
     with open_store(db) as store:
-        disable_user(store, _operator(), name)
+        disable_user(store, cli_operator(), name)
     typer.echo(f"user {name} disabled / 已停用")
 
 
@@ -178,7 +169,7 @@ def role_cmd(
     from qcity.service.accounts import set_role
 
     with open_store(db) as store:
-        set_role(store, _operator(), name, role)
+        set_role(store, cli_operator(), name, role)
     typer.echo(f"user {name} is now {role} / 角色已更改")
 
 
@@ -193,7 +184,7 @@ def token_create(
     from qcity.service.accounts import create_token
 
     with open_store(db) as store:
-        token_id, token = create_token(store, _operator(), name, list(scope), days)
+        token_id, token = create_token(store, cli_operator(), name, list(scope), days)
     typer.echo(token)
     typer.echo(
         f"token {token_id} for {name}: {', '.join(sorted(set(scope)))}, {days} days; "
@@ -253,5 +244,5 @@ def token_revoke(
     from qcity.service.accounts import revoke_token
 
     with open_store(db) as store:
-        revoke_token(store, _operator(), token_id)
+        revoke_token(store, cli_operator(), token_id)
     typer.echo(f"token {token_id} revoked / 令牌已撤销")

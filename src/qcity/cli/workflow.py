@@ -4,7 +4,6 @@ on the database directly: it is the operator's tool, recorded as ``cli:<login>``
 
 from __future__ import annotations
 
-import getpass
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,11 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import cli_operator
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.data.roles import Actor
     from qcity.data.store import Store
 
 values_app = typer.Typer(
@@ -34,16 +33,6 @@ console = Console()
 DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
 STATES = ("draft", "submitted", "approved", "rejected")
 STATE_ZH = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "rejected": "已退回"}
-
-
-def _operator() -> Actor:
-    """The operator running the command (``cli:<login>``)."""
-    from qcity.data.roles import operator
-
-    try:
-        return operator(getpass.getuser())
-    except (KeyError, OSError):
-        return operator("unknown")
 
 
 def _open(db: str | None, *, write: bool = False) -> Store:
@@ -136,7 +125,7 @@ def values_approve(
     from qcity.service.workflow import approve
 
     with _open(db, write=True) as store:
-        done = approve(store, _operator(), ids, comment)
+        done = approve(store, cli_operator(), ids, comment)
     console.print(f"approved 已通过: {len(done)} value(s) {', '.join(map(str, done['id']))}")
 
 
@@ -150,7 +139,7 @@ def values_reject(
     from qcity.service.workflow import reject
 
     with _open(db, write=True) as store:
-        done = reject(store, _operator(), ids, reason)
+        done = reject(store, cli_operator(), ids, reason)
     console.print(f"rejected 已退回: {len(done)} value(s) {', '.join(map(str, done['id']))}")
 
 

@@ -21,6 +21,7 @@ from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
 from qcity.data.readers import FileReadError, file_format, read_sheets
+from qcity.data.roles import Actor
 from qcity.data.yearbook import Recognition, recognise
 from qcity.framework.model import Framework
 
@@ -201,11 +202,13 @@ def import_file(
     unit: str | None = None,
     names: dict[str, str] | None = None,
     entered_by_user_id: int | None = None,
+    actor: Actor | None = None,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
     bad cell if any check fails; nothing is written then. ``unit`` and ``names``: a
-    yearbook table of one unit (see ``read_observations``)."""
+    yearbook table of one unit (see ``read_observations``). ``actor``: who the audit log
+    names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label."""
     path = Path(path)
     try:
         fmt = file_format(path)
@@ -236,5 +239,6 @@ def import_file(
         framework=framework,
         progress=progress,
         entered_by_user_id=entered_by_user_id,
+        actor=actor,
     )
     return result

@@ -342,7 +342,12 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
         with Store(d.url, create=False) as store:
             store.check_schema()
             result = import_file(
-                store, path, d.framework, f"web:{actor.name}", entered_by_user_id=actor.user_id
+                store,
+                path,
+                d.framework,
+                f"web:{actor.name}",
+                entered_by_user_id=actor.user_id,
+                actor=actor,
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
