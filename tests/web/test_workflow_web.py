@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import threading
 from typing import Any
 
@@ -164,3 +165,20 @@ def test_two_people_save_the_same_value_at_once(store: Store, db_url: str) -> No
     history = store.history("LY", "A1", "2024")
     assert history["revision"].tolist() == [1, 2, 3]
     assert history["value"].tolist() == [10.0, winner_value, loser_value]
+
+
+def test_review_shows_what_each_value_would_replace(client: TestClient) -> None:
+    """Beside a submitted value: its key's latest approved value, or "—" for a new key."""
+    a1 = _save(client, "li", "A1", 12.5, 1).json()["saved"][0]["id"]  # seed: A1 = 10 approved
+    a2 = _save(client, "li", "A2", 4.0, None).json()["saved"][0]["id"]  # never stored before
+    post(client, "li", "/api/values/submit", json={"ids": [a1, a2]})
+    page = get(client, "wang", "/review").text
+
+    def numbers(indicator: str) -> list[str]:
+        """The number cells of the review table's row of ``indicator``."""
+        row = next(r for r in page.split("<tr>") if f" {indicator} " in r)
+        return [c.strip() for c in re.findall(r'<td class="num">([^<]*)</td>', row)]
+
+    cells = {i: numbers(i) for i in ("A1", "A2")}  # id, previous, submitted, revision
+    assert cells["A1"][1:4] == ["10", "12.5", "2"]
+    assert cells["A2"][1:4] == ["—", "4", "1"]

@@ -265,8 +265,7 @@ def _entry_rows(request: Request, actor: Actor, unit: str, year: str) -> list[di
     for i in inds:
         row = {"code": i.code, "name": name(i, lang), **by_code.get(i.code, {})}
         row["measure"] = i.unit  # the unit of measure (the record's "unit" is the place)
-        value = row.get("value")
-        row["value_text"] = "" if value is None else format(float(value), ".12g")
+        row["value_text"] = _number_text(row.get("value"))
         rows.append(row)
     return rows
 
@@ -365,14 +364,20 @@ def entry_submit(
     return RedirectResponse(f"/entry?unit={unit}&year={year}&submitted={len(ids)}", 303)
 
 
+def _number_text(value: Any) -> str:
+    """A stored value as a person types it (``211031``, ``6.1``); "" for none."""
+    if value is None or pd.isna(value):
+        return ""
+    return format(float(value), ".12g")
+
+
 def _review_page(request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
     from qcity.data.workflow import list_values
 
     store = workflow_store(request)
     lang = request_lang(request)
     submitted = list_values(store, state="submitted")
-    rows = _records(submitted)
-    if rows:  # what each submitted value would replace: the key's latest approved revision
+    if not submitted.empty:  # what each value would replace: its key's latest approved revision
         approved = list_values(
             store,
             state="approved",
@@ -380,20 +385,23 @@ def _review_page(request: Request, message: str | None = None, status: int = 200
             indicators=submitted["indicator"].unique().tolist(),
             periods=submitted["period"].unique().tolist(),
         )
-        indicators = {i.code: i for i in workflow_framework(request).indicators()}
-        for r in rows:
-            same = approved[
-                (approved["unit"] == r["unit"])
-                & (approved["indicator"] == r["indicator"])
-                & (approved["period"] == r["period"])
-                & (approved["revision"] < r["revision"])
-            ]
-            before = None if same.empty else float(same.sort_values("revision")["value"].iloc[-1])
-            r["previous_text"] = "—" if before is None else format(before, ".12g")
-            r["value_text"] = format(float(r["value"]), ".12g")
-            ind = indicators.get(r["indicator"])
-            r["name"] = name(ind, lang) if ind is not None else ""
-            r["measure"] = ind.unit if ind is not None else ""
+        key = ["unit", "indicator", "period"]
+        previous = approved[[*key, "revision", "value"]].rename(columns={"value": "previous"})
+        submitted = pd.merge_asof(
+            submitted.sort_values("revision"),
+            previous.sort_values("revision"),
+            on="revision",
+            by=key,
+            allow_exact_matches=False,  # an earlier revision than the submitted one
+        ).sort_values("id")
+    rows = _records(submitted)
+    indicators = {i.code: i for i in workflow_framework(request).indicators()}
+    for r in rows:
+        r["previous_text"] = _number_text(r.get("previous")) or "—"
+        r["value_text"] = _number_text(r["value"])
+        ind = indicators.get(r["indicator"])
+        r["name"] = name(ind, lang) if ind is not None else ""
+        r["measure"] = ind.unit if ind is not None else ""
     page = render(
         request,
         "review.html",
