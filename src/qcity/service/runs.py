@@ -18,7 +18,9 @@ import pandas as pd
 from qcity.data import runs as run_table
 from qcity.data.safe_cells import inside
 from qcity.data.store import Store
-from qcity.engine.steps import Step
+from qcity.engine.log_file import LogError, SavedLog, differences, parse_log
+from qcity.engine.steps import default_steps
+from qcity.framework.model import Framework
 from qcity.service.evaluation import EvaluationResult
 from qcity.service.inputs import InputError
 
@@ -112,21 +114,30 @@ def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
     return written
 
 
-def read_log(path: Path) -> tuple[list[Step], dict[str, Any]]:
-    """The step log and stamp saved in a results folder's ``log.json``."""
+def read_log(path: Path, fw: Framework, *, allow_edited: bool = False) -> SavedLog:
+    """The step log and stamp saved in a results folder's ``log.json``, validated in full
+    (``qcity.engine.log_file``). A log whose digest does not match its content was edited:
+    refused, saying what differs from ``fw``'s log, unless ``allow_edited``. A log with an
+    unknown method or parameter is refused either way."""
     try:
-        log = json.loads(path.read_text(encoding="utf-8"))
-        steps = [Step.from_dict(s) for s in log["steps"]]
+        doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such log file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a qcity log.json ({exc})") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    try:
+        saved = parse_log(doc, str(path))
+    except LogError as exc:
+        raise InputError(str(exc)) from None
+    if saved.edited and not allow_edited:
+        diff = differences(saved.steps, default_steps(fw))
+        what = f"; it differs from framework {fw.code} {fw.version} in " + "; ".join(diff)
         raise InputError(
-            f"{path}: not a qcity log.json (needs 'steps' with step, method, params: {exc})"
-        ) from None
-    stamp = log.get("stamp") if isinstance(log.get("stamp"), dict) else {}
-    return steps, stamp
+            f"{path}: the log was edited ({saved.reason}){what if diff else ''}. "
+            "Replay it only if you mean to: add --allow-edited-log (the results' stamp then "
+            "records edited_log: true), or replay an unedited log.json"
+        )
+    return saved
 
 
 def replay_differences(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:
