@@ -14,6 +14,7 @@ Nested use is fine: a folder written into ``tmp`` is itself published by rename.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
@@ -32,11 +33,17 @@ def part_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{token}{PART}{path.suffix}")
 
 
-def _named(exc: BaseException, path: Path) -> None:
-    """Give an OS error without a file name (a full disk raised by a low-level write) the
-    name of what was being written, so the message can say which output failed."""
-    if isinstance(exc, OSError) and exc.filename is None:
+def _named(exc: BaseException, tmp: Path, path: Path) -> None:
+    """Name ``path`` (what the user asked for), not the temporary ``tmp``, in an OS error:
+    an error without a file name (a full disk raised by a low-level write) gets ``path``,
+    one naming a file under ``tmp`` gets the file's name under ``path``."""
+    if not isinstance(exc, OSError):
+        return
+    name = exc.filename
+    if name is None:
         exc.filename = str(path)
+    elif str(name) == str(tmp) or str(name).startswith(str(tmp) + os.sep):
+        exc.filename = str(path) + str(name)[len(str(tmp)) :]
 
 
 @contextmanager
@@ -51,7 +58,7 @@ def atomic_file(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        _named(exc, path)
+        _named(exc, tmp, path)
         raise
 
 
@@ -69,29 +76,47 @@ def atomic_folder(out: Path, stale: Iterable[str] = ()) -> Iterator[Path]:
         raise NotADirectoryError(20, "not a folder", str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = part_name(out)
-    tmp.mkdir()
     try:
+        tmp.mkdir()
         yield tmp
         _publish(tmp, out, set(stale))
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        _named(exc, out)
+        _named(exc, tmp, out)
         raise
 
 
 def _publish(tmp: Path, out: Path, stale: set[str]) -> None:
-    """Move the files of ``tmp`` into ``out`` (see ``atomic_folder``)."""
+    """Move the files of ``tmp`` into ``out`` (see ``atomic_folder``): the files they
+    replace (and the stale ones) are first renamed aside, then the new ones moved in; if
+    any rename fails, every one done is undone, so ``out`` is as it was."""
     if not out.exists() or (out.is_dir() and not any(out.iterdir())):
         os.replace(tmp, out)
         return
-    names = {p.name for p in tmp.iterdir()}
-    for name in sorted(stale - names):
-        (out / name).unlink(missing_ok=True)
-    for name in sorted(names):
-        target = out / name
-        if target.is_dir() and not (tmp / name).is_dir():
-            raise IsADirectoryError(21, "a folder is in the way", str(target))
-        os.replace(tmp / name, target)
+    names = sorted(p.name for p in tmp.iterdir())
+    aside: list[tuple[Path, Path]] = []  # (original, its name while set aside)
+    placed: list[Path] = []
+    try:
+        for name in sorted(set(names) | stale):
+            target = out / name
+            if target.is_dir() and not target.is_symlink():
+                raise IsADirectoryError(21, "a folder is in the way", str(target))
+            if target.exists() or target.is_symlink():
+                hidden = part_name(target)
+                os.replace(target, hidden)
+                aside.append((target, hidden))
+        for name in names:
+            os.replace(tmp / name, out / name)
+            placed.append(out / name)
+    except BaseException:
+        with contextlib.suppress(OSError):  # best effort: the first error is the one to show
+            for path in placed:
+                os.replace(path, tmp / path.name)
+            for original, hidden in aside:
+                os.replace(hidden, original)
+        raise
+    for _, hidden in aside:
+        hidden.unlink(missing_ok=True)
     tmp.rmdir()
 
 

@@ -9,6 +9,7 @@ outputs never change: a published run reads back bit-identical whatever is revis
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from qcity.data import runs as run_table
+from qcity.data.atomic import atomic_folder
 from qcity.data.safe_cells import inside
 from qcity.data.store import Store
 from qcity.engine.log_file import LogError, SavedLog, differences, parse_log
@@ -26,10 +28,16 @@ from qcity.service.inputs import InputError
 
 
 def keep_run(
-    result: EvaluationResult, url: str | None, created_by: str, written: list[Path]
+    result: EvaluationResult,
+    url: str | None,
+    created_by: str,
+    written: list[Path],
+    before_commit: Callable[[int], None] | None = None,
 ) -> int:
     """Store ``result`` (its framework version too) with the files of the results folder
-    that its evaluation ``written``, in one transaction; returns the new run's id."""
+    that its evaluation ``written``, in one transaction; returns the new run's id.
+    ``before_commit(run_id)`` runs as the transaction's last step: if it fails, no run is
+    stored (``data.runs.insert_run``)."""
     ev = result.evaluation
     files = {p.name: p.read_bytes() for p in written}
     inp = result.inputs
@@ -58,7 +66,7 @@ def keep_run(
         store.check_schema()
         if result.framework_text is not None:
             store.save_framework(result.framework, result.framework_text, actor=created_by)
-        return run_table.insert_run(store, record)
+        return run_table.insert_run(store, record, before_commit=before_commit)
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,10 @@ def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
     with Store(url, create=False) as store:
         store.check_schema()
         files = run_table.read_files(store, run_id)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in files.items():
-        path = inside(out, name)  # a stored name such as ../../x.csv cannot leave ``out``
-        path.write_bytes(content)
-        written.append(path)
-    return written
+    with atomic_folder(out) as tmp:  # all the files or none
+        for name, content in files.items():
+            inside(tmp, name).write_bytes(content)  # a name such as ../x.csv cannot leave
+    return [inside(out, name) for name in files]
 
 
 def read_log(path: Path, fw: Framework, *, allow_edited: bool = False) -> SavedLog:
