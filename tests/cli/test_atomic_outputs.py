@@ -10,13 +10,8 @@ database is also tested through SQLite's own read-only mode (``?mode=ro``)."""
 
 from __future__ import annotations
 
-import builtins
-import errno
-import io
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -25,53 +20,13 @@ from qcity.cli import app
 from qcity.data.store import Store
 from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.service.runs import list_runs
+from tests.fs_faults import full_disk, immutable, make_immutable
 from tests.helpers import REPO
-from tests.immutable import immutable, make_immutable
 
-__all__ = ["immutable"]  # the fixture, used here
+__all__ = ["full_disk", "immutable"]  # the fixtures, used here
 
 ASEM = REPO / "examples" / "asem"
 ENV = {"COLUMNS": "250", "QCITY_DATABASE_URL": None}
-
-
-class _FullDisk:
-    """A file object whose writes stop half-way with ENOSPC."""
-
-    def __init__(self, fh: Any) -> None:
-        self._fh = fh
-
-    def write(self, data: Any) -> int:
-        self._fh.write(data[: len(data) // 2])
-        self._fh.flush()
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._fh, name)
-
-    def __enter__(self) -> _FullDisk:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._fh.close()
-
-
-@pytest.fixture
-def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
-    """``full_disk("name.csv")``: the disk fills up while a file of that name is written."""
-
-    def arm(name: str) -> None:
-        real = builtins.open
-
-        def opener(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-            fh = real(file, mode, *args, **kwargs)
-            if any(c in mode for c in "wax") and str(file).endswith(name):
-                return _FullDisk(fh)
-            return fh
-
-        monkeypatch.setattr(builtins, "open", opener)
-        monkeypatch.setattr(io, "open", opener)
-
-    return arm
 
 
 def _evaluate_file(out: Path, *extra: str) -> Result:

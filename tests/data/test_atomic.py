@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from qcity.data.atomic import atomic_file, atomic_folder
-from tests.immutable import immutable, make_immutable
+from tests.fs_faults import immutable, make_immutable
 
 __all__ = ["immutable"]  # the fixture, used here
 
