@@ -180,7 +180,7 @@ class Evaluation:
         return dict(self._stamp)
 
     def _make_stamp(self) -> dict[str, Any]:
-        stamp = {
+        stamp: dict[str, Any] = {
             "qcity_version": __version__,
             "framework": self.framework.code,
             "framework_version": self.framework.version,
