@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,15 +68,7 @@ def parse_log(doc: Any, source: str) -> SavedLog:
         raise LogError(f"{source}: 'stamp' must be an object, got {type(stamp).__name__}")
     stamp = stamp or {}
     steps = [_step(raw, i, source) for i, raw in enumerate(doc["steps"])]
-    names = [s.name for s in steps]
-    missing = [n for n in STEP_NAMES if n not in names]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if missing or twice:
-        what = "; ".join(
-            [f"missing step(s) {', '.join(missing)}"] * bool(missing)
-            + [f"step(s) given twice: {', '.join(twice)}"] * bool(twice)
-        )
-        raise LogError(f"{source}: {what}; a log has each of {', '.join(STEP_NAMES)} exactly once")
+    check_steps(steps, source)
     given = doc.get("digest")
     plain = doc["steps"]
     if not isinstance(given, str):
@@ -85,6 +78,24 @@ def parse_log(doc: Any, source: str) -> SavedLog:
     else:
         edited, reason = False, ""
     return SavedLog(steps, stamp, edited, reason, stamp.get("edited_log") is True)
+
+
+def check_steps(
+    steps: Sequence[Step], source: str = "the step log", *, methods: bool = True
+) -> None:
+    """``LogError`` unless ``steps`` has each step once and (with ``methods``) every
+    method takes the parameters given, as ``parse_log`` checks a saved log."""
+    names = [s.name for s in steps]
+    missing = [n for n in STEP_NAMES if n not in names]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if missing or twice:
+        what = "; ".join(
+            [f"missing step(s) {', '.join(missing)}"] * bool(missing)
+            + [f"step(s) given twice: {', '.join(twice)}"] * bool(twice)
+        )
+        raise LogError(f"{source}: {what}; a log has each of {', '.join(STEP_NAMES)} exactly once")
+    for i, step in enumerate(steps if methods else ()):
+        _check_method(step.name, step.method, step.params, f"{source}: steps[{i}] ({step.name})")
 
 
 def _step(raw: Any, i: int, source: str) -> Step:
