@@ -113,3 +113,27 @@ def test_a_folder_whose_file_cannot_be_replaced_is_left_as_it_was(
     for name in ("a.csv", "b.csv", "c.csv"):  # not a mix of this run's files and the last's
         assert (out / name).read_text(encoding="utf-8") == f"old {name}"
     assert _leftovers(out) == [] and _leftovers(tmp_path) == []
+
+
+def test_a_results_folder_in_a_folder_that_cannot_be_written(
+    tmp_path: Path, immutable: list[Path]
+) -> None:
+    """Only the results folder itself is writable: the files are staged inside it."""
+    out = tmp_path / "shared" / "out"
+    out.mkdir(parents=True)
+    (out / "scores.csv").write_text("old", encoding="utf-8")
+    make_immutable(tmp_path / "shared", immutable)
+    with atomic_folder(out, stale={"NOTICE.txt"}) as tmp:
+        (tmp / "scores.csv").write_text("new", encoding="utf-8")
+        (tmp / "weights.csv").write_text("new", encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["scores.csv", "weights.csv"]
+    assert (out / "scores.csv").read_text(encoding="utf-8") == "new"
+
+
+def test_a_link_to_an_empty_folder_stays_a_link(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "out").symlink_to(tmp_path / "real")
+    with atomic_folder(tmp_path / "out") as tmp:
+        (tmp / "scores.csv").write_text("new", encoding="utf-8")
+    assert (tmp_path / "out").is_symlink()
+    assert (tmp_path / "real" / "scores.csv").read_text(encoding="utf-8") == "new"

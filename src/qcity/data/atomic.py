@@ -77,7 +77,7 @@ def atomic_folder(out: Path, stale: Iterable[str] = ()) -> Iterator[Path]:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = part_name(out)
     try:
-        tmp.mkdir()
+        tmp = _make_temporary(tmp, out)
         yield tmp
         _publish(tmp, out, set(stale))
     except BaseException as exc:
@@ -86,11 +86,26 @@ def atomic_folder(out: Path, stale: Iterable[str] = ()) -> Iterator[Path]:
         raise
 
 
+def _make_temporary(tmp: Path, out: Path) -> Path:
+    """Create the temporary folder beside ``out``, or inside ``out`` when only ``out``
+    itself can be written (an existing results folder in a folder of someone else's)."""
+    try:
+        tmp.mkdir()
+        return tmp
+    except PermissionError:
+        if not out.is_dir():
+            raise
+    inner = out / tmp.name
+    inner.mkdir()
+    return inner
+
+
 def _publish(tmp: Path, out: Path, stale: set[str]) -> None:
     """Move the files of ``tmp`` into ``out`` (see ``atomic_folder``): the files they
     replace (and the stale ones) are first renamed aside, then the new ones moved in; if
     any rename fails, every one done is undone, so ``out`` is as it was."""
-    if not out.exists() or (out.is_dir() and not any(out.iterdir())):
+    beside = tmp.parent != out
+    if beside and (not os.path.lexists(out) or (_real_dir(out) and not any(out.iterdir()))):
         os.replace(tmp, out)
         return
     names = sorted(p.name for p in tmp.iterdir())
@@ -118,6 +133,11 @@ def _publish(tmp: Path, out: Path, stale: set[str]) -> None:
     for _, hidden in aside:
         hidden.unlink(missing_ok=True)
     tmp.rmdir()
+
+
+def _real_dir(path: Path) -> bool:
+    """A folder, not a link to one (a link is kept: the files go where it points)."""
+    return path.is_dir() and not path.is_symlink()
 
 
 def moved(paths: Iterable[Path], out: Path) -> list[Path]:
