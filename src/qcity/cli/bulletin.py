@@ -8,7 +8,6 @@ proposals at once, through the same import (one transaction, status ``preliminar
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -123,17 +122,11 @@ def _print(result: BulletinResult) -> None:
 def _write_review(df: pd.DataFrame, out: Path) -> None:
     """Write the review table (UTF-8 with BOM, so that Excel shows the Chinese) whole or
     not at all: a temporary file in the same folder, then renamed."""
+    from qcity.data.atomic import atomic_file
     from qcity.data.safe_cells import safe_frame
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            safe_frame(df).to_csv(fh, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(out) as tmp:
+        safe_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
 
 
 def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:

@@ -190,20 +190,19 @@ def compare(
     strong = strengths(ev, unit, year)
     written: list[Path] = []
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         years = compare_years(ev, unit, k=k)
+        from qcity.data.atomic import atomic_folder, moved
         from qcity.data.safe_cells import safe_frame  # formula injection
 
-        for name, frame in (
-            ("compare.csv", table),
-            ("strengths.csv", strong),
-            ("compare_years.csv", years),
-        ):
-            safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8")
-            written.append(out / name)
-        if result.notice:
-            (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
-            written.append(out / "NOTICE.txt")
+        tables = {"compare.csv": table, "strengths.csv": strong, "compare_years.csv": years}
+        with atomic_folder(out, stale=[*tables, "NOTICE.txt"]) as tmp:  # all or nothing
+            for name, frame in tables.items():
+                safe_frame(frame).to_csv(tmp / name, index=False, encoding="utf-8")
+                written.append(tmp / name)
+            if result.notice:
+                (tmp / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
+                written.append(tmp / "NOTICE.txt")
+        written = moved(written, out)
     _print(result, table, strong, unit, k)
     if written:
         console.print(f"wrote {', '.join(p.name for p in written)} to {out}")

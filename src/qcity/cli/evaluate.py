@@ -6,7 +6,7 @@ from __future__ import annotations
 import getpass
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -30,6 +30,7 @@ from qcity.cli.common import (
 )
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from qcity.engine.log_file import SavedLog
     from qcity.engine.steps import Step
     from qcity.framework.model import Framework
     from qcity.service.evaluation import EvaluationResult
@@ -65,6 +66,12 @@ def evaluate(
     replay: Path | None = typer.Option(
         None, "--replay", help="re-run the step log of a saved log.json 按保存的步骤日志重算"
     ),
+    allow_edited_log: bool = typer.Option(
+        False,
+        "--allow-edited-log",
+        help="replay a log.json changed by hand (still fully checked); the stamp records "
+        "edited_log: true 允许重算手工修改过的日志",
+    ),
     by: str | None = typer.Option(
         None, "--by", help="who runs the evaluation (recorded with the run; default: you)"
     ),
@@ -88,7 +95,10 @@ def evaluate(
         fail("--values reads the database; it does not apply to a --data file")
     if data is not None and out is None:
         fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
-    steps, saved = _read_log(replay) if replay is not None else (None, {})
+    if allow_edited_log and replay is None:
+        fail("--allow-edited-log goes with --replay log.json")
+    log = _read_log(replay, fw, allow_edited_log) if replay is not None else None
+    edited = log is not None and (log.edited or log.previously_edited)
     with spinner() as progress:
         task = progress.add_task("reading data 读取数据", total=None)
         inp = read_inputs(fw, path, Selection(data, units, db, when, group, unit_type, values))
@@ -99,21 +109,27 @@ def evaluate(
             inp,
             out,
             by=by or operator(),
-            steps=steps,
+            steps=log.steps if log is not None else None,
             workbook=workbook,
+            edited_log=edited,
         )
     report(result, written, run_id)
-    if replay is not None:
+    if log is not None:
         from qcity.service.runs import replay_differences
 
-        for line in replay_differences(saved, result.stamp):
+        for line in replay_differences(log.stamp, result.stamp):
             console.print(f"[yellow]replay 重算: {line}")
+        if edited:
+            console.print(
+                "[bold yellow]edited log 已修改的日志: replayed with --allow-edited-log; "
+                "the stamp records edited_log: true"
+            )
 
 
-def _read_log(path: Path) -> tuple[list[Step], dict[str, Any]]:
+def _read_log(path: Path, fw: Framework, allow_edited: bool) -> SavedLog:
     from qcity.service.runs import read_log
 
-    return read_log(path)
+    return read_log(path, fw, allow_edited=allow_edited)
 
 
 def run_and_keep(
@@ -125,12 +141,18 @@ def run_and_keep(
     by: str,
     steps: list[Step] | None = None,
     workbook: bool = False,
+    edited_log: bool = False,
 ) -> tuple[EvaluationResult, list[Path], int | None]:
     """Evaluate, write the results folder (to ``out``, or a temporary one) and, when the
-    inputs came from the database, store the run there."""
+    inputs came from the database, store the run there — all or nothing: the files are
+    written under a temporary name, the run is committed as the last step after all of
+    them are written, and only then do the files take their names (a failure anywhere
+    leaves neither files nor a run)."""
+    from qcity.data.atomic import atomic_folder, moved
     from qcity.service.evaluation import evaluate, write_folder
+    from qcity.service.folder import FILES
 
-    result = evaluate(fw, inp, steps=steps, framework_text=framework_text)
+    result = evaluate(fw, inp, steps=steps, framework_text=framework_text, edited_log=edited_log)
     url = inp.store_url
     if url is not None:
         from qcity.service.runs import keep_run
@@ -139,9 +161,10 @@ def run_and_keep(
             written = write_folder(result, Path(tmp), workbook=workbook)
             run_id = keep_run(result, url, by, written) if url else None
         return result, [], run_id
-    written = write_folder(result, out, workbook=workbook)
-    run_id = keep_run(result, url, by, written) if url else None
-    return result, written, run_id
+    with atomic_folder(out, stale=FILES) as tmp:
+        written = write_folder(result, tmp, workbook=workbook)
+        run_id = keep_run(result, url, by, written) if url else None
+    return result, moved(written, out), run_id
 
 
 def _unit_names(result: EvaluationResult) -> dict[str, str]:

@@ -106,8 +106,19 @@ def write_monitor(
     mon: Monitor, result: EvaluationResult, out: Path, unit: str, period: str
 ) -> list[Path]:
     """Write monitor.csv, warnings.csv, attribution.csv (when available) and NOTICE.txt
-    (illustrative data), UTF-8 with BOM like the results folder; returns the paths."""
-    out.mkdir(parents=True, exist_ok=True)
+    (illustrative data), UTF-8 with BOM like the results folder, all or nothing
+    (``qcity.data.atomic``); returns the paths."""
+    from qcity.data.atomic import atomic_folder, moved
+
+    stale = ("monitor.csv", "warnings.csv", "attribution.csv", "NOTICE.txt")
+    with atomic_folder(out, stale=stale) as tmp:
+        written = _write_monitor(mon, result, tmp, unit, period)
+    return moved(written, out)
+
+
+def _write_monitor(
+    mon: Monitor, result: EvaluationResult, out: Path, unit: str, period: str
+) -> list[Path]:
     files = {"monitor.csv": mon.table, "warnings.csv": mon.warnings}
     attribution = _attribution(result, unit, period)
     if attribution is not None:
@@ -119,7 +130,6 @@ def write_monitor(
         safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8-sig")
         written.append(out / name)
     notice = out / "NOTICE.txt"
-    notice.unlink(missing_ok=True)
     if result.notice:
         notice.write_text(result.notice, encoding="utf-8")
         written.append(notice)

@@ -60,18 +60,21 @@ def path(
     plan = find_path(result.evaluation, unit, year, k=rank, horizon=horizon, margin=margin)
     written: list[Path] = []
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+        from qcity.data.atomic import atomic_folder, moved
         from qcity.data.safe_cells import safe_frame  # formula injection
 
-        safe_frame(plan.table).to_csv(out / "plan.csv", index=False, encoding="utf-8")
-        summary = {**plan.summary(), "illustrative": result.notice}
-        (out / "plan.json").write_text(
-            json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-        )
-        written += [out / "plan.csv", out / "plan.json"]
-        if result.notice:
-            (out / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
-            written.append(out / "NOTICE.txt")
+        stale = ("plan.csv", "plan.json", "NOTICE.txt")
+        with atomic_folder(out, stale=stale) as tmp:  # all or nothing
+            safe_frame(plan.table).to_csv(tmp / "plan.csv", index=False, encoding="utf-8")
+            summary = {**plan.summary(), "illustrative": result.notice}
+            (tmp / "plan.json").write_text(
+                json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+            )
+            written += [tmp / "plan.csv", tmp / "plan.json"]
+            if result.notice:
+                (tmp / "NOTICE.txt").write_text(result.notice + "\n", encoding="utf-8")
+                written.append(tmp / "NOTICE.txt")
+        written = moved(written, out)
 
     names = unit_names(result)
     who = label(names, unit)

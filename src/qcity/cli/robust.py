@@ -141,18 +141,20 @@ def robust(
     finally:
         if client is not None:
             client.close()
-    out.mkdir(parents=True, exist_ok=True)
+    from qcity.data.atomic import atomic_folder
     from qcity.data.safe_cells import safe_frame  # formula injection
 
-    safe_frame(ua.rank_stats).to_csv(out / "rank_stats.csv", index=False)
-    safe_frame(ua.samples).to_csv(out / "samples.csv", index=False)
-    written = ["rank_stats.csv", "samples.csv"]
-    if si is not None:
-        safe_frame(si.indices).to_csv(out / "sensitivity.csv", index=False)
-        written.append("sensitivity.csv")
-    if result.notice:
-        (out / "NOTICE.txt").write_text(result.notice, encoding="utf-8")
-        written.append("NOTICE.txt")
+    stale = ("rank_stats.csv", "samples.csv", "sensitivity.csv", "NOTICE.txt")
+    with atomic_folder(out, stale=stale) as tmp:  # all or nothing
+        safe_frame(ua.rank_stats).to_csv(tmp / "rank_stats.csv", index=False)
+        safe_frame(ua.samples).to_csv(tmp / "samples.csv", index=False)
+        written = ["rank_stats.csv", "samples.csv"]
+        if si is not None:
+            safe_frame(si.indices).to_csv(tmp / "sensitivity.csv", index=False)
+            written.append("sensitivity.csv")
+        if result.notice:
+            (tmp / "NOTICE.txt").write_text(result.notice, encoding="utf-8")
+            written.append("NOTICE.txt")
     _report(ua, si, result.notice, fw.root.name_zh, fw.root.name_en, _unit_names(result))
     console.print(f"wrote {', '.join(written)} to {out}")
 

@@ -207,9 +207,11 @@ def audit_export(
         ),
         after=frame["after"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        safe_frame(flat).to_csv(out, index=False, encoding="utf-8-sig")
-    else:
-        safe_xlsx(flat, out, "audit_log")
+    from qcity.data.atomic import atomic_file
+
+    with atomic_file(out) as tmp:  # whole or not at all
+        if suffix == ".csv":
+            safe_frame(flat).to_csv(tmp, index=False, encoding="utf-8-sig")
+        else:
+            safe_xlsx(flat, tmp, "audit_log")
     console.print(f"wrote {len(flat)} audit entries to {out} 已导出")

@@ -19,6 +19,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qcity.data.atomic import atomic_file
 from qcity.data.layout import DOC_SHEET
 from qcity.data.readers import require_pyarrow
 from qcity.data.safe_cells import formula_like, protect_cell, safe_frame
@@ -107,13 +108,13 @@ def export_observations(
         units=units,
         framework=framework,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "csv":
-        write_csv(df, out)
-    elif fmt == "xlsx":
-        write_xlsx(df, out)
-    else:
-        df.to_parquet(out, index=False)
+    with atomic_file(out) as tmp:  # whole or not at all: no truncated file on a full disk
+        if fmt == "csv":
+            write_csv(df, tmp)
+        elif fmt == "xlsx":
+            write_xlsx(df, tmp)
+        else:
+            df.to_parquet(tmp, index=False)
     return len(df)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -104,9 +104,17 @@ def _score_rows(run_id: int, scores: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def insert_run(store: Store, record: RunRecord, actor: Actor | None = None) -> int:
+def insert_run(
+    store: Store,
+    record: RunRecord,
+    actor: Actor | None = None,
+    before_commit: Callable[[int], None] | None = None,
+) -> int:
     """Write ``record`` and all its outputs in ONE transaction, recorded in the audit log
-    (by ``actor``, default the run's ``created_by`` via the CLI); returns the run id."""
+    (by ``actor``, default the run's ``created_by`` via the CLI); returns the run id.
+
+    ``before_commit(run_id)`` runs inside the transaction as its last step (a report that
+    prints its run's id is written then): if it fails, nothing is stored."""
     facts = [c for c in RUN_COLUMNS if c not in ("id", "status", "created_at")]
     head = {
         "status": "draft",
@@ -162,6 +170,8 @@ def insert_run(store: Store, record: RunRecord, actor: Actor | None = None) -> i
             },
             at=head["created_at"],
         )
+        if before_commit is not None:
+            before_commit(run_id)
     return run_id
 
 

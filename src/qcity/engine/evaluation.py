@@ -41,6 +41,8 @@ class Evaluation:
     indicator codes) or a ``Panel``. ``units``: a table with a ``code`` column and unit
     attributes (groups used by imputation). ``vintage``: the as-of time of the data (the
     store's newest revision used). ``steps``: the log; by default the framework's.
+    ``edited_log``: the steps come from a log changed by hand (replayed with
+    ``--allow-edited-log``); the stamp then records ``edited_log: true``.
     """
 
     def __init__(
@@ -51,6 +53,7 @@ class Evaluation:
         steps: Sequence[Step] | None = None,
         vintage: datetime | str | None = None,
         source: str = "data",
+        edited_log: bool = False,
     ) -> None:
         load_methods()
         self.framework = framework
@@ -58,6 +61,7 @@ class Evaluation:
         self.units = units
         self.log: list[Step] = list(steps) if steps is not None else default_steps(framework)
         self.vintage = vintage.isoformat() if isinstance(vintage, datetime) else vintage
+        self.edited_log = edited_log
         self._results: Results | None = None
         self._scores: pd.DataFrame | None = None
         self._stamp: dict[str, Any] | None = None
@@ -80,7 +84,12 @@ class Evaluation:
     def regen(self) -> Evaluation:
         """A new evaluation that re-runs this one's log on the same inputs."""
         return Evaluation(
-            self.framework, self.data, self.units, steps=self.log, vintage=self.vintage
+            self.framework,
+            self.data,
+            self.units,
+            steps=self.log,
+            vintage=self.vintage,
+            edited_log=self.edited_log,
         ).run()
 
     def with_step(
@@ -171,7 +180,7 @@ class Evaluation:
         return dict(self._stamp)
 
     def _make_stamp(self) -> dict[str, Any]:
-        return {
+        stamp: dict[str, Any] = {
             "qcity_version": __version__,
             "framework": self.framework.code,
             "framework_version": self.framework.version,
@@ -179,6 +188,9 @@ class Evaluation:
             "data_sha256": self.data_hash(),
             "config_sha256": self.config_hash(),
         }
+        if self.edited_log:  # only then, so that the stamps of ordinary runs are unchanged
+            stamp["edited_log"] = True
+        return stamp
 
     def log_frame(self) -> pd.DataFrame:
         """The step log as a table (step, method, params)."""

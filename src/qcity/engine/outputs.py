@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from qcity.data.atomic import atomic_folder, moved
 from qcity.data.safe_cells import safe_frame
+from qcity.engine.log_file import log_document
 from qcity.engine.pipeline import Results
 from qcity.framework.model import Framework
 from qcity.methods.coupling import classify_coordination, coupling_coordination
@@ -236,8 +238,22 @@ def diagnostics_table(diagnostics: Sequence[Diagnostic]) -> pd.DataFrame:
 
 
 def save(ev: Evaluation, out: Path) -> list[Path]:
-    """Write the results of ``ev`` to ``out``; returns the files written."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the results of ``ev`` to ``out`` all or nothing (``qcity.data.atomic``: a
+    failure leaves no file behind); returns the files written."""
+    with atomic_folder(out, stale=SAVED) as tmp:
+        written = _save(ev, tmp)
+    return moved(written, out)
+
+
+SAVED = (
+    "scores.csv", "normalised.csv", "weights.csv", "effective_weights.csv", "flags.csv",
+    "exclusions.csv", "diagnostics.csv", "treatment.csv", "contributions.csv", "coupling.csv",
+    "obstacles.csv", "log.json",
+)  # fmt: skip
+"""Every file ``save`` may write (one that this run does not write is removed)."""
+
+
+def _save(ev: Evaluation, out: Path) -> list[Path]:
     written: list[Path] = []
 
     def csv(name: str, frame: pd.DataFrame, index: bool = False) -> None:
@@ -258,7 +274,7 @@ def save(ev: Evaluation, out: Path) -> list[Path]:
     if len(ev.results.tree.children[ev.results.tree.root]) >= 2:
         csv("coupling.csv", ev.coupling())
     csv("obstacles.csv", ev.obstacles())
-    log = {"stamp": ev.stamp, "steps": [s.to_dict() for s in ev.log]}
+    log = log_document(ev.stamp, ev.log)
     path = out / "log.json"
     path.write_text(json.dumps(log, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     written.append(path)

@@ -23,6 +23,7 @@ from qcity.engine.combine import (
 from qcity.engine.errors import EvaluationError
 from qcity.engine.explain import explain_missing
 from qcity.engine.levels import level_exclusions
+from qcity.engine.log_file import check_steps
 from qcity.engine.panel import Panel, period_times
 from qcity.engine.prepare import denominate_all, group_labels, require_data, screen, treat
 from qcity.engine.scale import goalposts_frame
@@ -92,7 +93,11 @@ def run_pipeline(
     fw: Framework, data: Panel, units: pd.DataFrame | None, log: list[Step]
 ) -> Results:
     """Run ``log`` over ``data`` (which may hold denominator series besides indicators);
-    the run's diagnostics are in ``Results.diagnostics``."""
+    the run's diagnostics are in ``Results.diagnostics``. A log with a step missing or
+    given twice is refused first (``LogError``), not met as a lookup error half-way; the
+    methods' parameters are checked where they are used (a framework's by its validation,
+    a saved log's by ``log_file.parse_log``), whose messages say more."""
+    check_steps(log, methods=False)
     with collecting() as diag, np.errstate(all="ignore"):  # NaN is handled explicitly
         return _run(fw, data, units, log, diag)
 

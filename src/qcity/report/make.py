@@ -4,6 +4,7 @@ the towns and streets, build the report and write it as docx, html or pdf."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -160,24 +161,60 @@ def make_report(
             run_id, False, str(facts["data_vintage"]), str(facts["config_sha256"]),
             str(facts["data_sha256"]), str(facts["framework_version"]),
         )  # fmt: skip
-    else:
-        from qcity.service.runs import keep_run
-
-        new_id = keep_run(result, url, created_by, [])
-        stamp = result.stamp
-        run = RunInfo(
-            new_id, True, str(stamp.get("data_vintage")), str(stamp["config_sha256"]),
-            str(stamp["data_sha256"]), fw.version,
-        )  # fmt: skip
     towns = _towns(url, fw, unit, as_of, framework_text)
-    report = Builder(result, unit, str(year), lang, run, group, towns, samples).build()
-    write(report, fmt, out)
+
+    def build(info: RunInfo) -> Report:
+        return Builder(result, unit, str(year), lang, info, group, towns, samples).build()
+
+    from qcity.data.atomic import atomic_file
+
+    with atomic_file(out) as tmp:  # the report takes its name only when all succeeded
+        if facts is None:
+            run, report = _keep(result, url, created_by, fw, build, fmt, tmp)
+        else:
+            report = build(run)
+            _write(report, fmt, tmp)
     return Made(report, run, result, out)
 
 
+def _keep(
+    result: EvaluationResult,
+    url: str | None,
+    created_by: str,
+    fw: Framework,
+    build: Callable[[RunInfo], Report],
+    fmt: str,
+    tmp: Path,
+) -> tuple[RunInfo, Report]:
+    """Store the run and, as the last step of that transaction, build the report (which
+    names the run) and write it to ``tmp``: a report that fails stores no run."""
+    from qcity.service.runs import keep_run
+
+    made: dict[str, Any] = {}
+
+    def finish(new_id: int) -> None:
+        stamp = result.stamp
+        made["run"] = RunInfo(
+            new_id, True, str(stamp.get("data_vintage")), str(stamp["config_sha256"]),
+            str(stamp["data_sha256"]), fw.version,
+        )  # fmt: skip
+        made["report"] = build(made["run"])
+        _write(made["report"], fmt, tmp)
+
+    keep_run(result, url, created_by, [], before_commit=finish)
+    return made["run"], made["report"]
+
+
 def write(report: Report, fmt: str, out: Path) -> None:
-    """Write ``report`` to ``out`` as ``fmt`` (docx, html or pdf)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``report`` to ``out`` as ``fmt`` (docx, html or pdf), whole or not at all
+    (``qcity.data.atomic``)."""
+    from qcity.data.atomic import atomic_file
+
+    with atomic_file(out) as tmp:
+        _write(report, fmt, tmp)
+
+
+def _write(report: Report, fmt: str, out: Path) -> None:
     if fmt == "docx":
         from qcity.report.docx import write_docx
 

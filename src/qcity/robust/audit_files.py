@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from qcity.data.atomic import atomic_folder, moved
 from qcity.data.safe_cells import safe_frame
 
 if TYPE_CHECKING:
@@ -98,8 +99,14 @@ def readme_text(result: AuditResult) -> str:
 
 def write_audit_folder(result: AuditResult, out: Path, *, notice: str | None = None) -> list[Path]:
     """Write the audit's tables to ``out`` (see the module docstring); ``notice``: the
-    illustrative-data notice (then NOTICE.txt and a status column). Returns the paths."""
-    out.mkdir(parents=True, exist_ok=True)
+    illustrative-data notice (then NOTICE.txt and a status column). All or nothing
+    (``qcity.data.atomic``). Returns the paths."""
+    with atomic_folder(out, stale=[*FILES, "README.txt", "NOTICE.txt"]) as tmp:
+        written = _write(result, tmp, notice)
+    return moved(written, out)
+
+
+def _write(result: AuditResult, out: Path, notice: str | None) -> list[Path]:
     illustrative = notice is not None
     tables = {
         "flags.csv": result.flags,
@@ -120,6 +127,4 @@ def write_audit_folder(result: AuditResult, out: Path, *, notice: str | None = N
     if notice is not None:
         notice_path.write_text(notice, encoding="utf-8")
         written.append(notice_path)
-    else:
-        notice_path.unlink(missing_ok=True)  # an earlier run's notice must not stay
     return written

@@ -116,9 +116,19 @@ def _database_error(exc: BaseException) -> Failure | None:
             f"{url} is not a SQLite database ({detail}); point --db at a qcity database "
             "or build one with `qcity demo` or `qcity db upgrade`"
         )
+    if any(w in low for w in ("disk is full", "no space left", "disk full")):
+        return Failure(
+            f"{url}: the disk is full ({detail}); free some space and run again "
+            "(the transaction was rolled back: nothing was stored)"
+        )
+    if "disk i/o error" in low:
+        return Failure(
+            f"{url}: disk I/O error ({detail}); check the disk holding the database: "
+            "full, read-only or failing, and the file's permissions"
+        )
     if "database is locked" in low:
         return Failure(f"{url} is busy (locked by another program); try again in a moment")
-    if "readonly database" in low or "read-only" in low:
+    if "readonly database" in low or "read-only" in low or "read only" in low:
         return Failure(f"{url} is read-only ({detail}); check the file's permissions")
     if "no such table" in low or ("relation" in low and "does not exist" in low):
         return Failure(
@@ -168,9 +178,18 @@ def _os_error(exc: BaseException) -> Failure | None:
     if isinstance(exc, NotADirectoryError):
         return Failure(f"{name}: a part of the path is a file, not a folder")
     if isinstance(exc, PermissionError):
-        return Failure(f"permission denied: {name}; check its permissions or choose another path")
-    if exc.errno == errno.ENOSPC:
-        return Failure(f"disk full while writing {name}; free some space and run again")
+        return Failure(
+            f"permission denied: {name} (it, or the folder it is in, cannot be written); "
+            "check its permissions or choose another path"
+        )
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = "disk full" if exc.errno == errno.ENOSPC else "disk quota exceeded"
+        return Failure(
+            f"{what} while writing {name} (no space left on the device); free some space "
+            "and run again"
+        )
+    if exc.errno == errno.EROFS:
+        return Failure(f"{name} is on a read-only file system; choose another path")
     return Failure(f"{name}: {reason or exc}")
 
 

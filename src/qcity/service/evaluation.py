@@ -88,10 +88,18 @@ def evaluate(
     inp: EvaluationInput,
     steps: Sequence[Step] | None = None,
     framework_text: str | None = None,
+    edited_log: bool = False,
 ) -> EvaluationResult:
-    """Evaluate ``inp`` with ``fw`` (and ``steps``, default the framework's log)."""
+    """Evaluate ``inp`` with ``fw`` (and ``steps``, default the framework's log;
+    ``edited_log``: they come from a log changed by hand, recorded in the stamp)."""
     ev = Evaluation(
-        fw, inp.data, inp.units, steps=steps, vintage=inp.vintage, source=inp.source
+        fw,
+        inp.data,
+        inp.units,
+        steps=steps,
+        vintage=inp.vintage,
+        source=inp.source,
+        edited_log=edited_log,
     ).run()
     stamp = dict(ev.stamp)
     scores = ev.scores()

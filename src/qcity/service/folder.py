@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qcity.data.atomic import atomic_folder, moved
 from qcity.data.safe_cells import safe_frame
 from qcity.engine.steps import Step, split_params
 from qcity.framework.model import Framework, Indicator, NormaliseSpec
@@ -849,8 +850,32 @@ def write_results_folder(
     lo, hi = ev.results.scale
     scale = f"{lo:g}–{hi:g}"
 
-    for name in FILES:  # a file of an earlier run here would pass for this run's
-        (out / name).unlink(missing_ok=True)
+    built = _Built(t, about, readme, sheets, scores, info, scale, illustrative, notice, workbook)
+    with atomic_folder(out, stale=FILES) as tmp:  # a failure leaves no file behind
+        files = _write(ev, tmp, built)
+    return moved(files, out)
+
+
+@dataclass(frozen=True)
+class _Built:
+    """What ``write_results_folder`` built before writing anything."""
+
+    t: _Lang
+    about: list[tuple[str, str, str]]
+    readme: Sheet
+    sheets: list[Sheet]
+    scores: Sheet
+    info: pd.DataFrame
+    scale: str
+    illustrative: int
+    notice: str | None
+    workbook: bool
+
+
+def _write(ev: Evaluation, out: Path, b: _Built) -> list[Path]:
+    """Write the files of ``write_results_folder`` into the (empty, temporary) ``out``."""
+    t, about, readme, sheets, scores, info = b.t, b.about, b.readme, b.sheets, b.scores, b.info
+    scale, illustrative, notice, workbook = b.scale, b.illustrative, b.notice, b.workbook
     written = ev.save(out)
     title = {k: t.pair(zh, en) for k, (zh, en) in SHEETS.items()}
     xlsx = out / "results.xlsx"

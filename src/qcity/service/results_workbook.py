@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity.data.atomic import atomic_file
 from qcity.data.store import Store
 from qcity.engine.steps import Step
 from qcity.framework.io import parse_framework
@@ -496,8 +497,8 @@ def write_results_workbook(
     titles = {k: t.pair(zh, en) for k, (zh, en) in SHEETS.items()}
     n = result.illustrative
     banner = f"{BANNER} ({n} illustrative values 示例数值)" if n else None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_workbook(out, [(s, titles[s.key]) for s in sheets], t, banner)
+    with atomic_file(out) as tmp:  # whole or not at all
+        write_workbook(tmp, [(s, titles[s.key]) for s in sheets], t, banner)
     return ResultsWorkbook(
         out, run_id, unit, period, [titles[s.key] for s in sheets], n, result.values_used, diff
     )

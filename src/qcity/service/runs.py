@@ -9,6 +9,7 @@ outputs never change: a published run reads back bit-identical whatever is revis
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,18 +17,27 @@ from typing import Any
 import pandas as pd
 
 from qcity.data import runs as run_table
+from qcity.data.atomic import atomic_folder
 from qcity.data.safe_cells import inside
 from qcity.data.store import Store
-from qcity.engine.steps import Step
+from qcity.engine.log_file import LogError, SavedLog, differences, parse_log
+from qcity.engine.steps import default_steps
+from qcity.framework.model import Framework
 from qcity.service.evaluation import EvaluationResult
 from qcity.service.inputs import InputError
 
 
 def keep_run(
-    result: EvaluationResult, url: str | None, created_by: str, written: list[Path]
+    result: EvaluationResult,
+    url: str | None,
+    created_by: str,
+    written: list[Path],
+    before_commit: Callable[[int], None] | None = None,
 ) -> int:
     """Store ``result`` (its framework version too) with the files of the results folder
-    that its evaluation ``written``, in one transaction; returns the new run's id."""
+    that its evaluation ``written``, in one transaction; returns the new run's id.
+    ``before_commit(run_id)`` runs as the transaction's last step: if it fails, no run is
+    stored (``data.runs.insert_run``)."""
     ev = result.evaluation
     files = {p.name: p.read_bytes() for p in written}
     inp = result.inputs
@@ -56,7 +66,7 @@ def keep_run(
         store.check_schema()
         if result.framework_text is not None:
             store.save_framework(result.framework, result.framework_text, actor=created_by)
-        return run_table.insert_run(store, record)
+        return run_table.insert_run(store, record, before_commit=before_commit)
 
 
 @dataclass(frozen=True)
@@ -103,30 +113,36 @@ def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
     with Store(url, create=False) as store:
         store.check_schema()
         files = run_table.read_files(store, run_id)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in files.items():
-        path = inside(out, name)  # a stored name such as ../../x.csv cannot leave ``out``
-        path.write_bytes(content)
-        written.append(path)
-    return written
+    with atomic_folder(out) as tmp:  # all the files or none
+        for name, content in files.items():
+            inside(tmp, name).write_bytes(content)  # a name such as ../x.csv cannot leave
+    return [inside(out, name) for name in files]
 
 
-def read_log(path: Path) -> tuple[list[Step], dict[str, Any]]:
-    """The step log and stamp saved in a results folder's ``log.json``."""
+def read_log(path: Path, fw: Framework, *, allow_edited: bool = False) -> SavedLog:
+    """The step log and stamp saved in a results folder's ``log.json``, validated in full
+    (``qcity.engine.log_file``). A log whose digest does not match its content was edited:
+    refused, saying what differs from ``fw``'s log, unless ``allow_edited``. A log with an
+    unknown method or parameter is refused either way."""
     try:
-        log = json.loads(path.read_text(encoding="utf-8"))
-        steps = [Step.from_dict(s) for s in log["steps"]]
+        doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no such log file") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a qcity log.json ({exc})") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    try:
+        saved = parse_log(doc, str(path))
+    except LogError as exc:
+        raise InputError(str(exc)) from None
+    if saved.edited and not allow_edited:
+        diff = differences(saved.steps, default_steps(fw))
+        what = f"; it differs from framework {fw.code} {fw.version} in " + "; ".join(diff)
         raise InputError(
-            f"{path}: not a qcity log.json (needs 'steps' with step, method, params: {exc})"
-        ) from None
-    stamp = log.get("stamp") if isinstance(log.get("stamp"), dict) else {}
-    return steps, stamp
+            f"{path}: the log was edited ({saved.reason}){what if diff else ''}. "
+            "Replay it only if you mean to: add --allow-edited-log (the results' stamp then "
+            "records edited_log: true), or replay an unedited log.json"
+        )
+    return saved
 
 
 def replay_differences(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qcity.data.atomic import atomic_file
 from qcity.data.safe_cells import protect_cell
 from qcity.framework.model import Framework, Indicator
 
@@ -241,6 +242,6 @@ def write_template(
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.protection.sheet = True  # no password: it guards against slips, not people
     ws.protection.formatColumns = False  # widths may still be changed
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
+    with atomic_file(out) as tmp:  # whole or not at all
+        wb.save(tmp)
     return Template(dept, out, rows)

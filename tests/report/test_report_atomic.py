@@ -1,0 +1,67 @@
+"""``qcity report`` stores its run only when the report was written: the run is committed
+as the last step, after the report (which names the run) is written under a temporary
+name, and the file takes its name only then. A failure while writing (a full disk,
+simulated as in ``tests.fs_faults``) leaves neither a run nor a file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from qcity.cli import app
+from qcity.data.store import Store
+from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.service.runs import list_runs
+from tests.fs_faults import full_disk
+
+__all__ = ["full_disk"]  # the fixture, used here
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database as a SQLite file (built once; each test copies it)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with Store(f"sqlite:///{path}") as store:
+        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    return path
+
+
+def _report(url: str, out: Path) -> Result:
+    return CliRunner().invoke(
+        app,
+        ["report", "--unit", "liyang", "--year", "2024", "--out", str(out), "-N", "10",
+         "--db", url],
+        env={"COLUMNS": "250", "QCITY_DATABASE_URL": None},
+    )  # fmt: skip
+
+
+def test_a_report_that_cannot_be_written_stores_no_run(
+    demo_db: Path, tmp_path: Path, full_disk: Callable[[str], None]
+) -> None:
+    copy = tmp_path / "demo.sqlite"
+    copy.write_bytes(demo_db.read_bytes())
+    url = f"sqlite:///{copy}"
+    before = len(list_runs(url))
+    full_disk("report.html")
+    out = tmp_path / "reports" / "report.html"
+    result = _report(url, out)
+    assert result.exit_code == 1, result.output
+    assert f"disk full while writing {out}" in result.output
+    assert len(list_runs(url)) == before
+    assert not out.exists() and list(out.parent.iterdir()) == []
+
+
+def test_a_written_report_names_the_run_it_stored(demo_db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "demo.sqlite"
+    copy.write_bytes(demo_db.read_bytes())
+    url = f"sqlite:///{copy}"
+    before = set(list_runs(url)["id"])
+    out = tmp_path / "report.html"
+    result = _report(url, out)
+    assert result.exit_code == 0, result.output
+    (new,) = set(list_runs(url)["id"]) - before
+    assert f"运行 {new}" in out.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite", "report.html"]
