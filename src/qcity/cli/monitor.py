@@ -1,5 +1,6 @@
 """``qcity monitor``: one unit's indicators and composites against their targets —
-completion, progress class, early warnings by department — from the database."""
+attainment (实现程度), gap closed (进度), progress class, early warnings by department —
+from the database."""
 
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def monitor(
     """Monitor a unit against its targets. 动态监测：目标完成、进展分类、分部门预警。
 
     Writes OUT/monitor.csv (unit,indicator,period,value,unit_of_measure,target,
-    target_year,completion,progress_class,warning,message_zh,message_en,department),
+    target_year,attainment,gap_closed,progress_class,warning,message_zh,message_en,department),
     OUT/warnings.csv (the yellow and red rows, red first) and OUT/attribution.csv
     (node,indicator,from_period,to_period,change,contribution: what moved each
     composite since last year); prints the warnings per department.
