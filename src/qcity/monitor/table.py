@@ -31,7 +31,15 @@ from qcity.monitor.targets import (
     resolve,
     spec_of,
 )
-from qcity.monitor.warnings import COLOURS, RANK, Facts, evaluate_rules, summarise
+from qcity.monitor.warnings import (
+    COLOURS,
+    KINDS,
+    RANK,
+    Facts,
+    evaluate_rules,
+    kind_of,
+    summarise,
+)
 
 MONITOR_COLUMNS = [
     "unit",
@@ -45,6 +53,8 @@ MONITOR_COLUMNS = [
     "gap_closed",
     "progress_class",
     "warning",
+    "warning_kind",
+    "target_assumed",
     "message_zh",
     "message_en",
     "department",
@@ -101,13 +111,26 @@ class Monitor:
         return warnings_of(self.table)
 
 
+WARNING_COLUMNS = [
+    *MONITOR_COLUMNS[: MONITOR_COLUMNS.index("warning_kind")],
+    "kind",
+    "assumed",
+    *MONITOR_COLUMNS[MONITOR_COLUMNS.index("message_zh") :],
+]
+"""The columns of ``warnings.csv``: the monitoring table's, with ``kind`` (why the light is
+on: target, data, trend, benchmark) and ``assumed`` (the target's year or value is assumed)."""
+
+
 def warnings_of(table: pd.DataFrame) -> pd.DataFrame:
-    """The non-green rows of a monitoring table by severity (red, yellow), then department."""
+    """The non-green rows of a monitoring table by severity (red, yellow), then why (target
+    risks first, peers last), then department; columns ``WARNING_COLUMNS``."""
     bad = table[table["warning"] != "green"].copy()
     bad["_rank"] = -bad["warning"].map(RANK)
+    bad["_kind"] = bad["warning_kind"].map({k: i for i, k in enumerate(KINDS)})
     bad["_dept"] = bad["department"].fillna("")
-    out = bad.sort_values(["_rank", "_dept", "indicator"], kind="stable")
-    return out.drop(columns=["_rank", "_dept"]).reset_index(drop=True)
+    out = bad.sort_values(["_rank", "_kind", "_dept", "indicator"], kind="stable")
+    out = out.rename(columns={"warning_kind": "kind", "target_assumed": "assumed"})
+    return out[WARNING_COLUMNS].reset_index(drop=True)
 
 
 def _period_label(year: int | str) -> str:
@@ -372,6 +395,7 @@ def monitor(
         )
         fired = evaluate_rules(facts, spec.warnings)
         colour, zh, en = summarise(fired)
+        why = kind_of(fired, target.kind if target is not None else None)
         illustrative = (
             any_illustrative if is_node else status.get((item.code, row_period)) == "illustrative"
         )
@@ -390,6 +414,8 @@ def monitor(
                 "gap_closed": closed,
                 "progress_class": cls,
                 "warning": colour,
+                "warning_kind": why,
+                "target_assumed": bool(target is not None and target.assumed),
                 "message_zh": zh,
                 "message_en": en,
                 "department": None if is_node else item.department,  # type: ignore[union-attr]
