@@ -417,6 +417,16 @@ def read_spec(path: Path) -> list[dict[str, str]]:
     return rows
 
 
+def _direction(code: str, sign: str) -> Any:
+    """How an indicator is scored: a goal that is a range (适度指标, a band target such as
+    GDP growth "稳定在合理区间") is scored as a band — best inside it, worse the farther
+    outside — so that no plan buys rank by leaving the range; others by the spec's sign."""
+    target = MONITOR_TARGETS.get(code)
+    if target is not None and target["kind"] == "band":
+        return {"band": list(target["band"])}
+    return DIRECTIONS[sign]
+
+
 def indicator_entry(row: dict[str, str]) -> dict[str, Any]:
     """The YAML mapping of one indicator, keys in a fixed reading order."""
     code = row["code"]
@@ -428,7 +438,7 @@ def indicator_entry(row: dict[str, str]) -> dict[str, Any]:
         "name_en": row["name_en"],
         "weight": 1.0,
         "unit": row["unit"],
-        "direction": DIRECTIONS[row["direction"]],
+        "direction": _direction(code, row["direction"]),
         "department": f"{dept} / {DEPARTMENT_EN[dept]}",
         "source": SOURCES[code],
         "frequency": "annual",

@@ -132,3 +132,22 @@ def test_town_level_peers_are_liyangs_streets_and_towns() -> None:
         level_peers(fw, units, "liyang", "town")
     with pytest.raises(BenchmarkError, match="unknown level 'village'"):
         level_types(fw, "village")
+
+
+def test_inside_the_first_tier_the_margin_and_the_next_rank_up(ev: Evaluation) -> None:
+    # index: Q 52.5 (1st), P and S 50 (2nd, tied), U 40, R 35. With k = 2, Q is in the first
+    # tier: its gap to the threshold is a margin, not something to improve; the row says
+    # how far it is ahead of the first unit outside (rank 3: S, 50) and that nobody is above
+    q = compare(ev, "Q", 2024, k=2).set_index("node").loc["IDX"]
+    assert bool(q["in_first_tier"]) and q["rank"] == 1
+    assert q["first_out_unit"] == "S" and q["margin_over_first_out"] == pytest.approx(2.5)
+    assert pd.isna(q["next_up_unit"]) and np.isnan(q["gap_to_next_up"])
+    # R (5th) is outside: 5 points behind the next rank up (U, 40)
+    r = compare(ev, "R", 2024, k=2).set_index("node").loc["IDX"]
+    assert not bool(r["in_first_tier"])
+    assert r["next_up_unit"] == "U" and r["gap_to_next_up"] == pytest.approx(-5.0)
+    # U (4th, k = 4) is the last of the tier: 5 points ahead of R, 10 behind P and S
+    u = compare(ev, "U", 2024, k=4).set_index("node").loc["IDX"]
+    assert bool(u["in_first_tier"]) and u["gap_to_threshold"] == 0
+    assert u["margin_over_first_out"] == pytest.approx(5.0)
+    assert u["gap_to_next_up"] == pytest.approx(-10.0)

@@ -14,6 +14,7 @@ import pytest
 from qcity.benchmark import apply_values, compare, feasible_annual_change, find_path, path
 from qcity.benchmark.plan import PLAN_COLUMNS, change_text
 from qcity.engine.evaluation import Evaluation
+from qcity.framework.model import Framework
 from tests.benchmark.conftest import framework, long_data
 
 
@@ -160,3 +161,50 @@ def test_an_imputed_starting_value_is_planned_from_and_flagged() -> None:
     assert t.loc["B", "value_from"] == 10 and t.loc["B", "value_to"] == pytest.approx(40)
     assert t.loc["A", "value_to"] == pytest.approx(34.8)
     assert plan.score_after == pytest.approx((62 + 40) / 2)
+
+
+def test_the_default_target_is_one_rank_up(ev: Evaluation) -> None:
+    # R is 5th: the default plan aims at rank 4 (U's 40 plus the margin)
+    plan = find_path(ev, "R", 2024, margin=1)
+    assert plan.target_rank == 4 and plan.reached and plan.rank_after <= 4
+    assert path(ev, "R", 2024, margin=1).attrs["plan"]["target_rank"] == 4
+    # Q is 1st: one rank up is still rank 1, where it already stands
+    assert find_path(ev, "Q", 2024).target_rank == 1
+
+
+def test_total_time_is_the_longest_change(ev: Evaluation) -> None:
+    # B 20 -> 50 at 10 a year takes 3 years, A 30 -> 30.8 at 2 a year 0.4: made at the
+    # same time, the plan takes 3 years (its cost, 3.4, adds them up)
+    plan = find_path(ev, "R", 2024, k=2, horizon=3, margin=1)
+    assert plan.total_years == pytest.approx(3.0)
+    assert plan.summary()["total_years"] == pytest.approx(3.0)
+    # B at 10 a year, as fast as the peers have moved, A slower: nothing flagged
+    assert not plan.table["faster_than_peers"].astype(bool).any()
+
+
+def test_a_plan_never_leaves_a_band_target() -> None:
+    # A aims at the band [25, 30.4]: it may rise to 30.4 and no further, as with a
+    # plausible range (test_natural_bound_plausible_range)
+    spec = framework().model_dump(mode="json", exclude_none=True)
+    spec["root"]["children"][0]["target"] = {"kind": "band", "band": [25, 30.4], "year": 2030}
+    ev = Evaluation(Framework.model_validate(spec), long_data()).run()
+    plan = find_path(ev, "R", 2024, k=2, horizon=3, margin=0.5)
+    t = plan.table.set_index("indicator")
+    assert plan.reached
+    assert t.loc["A", "value_to"] == pytest.approx(30.4)
+    assert t.loc["A", "limit"] == "band_target"
+
+
+def test_a_change_faster_than_any_peer_has_moved_is_flagged() -> None:
+    # R itself rose 6 points of A last year (24 -> 30), every other unit 2: the fast pace
+    # pools R too (90th percentile of 2, 2, 2, 2, 6 = 4.4 a year), but no peer ever moved
+    # faster than 2 a year, so a plan that moves A by more than 2 a year is flagged
+    data = long_data()
+    data.loc[(data["unit"] == "R") & (data["indicator"] == "A") & (data["period"] == "2023"),
+             "value"] = 24.0  # fmt: skip
+    ev = Evaluation(framework(), data).run()
+    assert feasible_annual_change(ev)["A"] == pytest.approx(4.4)
+    plan = find_path(ev, "R", 2024, k=2, horizon=3, margin=1)
+    t = plan.table.set_index("indicator")
+    assert t.loc["A", "best_peer_pace"] == pytest.approx(2.0)
+    assert t.loc["A", "change"] / 3 > 2.0 and bool(t.loc["A", "faster_than_peers"])

@@ -12,7 +12,7 @@ from qcity.cli import app
 from qcity.data.store import Store
 from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.monitor.progress import CLASSES
-from qcity.monitor.table import MONITOR_COLUMNS
+from qcity.monitor.table import MONITOR_COLUMNS, WARNING_COLUMNS
 
 runner = CliRunner()
 ENV = {"COLUMNS": "200"}
@@ -46,12 +46,20 @@ def test_monitor_liyang_2024_on_the_demo(store: Store, db_url: str, tmp_path: Pa
         assert labelled == ("示例数据" in row.message_zh)
     assert (out / "NOTICE.txt").read_text("utf-8").startswith("示例数据 ILLUSTRATIVE")
     assert "ILLUSTRATIVE" in res.output
-    # warnings.csv: the yellow and red rows, red first
+    # warnings.csv: the yellow and red rows, red first, each with why its light is on;
+    # within a colour the target risks come first, the peers' median last
     warnings = _read(out / "warnings.csv")
-    assert list(warnings.columns) == MONITOR_COLUMNS
+    assert list(warnings.columns) == WARNING_COLUMNS
     assert len(warnings) == int((table["warning"] != "green").sum())
     colours = warnings["warning"].tolist()
     assert colours == sorted(colours, key=lambda c: c != "red")
+    assert set(warnings["kind"]) <= {"target", "data", "trend", "benchmark"}
+    order = ["target", "data", "trend", "benchmark"]
+    for _, same in warnings.groupby("warning", sort=False):
+        ranks = [order.index(k) for k in same["kind"]]
+        assert ranks == sorted(ranks)
+    behind = warnings["message_en"].str.contains("target path|target band")
+    assert (warnings.loc[behind, "kind"] == "target").all() and behind.any()
     # printed per department
     for dept in warnings["department"].dropna().unique():
         assert dept.split(" / ")[0] in res.output

@@ -181,6 +181,19 @@ def test_indicator_target_outside_validity(write: Write) -> None:
     assert "2035" in p.message and "2020-2030" in p.message
 
 
+def test_band_target_on_an_indicator_scored_plus_or_minus_one_is_a_warning(
+    write: Write,
+) -> None:
+    text = with_indicator("target: {kind: band, band: [5, 7], year: 2025}", code="I1")
+    p = only(validate_file(write(text)))
+    assert p.severity == "warning" and p.field == "I1.direction"
+    assert "band target" in p.message and "direction: {band: [5, 7]}" in p.hint
+    banded = with_indicator(
+        "direction: {band: [5, 7]}\ntarget: {kind: band, band: [5, 7], year: 2025}", code="I1"
+    )
+    assert validate_file(write(banded)) == []
+
+
 def test_node_target_outside_validity(write: Write) -> None:
     text = MINIMAL.replace(
         "      name_en: Dimension one\n",

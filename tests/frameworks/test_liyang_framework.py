@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from qcity.framework.io import load_framework
-from qcity.framework.model import Framework, Indicator, Node
+from qcity.framework.model import Framework, Indicator, Moderate, Node
 from tests.helpers import reference_file
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def test_every_indicator_is_documented(fw: Framework) -> None:
         assert ind.plausible_range is not None, ind.code
         lo, hi = ind.plausible_range
         assert lo is not None and hi is not None and math.isfinite(lo) and lo < hi, ind.code
-        assert ind.direction in (1, -1)
+        assert ind.direction in (1, -1) or isinstance(ind.direction, Moderate)
         assert ind.levels[0] == "city" and set(ind.levels) <= {"city", "town", "street"}
     for node in fw.nodes():
         assert node.name_zh.strip() and node.name_en.strip(), node.code
@@ -142,7 +142,12 @@ def test_indicators_trace_to_the_spec(fw: Framework, spec_rows: list[dict[str, s
     for r in spec_rows:
         ind: Indicator = inds[r["code"]]
         assert (ind.name_zh, ind.name_en, ind.unit) == (r["name_zh"], r["name_en"], r["unit"])
-        assert ind.direction == {"+": 1, "-": -1}[r["direction"]]
+        target = ind.target
+        if target is not None and target.kind == "band":
+            # a goal that is a range is scored as that range (适度指标), not higher-is-better
+            assert isinstance(ind.direction, Moderate) and ind.direction.band == target.band
+        else:
+            assert ind.direction == {"+": 1, "-": -1}[r["direction"]]
         assert ind.goal is not None and ind.goal.startswith(r["seed_goal"])
         assert ind.department is not None and ind.department.startswith(r["department"] + " /")
         sub = fw.find(parents[ind.code] or "")

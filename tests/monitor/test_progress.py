@@ -61,17 +61,21 @@ def test_thresholds_shrink_near_a_natural_limit() -> None:
 def test_zero_and_negative_values() -> None:
     # the method replaces a zero base by 0.001: any rise is large growth
     assert progress_class(0, 2015, 5, 2020) == "on_track"
-    # falling to zero: linear fallback, slope -2/year over |10| = -20 %/year
+    # falling to zero: CAGR (0/10)^(1/5) - 1 = -100 %/year
     assert progress_class(10, 2015, 0, 2020) == "deterioration"
     # both negative and rising towards zero: the sign factor makes it progress
     assert progress_class(-10, 2015, -5, 2020) == "on_track"
     assert progress_class(-10, 2015, -12, 2020) == "deterioration"
-    # crossing zero: linear fallback, +1/year over |-2| = 50 %/year
-    assert progress_class(-2, 2015, 3, 2020) == "on_track"
+    # crossing zero: the method has no answer (open-sdg returns no progress value)
+    assert progress_class(-2, 2015, 3, 2020) == "unable_to_assess"
+    assert progress_score(-2, 2015, 3, 2020) is None
+    # ... unless the linear extension is asked for: +1/year over |-2| = 50 %/year
+    assert progress_class(-2, 2015, 3, 2020, fallback=True) == "on_track"
     # with a target across zero: slopes 1/year observed, (4 - -2)/10 = 0.6 required: R = 1.67
-    assert progress_class(-2, 2015, 3, 2020, 4, 2025) == "on_track"
-    # flat at zero: no change, limited progress
-    assert progress_class(0, 2015, 0, 2020) == "limited_progress"
+    assert progress_class(-2, 2015, 3, 2020, 4, 2025) == "unable_to_assess"
+    assert progress_class(-2, 2015, 3, 2020, 4, 2025, fallback=True) == "on_track"
+    # flat at zero: 0.001 -> 0 is a fall of 100 % in the method
+    assert progress_class(0, 2015, 0, 2020) == "deterioration"
 
 
 def test_missing_years_give_no_class() -> None:
@@ -133,3 +137,38 @@ def test_overall_score_is_the_mean_of_the_indicators_below() -> None:
     assert list(class_of_score(np.array([2.5, 0.0, -2.5, -2.6, math.nan]))) == [
         "on_track", "acceleration_needed", "limited_progress", "deterioration", None,
     ]  # fmt: skip
+
+
+def test_a_series_that_changes_sign_is_unable_to_assess() -> None:
+    # -5 -> 5: the method's CAGR is not defined for values of opposite signs
+    assert progress_class(-5, 2015, 5, 2020) == "unable_to_assess"
+    assert progress_class(5, 2015, -5, 2020, direction=-1) == "unable_to_assess"
+    # a target already met wins, as in the method
+    assert progress_class(-5, 2015, 5, 2020, 4, 2025) == "target_achieved"
+
+
+def test_a_target_of_zero_is_replaced_by_0_001() -> None:
+    # lower is better, 10 -> 5 in 5 years with target 0 in 2030: required CAGR
+    # (0.001/10)^(1/15) - 1 = -45.9 %; observed -12.9 %: R = 0.28, limited progress
+    required = (0.001 / 10) ** (1 / 15) - 1
+    observed = (5 / 10) ** (1 / 5) - 1
+    r = -observed / abs(required)
+    assert 0 < r < 0.6
+    assert progress_class(10, 2015, 5, 2020, 0, 2030, direction=-1) == "limited_progress"
+    assert progress_score(10, 2015, 5, 2020, 0, 2030, direction=-1) == pytest.approx(
+        4.1667 * r - 2.5
+    )
+
+
+def test_the_limit_counts_only_in_the_desired_direction() -> None:
+    # a rising indicator near its maximum 100: thresholds shrink (C < 1)
+    assert float(limit_factor(np.array(95.0), np.array(100.0), 1)) < 0.3
+    # a falling indicator (lower is better) with the same "limit" 100 above it: no effect
+    assert float(limit_factor(np.array(95.0), np.array(100.0), -1)) == 1.0
+    # a falling indicator approaching its minimum 5 from above: the method's upper branch
+    c = float(limit_factor(np.array(5.5), np.array(5.0), -1))
+    assert c == pytest.approx(1 - ((2 * 5 - 5.5) / 5) ** 4.44)
+    # so 5.0 -> 4.9 (lower is better, -0.4 %/year) with limit 100 is judged as without a limit
+    assert progress_class(5, 2015, 4.9, 2020, direction=-1, limit=100) == progress_class(
+        5, 2015, 4.9, 2020, direction=-1
+    )

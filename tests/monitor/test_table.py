@@ -95,8 +95,9 @@ def test_the_table_has_the_contract_columns_and_hand_worked_values() -> None:
     rows = m.table.set_index("indicator")
     a = rows.loc["A"]
     assert (a["value"], a["target"], a["target_year"]) == (160, 200, 2030)
-    # gap closed since the 2020 baseline: (160 - 100)/(200 - 100)
-    assert a["completion"] == pytest.approx(0.6)
+    # 实现程度 160/200; 进度 (gap closed since the 2020 baseline) (160 - 100)/(200 - 100)
+    assert a["attainment"] == pytest.approx(0.8)
+    assert a["gap_closed"] == pytest.approx(0.6)
     # observed CAGR 1.6^(1/4) - 1 = 12.5 % over required 2^(1/10) - 1 = 7.2 %: on track
     assert a["progress_class"] == "on_track"
     # path 100 + 100 * 4/10 = 140 in 2024: ahead; above the peers' median (130, 240 -> 185)?
@@ -122,11 +123,14 @@ def test_missing_year_negative_indicator_and_band_overshoot() -> None:
     b = rows.loc["B"]
     # no 2024 value, deadline (2024-12-31 + 6 months) passed: late, red
     assert pd.isna(b["value"]) and b["warning"] == "red" and "2023" in b["message_en"]
-    # progress from the last data point: 50 -> 45 falling (lower is better), -2.6 %/year
-    assert b["progress_class"] == "on_track"
+    # its target is "not worse than last year": with no value this year there is nothing to
+    # judge (the trend 50 -> 45 since the base year does not answer that question)
+    assert pd.isna(b["progress_class"])
     c = rows.loc["C"]
-    # band [5, 7]: 8 is 1 above (1/7 = 14 % -> yellow); gap from 3 (2 below) half closed
-    assert c["completion"] == pytest.approx(0.5)
+    # band [5, 7]: 8 is 1 above (1/7 = 14 % -> yellow); 实现程度 above a band is hi/x = 7/8;
+    # gap from 3 (2 below) half closed
+    assert c["attainment"] == pytest.approx(7 / 8)
+    assert c["gap_closed"] == pytest.approx(0.5)
     assert c["warning"] == "yellow" and "band" in c["message_en"]
     assert c["target"] == 7 and not c["message_en"].endswith("[illustrative data]")
     # before the deadline the missing value is only pending: yellow
@@ -137,7 +141,9 @@ def test_missing_year_negative_indicator_and_band_overshoot() -> None:
 def test_a_target_already_met_and_the_progress_scores() -> None:
     rows = monitor(_result(), "u3", 2024)
     a = rows.table.set_index("indicator").loc["A"]
-    assert a["progress_class"] == "target_achieved" and a["completion"] == 1.0
+    assert a["progress_class"] == "target_achieved" and a["attainment"] == 1.0
+    # the base (200 in 2020) had met the target 200 already: no gap, no 进度
+    assert pd.isna(a["gap_closed"])
     assert a["warning"] == "green"
     scores = rows.progress.set_index("node")
     assert scores.loc["index", "indicators"] == 3
@@ -177,3 +183,24 @@ def test_bad_requests_name_what_is_wrong() -> None:
         monitor(res, "u1", "24")
     with pytest.raises(ValueError, match="quarter"):
         monitor(res, "u1", "2024-13")
+
+
+def test_not_worse_than_last_year_is_judged_against_last_year() -> None:
+    # B (lower is better, target "not worse than last year"): u2 flat at 30 is not worse;
+    # u3 flat at 60 too. In u1 2023, 45 after 46 is better: achieved.
+    rows = monitor(_result(), "u1", 2023).table.set_index("indicator")
+    assert rows.loc["B", "progress_class"] == "target_achieved"
+    assert rows.loc["B", "target"] == 46 and rows.loc["B", "attainment"] == 1.0
+    assert pd.isna(rows.loc["B", "gap_closed"])
+    # C rises 5 -> 6 -> 8 ... and the index composite has a not_worse target: worse than last
+    # year is deterioration, whatever the trend since the base year
+    worse = _result()
+    data = worse.inputs.data.copy()
+    data.loc[(data["unit"] == "u1") & (data["indicator"] == "B") & (data["period"] == "2023"),
+             "value"] = 47.0  # fmt: skip
+    ev = Evaluation(_framework(), data.dropna(subset=["value"])).run()
+    b = monitor(_Result(ev, _Inputs(data, worse.inputs.groups)), "u1", 2023).table
+    b = b.set_index("indicator").loc["B"]
+    # 50 -> 47 since 2020 is progress for a lower-is-better indicator, but 47 after 46 is worse
+    assert b["progress_class"] == "deterioration"
+    assert b["attainment"] == pytest.approx(46 / 47)

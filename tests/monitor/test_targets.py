@@ -1,4 +1,4 @@
-"""Target paths, completion rates (完成率), feasibility and the targets file, worked by hand."""
+"""Target paths, feasibility and the targets file, worked by hand."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from qcity.framework.targets import TargetSpec
 from qcity.monitor.targets import (
     Target,
     TargetFileError,
-    completion,
     feasibility,
     feasibility_numbers,
     first_tier,
@@ -66,43 +65,6 @@ def test_resolve_growth_peer_first_tier_rank_and_own_trend() -> None:
                     direction=1, default_base_year=2022)  # fmt: skip
     # line through (2020, 100), (2021, 105), (2022, 110.25): slope 5.125, mean 105.083
     assert trend.goal == pytest.approx(105.0833 + 5.125 * (2024 - 2021), abs=1e-3)
-
-
-def test_completion_for_positive_and_negative_indicators() -> None:
-    # gap closed: (150 - 100) / (200 - 100)
-    assert completion(np.array(150.0), np.array(200.0), np.array(100.0), 1) == 0.5
-    # PM2.5 from 50 towards 35, now 40: (40 - 50) / (35 - 50) = 2/3
-    assert completion(np.array(40.0), np.array(35.0), np.array(50.0), -1) == pytest.approx(2 / 3)
-    # moved away from the target: negative
-    assert completion(np.array(90.0), np.array(200.0), np.array(100.0), 1) == pytest.approx(-0.1)
-
-
-def test_completion_with_zero_or_negative_baselines() -> None:
-    assert completion(np.array(4.0), np.array(10.0), np.array(0.0), 1) == pytest.approx(0.4)
-    assert completion(np.array(-4.0), np.array(0.0), np.array(-10.0), 1) == pytest.approx(0.6)
-    # a loss-making account from -20 to a target of +10, now -5: 15/30
-    assert completion(np.array(-5.0), np.array(10.0), np.array(-20.0), 1) == pytest.approx(0.5)
-
-
-def test_completion_of_a_target_already_met_is_100_percent() -> None:
-    assert completion(np.array(210.0), np.array(200.0), np.array(100.0), 1) == 1.0
-    # the baseline had met it already: still complete while it holds
-    assert completion(np.array(210.0), np.array(200.0), np.array(205.0), 1) == 1.0
-    # ... and when it slips back, the ratio to the target: 190/200 (x/x*)
-    assert completion(np.array(190.0), np.array(200.0), np.array(205.0), 1) == pytest.approx(0.95)
-    # a negative indicator without a usable baseline: 2 - x/x* = 2 - 44/40 = 0.9
-    assert completion(np.array(44.0), np.array(40.0), np.array(np.nan), -1) == pytest.approx(0.9)
-
-
-def test_completion_of_a_band_counts_overshoot() -> None:
-    lo, hi = np.array(5.0), np.array(7.0)
-    # from 3 (2 below) to 4 (1 below): half the distance closed
-    assert completion(np.array(4.0), np.array(np.nan), np.array(3.0), 1, lo, hi) == 0.5
-    # overshoot: from 3 to 8 is 1 above the band, also half
-    assert completion(np.array(8.0), np.array(np.nan), np.array(3.0), 1, lo, hi) == 0.5
-    # inside: complete; from inside to 8: 1 over a band 2 wide
-    assert completion(np.array(6.0), np.array(np.nan), np.array(3.0), 1, lo, hi) == 1.0
-    assert completion(np.array(8.0), np.array(np.nan), np.array(6.0), 1, lo, hi) == 0.5
 
 
 def test_feasibility_labels_and_their_numbers() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from qcity.framework.targets import BehindPath, WarningRules
-from qcity.monitor.warnings import Facts, behind_pct, evaluate_rules, summarise
+from qcity.monitor.warnings import Facts, behind_pct, evaluate_rules, kind_of, summarise
 
 RULES = WarningRules()  # behind the path by > 5 % yellow, > 15 % red
 
@@ -65,3 +65,23 @@ def test_implausible_value_and_the_worst_colour_wins() -> None:
     assert en.startswith("value 150 outside the plausible range")  # red first
     assert "worse than last year" in en and "合理范围" in zh
     assert summarise([]) == ("green", "正常，无预警", "no warning")
+
+
+def test_each_light_says_why_it_is_on() -> None:
+    # behind the path (yellow) and below the peers (yellow): the target risk is named
+    both = Facts("2024", 90.0, 1, path_value=100.0, peer_median=95.0)
+    fired = evaluate_rules(both, RULES)
+    assert {r[0] for r in fired} == {"behind_path", "below_peer_median"}
+    assert kind_of(fired) == "target"
+    # only behind the peers: benchmark; only worse than last year: trend ...
+    assert kind_of(evaluate_rules(Facts("2024", 90.0, 1, peer_median=95.0), RULES)) == "benchmark"
+    worse = evaluate_rules(Facts("2024", 90.0, 1, previous=92.0), RULES)
+    assert kind_of(worse) == "trend"
+    # ... unless the target is "not worse than last year": then it is the target's risk
+    assert kind_of(worse, "not_worse") == "target"
+    # a missing value is a data problem; nothing fired, no kind
+    assert kind_of(evaluate_rules(Facts("2024", math.nan, 1), RULES)) == "data"
+    assert kind_of([]) is None
+    # the worst colour decides: red below the peers beats a yellow path
+    rules = WarningRules(below_peer_median="red")
+    assert kind_of(evaluate_rules(both, rules)) == "benchmark"

@@ -99,7 +99,7 @@ def _allowed_numbers(made: Made, unit: str, samples: int, towns: pd.DataFrame) -
     with_target = mon.table[mon.table["target"].notna()]
     counts = {
         len(with_target),
-        int((with_target["completion"] >= 1).sum()),
+        int((with_target["attainment"] >= 1).sum()),
         int((mon.warnings["warning"] == "red").sum()),
         int((mon.warnings["warning"] == "yellow").sum()),
         towns["unit"].nunique(),

@@ -132,7 +132,8 @@ def test_the_workbook_of_a_stored_run(store: Store, db_url: str, tmp_path: Path)
         for header, key in (
             ("数值 value (see unit of measure)", "value"),
             ("目标值 target (unit of measure)", "target"),
-            ("完成率 completion (%)", "completion"),
+            ("实现程度 attainment (%)", "attainment"),
+            ("进度 gap closed (%)", "gap_closed"),
         ):
             want = e[key]
             if want is None or (isinstance(want, float) and np.isnan(want)):
@@ -142,7 +143,7 @@ def test_the_workbook_of_a_stored_run(store: Store, db_url: str, tmp_path: Path)
         assert str(row["预警 warning"]).endswith(str(e["warning"]))
         assert str(row["进展分类 progress class"] or "").endswith(str(e["progress_class"] or ""))
         assert row["说明 message (zh)"] == e["message_zh"]
-    assert ws.cell(3, _column(ws, "完成率 completion (%)")).number_format == "0.0%"
+    assert ws.cell(3, _column(ws, "实现程度 attainment (%)")).number_format == "0.0%"
     assert rows["EC01"]["数值 value (see unit of measure)"] == pytest.approx(original)
     warned = _rows(wb["预警 Warnings"])
     assert len(warned) == int((expected_monitor["warning"] != "green").sum())

@@ -92,7 +92,7 @@ def check_lights(c: TestClient, result: EvaluationResult, group: str) -> None:
 
 
 def check_dimension(c: TestClient, result: EvaluationResult, group: str) -> None:
-    """Each row of the dimension table carries the monitor's target, completion,
+    """Each row of the dimension table carries the monitor's target, attainment, gap closed,
     progress class and light."""
     table = monitor(result, "liyang", "2024", group).table.set_index("indicator")
     d = c.get("/api/dimensions/economy").json()
@@ -100,7 +100,8 @@ def check_dimension(c: TestClient, result: EvaluationResult, group: str) -> None
     for r in d["rows"]:
         m, row = r["monitor"], table.loc[r["code"]]
         assert _close(m["target"], row["target"])
-        assert _close(m["completion"], row["completion"])
+        assert _close(m["attainment"], row["attainment"])
+        assert _close(m["gap_closed"], row["gap_closed"])
         assert (m["progress"] or {}).get("class") == (row["progress_class"] or None)
         assert m["warning"] == row["warning"]
     assert d["monitor_self"]["warning"] == table.loc["economy", "warning"]

@@ -5,6 +5,12 @@ raw units; strengths and weaknesses (长板/短板) weighted by effective weight
 Every unit of the evaluation is a peer: evaluate the group (or level) first, as
 ``qcity evaluate --group`` does, so that normalisation and ranks are among the peers only.
 
+The first tier is the top ``k``. For a unit inside it the gap to the threshold says nothing
+(it is 0 or positive), so every row also carries the gap to the next rank up
+(``next_up_unit``, ``gap_to_next_up``: NaN for the leader) and the margin over the first
+unit outside the tier, rank ``k + 1`` (``first_out_unit``, ``margin_over_first_out``);
+``in_first_tier`` says which of the two questions the row answers.
+
 Gaps are ``score - reference``: negative means behind by that many points (or raw units
 for indicators, in the indicator's direction: a negative raw gap of an indicator where
 lower is better means a value that is higher than the reference).
@@ -41,7 +47,8 @@ EXTRA_COLUMNS = [
     "threshold_unit", "gap_to_leader", "gap_to_median", "indicator_unit", "direction",
     "value", "imputed", "leader_value", "median_value", "threshold_value",
     "value_gap_to_leader", "value_gap_to_median", "value_gap_to_threshold",
-    "rank_low", "rank_high", "tier",
+    "rank_low", "rank_high", "tier", "in_first_tier", "next_up_unit", "gap_to_next_up",
+    "first_out_unit", "margin_over_first_out",
 ]  # fmt: skip
 
 STRENGTH_COLUMNS = [
@@ -93,6 +100,10 @@ def compare(
         median = float(np.median(values[have]))
         threshold = kth_best(values, k)
         kth = int(ordered[k - 1]) if len(ordered) >= k else None
+        first_out = int(ordered[k]) if len(ordered) > k else None
+        place = int(np.flatnonzero(ordered == col)[0])
+        above = [int(i) for i in ordered[:place] if values[i] > values[col]]
+        next_up = above[-1] if above else None
         row: dict[str, object] = {
             "node": node,
             "rank": int(node_ranks[col]),
@@ -114,6 +125,13 @@ def compare(
             "gap_to_leader": score - leader,
             "gap_to_median": score - median,
             "indicator_unit": info.indicator_unit,
+            "in_first_tier": bool(node_ranks[col] <= k),
+            "next_up_unit": str(units[next_up]) if next_up is not None else None,
+            "gap_to_next_up": score - float(values[next_up]) if next_up is not None else np.nan,
+            "first_out_unit": str(units[first_out]) if first_out is not None else None,
+            "margin_over_first_out": (
+                score - float(values[first_out]) if first_out is not None else np.nan
+            ),
         }
         ind = by_code.get(node)
         if ind is not None and node in raw.columns:

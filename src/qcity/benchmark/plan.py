@@ -6,12 +6,17 @@ min-max):
 
 - variables ``d_j >= 0``: improvement of indicator j's normalised score;
 - cost ``sum_j c_j d_j`` with ``c_j = 1 / (a_j |s_j|)`` by default: ``a_j`` is the
-  indicator's feasible annual change among the peers (the ``quantile``, default 0.9, of
-  every peer's year-on-year change in the improving direction, in raw units) and ``s_j``
-  the normalised points per raw unit, so that the cost of a change is the number of years
-  the peers' fast pace would need for it (``difficulty`` overrides ``c_j``);
-- bounds ``d_j <= min(top of the scale - y_j, horizon * a_j |s_j|, natural bound)``:
-  the natural bound is the framework's ``plausible_range`` (a share cannot pass 100%);
+  indicator's fast annual pace (the ``quantile``, default 0.9, of the year-on-year changes
+  in the improving direction of every unit of the evaluation — the peers and the unit itself
+  — pooled over all pairs of consecutive years, in raw units) and ``s_j`` the normalised
+  points per raw unit, so that the cost of a change is the number of years that pace would
+  need for it (``difficulty`` overrides ``c_j``);
+- bounds ``d_j <= min(top of the scale - y_j, horizon * a_j |s_j|, natural bound, band)``:
+  the natural bound is the framework's ``plausible_range`` (a share cannot pass 100%), the
+  band the edge of a band target (a plan never leaves the range an indicator aims at;
+  moderate indicators, scored as bands, are not planned at all);
+- a change faster per year (``|change| / horizon``) than the best yearly improvement any
+  other unit has shown is flagged (``faster_than_peers``);
 - the index must reach the k-th best score among the other units plus ``margin``.
 
 With arithmetic aggregation at every node the index is linear in ``d``
@@ -63,7 +68,7 @@ from qcity.methods.registry import AGGREGATORS
 PLAN_COLUMNS = [
     "indicator", "value_from", "value_to", "change", "share_of_gap", "name_zh", "name_en",
     "indicator_unit", "direction", "points_from", "points_to", "points_gain", "index_points",
-    "years", "cost", "limit", "imputed_from",
+    "years", "cost", "limit", "imputed_from", "best_peer_pace", "faster_than_peers",
 ]  # fmt: skip
 """Columns of the plan table (plan.csv), in this order; values in raw units."""
 
@@ -104,6 +109,15 @@ class Plan:
         """Total cost of the plan (years at the peers' fast pace, by default)."""
         return float(self.table["cost"].sum()) if not self.table.empty else 0.0
 
+    @property
+    def total_years(self) -> float:
+        """How long the plan takes with every change made at the same time, each at the fast
+        pace: the longest of its changes' ``years`` (0 for an empty plan)."""
+        if self.table.empty:
+            return 0.0
+        years = pd.to_numeric(self.table["years"], errors="coerce")
+        return float(years.max()) if years.notna().any() else float("nan")
+
     def summary(self) -> dict[str, Any]:
         """The plan's facts as plain data (plan.json)."""
         return {
@@ -121,6 +135,7 @@ class Plan:
             "best_rank": self.best_rank,
             "shortfall": self.shortfall,
             "cost": self.cost,
+            "total_years": self.total_years,
             "changes": len(self.table),
             "solver": self.solver,
             "iterations": self.iterations,
@@ -180,6 +195,7 @@ class _Model:
     imputed: np.ndarray  # (L,) bool: x0 was imputed
     notes: list[str]
     horizon: float
+    best: np.ndarray  # (L,) best yearly improvement another unit has shown, raw units
 
 
 def _data_values(ev: Evaluation) -> Panel:
@@ -189,8 +205,10 @@ def _data_values(ev: Evaluation) -> Panel:
 
 
 def feasible_annual_change(ev: Evaluation, quantile: float = 0.9) -> pd.Series:
-    """Per indicator: the ``quantile`` of the peers' year-on-year changes in the improving
-    direction, raw units (0 when no peer ever improved it; NaN for moderate indicators)."""
+    """Per indicator: the ``quantile`` of the year-on-year changes in the improving direction
+    of every unit of the evaluation (the peers and the unit itself), pooled over all pairs
+    of consecutive years, raw units (0 when no unit ever improved it; NaN for moderate
+    indicators)."""
     panel = _data_values(ev)
     by_code = {i.code: i for i in ev.framework.indicators()}
     sign = np.array(
@@ -205,6 +223,27 @@ def feasible_annual_change(ev: Evaluation, quantile: float = 0.9) -> pd.Series:
         warnings.simplefilter("ignore", RuntimeWarning)
         out = np.maximum(np.nanquantile(flat, quantile, axis=0), 0.0)
     return pd.Series(out, index=list(panel.codes), name="feasible_annual_change")
+
+
+def best_peer_pace(ev: Evaluation, unit: str) -> pd.Series:
+    """Per indicator: the largest year-on-year change in the improving direction any unit
+    other than ``unit`` has shown, raw units (NaN where none is known; moderate
+    indicators NaN)."""
+    panel = _data_values(ev)
+    by_code = {i.code: i for i in ev.framework.indicators()}
+    sign = np.array(
+        [
+            np.nan if isinstance(by_code[c].direction, Moderate) else float(by_code[c].direction)  # type: ignore[arg-type]
+            for c in panel.codes
+        ]
+    )
+    others = [i for i, u in enumerate(panel.units) if u != unit]
+    delta = np.diff(panel.values[:, others, :], axis=0) * sign
+    flat = delta.reshape(-1, delta.shape[-1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.nanmax(flat, axis=0) if flat.shape[0] else np.full(flat.shape[-1], np.nan)
+    return pd.Series(out, index=list(panel.codes), name="best_peer_pace")
 
 
 def _slopes(ev: Evaluation, t: int) -> np.ndarray:
@@ -282,6 +321,9 @@ def _model(
             edge = hi if direction > 0 else lo
             if edge is not None:
                 bounds["plausible_range"] = max(direction * (edge - x0[j]), 0.0) * per_point
+        if ind.target is not None and ind.target.kind == "band" and ind.target.band:
+            edge = ind.target.band[1] if direction > 0 else ind.target.band[0]
+            bounds["band_target"] = max(direction * (edge - x0[j]), 0.0) * per_point
         name = min(bounds, key=lambda b: bounds[b])
         ub[j] = max(bounds[name], 0.0)
         limit[j] = name
@@ -290,7 +332,8 @@ def _model(
         else:
             cost[j] = 1.0 / (annual[j] * per_point)
         movable[j] = ub[j] > EPS and np.isfinite(cost[j]) and cost[j] >= 0
-    return _Model(codes, movable, x0, slope, annual, cost, ub, limit, imputed, notes, horizon)
+    best = best_peer_pace(ev, unit).reindex(codes).to_numpy(dtype=float)
+    return _Model(codes, movable, x0, slope, annual, cost, ub, limit, imputed, notes, horizon, best)
 
 
 def _immovable(ind: Indicator, y: float, x0: float, slope: float, annual: float) -> str:
@@ -345,6 +388,11 @@ def _cross_section(ev: Evaluation, period: str) -> np.ndarray:
 
 
 # -- solving -------------------------------------------------------------------------------
+
+
+def one_rank_up(ev: Evaluation, unit: str, period: str, ranks: int = 1) -> int:
+    """The rank ``ranks`` places above the unit's rank in ``period`` (at least 1)."""
+    return max(_state(ev, unit, period, 1).rank - ranks, 1)
 
 
 def _solve_lp(m: np.ndarray, model: _Model, need: float) -> np.ndarray | None:
@@ -440,7 +488,7 @@ def find_path(
     ev: Evaluation,
     unit: str,
     year: object | None = None,
-    k: int = 5,
+    k: int | None = None,
     horizon: float = 3.0,
     margin: float = 0.05,
     quantile: float = 0.9,
@@ -449,12 +497,15 @@ def find_path(
 ) -> Plan:
     """The least-cost plan lifting ``unit`` to rank ``k`` or better at ``year`` (default its
     latest scored period), verified by re-running the evaluation (see the module
-    docstring); when rank k is out of reach, the plan for the best attainable rank."""
-    if k < 1:
+    docstring); when rank k is out of reach, the plan for the best attainable rank.
+    ``k=None`` (the default) is one rank up from where the unit stands (rank 1 stays 1)."""
+    if k is not None and k < 1:
         raise ValueError(f"the target rank must be at least 1 (got {k})")
     if horizon <= 0 or margin < 0 or not 0 < quantile <= 1:
         raise ValueError("horizon must be > 0, margin >= 0 and 0 < quantile <= 1")
     period = resolve_year(ev, unit, year)
+    if k is None:
+        k = one_rank_up(ev, unit, period)
     before = _state(ev, unit, period, k)
     f, linear = _aggregator(ev)
     solver = (
@@ -640,6 +691,11 @@ def _table(
                 "cost": float(model.cost[j] * d[j]),
                 "limit": model.limit[j] if d[j] >= model.ub[j] - 1e-7 else "",
                 "imputed_from": bool(model.imputed[j]),
+                "best_peer_pace": float(model.best[j]),
+                "faster_than_peers": bool(
+                    np.isfinite(model.best[j])
+                    and abs(change) / model.horizon > model.best[j] + 1e-9
+                ),
             }
         )
     out = pd.DataFrame(rows, columns=PLAN_COLUMNS)
@@ -650,7 +706,7 @@ def path(
     ev: Evaluation,
     unit: str,
     year: object | None = None,
-    k: int = 5,
+    k: int | None = None,
     **options: Any,
 ) -> pd.DataFrame:
     """The plan table of ``find_path`` (one row per changed indicator, ``PLAN_COLUMNS``);

@@ -272,9 +272,21 @@ def _print(
         title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
     t = Table(title=title)
     t.add_column("指标 node", no_wrap=True, overflow="ellipsis", max_width=24)
-    for col in ("rank", "score", "leader", "median", f"top-{k}", "gap"):
+    for col in (
+        "rank",
+        "score",
+        "leader",
+        "median",
+        f"top-{k}",
+        "gap",
+        "next up 上一名",
+        "lead 领先",
+    ):
         t.add_column(col, justify="right", no_wrap=True)
     for row in table[table["kind"] != "indicator"].to_dict("records"):
+        # inside the first tier the gap to its threshold is a margin: show the margin over
+        # rank k+1 instead of a gap of 0 "to improve"
+        inside = bool(row["in_first_tier"])
         t.add_row(
             f"{'  ' * int(row['depth'])}{row['name_zh']}",
             f"{row['rank']}/{row['n']}",
@@ -282,9 +294,24 @@ def _print(
             number(row["leader"], 1),
             number(row["median"], 1),
             number(row["threshold"], 1),
-            number(row["gap_to_threshold"], 1),
+            "in 已进入" if inside else number(row["gap_to_threshold"], 1),
+            number(row["gap_to_next_up"], 1),
+            number(row["margin_over_first_out"], 1) if inside else "",
         )
     console.print(t)
+    top = table.iloc[0]
+    if bool(top["in_first_tier"]):
+        console.print(
+            f"in the first tier 已在第一方阵 (rank {top['rank']}/{top['n']}): "
+            f"{number(top['margin_over_first_out'], 1)} points ahead of rank {k + 1} 领先第"
+            f"{k + 1}名; "
+            + (
+                f"{number(-top['gap_to_next_up'], 1)} behind the next rank up 落后上一名, "
+                f"{number(-top['gap_to_leader'], 1)} behind the leader 落后第一名"
+                if math.isfinite(float(top["gap_to_next_up"]))
+                else "the leader 位列第一"
+            )
+        )
     if "rank_low" in table.columns:
         _print_band(table, k)
     console.print(f"selected 选取: {selection_text(result.inputs.selection)}")

@@ -1,5 +1,6 @@
 """``qcity monitor``: one unit's indicators and composites against their targets —
-completion, progress class, early warnings by department — from the database."""
+attainment (实现程度), gap closed (进度), progress class, early warnings by department —
+from the database."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ console = Console()
 
 STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 COLOUR_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
+KIND_ZH = {"target": "目标", "data": "数据", "trend": "趋势", "benchmark": "对标"}
 
 
 @app.command("monitor")
@@ -54,10 +56,11 @@ def monitor(
     """Monitor a unit against its targets. 动态监测：目标完成、进展分类、分部门预警。
 
     Writes OUT/monitor.csv (unit,indicator,period,value,unit_of_measure,target,
-    target_year,completion,progress_class,warning,message_zh,message_en,department),
-    OUT/warnings.csv (the yellow and red rows, red first) and OUT/attribution.csv
-    (node,indicator,from_period,to_period,change,contribution: what moved each
-    composite since last year); prints the warnings per department.
+    target_year,attainment,gap_closed,progress_class,warning,warning_kind,target_assumed,
+    message_zh,message_en,department), OUT/warnings.csv (the yellow and red rows, red first,
+    target risks before peers, with kind = target / data / trend / benchmark and assumed)
+    and OUT/attribution.csv (node,indicator,from_period,to_period,change,contribution: what
+    moved each composite since last year); prints the warnings per department.
     """
     from qcity.monitor.progress import period_year
     from qcity.monitor.table import MonitorError, monitor
@@ -189,12 +192,15 @@ def show(mon: Monitor, result: EvaluationResult, written: list[Path]) -> None:
         warnings["department"].fillna("综合 / composites"), sort=True
     ):
         t = Table(title=f"{dept} — {len(rows)} 项预警 warning(s){flag}", show_lines=False)
-        for col in ("", "indicator 指标", "value 数值", "target 目标", "预警 / warning"):
+        cols = ("", "why 原因", "indicator 指标", "value 数值", "target 目标", "预警 / warning")
+        for col in cols:
             t.add_column(col, justify="right" if col.startswith(("value", "target")) else "left")
         for r in rows.to_dict("records"):
             colour, code = str(r["warning"]), str(r["indicator"])
             t.add_row(
                 f"[{STYLE[colour]}]{COLOUR_ZH[colour]} {colour}[/]",
+                f"{KIND_ZH.get(str(r['kind']), '')} {r['kind']}"
+                + (" (assumed 目标为假设)" if r["assumed"] else ""),
                 f"{names.get(code, code)} ({code})",
                 _num(r["value"]),
                 _num(r["target"]),

@@ -32,7 +32,12 @@ def path(
     unit: str = typer.Option(..., "--unit", help="the unit to lift (e.g. liyang) 目标单元"),
     group: PeerGroupOption = None,
     level: LevelOption = None,
-    rank: int = typer.Option(5, "--rank", min=1, help="target rank 目标名次 (first tier: 5)"),
+    rank: int | None = typer.Option(
+        None, "--rank", min=1, help="target rank 目标名次 (default: one rank up 默认上升一位)"
+    ),
+    up: int = typer.Option(
+        1, "--up", min=1, help="ranks to climb when --rank is not given 上升名次数 (default 1)"
+    ),
     year: YearOption = None,
     horizon: float = typer.Option(
         3.0, "--horizon", min=0.1, help="years of change allowed at the peers' fast pace 年限"
@@ -54,9 +59,13 @@ def path(
     scores before and after, solver, notes). Importing value_to as new revisions and
     re-evaluating gives the unit the target rank or better (the plan was verified so).
     """
-    from qcity.benchmark.plan import change_text, find_path
+    from qcity.benchmark.focus import resolve_year
+    from qcity.benchmark.plan import change_text, find_path, one_rank_up
 
     result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
+    if rank is None:
+        period = resolve_year(result.evaluation, unit, year)
+        rank = one_rank_up(result.evaluation, unit, period, up)
     plan = find_path(result.evaluation, unit, year, k=rank, horizon=horizon, margin=margin)
     written: list[Path] = []
     if out is not None:
@@ -115,9 +124,28 @@ def path(
             f"score 得分 {plan.score_after:.2f} (the unit it passes: {plan.threshold_after:.2f}); "
             f"cost {plan.cost:.1f} years at the peers' fast pace 按同类较快进度所需年数"
         )
+        console.print(
+            f"total time 总用时: {plan.total_years:.1f} year(s) 年, every change made at the "
+            "same time at the fast pace 各项同时推进、均按较快进度"
+        )
+        fast = plan.table[plan.table["faster_than_peers"].astype(bool)]
+        for row in fast.to_dict("records"):
+            console.print(
+                f"[yellow]faster than any peer has moved 快于任何对标单元的最快年度进度: "
+                f"{row['name_zh']} ({row['indicator']}) needs "
+                f"{abs(row['change']) / plan.horizon:.3g} a year 每年, best peer year "
+                f"{row['best_peer_pace']:.3g}"
+            )
     for note in notes:
         console.print(f"[yellow]note 提示: {note}")
     console.print(f"[dim]solver 求解: {plan.solver} · {plan.iterations} re-evaluation(s)")
+    choices = sorted({max(plan.rank_before - 2, 1), 1} - {rank})
+    if plan.rank_before > 1 and choices:
+        console.print(
+            "[dim]other targets 其他目标: "
+            + " · ".join(f"--rank {c}" for c in choices)
+            + " (two ranks up 上升两位: --up 2; first 第一: --rank 1)"
+        )
     notice_line(result)
     if written:
         console.print(f"wrote {', '.join(p.name for p in written)} to {out}")

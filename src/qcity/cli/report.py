@@ -42,9 +42,9 @@ def report(
 ) -> None:
     """Write the annual self-evaluation report. 生成年度自我评价报告。
 
-    Sections: summary, one per dimension (chart and narrative), target completion, early
-    warnings by department, peers and the path into the first tier, towns and streets,
-    rank stability, methods, data sources, the illustrative values and the run record.
+    Sections: summary, one per dimension (chart and narrative), targets (attainment and gap
+    closed), early warnings by department, peers and the path into the first tier, towns and
+    streets, rank stability, methods, data sources, the illustrative values and the run record.
     Sections without data are left out. Without --run the evaluation is stored as a run.
     """
     from qcity.report.make import FORMATS, make_report

@@ -340,8 +340,9 @@ def check_pairwise_matrices(ctx: Context, items: list[Item]) -> None:
 def check_monitor(ctx: Context, items: list[Item]) -> None:
     """Monitoring fields (``target`` on nodes and indicators, the ``monitor`` section):
     goal and baseline years inside the framework's validity; a peer-based target needs a
-    peer group; a band target inside the plausible range; ``target`` and ``targets`` not
-    giving two different goals for one year."""
+    peer group; a band target inside the plausible range and on an indicator scored as a band
+    (a warning where it is scored +1 or -1); ``target`` and ``targets`` not giving two
+    different goals for one year."""
     lo, hi = year(ctx.data.get("valid_from")), year(ctx.data.get("valid_to"))
     monitor = ctx.data.get("monitor")
     monitor = monitor if isinstance(monitor, dict) else {}
@@ -387,6 +388,15 @@ def check_monitor(ctx: Context, items: list[Item]) -> None:
                     "check the band and the plausible range (same unit)",
                     severity="warning",
                 )
+        if target.get("kind") == "band" and item.data.get("direction", 1) in (1, -1):
+            sign = "higher" if item.data.get("direction", 1) == 1 else "lower"
+            ctx.add(
+                (*item.path, "direction"),
+                f"{item.label} has a band target but is scored {sign}-is-better (direction "
+                f"{item.data.get('direction', 1)}): scores and plans reward leaving the band",
+                f"score it as the range it aims at: 'direction: {{band: {target.get('band')}}}'",
+                severity="warning",
+            )
         goal_year, value = year(target.get("year")), number(target.get("value"))
         given = {yr: number(v) for _, yr, v in iter_targets(item.data)}
         level = target.get("kind", "level") == "level"

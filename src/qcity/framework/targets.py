@@ -116,4 +116,9 @@ class MonitorSpec(_Strict):
         description="a year's value is late when recorded more than this many months after "
         "the year ends",
     )
+    progress_fallback: bool = Field(
+        default=False,
+        description="assess series the progress method cannot (values of opposite signs) by "
+        "linear change, an extension of the method labelled where used (default off)",
+    )
     warnings: WarningRules = Field(default_factory=WarningRules)

@@ -1,5 +1,5 @@
-"""Dynamic monitoring (动态监测): progress classes, targets and their paths, completion
-rates, early warnings by department, forecasts.
+"""Dynamic monitoring (动态监测): progress classes, targets and their paths, attainment
+(实现程度) and gap closed (进度), early warnings by department, forecasts.
 
     from qcity.monitor import progress_class, monitor_table
     progress_class(100, 2015, 130, 2020, target_value=200, target_year=2030)  # 'on_track'
@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING
 from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from qcity.monitor.measures import attainment, gap_closed
     from qcity.monitor.progress import period_year, progress_class, progress_score
     from qcity.monitor.table import Monitor, monitor, monitor_table, warnings_table
     from qcity.monitor.trends import cagr_table, linear_trends, trend_table, year_on_year
 
 _EXPORTS = {
+    "attainment": "qcity.monitor.measures",
+    "gap_closed": "qcity.monitor.measures",
     "progress_class": "qcity.monitor.progress",
     "progress_score": "qcity.monitor.progress",
     "period_year": "qcity.monitor.progress",
@@ -34,8 +37,10 @@ _EXPORTS = {
 
 __all__ = [
     "Monitor",
+    "attainment",
     "attribution",
     "cagr_table",
+    "gap_closed",
     "linear_trends",
     "monitor",
     "monitor_table",

@@ -14,11 +14,15 @@ Two methods, both on the compound annual growth rate ``CAGR(a, b, t0, t1) = (b/a
 
 ``d`` is the direction (1 higher is better, -1 lower is better), ``s`` is -1 when the values
 are negative (the ratio of two negatives grows when the value falls). As in the method, a
-base value of 0 is replaced by 0.001. Where the method gives no answer — the base and the
-latest value (or the target) zero or of opposite signs — qcity falls back to linear change: the
-observed slope ``(x1 - x0)/(t1 - t0)`` in place of the observed CAGR and the required slope
-``(x* - x0)/(T - t0)`` in place of the required one (with a target), or the slope divided
-by ``|x0|`` (without one), and says so in ``method``.
+base value of 0 and a target of 0 are replaced by 0.001, and the natural-limit factor applies
+only to a limit that lies in the desired direction from the base (``d (L - x0) >= 0``: a
+maximum ahead of a rising indicator, a minimum ahead of a falling one); otherwise ``C = 1``.
+Where the method gives no answer — the base and the latest value (or the target) of opposite
+signs — the class is ``unable_to_assess`` (the method's "not available"), unless the target
+is met. An extension of the method, off by default (``fallback=True``), assesses such series
+by linear change instead: the observed slope ``(x1 - x0)/(t1 - t0)`` in place of the observed
+CAGR and the required slope ``(x* - x0)/(T - t0)`` in place of the required one (with a
+target), or the slope divided by ``|x0|`` (without one); ``linear`` marks where it was used.
 
 Scores on the method's -5..+5 scale (5 for a target achieved), piecewise linear so that the
 class thresholds fall on -2.5, 0 and 2.5: with a target ``min(7.1429 R - 4.2857, 5)`` for
@@ -40,7 +44,12 @@ import numpy as np
 import pandas as pd
 
 ProgressClass = Literal[
-    "target_achieved", "on_track", "acceleration_needed", "limited_progress", "deterioration"
+    "target_achieved",
+    "on_track",
+    "acceleration_needed",
+    "limited_progress",
+    "deterioration",
+    "unable_to_assess",
 ]
 CLASSES: tuple[str, ...] = (
     "target_achieved",
@@ -49,6 +58,17 @@ CLASSES: tuple[str, ...] = (
     "limited_progress",
     "deterioration",
 )
+UNABLE = "unable_to_assess"
+"""The class of a series with two data points that the method cannot assess."""
+CLASS_LABELS: dict[str, tuple[str, str, str]] = {
+    # class: (symbol, zh, en) — the one wording of the classes, used by every output
+    "target_achieved": ("★", "已达目标", "target achieved"),
+    "on_track": ("▲", "进展顺利", "on track"),
+    "acceleration_needed": ("↗", "需加快", "acceleration needed"),
+    "limited_progress": ("→", "进展有限", "limited progress"),
+    "deterioration": ("▼", "退步", "deterioration"),
+    UNABLE: ("?", "无法评估", "unable to assess"),
+}
 WITH_TARGET = (0.95, 0.6, 0.0)
 """Thresholds on R (observed over required CAGR): on track, acceleration needed, limited."""
 WITHOUT_TARGET = (0.015, 0.005, 0.0)
@@ -80,15 +100,20 @@ def cagr(a: np.ndarray, b: np.ndarray, t0: np.ndarray, t1: np.ndarray) -> np.nda
         return np.power(np.asarray(b, float) / np.asarray(a, float), 1.0 / (t1 - t0)) - 1.0
 
 
-def limit_factor(base: np.ndarray, limit: np.ndarray) -> np.ndarray:
+def limit_factor(
+    base: np.ndarray, limit: np.ndarray, direction: np.ndarray | int = 1
+) -> np.ndarray:
     """The method's factor C that shrinks the no-target thresholds near a natural limit L
-    (C = 1 where no limit is given); see the module docstring for the formula."""
-    b, lim = np.abs(np.asarray(base, float)), np.abs(np.asarray(limit, float))
+    (C = 1 where no limit is given, or where the limit does not lie in the desired direction
+    from the base, ``d (L - x0) < 0``); see the module docstring for the formula."""
+    x0, raw = np.asarray(base, float), np.asarray(limit, float)
+    b, lim = np.abs(x0), np.abs(raw)
     with np.errstate(divide="ignore", invalid="ignore"):
         below = 1.0 - (b / lim) ** LIMIT_EXPONENT
         above = 1.0 - ((2 * lim - b) / lim) ** LIMIT_EXPONENT
+        ahead = np.asarray(direction, float) * (raw - x0) >= 0
     c = np.where(b >= 2 * lim, 1.0, np.where(b <= lim, below, above))
-    return np.where(np.isnan(lim), 1.0, c)
+    return np.where(np.isnan(lim) | ~ahead, 1.0, c)
 
 
 def progress_values(
@@ -100,10 +125,14 @@ def progress_values(
     target_year: np.ndarray | None = None,
     direction: np.ndarray | int = 1,
     limit: np.ndarray | None = None,
+    *,
+    fallback: bool = False,
 ) -> dict[str, np.ndarray]:
     """The method on arrays (broadcast together): ``value`` (R with a target, the
-    direction-adjusted CAGR without), ``achieved``, ``has_target``, ``linear`` (the
-    linear-change fallback was used), ``factor`` (C) and ``valid`` (two data points)."""
+    direction-adjusted CAGR without; NaN where the method gives no answer), ``achieved``,
+    ``has_target``, ``assessable`` (the method, or with ``fallback`` its linear extension,
+    gives a value), ``linear`` (the linear extension was used), ``factor`` (C) and ``valid``
+    (two data points)."""
     x0 = np.asarray(base_value, float)
     x1 = np.asarray(latest_value, float)
     t0 = np.asarray(base_year, float)
@@ -118,13 +147,15 @@ def progress_values(
     has_target = np.isfinite(tv) & np.isfinite(ty)
     achieved = has_target & valid & (d * (x1 - tv) >= 0)
     base = np.where(x0 == 0, ZERO_BASE, x0)
+    goal = np.where(tv == 0, ZERO_BASE, tv)
     sign = np.where(base < 0, -1.0, 1.0)
-    same_sign = base * x1 > 0
-    same_sign_target = np.where(has_target, base * tv > 0, True)
-    linear = valid & ~(same_sign & same_sign_target)
+    same_sign = base * x1 >= 0  # a latest value of 0 is a fall of 100 %, as in the method
+    same_sign_target = np.where(has_target, base * goal > 0, True)
+    by_method = valid & same_sign & same_sign_target
+    linear = valid & ~by_method & fallback
     with np.errstate(divide="ignore", invalid="ignore"):
         observed = cagr(base, x1, t0, t1)
-        required = cagr(base, tv, t0, ty)
+        required = cagr(base, goal, t0, ty)
         by_growth_t = sign * d * observed / np.abs(required)
         by_growth_n = sign * d * observed
         slope = (x1 - x0) / (t1 - t0)
@@ -137,12 +168,14 @@ def progress_values(
         np.where(linear, by_slope_t, by_growth_t),
         np.where(linear, by_slope_n, by_growth_n),
     )
-    value = np.where(valid, value, np.nan)
-    factor = np.where(has_target, 1.0, limit_factor(x0, lim))
+    assessable = by_method | linear
+    value = np.where(assessable, value, np.nan)
+    factor = np.where(has_target, 1.0, limit_factor(base, lim, d))
     return {
         "value": value,
         "achieved": achieved,
         "has_target": has_target,
+        "assessable": assessable,
         "linear": linear,
         "factor": factor,
         "valid": valid,
@@ -150,18 +183,25 @@ def progress_values(
 
 
 def classify(
-    value: np.ndarray, achieved: np.ndarray, has_target: np.ndarray, factor: np.ndarray
+    value: np.ndarray,
+    achieved: np.ndarray,
+    has_target: np.ndarray,
+    factor: np.ndarray,
+    valid: np.ndarray | bool | None = None,
 ) -> np.ndarray:
-    """Progress class (object array, None where ``value`` is NaN and nothing is achieved)."""
+    """Progress class (object array): ``target_achieved`` where achieved, else by the
+    thresholds; ``unable_to_assess`` where there are two data points (``valid``) but no
+    value; None where there are not two data points."""
     value = np.asarray(value, float)
     hi_t, mid_t, lo_t = WITH_TARGET
     hi_n, mid_n, lo_n = (np.asarray(factor, float) * t for t in WITHOUT_TARGET)
     hi = np.where(has_target, hi_t, hi_n)
     mid = np.where(has_target, mid_t, mid_n)
     lo = np.where(has_target, lo_t, lo_n)
+    can = np.asarray(True if valid is None else valid, bool)
     out = np.select(
-        [achieved, value >= hi, value >= mid, value >= lo, value < lo],
-        list(CLASSES),
+        [achieved, value >= hi, value >= mid, value >= lo, value < lo, can],
+        [*CLASSES, UNABLE],
         default="",
     ).astype(object)
     out[out == ""] = None
@@ -202,6 +242,7 @@ def _one_series(
     direction: int,
     limit: float | None,
     check_target: bool = False,
+    fallback: bool = False,
 ) -> dict[str, np.ndarray] | None:
     """``progress_values`` of one series (years as numbers or period labels), or None
     when it has not two valid data points; ``check_target``: a target year not after the
@@ -219,6 +260,7 @@ def _one_series(
         np.array(ty),
         direction,
         np.array(np.nan if limit is None else limit, float),
+        fallback=fallback,
     )
     return r if bool(r["valid"]) else None
 
@@ -232,11 +274,15 @@ def progress_class(
     target_year: float | str | None = None,
     direction: int = 1,
     limit: float | None = None,
+    *,
+    fallback: bool = False,
 ) -> ProgressClass | None:
     """The progress class of one series from its base and latest points (years as numbers
     or period labels such as ``"2024Q2"``): ``target_achieved``, ``on_track``,
-    ``acceleration_needed``, ``limited_progress``, ``deterioration``, or None when there are
-    not two data points. Statistics Canada / open-sdg method (module docstring)."""
+    ``acceleration_needed``, ``limited_progress``, ``deterioration``, ``unable_to_assess``
+    (two points the method cannot assess, e.g. of opposite signs), or None when there are
+    not two data points. Statistics Canada / open-sdg method (module docstring);
+    ``fallback=True`` turns on the linear-change extension."""
     if direction not in (1, -1):
         raise ValueError(
             f"direction is 1 (higher is better) or -1 (lower is better), not {direction!r}"
@@ -255,10 +301,11 @@ def progress_class(
         direction,
         limit,
         check_target=True,
+        fallback=fallback,
     )
     if r is None:
         return None
-    cls = classify(r["value"], r["achieved"], r["has_target"], r["factor"])
+    cls = classify(r["value"], r["achieved"], r["has_target"], r["factor"], r["valid"])
     return None if cls.item() is None else cls.item()
 
 
@@ -271,8 +318,11 @@ def progress_score(
     target_year: float | str | None = None,
     direction: int = 1,
     limit: float | None = None,
+    *,
+    fallback: bool = False,
 ) -> float | None:
-    """The method's -5..+5 score of one series (None without two data points)."""
+    """The method's -5..+5 score of one series (None without two data points or where the
+    method cannot assess it)."""
     r = _one_series(
         base_value,
         base_year,
@@ -282,10 +332,12 @@ def progress_score(
         target_year,
         direction,
         limit,
+        fallback=fallback,
     )
     if r is None:
         return None
-    return float(scores(r["value"], r["achieved"], r["has_target"], r["factor"]))
+    score = float(scores(r["value"], r["achieved"], r["has_target"], r["factor"]))
+    return score if np.isfinite(score) else None
 
 
 def class_of_score(score: np.ndarray, all_achieved: np.ndarray | bool = False) -> np.ndarray:

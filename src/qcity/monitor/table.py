@@ -1,5 +1,6 @@
 """The monitoring table of one unit and period: where each indicator and composite stands
-against its target path, its completion rate, progress class and warning, by department.
+against its target path, its attainment (实现程度) and gap closed (进度), progress class and
+warning, by department.
 
 ``monitor(source, unit, year)`` takes an evaluation (``qcity.engine.evaluation.Evaluation``)
 or what ``qcity.service.evaluation.evaluate`` returns (then the values' statuses, the unit
@@ -23,14 +24,22 @@ from qcity.framework.model import Framework, Indicator, Moderate, Node
 from qcity.framework.targets import MonitorSpec, TargetSpec
 from qcity.monitor import progress as prog
 from qcity.monitor.forecast import NOT_ON_TREND, Model, fit_trend, year_target_met
+from qcity.monitor.measures import attainment, gap_closed
 from qcity.monitor.targets import (
     Target,
-    completion,
     feasibility_numbers,
     resolve,
     spec_of,
 )
-from qcity.monitor.warnings import COLOURS, RANK, Facts, evaluate_rules, summarise
+from qcity.monitor.warnings import (
+    COLOURS,
+    KINDS,
+    RANK,
+    Facts,
+    evaluate_rules,
+    kind_of,
+    summarise,
+)
 
 MONITOR_COLUMNS = [
     "unit",
@@ -40,9 +49,12 @@ MONITOR_COLUMNS = [
     "unit_of_measure",
     "target",
     "target_year",
-    "completion",
+    "attainment",
+    "gap_closed",
     "progress_class",
     "warning",
+    "warning_kind",
+    "target_assumed",
     "message_zh",
     "message_en",
     "department",
@@ -56,6 +68,7 @@ DETAIL_COLUMNS = [
     "path_value",
     "progress_value",
     "progress_score",
+    "progress_method",
     "required_rate",
     "city_best_3y",
     "peer_p90_3y",
@@ -98,13 +111,26 @@ class Monitor:
         return warnings_of(self.table)
 
 
+WARNING_COLUMNS = [
+    *MONITOR_COLUMNS[: MONITOR_COLUMNS.index("warning_kind")],
+    "kind",
+    "assumed",
+    *MONITOR_COLUMNS[MONITOR_COLUMNS.index("message_zh") :],
+]
+"""The columns of ``warnings.csv``: the monitoring table's, with ``kind`` (why the light is
+on: target, data, trend, benchmark) and ``assumed`` (the target's year or value is assumed)."""
+
+
 def warnings_of(table: pd.DataFrame) -> pd.DataFrame:
-    """The non-green rows of a monitoring table by severity (red, yellow), then department."""
+    """The non-green rows of a monitoring table by severity (red, yellow), then why (target
+    risks first, peers last), then department; columns ``WARNING_COLUMNS``."""
     bad = table[table["warning"] != "green"].copy()
     bad["_rank"] = -bad["warning"].map(RANK)
+    bad["_kind"] = bad["warning_kind"].map({k: i for i, k in enumerate(KINDS)})
     bad["_dept"] = bad["department"].fillna("")
-    out = bad.sort_values(["_rank", "_dept", "indicator"], kind="stable")
-    return out.drop(columns=["_rank", "_dept"]).reset_index(drop=True)
+    out = bad.sort_values(["_rank", "_kind", "_dept", "indicator"], kind="stable")
+    out = out.rename(columns={"warning_kind": "kind", "target_assumed": "assumed"})
+    return out[WARNING_COLUMNS].reset_index(drop=True)
 
 
 def _period_label(year: int | str) -> str:
@@ -301,29 +327,45 @@ def monitor(
                 path_value = target.at(t_now)
         if math.isfinite(p_year) and base_year is not None and p_year <= base_year:
             p_target = p_year = np.nan  # a goal year not after the baseline: no target method
+        p_base_value, p_base_year = base_value, base_year
+        p_latest_v, p_latest_t = latest_v, latest_t
+        if target is not None and target.kind == "not_worse":
+            # "not worse than last year" is judged against last year: this year's value
+            # against last year's, achieved where it is not worse
+            p_base_value, p_base_year = previous, prev_t
+            p_latest_v, p_latest_t = value, t_now
         pv = prog.progress_values(
-            np.array(base_value),
-            np.array(base_year if base_year is not None else np.nan),
-            np.array(latest_v),
-            np.array(latest_t),
+            np.array(p_base_value),
+            np.array(p_base_year if p_base_year is not None else np.nan),
+            np.array(p_latest_v),
+            np.array(p_latest_t),
             np.array(p_target),
             np.array(p_year),
             p_dir,
+            fallback=spec.progress_fallback,
         )
         if band_row is not None and math.isfinite(latest_v):
             inside = band_row[0] <= latest_v <= band_row[1]
             pv["achieved"] = np.array(inside & bool(pv["valid"]))
-        cls = prog.classify(pv["value"], pv["achieved"], pv["has_target"], pv["factor"]).item()
+        if target is not None and target.kind == "not_worse":
+            not_worse = bool(pv["valid"]) and direction * (value - previous) >= 0
+            pv["achieved"] = np.array(not_worse)
+        cls = prog.classify(
+            pv["value"], pv["achieved"], pv["has_target"], pv["factor"], pv["valid"]
+        ).item()
         score = float(prog.scores(pv["value"], pv["achieved"], pv["has_target"], pv["factor"]))
         score = score if cls is not None else np.nan
-        comp = completion(
-            np.array(value),
-            np.array(tgt_value),
-            np.array(previous if target is not None and target.kind == "not_worse" else base_value),
-            direction,
-            np.array(band_row[0] if band_row else np.nan),
-            np.array(band_row[1] if band_row else np.nan),
-        ).item()
+        band_of_target = (
+            band_row
+            if (band_row is not None and (target is None or target.kind == "band"))
+            else None
+        )
+        reached = attainment(value, tgt_value, direction=direction, band=band_of_target)
+        closed = (
+            np.nan
+            if target is None or target.kind == "not_worse"
+            else gap_closed(value, tgt_value, base_value, direction=direction, band=band_of_target)
+        )
         # warnings
         peer_now = (
             peer_panel.loc[t_now].to_numpy(float) if t_now in peer_panel.index else np.array([])
@@ -353,6 +395,7 @@ def monitor(
         )
         fired = evaluate_rules(facts, spec.warnings)
         colour, zh, en = summarise(fired)
+        why = kind_of(fired, target.kind if target is not None else None)
         illustrative = (
             any_illustrative if is_node else status.get((item.code, row_period)) == "illustrative"
         )
@@ -367,9 +410,12 @@ def monitor(
                 "unit_of_measure": SCORE_UNIT if is_node else item.unit,  # type: ignore[union-attr]
                 "target": tgt_value,
                 "target_year": tgt_year,
-                "completion": comp,
+                "attainment": reached,
+                "gap_closed": closed,
                 "progress_class": cls,
                 "warning": colour,
+                "warning_kind": why,
+                "target_assumed": bool(target is not None and target.assumed),
                 "message_zh": zh,
                 "message_en": en,
                 "department": None if is_node else item.department,  # type: ignore[union-attr]
@@ -401,6 +447,7 @@ def monitor(
                 "path_value": path_value,
                 "progress_value": float(pv["value"]),
                 "progress_score": score,
+                "progress_method": _method_label(pv),
                 "required_rate": feas.get("required_rate", np.nan),
                 "city_best_3y": feas.get("city_best_3y", np.nan),
                 "peer_p90_3y": feas.get("peer_p90_3y", np.nan),
@@ -428,6 +475,15 @@ def monitor(
     overall = overall.sort_values("node", key=lambda s: s.map(order)).reset_index(drop=True)
     n_illustrative = int(detail["illustrative"].sum()) if len(detail) else 0
     return Monitor(table, detail, overall, n_illustrative, peers)
+
+
+def _method_label(pv: dict[str, np.ndarray]) -> str | None:
+    """How the progress class was found: the cited method, or the linear extension."""
+    if not bool(pv["valid"]):
+        return None
+    if bool(pv["linear"]):
+        return "linear change (extension of the method)"
+    return "Statistics Canada / open-sdg" if bool(pv["assessable"]) else "not assessable"
 
 
 def _pace(year: float) -> str:

@@ -1,5 +1,5 @@
 """Targets of a unit's indicators and composites: the target path for every year, the
-completion rate (完成率) and the feasibility of the target.
+the feasibility of the target (attainment and gap closed: ``qcity.monitor.measures``).
 
 A target comes from the framework (``target:`` on an indicator or node, or the older
 ``targets: {year: value}`` read as level targets through those points) or from a targets
@@ -218,56 +218,6 @@ def met(
     lo, hi = np.asarray(band_lo, float), np.asarray(band_hi, float)
     is_band = np.isfinite(lo) & np.isfinite(hi)
     return np.where(is_band, (x >= lo) & (x <= hi), level)
-
-
-def completion(
-    value: np.ndarray,
-    target: np.ndarray,
-    base: np.ndarray,
-    direction: np.ndarray | int,
-    band_lo: np.ndarray | None = None,
-    band_hi: np.ndarray | None = None,
-) -> np.ndarray:
-    """Completion rate (完成率, 1 = 100 %) of a target ``x*`` from a baseline ``x0``.
-
-    - met (``d (x - x*) >= 0``, or inside the band): 1, whatever the baseline — a target
-      already met is complete (capped: no credit beyond 100 %);
-    - baseline on the far side of the target (``d (x* - x0) > 0``): the share of the gap
-      closed, ``(x - x0)/(x* - x0)`` (planning mid-term evaluations' 进度完成率; right for
-      negative indicators and for zero or negative baselines, since only differences
-      enter; negative when the value moved away from the target);
-    - otherwise (no baseline, or the baseline had met the target): the ratio to the target,
-      ``1 - |x* - x|/|x*|``, which is ``x/x*`` for a positive indicator and ``2 - x/x*`` for a
-      negative one (the usual 完成率 of positive and 逆向 indicators); scale ``|x0|`` when
-      ``x* = 0``;
-    - band ``[lo, hi]``: ``1 - dist(x)/s`` with ``dist`` the distance to the band and ``s``
-      the baseline's distance (gap closed), or the band's width when the baseline was inside
-      (overshooting the band on the other side counts as distance too).
-    """
-    x = np.asarray(value, float)
-    t = np.asarray(target, float)
-    x0 = np.asarray(base, float)
-    d = np.asarray(direction, float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        gap = t - x0
-        closing = np.isfinite(x0) & (d * gap > 0)
-        by_gap = (x - x0) / gap
-        scale = np.where(t != 0, np.abs(t), np.abs(x0))
-        by_ratio = 1 - np.abs(t - x) / np.where(scale > 0, scale, np.nan)
-        out = np.where(closing, by_gap, by_ratio)
-        if band_lo is not None and band_hi is not None:
-            lo, hi = np.asarray(band_lo, float), np.asarray(band_hi, float)
-            is_band = np.isfinite(lo) & np.isfinite(hi)
-            d0 = band_distance(x0, lo, hi)
-            dist = band_distance(x, lo, hi)
-            width = hi - lo
-            s = np.where(np.isfinite(d0) & (d0 > 0), d0, np.where(width > 0, width, np.nan))
-            out = np.where(is_band, 1 - dist / s, out)
-        else:
-            is_band = np.zeros(np.broadcast(x, t).shape, bool)
-    done = met(x, t, d, band_lo, band_hi)
-    out = np.where(done & np.isfinite(x), 1.0, out)
-    return np.where(np.isfinite(x) & (np.isfinite(t) | is_band), out, np.nan)
 
 
 def rolling_rates(values: np.ndarray, years: np.ndarray, window: int = 3) -> np.ndarray:

@@ -12,7 +12,10 @@ Each rule gives a colour when it fires (set in the framework's ``monitor.warning
   period plus ``publication_months``) has not passed; ``late``: no value after it;
 - ``implausible``: the value lies outside the indicator's ``plausible_range``.
 
-The row's colour is the worst of the colours of the rules that fired (green when none did).
+The row's colour is the worst of the colours of the rules that fired (green when none did),
+and its ``kind`` says why (:func:`kind_of`): ``target`` (off its target path or band, or worse
+than last year where the target is "not worse than last year"), ``trend`` (worse than last
+year), ``benchmark`` (behind the peers' median) or ``data`` (missing, late or implausible).
 """
 
 from __future__ import annotations
@@ -150,6 +153,37 @@ def evaluate_rules(f: Facts, rules: WarningRules) -> list[tuple[str, str, str, s
             )
         )
     return out
+
+
+KINDS = ("target", "data", "trend", "benchmark")
+"""Why a light is on, most telling first (the order breaks ties between rules of one colour)."""
+RULE_KIND = {
+    "behind_path": "target",
+    "worse_than_last_year": "trend",
+    "below_peer_median": "benchmark",
+    "missing": "data",
+    "late": "data",
+    "implausible": "data",
+}
+
+
+def kind_of(
+    fired: Sequence[tuple[str, str, str, str]], target_kind: str | None = None
+) -> str | None:
+    """Why the row's light is on: the kind of the worst rule that fired (ties: ``KINDS``
+    order); ``worse_than_last_year`` is a ``target`` risk where the target is "not worse than
+    last year". None when no rule fired."""
+    if not fired:
+        return None
+
+    def kind(rule: str) -> str:
+        if rule == "worse_than_last_year" and target_kind == "not_worse":
+            return "target"
+        return RULE_KIND[rule]
+
+    worst = max(RANK[r[1]] for r in fired)
+    kinds = {kind(r[0]) for r in fired if RANK[r[1]] == worst}
+    return next(k for k in KINDS if k in kinds)
 
 
 def summarise(fired: Sequence[tuple[str, str, str, str]]) -> tuple[str, str, str]:

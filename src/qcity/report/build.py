@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity.monitor.progress import CLASS_LABELS
 from qcity.report import charts
 from qcity.report.model import Chart, Notice, Paragraph, Report, Section, Table
 from qcity.service.evaluation import EvaluationResult
@@ -57,13 +58,7 @@ T: dict[str, dict[str, str]] = {
 
 
 #: Progress classes (Statistics Canada's SDG classes) and warning lights in both languages.
-PROGRESS = {
-    "target_achieved": ("已达目标", "target achieved"),
-    "on_track": ("进展顺利", "on track"),
-    "acceleration_needed": ("需加快", "acceleration needed"),
-    "limited_progress": ("进展有限", "limited progress"),
-    "deterioration": ("退步", "deterioration"),
-}
+PROGRESS = {cls: (zh, en) for cls, (_, zh, en) in CLASS_LABELS.items()}
 LIGHTS = {"red": ("红", "red"), "yellow": ("黄", "yellow"), "green": ("绿", "green")}
 
 
@@ -359,7 +354,7 @@ class Builder:
         if table.empty:
             return None
         sec = Section(t("targets", self.lang), key="targets")
-        done = int((table["completion"] >= 1).sum())
+        done = int((table["attainment"] >= 1).sum())
         sec.blocks.append(
             Paragraph(
                 f"{len(table)} 项设有目标的指标中，{done} 项已达到目标。"
@@ -369,7 +364,7 @@ class Builder:
             )
         )
         header = (
-            ["指标", "数值", "单位", "目标", "目标年", "完成率(%)", "进展", "预警"]
+            ["指标", "数值", "单位", "目标", "目标年", "实现程度(%)", "进度(%)", "进展", "预警"]
             if zh
             else [
                 "Indicator",
@@ -377,7 +372,8 @@ class Builder:
                 "Unit",
                 "Target",
                 "Year",
-                "Completion (%)",
+                "Attainment (%)",
+                "Gap closed (%)",
                 "Progress",
                 "Warning",
             ]
@@ -389,13 +385,16 @@ class Builder:
                 cell(r["unit_of_measure"]),
                 cell(r["target"], 2),
                 cell(r["target_year"]),
-                cell(100 * float(r["completion"])) if pd.notna(r["completion"]) else "",
+                cell(100 * float(r["attainment"])) if pd.notna(r["attainment"]) else "",
+                cell(100 * float(r["gap_closed"])) if pd.notna(r["gap_closed"]) else "",
                 label_of(PROGRESS, r["progress_class"], self.lang),
                 label_of(LIGHTS, r["warning"], self.lang),
             ]
             for r in table.to_dict("records")
         ]
-        sec.blocks.append(Table("目标完成情况表" if zh else "Target completion", header, rows))
+        sec.blocks.append(
+            Table("目标实现情况表" if zh else "Targets: attainment and progress", header, rows)
+        )
         return sec
 
     def warnings(self, mon: Any) -> Section | None:

@@ -1,6 +1,6 @@
 """The results workbook a statistics office exchanges, from a stored evaluation run
 (``qcity export --results RUN --out FILE.xlsx``): scores and ranks by level, the
-indicator table with raw and normalised values, the focus unit's targets, completion,
+indicator table with raw and normalised values, the focus unit's targets, attainment, gap closed,
 progress classes and warnings, and where every value came from.
 
 A stored run keeps its scores, its step log, its framework version and its data vintage,
@@ -27,6 +27,7 @@ from qcity.data.atomic import atomic_file
 from qcity.data.store import Store
 from qcity.engine.steps import Step
 from qcity.framework.io import parse_framework
+from qcity.monitor.progress import CLASS_LABELS
 from qcity.monitor.table import Monitor, monitor
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.folder import (
@@ -66,13 +67,7 @@ SHEETS = {
 }
 
 WARNING_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
-CLASS_ZH = {
-    "target_achieved": "已达目标",
-    "on_track": "进展顺利",
-    "acceleration_needed": "需要加快",
-    "limited_progress": "进展有限",
-    "deterioration": "出现倒退",
-}
+CLASS_ZH = {cls: zh for cls, (_, zh, _en) in CLASS_LABELS.items()}
 
 
 class RunNotReproducedError(InputError):
@@ -288,8 +283,19 @@ MONITOR_COLS = {
     "unit_of_measure": READABLE["measure"],
     "target": _col("目标值", "target (unit of measure)", fmt=VALUE),
     "target_year": _col("目标年份", "target year", fmt="0"),
-    "completion": _col(
-        "完成率", "completion (%)", "目标完成率", "completion of the target", "0.0%"
+    "attainment": _col(
+        "实现程度",
+        "attainment (%)",
+        "实现程度：正指标 x/x*，逆指标 x*/x，区间指标区间内100%，上限100%",
+        "x/x* (higher is better), x*/x (lower is better), 100% inside a band; capped at 100%",
+        "0.0%",
+    ),
+    "gap_closed": _col(
+        "进度",
+        "gap closed (%)",
+        "进度：自基期以来缩小的差距占基期差距的比例 (x-x0)/(x*-x0)",
+        "share of the base year's gap to the target closed since, (x-x0)/(x*-x0)",
+        "0.0%",
     ),
     "progress_class": _col("进展分类", "progress class"),
     "warning": _col("预警", "warning"),

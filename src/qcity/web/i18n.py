@@ -183,7 +183,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "message": ("说明", "Message"),
     "target": ("目标", "Target"),
     "target_year": ("目标年", "Target year"),
-    "completion": ("完成度", "Completion"),
+    "attainment": ("实现程度", "Attainment"),
+    "attainment_help": (
+        "实现程度：正指标 x/x*，逆指标 x*/x，区间指标区间内为100%，以100%为上限",
+        "attainment: x/x* (higher is better), x*/x (lower is better), 100% inside a band; "
+        "capped at 100%",
+    ),
+    "gap_closed": ("进度", "Gap closed"),
+    "gap_closed_help": (
+        "进度：自基期以来已缩小的差距占基期差距的比例 (x-x0)/(x*-x0)",
+        "gap closed: the share of the base year's gap to the target closed since, (x-x0)/(x*-x0)",
+    ),
     "progress": ("进展", "Progress"),
     "forecast": ("趋势预测", "Trend forecast"),
     "interval": ("95% 预测区间", "95% prediction interval"),

@@ -1,4 +1,4 @@
-"""What the dashboard shows from monitoring (``qcity.monitor``: targets, completion,
+"""What the dashboard shows from monitoring (``qcity.monitor``: targets, attainment, gap closed,
 progress classes, warnings, forecasts) and benchmarking (``qcity.benchmark``: gaps to the
 first tier, the least-cost path into it), as plain data (JSON) for the API and the pages.
 
@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from qcity.framework.model import Indicator
+from qcity.monitor.progress import CLASS_LABELS
 from qcity.web import fmt
 from qcity.web.i18n import name, word
 from qcity.web.state import PEERS, NotFound, Scope
@@ -24,14 +25,8 @@ from qcity.web.views import _f, _i, check_unit, node_of, notice
 COLOURS = ("red", "yellow", "green")
 """The warning lights, most severe first."""
 
-PROGRESS = {
-    # class: (arrow, zh, en) — the Statistics Canada SDG progress classes
-    "target_achieved": ("★", "已达目标", "target achieved"),
-    "on_track": ("▲", "进展顺利", "on track"),
-    "acceleration_needed": ("↗", "需加快", "acceleration needed"),
-    "limited_progress": ("→", "进展有限", "limited progress"),
-    "deterioration": ("▼", "退步", "deterioration"),
-}
+PROGRESS = CLASS_LABELS
+"""Progress class -> (arrow, zh, en): the Statistics Canada SDG progress classes."""
 FEASIBILITY = {
     "within_history": ("本市历史上达到过所需增速", "within the city's own history"),
     "ambitious": ("仅对标城市达到过，需努力", "ambitious: only peers have moved this fast"),
@@ -100,16 +95,17 @@ def progress_info(cls: str | None, lang: str) -> dict[str, str] | None:
     return {"class": cls, "arrow": arrow, "text": zh if lang == "zh" else en}
 
 
-def _completion_text(c: float | None) -> str:
+def _percent_text(c: float | None) -> str:
     return fmt.DASH if c is None else f"{c * 100:.0f}%"
 
 
 def monitor_rows(scope: Scope, unit: str | None, lang: str) -> dict[str, dict[str, Any]]:
-    """Per code (indicator or composite): target, completion, progress class, warning."""
+    """Per code (indicator or composite): target, attainment (实现程度), gap closed (进度),
+    progress class, warning."""
     mon = monitored(scope, unit)
     out: dict[str, dict[str, Any]] = {}
     for r in mon.table.to_dict("records"):
-        target, comp = _f(r["target"]), _f(r["completion"])
+        target, reached, closed = _f(r["target"]), _f(r["attainment"]), _f(r["gap_closed"])
         measure = "" if r["unit_of_measure"] == "分 / score" else str(r["unit_of_measure"] or "")
         out[str(r["indicator"])] = {
             "target": target,
@@ -117,8 +113,10 @@ def monitor_rows(scope: Scope, unit: str | None, lang: str) -> dict[str, dict[st
             "target_text": fmt.value_with_unit(target, measure, lang)
             if target is not None
             else fmt.DASH,
-            "completion": comp,
-            "completion_text": _completion_text(comp),
+            "attainment": reached,
+            "attainment_text": _percent_text(reached),
+            "gap_closed": closed,
+            "gap_closed_text": _percent_text(closed),
             "progress": progress_info(r["progress_class"], lang),
             "warning": str(r["warning"]),
             "warning_text": colour_word(str(r["warning"]), lang),
@@ -141,7 +139,7 @@ def counts(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
 
 
 def dimension(scope: Scope, data: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The dimension table of ``views.dimension`` with each row's target, completion,
+    """The dimension table of ``views.dimension`` with each row's target, attainment, gap closed,
     progress class and warning light."""
     rows = monitor_rows(scope, data["unit"], lang)
     for row in data["rows"]:
@@ -211,7 +209,7 @@ def _department(text: str, lang: str) -> str:
 
 def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str, Any]:
     """An indicator against its target: the target path from the baseline to the goal,
-    a linear trend forecast with its 95% prediction interval, the target, completion,
+    a linear trend forecast with its 95% prediction interval, the target, attainment, gap closed,
     progress class, warning and the feasibility of the pace required."""
     from qcity.monitor.forecast import fit_trend
     from qcity.monitor.progress import period_year
