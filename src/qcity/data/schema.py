@@ -409,3 +409,19 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one login name from one client address: ``failures`` counts the
+    attempts since the last success (each counted before its password is checked, by one
+    conditional UPDATE, so that parallel guesses cannot pass the limit); ``locked_until``
+    refuses that name from that address until then. Kept for unknown names too (their
+    answer is the same as for existing ones); a success deletes the row."""
+
+    __tablename__ = "login_throttle"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
