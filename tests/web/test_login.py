@@ -287,3 +287,47 @@ def test_header_shows_the_login_state(client: TestClient) -> None:
     page = client.get("/methodology").text
     assert "viewer · 查看者" in page and 'id="logout"' in page and csrf_of(page)
     assert 'href="/upload' not in page  # a viewer does not enter values
+
+
+def test_the_web_applies_the_password_rules(url: str) -> None:
+    add_user(url, "ruler", "viewer")
+    with TestClient(create_app(url)) as admin, TestClient(create_app(url)) as me:
+        login(admin, "admin")
+        page = admin.get("/admin/users").text
+        assert 'minlength="12"' in page
+        for name, password, reason in (
+            ("weak1", "1q2w3e4r5t6y", "most common"),
+            ("weak2", "weak2 is my password", "login name"),
+            ("weak3", "elevenchars", "at least 12"),
+        ):
+            res = admin.post(
+                "/admin/users", data={"name": name, "role": "viewer", "password": password}
+            )
+            assert res.status_code == 400 and reason in res.text, name
+        with Store(url) as store:
+            from qcity.data.users import find_user
+
+            assert [find_user(store, n) for n in ("weak1", "weak2", "weak3")] == [None] * 3
+        login(me, "ruler")
+        bad = "RULER, change me now"
+        res = me.post("/account/password", data={"old": PASSWORD, "new": bad, "again": bad})
+        assert res.status_code == 400 and "login name" in res.text
+        assert me.get("/account").status_code == 200  # still logged in: nothing changed
+
+
+def test_a_password_change_on_the_web_revokes_the_users_tokens(url: str) -> None:
+    add_user(url, "tokened", "analyst")
+    with TestClient(create_app(url)) as c, TestClient(create_app(url)) as api:
+        login(c, "tokened")
+        page = c.post("/account/tokens", data={"scope": ["results.read"], "days": "5"})
+        token = page.text.split('id="new-token">')[1].split("<")[0]
+        auth = {"Authorization": f"Bearer {token}"}
+        assert api.get("/api/runs", headers=auth).status_code == 200
+        new = "tokens made before this go"
+        res = c.post(
+            "/account/password",
+            data={"old": PASSWORD, "new": new, "again": new},
+            follow_redirects=False,
+        )
+        assert res.status_code == 303
+        assert api.get("/api/runs", headers=auth).status_code == 401

@@ -162,6 +162,7 @@ def _account_page(
         message=message,
         good=good,
         new_token=new_token,
+        min_password=accounts.MIN_PASSWORD,
     )
     page.status_code = status
     return page
@@ -238,6 +239,7 @@ def _users_page(
         roles=ROLES,
         message=message,
         good=good,
+        min_password=accounts.MIN_PASSWORD,
     )
     page.status_code = status
     return page
