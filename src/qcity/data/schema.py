@@ -358,9 +358,9 @@ class RunFile(Base):
 class User(Base):
     """A person who logs in to the web app. Only an argon2 hash of the password is kept;
     ``failed_logins`` and ``locked_until`` are no longer used (since migration 0007 failed
-    logins are counted per name and address in ``login_throttle``). ``department`` limits a clerk to their own department's indicators. The
-    text ``entered_by`` of older rows stays as the legacy name; new rows also reference
-    the user (``entered_by_user_id``)."""
+    logins are counted per name and address in ``login_throttle``). ``department`` limits
+    a clerk to their own department's indicators. The text ``entered_by`` of older rows
+    stays as the legacy name; new rows also reference the user (``entered_by_user_id``)."""
 
     __tablename__ = "users"
     __table_args__ = (
