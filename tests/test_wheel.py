@@ -37,6 +37,9 @@ PACKAGE_DATA = (
     "qcity/py.typed",
     "qcity/web/templates/base.html",
     "qcity/web/static/app.js",
+    "qcity/service/common_passwords/common-passwords.txt.gz",
+    "qcity/service/common_passwords/README.md",
+    "qcity/service/common_passwords/LICENSE.django",
 )
 
 
@@ -126,6 +129,8 @@ def test_wheel_installs_and_runs_outside_the_source_tree(tmp_path: Path) -> None
     assert framework.is_relative_to(venv) and framework.name == "liyang.yaml"
 
     assert _run(["qcity", "version"], work, env).strip() == VERSION.group(1)
+    common = "from qcity.service.passwords import common_passwords as c; print(len(c()))"
+    assert int(_run([python, "-c", common], work, env)) > 10_000  # the list ships
     _run(["qcity", "demo"], work, env)
     demo = pd.read_csv(work / "var" / "results" / "demo" / "scores.csv")
     assert demo["unit"].nunique() == 10

@@ -17,7 +17,7 @@ from qcity.data import users as db
 from qcity.data.audit import read_log
 from qcity.data.roles import operator
 from qcity.data.store import Store
-from qcity.data.tables import BATCHES, OBS, StoreError
+from qcity.data.tables import BATCHES, OBS, StoreError, utcnow
 
 OP = operator("test")
 
@@ -58,16 +58,45 @@ def test_the_database_refuses_an_unknown_role(store: Store) -> None:
     assert db.count_users(store) == 0
 
 
-def test_failures_count_and_reset(store: Store) -> None:
-    uid = db.add_user(store, "eve", "viewer", "h", actor=OP)
-    until = datetime(2030, 1, 1, tzinfo=UTC)
-    db.record_login(store, uid, failed=True, lock_until=None)
-    db.record_login(store, uid, failed=True, lock_until=until)
-    user = db.get_user(store, "eve")
-    assert user.failed_logins == 2 and user.locked_until == until
-    db.record_login(store, uid, failed=False, lock_until=None)
-    user = db.get_user(store, "eve")
-    assert user.failed_logins == 0 and user.locked_until is None
+def test_claim_login_counts_each_attempt_and_locks_the_pair(store: Store) -> None:
+    until = utcnow() + timedelta(minutes=15)
+
+    def claim(name: str, address: str) -> bool:
+        return db.claim_login(store, name, address, max_failures=3, lock_until=until)
+
+    assert [claim("eve", "10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert claim("eve", "10.0.0.2") and claim("nobody", "10.0.0.1")  # other pairs go on
+    failures = db.login_failures(store)
+    assert failures["eve"] == (4, until) and failures["nobody"] == (1, None)
+    db.clear_login(store, "eve", "10.0.0.1")
+    assert db.login_failures(store)["eve"] == (1, None)  # the other address's attempt
+    assert claim("eve", "10.0.0.1")
+
+
+def test_a_lock_that_ran_out_starts_a_new_count(store: Store) -> None:
+    past = utcnow() - timedelta(seconds=1)
+    for _ in range(2):
+        db.claim_login(store, "ann", "a", max_failures=2, lock_until=past)
+    assert db.login_failures(store)["ann"] == (2, None)  # locked until a time gone by
+    assert db.claim_login(store, "ann", "a", max_failures=2, lock_until=past)
+    with store.engine.connect() as conn:
+        assert conn.execute(select(db.THROTTLE.c.failures)).scalar_one() == 1
+
+
+def test_replace_password_ends_sessions_and_tokens_in_one_go(store: Store) -> None:
+    uid = db.add_user(store, "ida", "analyst", "h1", actor=OP)
+    db.add_session(store, uid, "s" * 64, "csrf", datetime(2030, 1, 1, tzinfo=UTC))
+    token = db.add_token(store, uid, "t" * 64, ["results.read"], None, actor=OP)
+    db.claim_login(store, "ida", "x", max_failures=1, lock_until=datetime(2030, 1, 1, tzinfo=UTC))
+    assert db.replace_password(store, "ida", "h2", actor=OP, unlock=True) == 1
+    assert db.get_user(store, "ida").password_hash == "h2"
+    session = db.find_session(store, "s" * 64)
+    assert session is not None and session.revoked_at is not None
+    (row,) = db.list_tokens(store, uid)
+    assert row.id == token and row.revoked_at is not None
+    assert "ida" not in db.login_failures(store)
+    with pytest.raises(db.UserError, match="no user"):
+        db.replace_password(store, "nobody", "h", actor=OP, unlock=False)
 
 
 def test_sessions_and_tokens_keep_only_hashes(store: Store) -> None:

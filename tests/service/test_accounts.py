@@ -1,10 +1,14 @@
-"""Accounts (SQLite and PostgreSQL): argon2 hashes, never the password; the temporary
-lock-out after repeated failures; sessions ending at logout, password change, role change
-and disabling; API tokens shown once, scoped, expiring and revocable; every change checked
-against the actor's permissions."""
+"""Accounts (SQLite and PostgreSQL): argon2 hashes, never the password; the password
+rules wherever a password is set; the lock-out per login name and client address, with
+one answer for every refusal; sessions ending at logout, password change, role change
+and disabling; API tokens shown once, scoped, expiring, revocable and revoked with a new
+password; every change checked against the actor's permissions."""
 
 from __future__ import annotations
 
+import statistics
+import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -19,6 +23,8 @@ from qcity.service import accounts as acc
 
 OP = operator("tester")
 PW = "a long enough password"
+#: The client addresses logins come from in these tests.
+HERE, THERE = "10.0.0.1", "10.0.0.2"
 
 
 def _admin(store: Store) -> Actor:
@@ -32,7 +38,7 @@ def test_only_an_argon2_hash_is_stored(store: Store) -> None:
         (stored,) = conn.execute(select(db.USERS.c.password_hash)).scalars().all()
     assert stored.startswith("$argon2id$") and PW not in stored
     assert PasswordHasher().verify(stored, PW)
-    with pytest.raises(acc.AccountError, match="at least 10"):
+    with pytest.raises(acc.AccountError, match="at least 12"):
         acc.create_user(store, OP, "bob", "viewer", "short")
     assert db.find_user(store, "bob") is None
 
@@ -53,29 +59,71 @@ def test_only_who_manages_users_changes_them(store: Store) -> None:
         acc.disable_user(store, admin, "root")
 
 
-def test_authenticate_and_lock_out(store: Store) -> None:
+def test_lock_out_is_per_name_and_address(store: Store) -> None:
     acc.create_user(store, OP, "dan", "viewer", PW)
-    assert acc.authenticate(store, "dan", PW).name == "dan"
-    now = utcnow()
-    for i in range(acc.MAX_FAILURES):
+    assert acc.authenticate(store, "dan", PW, HERE).name == "dan"
+    for _ in range(acc.MAX_FAILURES):
         with pytest.raises(acc.LoginFailed, match="wrong name or password"):
-            acc.authenticate(store, "dan", "wrong password", now=now)
-        assert db.get_user(store, "dan").failed_logins == i + 1
-    user = db.get_user(store, "dan")
-    assert user.locked_until == now + timedelta(minutes=acc.LOCK_MINUTES)
-    with pytest.raises(acc.LoginFailed, match="locked"):
-        acc.authenticate(store, "dan", PW, now=now + timedelta(minutes=1))
-    later = now + timedelta(minutes=acc.LOCK_MINUTES, seconds=1)
-    assert acc.authenticate(store, "dan", PW, now=later).name == "dan"
-    assert db.get_user(store, "dan").failed_logins == 0
-    with pytest.raises(acc.LoginFailed, match="wrong name or password"):
-        acc.authenticate(store, "nobody", PW)
+            acc.authenticate(store, "dan", "wrong password", THERE)
+    # from THERE even the right password is refused now, with the same answer
+    with pytest.raises(acc.LoginFailed) as locked:
+        acc.authenticate(store, "dan", PW, THERE)
+    assert str(locked.value) == acc.LOGIN_REFUSED
+    # the guesses from THERE do not lock dan out at their own desk
+    assert acc.authenticate(store, "dan", PW, HERE).name == "dan"
+    failures, until = db.login_failures(store)["dan"]
+    assert failures == acc.MAX_FAILURES and until is not None
+    assert until > utcnow() + timedelta(minutes=acc.LOCK_MINUTES - 1)
+    # once the lock has run out, THERE may try again; a success clears the count
+    with store.engine.begin() as conn:
+        conn.execute(update(db.THROTTLE).values(locked_until=utcnow() - timedelta(seconds=1)))
+    assert acc.authenticate(store, "dan", PW, THERE).name == "dan"
+    assert "dan" not in db.login_failures(store)
+
+
+def test_every_refusal_is_the_same_answer(store: Store) -> None:
+    acc.create_user(store, OP, "dot", "viewer", PW)
+    acc.create_user(store, OP, "off", "viewer", PW)
+    acc.disable_user(store, OP, "off")
+    for _ in range(acc.MAX_FAILURES):
+        with pytest.raises(acc.LoginFailed):
+            acc.authenticate(store, "dot", "wrong password", THERE)
+    answers = set()
+    for name, password in (("dot", PW), ("dot", "wrong"), ("nobody", PW), ("off", PW)):
+        with pytest.raises(acc.LoginFailed) as refused:
+            acc.authenticate(store, name, password, THERE if name == "dot" else HERE)
+        answers.add(str(refused.value))
+    assert answers == {acc.LOGIN_REFUSED}
+
+
+def _median_seconds(call: Callable[[], object], n: int = 5) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        with pytest.raises(acc.LoginFailed):
+            call()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def test_unknown_and_locked_names_take_the_time_of_a_wrong_password(store: Store) -> None:
+    acc.create_user(store, OP, "kim", "viewer", PW)
+    acc.create_user(store, OP, "lou", "viewer", PW)
+    for _ in range(acc.MAX_FAILURES):
+        with pytest.raises(acc.LoginFailed):
+            acc.authenticate(store, "lou", "wrong password", THERE)
+    wrong = _median_seconds(lambda: acc.authenticate(store, "kim", "wrong password", HERE))
+    unknown = _median_seconds(lambda: acc.authenticate(store, "nobody", PW, HERE))
+    locked = _median_seconds(lambda: acc.authenticate(store, "lou", PW, THERE))
+    # each refusal checks one argon2 hash (tens of milliseconds): without the dummy check
+    # an unknown or locked name would answer in a fraction of that
+    assert unknown > wrong / 2 and locked > wrong / 2, (wrong, unknown, locked)
 
 
 def test_sessions_end_at_logout_role_change_and_disable(store: Store) -> None:
     admin = _admin(store)
     acc.create_user(store, OP, "eve", "analyst", PW)
-    user = acc.authenticate(store, "eve", PW)
+    user = acc.authenticate(store, "eve", PW, HERE)
     first = acc.start_session(store, user)
     found = acc.session_actor(store, first.cookie)
     assert found is not None
@@ -93,7 +141,7 @@ def test_sessions_end_at_logout_role_change_and_disable(store: Store) -> None:
     acc.disable_user(store, admin, "eve")
     assert acc.session_actor(store, third.cookie) is None
     with pytest.raises(acc.LoginFailed):
-        acc.authenticate(store, "eve", PW)
+        acc.authenticate(store, "eve", PW, HERE)
     assert acc.session_actor(store, "made-up") is None
 
 
@@ -116,10 +164,59 @@ def test_password_change(store: Store) -> None:
     acc.change_password(store, me, PW, "another password 1")
     assert acc.session_actor(store, session.cookie) is None
     with pytest.raises(acc.LoginFailed):
-        acc.authenticate(store, "gus", PW)
-    assert acc.authenticate(store, "gus", "another password 1").id == uid
+        acc.authenticate(store, "gus", PW, HERE)
+    assert acc.authenticate(store, "gus", "another password 1", HERE).id == uid
     acc.set_password(store, OP, "gus", "operator reset pw")
-    assert acc.authenticate(store, "gus", "operator reset pw").id == uid
+    assert acc.authenticate(store, "gus", "operator reset pw", HERE).id == uid
+
+
+def test_new_passwords_follow_the_rules_everywhere(store: Store) -> None:
+    uid = acc.create_user(store, OP, "joe", "viewer", PW)
+    me = Actor("joe", "viewer", user_id=uid, via="session")
+    weak = {
+        "eleven char": "at least 12",  # 11 characters
+        "1q2w3e4r5t6y": "most common",  # in the shipped list
+        "QWERTY123456": "most common",  # compared without case
+        "my name is JOE, ok?": "login name",
+    }
+    for password, reason in weak.items():
+        with pytest.raises(acc.AccountError, match=reason):
+            acc.create_user(
+                store, OP, "joe2" if reason != "login name" else "joe", "viewer", password
+            )
+        with pytest.raises(acc.AccountError, match=reason):
+            acc.change_password(store, me, PW, password)
+        with pytest.raises(acc.AccountError, match=reason):
+            acc.set_password(store, OP, "joe", password)
+    assert db.find_user(store, "joe2") is None
+    assert acc.authenticate(store, "joe", PW, HERE).id == uid  # nothing changed
+
+
+def test_a_user_made_under_older_rules_keeps_logging_in(store: Store) -> None:
+    # a 10-character password, as the first version allowed, stored directly
+    db.add_user(store, "old", "viewer", PasswordHasher().hash("ten chars!"), actor=OP)
+    assert acc.authenticate(store, "old", "ten chars!", HERE).name == "old"
+
+
+def test_a_new_password_revokes_the_users_tokens(store: Store) -> None:
+    uid = acc.create_user(store, OP, "kai", "analyst", PW)
+    me = Actor("kai", "analyst", user_id=uid, via="session")
+    other = acc.create_user(store, OP, "lea", "analyst", PW)
+    _, theirs = acc.create_token(store, OP, "lea", ["results.read"])
+    _, first = acc.create_token(store, OP, "kai", ["results.read"])
+    assert acc.token_actor(store, first) is not None
+    acc.change_password(store, me, PW, "my second password")
+    assert acc.token_actor(store, first) is None
+    _, second = acc.create_token(store, me, "kai", ["results.read"])
+    assert acc.token_actor(store, second) is not None
+    acc.set_password(store, OP, "kai", "the operator's reset")
+    assert acc.token_actor(store, second) is None
+    actor = acc.token_actor(store, theirs)  # another user's token is untouched
+    assert actor is not None and actor.user_id == other
+    from qcity.data.audit import read_log
+
+    log = read_log(store.engine, action="tokens.revoke")
+    assert len(log) == 2  # each revocation is in the audit log
 
 
 def test_tokens_scoped_shown_once_expiring_revocable(store: Store) -> None:

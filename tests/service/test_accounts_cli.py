@@ -9,10 +9,12 @@ import json
 from typer.testing import CliRunner
 
 from qcity.cli import app
+from qcity.data.roles import operator
 from qcity.data.store import Store
 from qcity.service import accounts
 
 runner = CliRunner()
+OPERATOR = operator("tester")
 PW = "operator typed this"
 
 
@@ -32,7 +34,7 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
     code, _, err = _run(
         "user", "add", "boss", "--role", "admin", "--password-stdin", "--db", url, input="short\n"
     )
-    assert code == 1 and "at least 10" in err
+    assert code == 1 and "at least 12" in err
     code, out, _ = _run(
         "user", "add", "boss", "--role", "admin", "--password-stdin", "--db", url, input=PW + "\n"
     )
@@ -48,7 +50,7 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
         "--password-stdin", "--db", url, input=PW + "\n",
     )  # fmt: skip
     assert code == 0
-    assert accounts.authenticate(store, "boss", PW).role == "admin"
+    assert accounts.authenticate(store, "boss", PW, "cli-test").role == "admin"
     code, out, _ = _run("user", "list", "--json", "--db", url)
     listed = json.loads(out)
     assert [(u["name"], u["role"], u["department"]) for u in listed] == [
@@ -61,7 +63,20 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
     code, _, _ = _run(
         "user", "passwd", "c1", "--password-stdin", "--db", url, input="new password 22\n"
     )
-    assert code == 0 and accounts.authenticate(store, "c1", "new password 22").role == "viewer"
+    assert (
+        code == 0
+        and accounts.authenticate(store, "c1", "new password 22", "cli-test").role == "viewer"
+    )
+    for weak, reason in (("1q2w3e4r5t6y", "most common"), ("c1 and the rest", "login name")):
+        code, _, err = _run(
+            "user", "passwd", "c1", "--password-stdin", "--db", url, input=weak + "\n"
+        )
+        assert code == 1 and reason in err and "Traceback" not in err
+    _, token = accounts.create_token(store, OPERATOR, "c1", ["results.read"])
+    code, _, _ = _run(
+        "user", "passwd", "c1", "--password-stdin", "--db", url, input="third password 333\n"
+    )
+    assert code == 0 and accounts.token_actor(store, token) is None  # revoked with it
     code, _, _ = _run("user", "disable", "c1", "--db", url)
     assert code == 0
     code, _, err = _run("user", "disable", "nobody", "--db", url)

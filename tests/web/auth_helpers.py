@@ -51,7 +51,9 @@ def csrf_of(html: str) -> str | None:
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
     """Log ``client`` in as ``name`` through the login form (double-submit cookie first);
-    from then on it sends the session's CSRF token in ``X-CSRF-Token``. The token."""
+    from then on it sends the page's ``Origin``, as a browser does, and the session's
+    CSRF token in ``X-CSRF-Token``. The token."""
+    client.headers["Origin"] = origin_of(client)
     form = client.get("/login")
     assert form.status_code == 200, form.text
     token = client.cookies.get("qcity_csrf")
@@ -66,6 +68,12 @@ def login(client: TestClient, name: str, password: str = PASSWORD) -> str:
     assert csrf, "a logged-in page carries the CSRF token"
     client.headers["X-CSRF-Token"] = csrf
     return csrf
+
+
+def origin_of(client: TestClient) -> str:
+    """The origin of the pages ``client`` talks to (what a browser sends as ``Origin``)."""
+    url = client.base_url
+    return f"{url.scheme}://{url.netloc.decode('ascii')}"
 
 
 def demo_copy(demo_url: str, folder: Path) -> str:

@@ -25,6 +25,7 @@ from tests.web.auth_helpers import (
     csrf_of,
     demo_copy,
     login,
+    origin_of,
 )
 
 
@@ -53,6 +54,7 @@ def _login_response(client: TestClient, name: str, password: str) -> object:
     return client.post(
         "/login",
         data={"name": name, "password": password, "csrf_token": client.cookies.get("qcity_csrf")},
+        headers={"Origin": origin_of(client)},
         follow_redirects=False,
     )
 
@@ -74,7 +76,9 @@ def test_session_cookie_flags(url: str) -> None:
 def test_login_needs_the_double_submit_token(client: TestClient) -> None:
     client.get("/login")
     res = client.post(
-        "/login", data={"name": "viewer", "password": PASSWORD, "csrf_token": "forged"}
+        "/login",
+        data={"name": "viewer", "password": PASSWORD, "csrf_token": "forged"},
+        headers={"Origin": origin_of(client)},
     )
     assert res.status_code == 403
     assert "qcity_session" not in client.cookies
@@ -122,7 +126,9 @@ def test_lock_out_after_repeated_failures(url: str) -> None:
         for _ in range(MAX_FAILURES):
             assert _login_response(c, "locked", "bad password!").status_code == 401  # type: ignore[attr-defined]
         res = _login_response(c, "locked", PASSWORD)  # the right password, too late
-        assert res.status_code == 401 and "locked" in res.text  # type: ignore[attr-defined]
+        nobody = _login_response(c, "nobody-at-all", PASSWORD)
+        assert res.status_code == nobody.status_code == 401  # type: ignore[attr-defined]
+        assert res.text == nobody.text  # type: ignore[attr-defined]  # nothing tells them apart
         assert "qcity_session" not in c.cookies
 
 
@@ -154,7 +160,7 @@ def test_password_change(url: str) -> None:
         short = c.post(
             "/account/password", data={"old": PASSWORD, "new": "short", "again": "short"}
         )
-        assert short.status_code == 400 and "10" in short.text
+        assert short.status_code == 400 and "12" in short.text
         bad_old = c.post(
             "/account/password", data={"old": "nope", "new": "x" * 12, "again": "x" * 12}
         )
@@ -281,3 +287,47 @@ def test_header_shows_the_login_state(client: TestClient) -> None:
     page = client.get("/methodology").text
     assert "viewer · 查看者" in page and 'id="logout"' in page and csrf_of(page)
     assert 'href="/upload' not in page  # a viewer does not enter values
+
+
+def test_the_web_applies_the_password_rules(url: str) -> None:
+    add_user(url, "ruler", "viewer")
+    with TestClient(create_app(url)) as admin, TestClient(create_app(url)) as me:
+        login(admin, "admin")
+        page = admin.get("/admin/users").text
+        assert 'minlength="12"' in page
+        for name, password, reason in (
+            ("weak1", "1q2w3e4r5t6y", "most common"),
+            ("weak2", "weak2 is my password", "login name"),
+            ("weak3", "elevenchars", "at least 12"),
+        ):
+            res = admin.post(
+                "/admin/users", data={"name": name, "role": "viewer", "password": password}
+            )
+            assert res.status_code == 400 and reason in res.text, name
+        with Store(url) as store:
+            from qcity.data.users import find_user
+
+            assert [find_user(store, n) for n in ("weak1", "weak2", "weak3")] == [None] * 3
+        login(me, "ruler")
+        bad = "RULER, change me now"
+        res = me.post("/account/password", data={"old": PASSWORD, "new": bad, "again": bad})
+        assert res.status_code == 400 and "login name" in res.text
+        assert me.get("/account").status_code == 200  # still logged in: nothing changed
+
+
+def test_a_password_change_on_the_web_revokes_the_users_tokens(url: str) -> None:
+    add_user(url, "tokened", "analyst")
+    with TestClient(create_app(url)) as c, TestClient(create_app(url)) as api:
+        login(c, "tokened")
+        page = c.post("/account/tokens", data={"scope": ["results.read"], "days": "5"})
+        token = page.text.split('id="new-token">')[1].split("<")[0]
+        auth = {"Authorization": f"Bearer {token}"}
+        assert api.get("/api/runs", headers=auth).status_code == 200
+        new = "tokens made before this go"
+        res = c.post(
+            "/account/password",
+            data={"old": PASSWORD, "new": new, "again": new},
+            follow_redirects=False,
+        )
+        assert res.status_code == 303
+        assert api.get("/api/runs", headers=auth).status_code == 401

@@ -35,8 +35,9 @@ console = Console()
 STDIN_HELP = "read the password from the first line of standard input 从标准输入读取密码"
 
 
-def _password(from_stdin: bool) -> str:
-    """A new password: the first line of stdin, or typed twice at a terminal."""
+def _password(from_stdin: bool, name: str) -> str:
+    """A new password for the user ``name``: the first line of stdin, or typed twice at a
+    terminal; checked against the password rules (``qcity.service.passwords``)."""
     from qcity.service.accounts import check_password
 
     if from_stdin:
@@ -51,7 +52,7 @@ def _password(from_stdin: bool) -> str:
             "未提供密码：请在终端输入或使用 --password-stdin"
         )
     try:
-        check_password(password)
+        check_password(password, name)
     except ValueError as exc:
         fail(str(exc))
     return password
@@ -84,14 +85,15 @@ def add(
             cli_operator(),
             name,
             role,
-            _password(password_stdin),
+            _password(password_stdin, name),
             department=department,
             display_name=display_name,
         )
     typer.echo(f"user {name} ({role}) added, id {user_id} / 已添加用户")
 
 
-def _user_record(u: Any) -> dict[str, Any]:
+def _user_record(u: Any, failures: dict[str, tuple[int, Any]]) -> dict[str, Any]:
+    failed, locked = failures.get(u.name, (0, None))
     return {
         "id": u.id,
         "name": u.name,
@@ -100,8 +102,8 @@ def _user_record(u: Any) -> dict[str, Any]:
         "department": u.department,
         "active": u.active,
         "created_at": u.created_at.isoformat(),
-        "failed_logins": u.failed_logins,
-        "locked_until": u.locked_until.isoformat() if u.locked_until else None,
+        "failed_logins": failed,
+        "locked_until": locked.isoformat() if locked else None,
     }
 
 
@@ -110,11 +112,13 @@ def list_cmd(
     db: DbOption = None,
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of users)"),
 ) -> None:
-    """List the users (never their password hashes). 列出用户。"""
-    from qcity.data.users import list_users
+    """List the users (never their password hashes); --json adds each one's failed logins
+    (counted over every address) and the latest lock still in force. 列出用户。"""
+    from qcity.data.users import list_users, login_failures
 
     with open_store(db, create=False) as store:
-        records = [_user_record(u) for u in list_users(store)]
+        failures = login_failures(store)
+        records = [_user_record(u, failures) for u in list_users(store)]
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
@@ -139,13 +143,14 @@ def passwd(
     password_stdin: bool = typer.Option(False, "--password-stdin", help=STDIN_HELP),
     db: DbOption = None,
 ) -> None:
-    """Set a user's password (unlocks the account, ends their sessions). 重设密码。"""
+    """Set a user's password: forgets their failed logins, ends their sessions and revokes
+    their API tokens. 重设密码（同时结束会话、撤销接口令牌）。"""
     from qcity.data.users import get_user
     from qcity.service.accounts import set_password
 
     with open_store(db) as store:
         get_user(store, name)
-        set_password(store, cli_operator(), name, _password(password_stdin))
+        set_password(store, cli_operator(), name, _password(password_stdin, name))
     typer.echo(f"password of {name} changed / 密码已更改")
 
 

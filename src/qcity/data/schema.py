@@ -357,10 +357,10 @@ class RunFile(Base):
 
 class User(Base):
     """A person who logs in to the web app. Only an argon2 hash of the password is kept;
-    ``failed_logins`` and ``locked_until`` carry the temporary lock-out after repeated
-    failures. ``department`` limits a clerk to their own department's indicators. The
-    text ``entered_by`` of older rows stays as the legacy name; new rows also reference
-    the user (``entered_by_user_id``)."""
+    ``failed_logins`` and ``locked_until`` are no longer used (since migration 0007 failed
+    logins are counted per name and address in ``login_throttle``). ``department`` limits
+    a clerk to their own department's indicators. The text ``entered_by`` of older rows
+    stays as the legacy name; new rows also reference the user (``entered_by_user_id``)."""
 
     __tablename__ = "users"
     __table_args__ = (
@@ -409,3 +409,19 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins of one login name from one client address: ``failures`` counts the
+    attempts since the last success (each counted before its password is checked, by one
+    conditional UPDATE, so that parallel guesses cannot pass the limit); ``locked_until``
+    refuses that name from that address until then. Kept for unknown names too (their
+    answer is the same as for existing ones); a success deletes the row."""
+
+    __tablename__ = "login_throttle"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -8,21 +8,35 @@ password, a session cookie or an API token in clear (only their hashes).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from qcity.data import audit
 from qcity.data.roles import ROLES, Actor
-from qcity.data.schema import ApiToken, User, WebSession
+from qcity.data.schema import ApiToken, LoginThrottle, User, WebSession
 from qcity.data.store import Store
-from qcity.data.tables import StoreError, utcnow
+from qcity.data.tables import StoreError, as_utc, utcnow
 
 USERS = cast(Table, User.__table__)
 TOKENS = cast(Table, ApiToken.__table__)
 SESSIONS = cast(Table, WebSession.__table__)
+THROTTLE = cast(Table, LoginThrottle.__table__)
 
 
 class UserError(StoreError):
@@ -163,29 +177,130 @@ SECRET_COLUMNS = frozenset({"password_hash"})
 def update_user(store: Store, name: str, *, actor: Actor | str, **values: Any) -> None:
     """Change columns of the user ``name`` (one transaction, with its audit row: the
     columns before and after, a password only as "changed"); ``UserError`` if unknown."""
+    with store.engine.begin() as conn:
+        _update_user(conn, name, actor, values)
+
+
+def _update_user(conn: Connection, name: str, actor: Actor | str, values: dict[str, Any]) -> None:
     if "role" in values:
         check_role(values["role"])
     columns = [USERS.c[k] for k in values]
+    old = conn.execute(select(*columns).where(USERS.c.name == name)).first()
+    done = conn.execute(update(USERS).where(USERS.c.name == name).values(**values))
+    if old is None or done.rowcount != 1:
+        raise UserError(f"no user {name!r} / 无此用户")
+    before = {k: "***" if k in SECRET_COLUMNS else v for k, v in zip(values, old, strict=True)}
+    after = {k: "*** (changed)" if k in SECRET_COLUMNS else v for k, v in values.items()}
+    audit.record(conn, actor, "users.update", "user", name, before, after)
+
+
+def replace_password(
+    store: Store, name: str, password_hash: str, *, actor: Actor | str, unlock: bool
+) -> int:
+    """Store a new password hash for ``name`` and, in the same transaction, end every
+    session of the user and revoke every API token of theirs (each revocation audited):
+    whoever held the old password may have made them. ``unlock`` also forgets the
+    user's failed logins from every address. How many tokens were revoked."""
+    now = utcnow()
     with store.engine.begin() as conn:
-        old = conn.execute(select(*columns).where(USERS.c.name == name)).first()
-        done = conn.execute(update(USERS).where(USERS.c.name == name).values(**values))
-        if old is None or done.rowcount != 1:
-            raise UserError(f"no user {name!r} / 无此用户")
-        before = {k: "***" if k in SECRET_COLUMNS else v for k, v in zip(values, old, strict=True)}
-        after = {k: "*** (changed)" if k in SECRET_COLUMNS else v for k, v in values.items()}
-        audit.record(conn, actor, "users.update", "user", name, before, after)
+        values = {"password_hash": password_hash, "password_changed_at": now}
+        _update_user(conn, name, actor, values)
+        user_id = conn.execute(select(USERS.c.id).where(USERS.c.name == name)).scalar_one()
+        conn.execute(
+            update(SESSIONS)
+            .where(SESSIONS.c.user_id == user_id, SESSIONS.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        live = TOKENS.c.revoked_at.is_(None)
+        ids = (
+            conn.execute(
+                select(TOKENS.c.id).where(TOKENS.c.user_id == user_id, live).order_by(TOKENS.c.id)
+            )
+            .scalars()
+            .all()
+        )
+        if ids:
+            conn.execute(update(TOKENS).where(TOKENS.c.id.in_(ids), live).values(revoked_at=now))
+        for token_id in ids:
+            after = {"revoked_at": now, "reason": "password changed"}
+            audit.record(conn, actor, "tokens.revoke", "api_token", str(token_id), None, after)
+        if unlock:
+            conn.execute(delete(THROTTLE).where(THROTTLE.c.name == _key(name)))
+        return len(ids)
 
 
-def record_login(store: Store, user_id: int, *, failed: bool, lock_until: datetime | None) -> None:
-    """Count a failed login (and lock until ``lock_until`` when given), or reset the count
-    after a successful one; one transaction."""
-    failures = USERS.c.failed_logins + 1 if failed else 0
+# -- login throttling -----------------------------------------------------------------------
+
+
+def _key(name: str) -> str:
+    return name[:200]  # the column's length (a longer name is no user's anyway)
+
+
+def _address(address: str) -> str:
+    return address[:64]  # the column's length (an IPv6 address has at most 45 characters)
+
+
+def claim_login(
+    store: Store, name: str, address: str, *, max_failures: int, lock_until: datetime
+) -> bool:
+    """Count one login attempt of ``name`` from ``address`` BEFORE its password is checked
+    (one conditional UPDATE: atomic on SQLite and PostgreSQL, so parallel guesses are
+    counted one by one); False, counting nothing, while that pair is locked. The attempt
+    that brings the count to ``max_failures`` sets the lock until ``lock_until`` (a
+    success then deletes it: ``clear_login``). A lock that has run out starts a new count."""
+    now = utcnow()
+    key = {"name": _key(name), "address": _address(address)}
+    t = THROTTLE
+    ended = t.c.locked_until.is_not(None) & (t.c.locked_until <= now)
+    count = case((ended, 1), else_=t.c.failures + 1)
+    with store.engine.connect() as conn, conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(
+            dialect.insert(t)
+            .values(**key, failures=0, locked_until=None, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["name", "address"])
+        )
+        done = conn.execute(
+            update(t)
+            .where(t.c.name == key["name"], t.c.address == key["address"])
+            .where(or_(t.c.locked_until.is_(None), ended))
+            .values(
+                failures=count,
+                locked_until=case(
+                    (count >= max_failures, literal(lock_until, t.c.locked_until.type)),
+                    else_=None,
+                ),
+                updated_at=now,
+            )
+        )
+        return bool(done.rowcount == 1)
+
+
+def clear_login(store: Store, name: str, address: str) -> None:
+    """Forget the failed logins of ``name`` from ``address`` (after a successful login),
+    and those of every pair idle for a day (so that the table stays small)."""
+    t = THROTTLE
     with store.engine.begin() as conn:
         conn.execute(
-            update(USERS)
-            .where(USERS.c.id == user_id)
-            .values(failed_logins=failures, locked_until=lock_until)
+            delete(t).where(
+                or_(
+                    (t.c.name == _key(name)) & (t.c.address == _address(address)),
+                    (t.c.updated_at < utcnow() - timedelta(days=1))
+                    & or_(t.c.locked_until.is_(None), t.c.locked_until < utcnow()),
+                )
+            )
         )
+
+
+def login_failures(store: Store) -> dict[str, tuple[int, datetime | None]]:
+    """Per login name: the failed logins counted over every address, and the latest lock
+    still in force (None when no address is locked)."""
+    t = THROTTLE
+    now = utcnow()
+    lock = case((t.c.locked_until > now, t.c.locked_until), else_=None)
+    stmt = select(t.c.name, func.sum(t.c.failures), func.max(lock)).group_by(t.c.name)
+    with store.engine.connect() as conn:
+        return {n: (int(f or 0), as_utc(lk)) for n, f, lk in conn.execute(stmt)}
 
 
 # -- sessions -------------------------------------------------------------------------------
@@ -342,6 +457,8 @@ __all__ = [
     "add_token",
     "add_user",
     "check_role",
+    "claim_login",
+    "clear_login",
     "count_users",
     "find_session",
     "find_token",
@@ -349,7 +466,8 @@ __all__ = [
     "get_user",
     "list_tokens",
     "list_users",
-    "record_login",
+    "login_failures",
+    "replace_password",
     "revoke_sessions",
     "revoke_token",
     "touch_token",

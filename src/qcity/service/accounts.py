@@ -1,5 +1,6 @@
-"""Accounts: argon2 password hashes, login with a rate limit and a temporary lock-out,
-web sessions, scoped revocable API tokens and password changes.
+"""Accounts: argon2 password hashes, login throttled per login name and client address,
+web sessions, scoped revocable API tokens and password changes (the rules a new password
+meets are ``qcity.service.passwords``).
 
 Every change takes the ``actor`` doing it (an admin, the user themself, or the CLI
 operator) and checks its permission, so the audit log can be wired into these functions.
@@ -14,7 +15,8 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,10 +25,11 @@ from qcity.data import users as db
 from qcity.data.roles import PERMISSIONS, Actor, can
 from qcity.data.store import Store
 from qcity.data.tables import as_utc, utcnow
+from qcity.service.passwords import MIN_PASSWORD, WeakPassword
+from qcity.service.passwords import check_password as _check_rules
 
-#: The shortest password accepted.
-MIN_PASSWORD = 10
-#: Consecutive failed logins after which an account is locked for ``LOCK_MINUTES``.
+#: Failed logins of one name from one address after which that name is refused from
+#: that address for ``LOCK_MINUTES`` (other addresses are not affected).
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 #: How long a web session lasts.
@@ -41,27 +44,46 @@ class AccountError(ValueError):
     """Bad input to an account operation (weak password, unknown scope ...)."""
 
 
+#: The one answer to a refused login, whatever the reason (wrong name, wrong password,
+#: disabled account, too many failures): nobody learns which names exist or are locked.
+LOGIN_REFUSED = (
+    f"wrong name or password (after {MAX_FAILURES} failures from one address, wait "
+    f"{LOCK_MINUTES} minutes) / 用户名或密码错误（同一地址连续失败 {MAX_FAILURES} 次后须等待 "
+    f"{LOCK_MINUTES} 分钟）"
+)
+
+
 class LoginFailed(AccountError):
-    """Wrong name or password, a disabled or a locked account (one message for all but
-    the lock-out, so that nobody learns which names exist)."""
+    """A refused login: wrong name or password, a disabled account, or a name locked for
+    this address (one message, ``LOGIN_REFUSED``, for all)."""
 
 
 class NotAllowed(AccountError):
     """The actor may not do this."""
 
 
-def hash_password(password: str) -> str:
-    """The argon2id hash of ``password`` after checking its length."""
-    check_password(password)
+def hash_password(password: str, name: str | None = None) -> str:
+    """The argon2id hash of a new ``password`` of the user ``name`` after checking it
+    against the rules (``check_password``)."""
+    check_password(password, name)
     return _hasher.hash(password)
 
 
-def check_password(password: str) -> None:
-    """Refuse a password shorter than ``MIN_PASSWORD`` characters."""
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(
-            f"the password needs at least {MIN_PASSWORD} characters / 密码至少 {MIN_PASSWORD} 位"
-        )
+def check_password(password: str, name: str | None = None) -> None:
+    """Refuse (``AccountError``) a new password that breaks a rule of
+    ``qcity.service.passwords``: too short, a common one, or containing the login name."""
+    try:
+        _check_rules(password, name)
+    except WeakPassword as exc:
+        raise AccountError(str(exc)) from None
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a password nobody has (made once, on the first login): checked against
+    for unknown names and locked pairs, so that every refused login costs the time of one
+    argon2 verification."""
+    return _hasher.hash(secrets.token_urlsafe(24))
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -107,7 +129,7 @@ def create_user(
         store,
         name,
         role,
-        hash_password(password),
+        hash_password(password, name.strip()),
         department=department,
         display_name=display_name,
         actor=actor,
@@ -133,66 +155,48 @@ def disable_user(store: Store, actor: Actor, name: str) -> None:
 
 
 def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
-    """Set a new password for ``name`` (an admin or the operator; unlocks the account and
-    ends the user's sessions)."""
+    """Set a new password for ``name`` (an admin or the operator): the user's failed
+    logins are forgotten, their sessions end and their API tokens are revoked."""
     _need(actor, "users.manage")
-    user = db.get_user(store, name)
-    db.update_user(
-        store,
-        name,
-        actor=actor,
-        password_hash=hash_password(password),
-        password_changed_at=utcnow(),
-        failed_logins=0,
-        locked_until=None,
-    )
-    db.revoke_sessions(store, user_id=user.id)
+    db.get_user(store, name)
+    db.replace_password(store, name, hash_password(password, name), actor=actor, unlock=True)
 
 
 def change_password(store: Store, actor: Actor, old: str, new: str) -> None:
     """The logged-in user changes their own password (the old one is asked again); their
-    other sessions end."""
+    sessions end and their API tokens are revoked (make new ones)."""
     _need(actor, "account.self")
     user = db.user_by_id(store, actor.user_id) if actor.user_id is not None else None
     if user is None or not _verify(user.password_hash, old):
         raise AccountError("the current password is wrong / 当前密码不正确")
     if new == old:
         raise AccountError("choose a new password / 新密码不能与旧密码相同")
-    db.update_user(
-        store,
-        user.name,
-        actor=actor,
-        password_hash=hash_password(new),
-        password_changed_at=utcnow(),
-    )
-    db.revoke_sessions(store, user_id=user.id)
+    db.replace_password(store, user.name, hash_password(new, user.name), actor=actor, unlock=False)
 
 
 # -- login ----------------------------------------------------------------------------------
 
 
-def authenticate(store: Store, name: str, password: str, now: datetime | None = None) -> db.UserRow:
-    """The active user ``name`` if ``password`` is theirs. ``MAX_FAILURES`` wrong passwords
-    in a row lock the account for ``LOCK_MINUTES`` (even the right password is refused
-    then); a success resets the count."""
-    now = now or utcnow()
-    user = db.find_user(store, name.strip())
+def authenticate(store: Store, name: str, password: str, address: str) -> db.UserRow:
+    """The active user ``name`` if ``password`` is theirs, the request coming from the
+    client ``address``. Each attempt is counted first (``db.claim_login``, atomic): after
+    ``MAX_FAILURES`` failures of this name from this address, the name is refused from
+    there for ``LOCK_MINUTES``, even with the right password, while other addresses (the
+    user at their own desk) can still log in; a success clears the count. Every refusal
+    is the same ``LoginFailed`` after one argon2 verification (a dummy hash for unknown
+    names and locked pairs), so neither the answer nor its time tells which names exist."""
+    name = name.strip()
+    lock = utcnow() + timedelta(minutes=LOCK_MINUTES)
+    if not db.claim_login(store, name, address, max_failures=MAX_FAILURES, lock_until=lock):
+        _verify(_dummy_hash(), password)
+        raise LoginFailed(LOGIN_REFUSED)
+    user = db.find_user(store, name)
     if user is None:
-        _hasher.hash("same time whether the name exists or not")
-        raise LoginFailed("wrong name or password / 用户名或密码错误")
-    locked = as_utc(user.locked_until)
-    if locked is not None and locked > now:
-        minutes = max(1, int((locked - now).total_seconds() // 60) + 1)
-        raise LoginFailed(
-            f"too many failed logins: locked for {minutes} more minute(s) / "
-            f"登录失败次数过多，账号已锁定 {minutes} 分钟"
-        )
+        _verify(_dummy_hash(), password)
+        raise LoginFailed(LOGIN_REFUSED)
     if not _verify(user.password_hash, password) or not user.active:
-        failures = user.failed_logins + 1
-        lock = now + timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-        db.record_login(store, user.id, failed=True, lock_until=lock)
-        raise LoginFailed("wrong name or password / 用户名或密码错误")
-    db.record_login(store, user.id, failed=False, lock_until=None)
+        raise LoginFailed(LOGIN_REFUSED)
+    db.clear_login(store, name, address)
     return user
 
 
@@ -325,6 +329,7 @@ def revoke_token(store: Store, actor: Actor, token_id: int) -> None:
 
 __all__ = [
     "LOCK_MINUTES",
+    "LOGIN_REFUSED",
     "MAX_FAILURES",
     "MIN_PASSWORD",
     "TOKEN_PREFIX",

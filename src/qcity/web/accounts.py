@@ -93,8 +93,11 @@ def login(
     csrf_token: str = Form(""),
     next: str = Form("/"),
 ) -> Response:
-    """Check the name and password (rate-limited per client address, the account locked
-    for a while after repeated failures); on success open a session and go on to ``next``."""
+    """Check the name and password (at most 20 attempts a minute from one address; a name
+    refused from an address for a while after repeated failures from there: see
+    ``accounts.authenticate``); on success open a session and go on to ``next``. The
+    client address is the proxy's ``X-Forwarded-For`` only from ``qcity serve --proxy``
+    addresses (uvicorn sets it), else the connection's own."""
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE) or ""
     if not cookie or not secrets.compare_digest(cookie.encode(), csrf_token.encode()):
         return _login_page(
@@ -107,7 +110,7 @@ def login(
         )
     store = accounts_store(request.app)
     try:
-        user = accounts.authenticate(store, name, password)
+        user = accounts.authenticate(store, name, password, client)
     except accounts.LoginFailed as exc:
         return _login_page(request, 401, str(exc), next_=next)
     session = accounts.start_session(store, user)
@@ -159,6 +162,7 @@ def _account_page(
         message=message,
         good=good,
         new_token=new_token,
+        min_password=accounts.MIN_PASSWORD,
     )
     page.status_code = status
     return page
@@ -235,6 +239,7 @@ def _users_page(
         roles=ROLES,
         message=message,
         good=good,
+        min_password=accounts.MIN_PASSWORD,
     )
     page.status_code = status
     return page
