@@ -105,7 +105,11 @@ def test_accept_stores_only_right_values(ready: str, name: str, year: int) -> No
     assert set(stored["status"]) == {"preliminary"} and set(stored["entered_by"]) == {"统计局"}
     if year == 2021:
         assert "ambiguous" in out and "10.3" in out  # the 快报 GDP growth competes
-        assert not {"EC01", "EC02"} & set(stored["indicator"])
+        assert "EC02" not in set(stored["indicator"])
+        # the per-capita GDP by registered population is refused with its reason; the
+        # one by residents is taken
+        assert "EC01" in set(stored["indicator"])
+        assert "registered population" in out and "161000" in out
 
 
 def test_accept_twice_changes_nothing(ready: str) -> None:
