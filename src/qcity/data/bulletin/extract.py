@@ -71,7 +71,12 @@ FRAMING: tuple[str, ...] = (
     "降低",
     "下滑",
     "缩小至",
+    "缩小为",
+    "缩小到",
     "扩大至",
+    "扩大为",
+    "扩大到",
+    "调整为",
     "提高到",
     "提高至",
     "下降到",
@@ -105,8 +110,10 @@ QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"户籍", "registered population, not resident / 按户籍人口，非常住人口"),
     (r"中位数", "median, not the mean / 中位数，非平均数"),
     (r"[两二三四五十]年平均|年均|年平均增", "average over years / 多年平均"),
-    (r"前[一二三]季度|[一二三四]季度|上半年|下半年|\d{1,2}\s*[-—~至]\s*(?:[1-9]|1[01])月",
-     "part of the year / 非全年数"),
+    (
+        r"前[一二三]季度|[一二三四]季度|上半年|下半年|\d{1,2}\s*[-—~至]\s*(?:[1-9]|1[01])月",
+        "part of the year / 非全年数",
+    ),
     (r"上年|去年|前年", "another year / 其他年份"),
 )
 _QUALIFIERS = [(re.compile(p), why) for p, why in QUALIFIERS]
@@ -226,9 +233,7 @@ def _name_reason(gap: str, bracketed: bool, plural: bool, ctx: Context) -> str:
     return f"{OTHER_SUBJECT}: {''.join(words)[:12]}"
 
 
-def scan_sentence(
-    sentence: Sentence, rules: Rules, ctx: Context | None = None
-) -> list[Candidate]:
+def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) -> list[Candidate]:
     """The candidates of one sentence, taken and refused (see the module docstring)."""
     if rules.pattern is None:
         return []
@@ -258,6 +263,7 @@ def scan_sentence(
         if current is not None and pending:
             current.reason = current.reason or pending
         pos = 0
+        plural_growth = False
         for start, end, kind, payload in tokens:
             gap = clause[pos:start]
             pos = end
@@ -269,20 +275,21 @@ def scan_sentence(
                 continue
             assert isinstance(payload, tuple)
             number, unit = payload
+            why = ""
             if names_something(gap, ctx) and not plural:  # 分别: all competing anyway
-                why = refusal(gap, ctx)
+                why = refusal(gap, ctx)  # refuses this figure only (按户籍人口计算为…)
                 if current is None or not why:
                     current = None
                     continue
-                current.reason = current.reason or why
             if current is None or _APPROXIMATE.match(clause[end:]):
                 continue
             fkind, value = classify(number, unit, gap)
-            if fkind == "share" and _GROWTH_NAME.search(current.name) and not gap.strip():
-                fkind = "growth"
+            if fkind == "share" and (_GROWTH_NAME.search(current.name) or plural_growth):
+                fkind = "growth"  # 地区生产总值增长率6%; 分别增长3.1%、3.6%: all growths
+            plural_growth = plural and fkind == "growth"
             figure = Figure(value, unit, fkind, start, end)
             after = _AFTER_BRACKET.match(clause[end:])
-            why = current.reason or (refusal(after.group(1), ctx) if after else "")
+            why = current.reason or why or (refusal(after.group(1), ctx) if after else "")
             for key in current.keys:
                 stored = _accepts(rules.targets[key], figure)
                 if stored is not None:

@@ -216,9 +216,7 @@ def extract(text: str, fw: Framework, year: int | None = None) -> Extraction:
     proposals = pd.DataFrame(
         rows, columns=["indicator", "value", "source", "flag", "sentence", "derived"]
     )
-    amb = [
-        {k: v for k, v in r.items() if k != "reason"} for r in _candidate_rows(rules, competing)
-    ]
+    amb = [{k: v for k, v in r.items() if k != "reason"} for r in _candidate_rows(rules, competing)]
     ambiguous = pd.DataFrame(amb, columns=AMBIGUOUS_COLUMNS)
     refused_df = pd.DataFrame(_candidate_rows(rules, refused), columns=REFUSED_COLUMNS)
     proposals["name_zh"] = proposals["indicator"].map(lambda k: rules.targets[k].label)

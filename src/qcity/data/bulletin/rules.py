@@ -96,7 +96,7 @@ def compile_rules(fw: Framework) -> Rules:
                 "uses for this indicator (万元 for 元, % for a rate) / 公报单位无法换算为指标单位"
             )
         rules.targets[ind.code] = target
-        rules.add(target, [*rule.names, *ind.aliases])
+        rules.add(target, [*rule.names, ind.name_zh, *ind.aliases])
         if rule.derive is not None:
             rules.derive[ind.code] = rule.derive
             roles = ("total", "population") if rule.derive.op == "per_capita" else None
