@@ -38,6 +38,7 @@ FRAMING: tuple[str, ...] = (
     r"\d{1,2}\s*[-—~至]\s*\d{1,2}月",
     r"\d{1,2}月(?:末|底)?",
     r"[全本我](?:市|区|县|镇|旗|乡|州)(?:域)?",
+    r"[比较]\d{4}年(?:同期)?",
     "全社会",
     r"(?:经|据)?初步(?:核算|测算|统计)",
     r"(?:根据|据)?统计快报",
@@ -105,15 +106,19 @@ FRAMING: tuple[str, ...] = (
 _FRAMING = re.compile("|".join(sorted(FRAMING, key=len, reverse=True)))
 
 #: How a figure is computed (``按常住人口计算``, ``按可比价格计算``) says nothing of its
-#: subject and is blanked before phrasings are looked for, except a count by the registered
-#: population, which is kept as the qualifier ``户籍`` (same length, same positions).
+#: subject and is blanked before phrasings are looked for; which population it counts by
+#: is kept as ``户籍`` or ``常住`` (same length, same positions): 户籍 refuses a figure,
+#: 常住 lifts that refusal for the figures after it.
 _BASIS = re.compile(r"按[^，。；,:(]{1,12}?计算")
+
+#: The reason of a figure counted by the registered population.
+REGISTERED = "registered population, not resident / 按户籍人口，非常住人口"
 
 #: Qualifiers that make a figure not the place's own value of the year, each with the
 #: reason shown to the clerk, first match wins.
 QUALIFIERS: tuple[tuple[str, str], ...] = (
     (r"不含|不包括|未含|剔除|除[^，,]{1,10}外", "excluded area / 不含部分区域"),
-    (r"户籍", "registered population, not resident / 按户籍人口，非常住人口"),
+    (r"户籍", REGISTERED),
     (r"中位数", "median, not the mean / 中位数，非平均数"),
     (r"[两二三四五十]年平均|年均|年平均增", "average over years / 多年平均"),
     (
@@ -201,7 +206,10 @@ def _basis(text: str) -> str:
 
     def blank(m: re.Match[str]) -> str:
         n = len(m.group())
-        return "户籍".ljust(n) if "户籍" in m.group() else " " * n
+        for kept in ("户籍", "常住"):
+            if kept in m.group():
+                return kept.ljust(n)
+        return " " * n
 
     return _BASIS.sub(blank, text)
 
@@ -281,12 +289,12 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                 continue
             assert isinstance(payload, tuple)
             number, unit = payload
-            why = ""
-            if names_something(gap, ctx) and not plural:  # 分别: all competing anyway
-                why = refusal(gap, ctx)  # refuses this figure only (按户籍人口计算为…)
-                if current is None or not why:
-                    current = None
-                    continue
+            why = refusal(gap, ctx)  # refuses this figure only (按户籍人口计算为…)
+            if names_something(gap, ctx) and not plural and not why:  # 分别: all compete
+                current = None
+                continue
+            if current is not None and current.reason == REGISTERED and "常住" in gap:
+                current.reason = ""  # …，按常住人口计算的为85200元: the basis changed
             if current is None or _APPROXIMATE.match(clause[end:]):
                 continue
             fkind, value = classify(number, unit, gap)
