@@ -117,8 +117,14 @@ RULES: dict[str, dict[str, Any]] = {
         "measure": "level",
     },
     "EN12": {"names": ["实现旅游总收入", "旅游总收入"], "measure": "level"},
-    "PS01": {"names": ["每千常住人口医疗卫生机构床位数"], "measure": "level"},
-    "PS02": {"names": ["每千常住人口执业(助理)医师数"], "measure": "level"},
+    "PS01": {
+        "names": ["每千常住人口医疗卫生机构床位数", "每千人拥有医疗卫生机构床位"],
+        "measure": "level",
+    },
+    "PS02": {
+        "names": ["每千常住人口执业(助理)医师数", "每千人拥有执业(助理)医师"],
+        "measure": "level",
+    },
     "PS09": {"names": ["常住人口城镇化率", "城镇化率"], "measure": "share"},
     "LV01": {
         "names": ["城镇常住居民人均可支配收入", "城镇居民人均可支配收入"],

@@ -238,3 +238,19 @@ def test_every_corpus_text_is_labelled_composed() -> None:
         for truth in (CORPUS / folder).glob("*.truth.csv"):
             assert truth.with_name(truth.name.replace(".truth.csv", ".txt")).exists()
             assert truth.with_name(truth.name.replace(".truth.csv", ".traps.csv")).exists()
+
+
+# -- found on the held-back texts ---------------------------------------------------------
+
+
+def test_a_bound_is_not_a_value() -> None:
+    assert taken("全区城镇调查失业率控制在5.5%以内。") == {}
+
+
+def test_a_name_in_brackets_after_the_subject_qualifies_it() -> None:
+    assert taken("城镇化率（常住人口）为57.3%，户籍人口城镇化率为40.2%。") == {"PS09": 57.3}
+
+
+def test_level_with_last_year_is_no_other_year() -> None:
+    text = "全年就业形势与上年持平，城镇新增就业5230人。"
+    assert taken(text, 2022) == {"LV05": 5230.0}

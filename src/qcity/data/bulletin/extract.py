@@ -130,7 +130,9 @@ QUALIFIERS: tuple[tuple[str, str], ...] = (
 _QUALIFIERS = [(re.compile(p), why) for p, why in QUALIFIERS]
 
 #: Comparisons with last year, which every growth rate makes (not another year's value).
-_SAME_BASE = re.compile(r"[比较]上年(?:同期|末)?|比去年(?:同期)?|与上年(?:同期)?相比")
+_SAME_BASE = re.compile(
+    r"[比较]上年(?:同期|末)?|比去年(?:同期)?|与上年(?:同期)?(?:相比|基本持平|持平)"
+)
 
 #: A year in the text, with the comparison word before it (比2022年 is last year's base).
 _YEAR = re.compile(r"(?P<cmp>[比较与])?(?P<y>\d{4})年")
@@ -139,7 +141,7 @@ _YEAR = re.compile(r"(?P<cmp>[比较与])?(?P<y>\d{4})年")
 _WORDS = re.compile(r"[\u3400-\u9fff\u2160-\u217fA-Za-z]")
 
 #: Right after a figure: it is approximate or a bound, not a value.
-_APPROXIMATE = re.compile(r"^\s*(?:左右|以上|以下|之间|余|多|强|上下)")
+_APPROXIMATE = re.compile(r"^\s*(?:左右|以上|以下|以内|之内|之间|余|多|强|上下)")
 
 #: A bracket right after a figure qualifies that figure (``420亿元(不含开发区)``).
 _AFTER_BRACKET = re.compile(r"^\s*\(([^()]{1,20})\)")
@@ -284,6 +286,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             if kind == "name":
                 assert isinstance(payload, str)
                 bracketed = clause[start - 1 : start] == "(" and clause[end : end + 1] == ")"
+                if bracketed and current is not None and not gap[:-1].strip():
+                    continue  # 城镇化率(常住人口), 地区生产总值(GDP): qualifies the subject
                 why = _name_reason(gap, bracketed, plural, ctx) or pending
                 current = _Subject(rules.names[payload], payload, why)
                 continue
