@@ -254,3 +254,15 @@ def test_a_name_in_brackets_after_the_subject_qualifies_it() -> None:
 def test_level_with_last_year_is_no_other_year() -> None:
     text = "全年就业形势与上年持平，城镇新增就业5230人。"
     assert taken(text, 2022) == {"LV05": 5230.0}
+
+
+def test_a_value_not_derived_says_which_figure_is_missing_and_why() -> None:
+    """An absent operand is "not stated", not "not read unambiguously"."""
+    notes = extract("全市地区生产总值增长5.0%。年末常住人口80.2万人。", _liyang()).notes
+    (ec03,) = [n for n in notes if n.startswith("EC03")]
+    assert "一般公共预算收入 not stated" in ec03
+    notes = extract(
+        "全市一般公共预算收入52.1亿元，一般公共预算收入52.3亿元。年末常住人口80.2万人。", _liyang()
+    ).notes
+    (ec03,) = [n for n in notes if n.startswith("EC03")]
+    assert "一般公共预算收入 competing or refused" in ec03

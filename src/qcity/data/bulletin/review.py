@@ -113,15 +113,20 @@ def _derive(
         ka, kb = rules.operands[code]
         ta, tb = rules.targets.get(ka), rules.targets.get(kb)
         target = rules.targets[code]
-        missing = [
-            (t.label if t else k) for k, t in ((ka, ta), (kb, tb)) if k not in taken or t is None
-        ]
+        missing = [k for k, t in ((ka, ta), (kb, tb)) if k not in taken or t is None]
         if missing:
             if any(k in found for k in (ka, kb)):
-                notes.append(
-                    f"{code} {target.label}: not derived, {'、'.join(missing)} not read "
-                    "unambiguously / 未派生：运算项不唯一"
-                )
+                why = [
+                    f"{t.label if t else k} "
+                    + (
+                        "competing or refused / 不唯一或未采用"
+                        if k in found
+                        else "not stated / 未给出"
+                    )
+                    for k, t in ((ka, ta), (kb, tb))
+                    if k not in taken or t is None
+                ]
+                notes.append(f"{code} {target.label}: not derived / 未派生: {'; '.join(why)}")
             continue
         assert ta is not None and tb is not None
         a, b = taken[ka], taken[kb]

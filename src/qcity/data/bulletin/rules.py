@@ -5,7 +5,9 @@ resident population), becomes a ``Target``: a key, its measure, the unit the tex
 it in and the unit the value is stored in. ``names`` maps every phrasing to the targets
 it introduces (``地区生产总值`` introduces both the GDP total and its growth rate: the
 figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
-``人均地区生产总值`` is never read as ``地区生产总值``.
+``人均地区生产总值`` is never read as ``地区生产总值``. An indicator's phrasings are its
+rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
+uses), so that a name declared once serves both readers.
 """
 
 from __future__ import annotations
