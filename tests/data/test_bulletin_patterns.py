@@ -266,3 +266,14 @@ def test_a_value_not_derived_says_which_figure_is_missing_and_why() -> None:
     ).notes
     (ec03,) = [n for n in notes if n.startswith("EC03")]
     assert "一般公共预算收入 competing or refused" in ec03
+
+
+def test_latin_letters_in_a_name_in_any_case() -> None:
+    """(GDp), 人均gdp: a typo in the case of an abbreviation does not hide the figure."""
+    text = "全年实现地区生产总值(GDp)188.4亿元，比上年增长4.4%。人均gdp达到70550元。"
+    assert taken(text) == {"EC02": 4.4, "EC01": 70550.0}
+
+
+def test_the_substance_named_before_pm25_is_no_other_subject() -> None:
+    assert taken("可吸入颗粒物PM2.5平均浓度为39微克/立方米。") == {"EN02": 39.0}
+    assert taken("可吸入颗粒物PM10平均浓度为66微克/立方米。") == {}

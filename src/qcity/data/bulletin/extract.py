@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qcity.data.bulletin.numbers import Figure, classify, convert, find_figures, split_unit
-from qcity.data.bulletin.rules import Rules, Target
+from qcity.data.bulletin.rules import Rules, Target, latin_upper
 from qcity.data.bulletin.text import Sentence
 
 #: Words that frame a figure without naming another subject; removed before deciding
@@ -40,6 +40,7 @@ FRAMING: tuple[str, ...] = (
     r"[全本我](?:市|区|县|镇|旗|乡|州)(?:域)?",
     r"[比较]\d{4}年(?:同期)?",
     "全社会",
+    "(?:可吸入|细)?颗粒物",
     r"(?:经|据)?初步(?:核算|测算|统计)",
     r"(?:根据|据)?统计快报",
     "快报",
@@ -261,7 +262,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
     for a, b in sentence.clauses:
         clause = text[a:b]
         plural = "分别" in clause
-        mentions = [(m.start(), m.end(), m.group()) for m in rules.pattern.finditer(clause)]
+        found = rules.pattern.finditer(latin_upper(clause))  # same length, same positions
+        mentions = [(m.start(), m.end(), m.group()) for m in found]
         taken = [(s, e) for s, e, _ in mentions]
         figures = [
             f for f in find_figures(clause) if not any(s < f[1] and f[0] < e for s, e in taken)

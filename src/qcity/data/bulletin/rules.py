@@ -22,6 +22,16 @@ from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
 
 
+#: ASCII lower-case letters to upper case, one to one (positions in the text stay).
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def latin_upper(text: str) -> str:
+    """``text`` with ASCII letters in upper case: phrasings are found whatever the case of
+    an abbreviation (``GDp``, ``gdp``), and the text keeps its length."""
+    return text.translate(_UPPER)
+
+
 class BulletinRuleError(ValueError):
     """A bulletin rule that cannot be used (a derive operand naming no indicator)."""
 
@@ -57,7 +67,7 @@ class Rules:
     def add(self, target: Target, names: list[str]) -> None:
         """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
         self.targets[target.key] = target
-        for name in (narrow(n) for n in names):
+        for name in (latin_upper(narrow(n)) for n in names):
             keys = self.names.setdefault(name, [])
             if target.key not in keys:
                 keys.append(target.key)
