@@ -21,7 +21,6 @@ from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
 
-
 #: ASCII lower-case letters to upper case, one to one (positions in the text stay).
 _UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
