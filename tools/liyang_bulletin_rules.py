@@ -41,6 +41,20 @@ PER_CAPITA_NOTE = (
     "annual average, so the official figure may differ slightly"
 )
 
+#: Where air quality is measured for a county or a city: its seat or urban area. Such a
+#: word before an air-quality phrasing is not another subject.
+AIR_SCOPE = [
+    "县城",
+    "县城区",
+    "城区",
+    "市区",
+    "中心城区",
+    "主城区",
+    "县城环境",
+    "城区环境",
+    "市区环境",
+]
+
 RULES: dict[str, dict[str, Any]] = {
     "EC01": {
         "names": ["人均地区生产总值", "人均生产总值", "人均GDP"],
@@ -90,6 +104,7 @@ RULES: dict[str, dict[str, Any]] = {
     "EN01": {
         "names": ["空气质量优良天数比率", "空气质量优良天数比例", "空气优良天数比率"],
         "measure": "share",
+        "scope": AIR_SCOPE,
     },
     "EN02": {
         "names": [
@@ -105,6 +120,7 @@ RULES: dict[str, dict[str, Any]] = {
             "细颗粒物平均浓度",
         ],
         "measure": "level",
+        "scope": AIR_SCOPE,
     },
     "EN03": {
         "names": ["国省考断面水质优Ⅲ类比例", "国省考断面水质优III类比例"],
@@ -118,7 +134,11 @@ RULES: dict[str, dict[str, Any]] = {
     },
     "EN12": {"names": ["实现旅游总收入", "旅游总收入"], "measure": "level"},
     "PS01": {
-        "names": ["每千常住人口医疗卫生机构床位数", "每千人拥有医疗卫生机构床位"],
+        "names": [
+            "每千常住人口医疗卫生机构床位数",
+            "每千人拥有医疗卫生机构床位",
+            "每千常住人口拥有医疗卫生机构床位",
+        ],
         "measure": "level",
     },
     "PS02": {

@@ -277,3 +277,12 @@ def test_latin_letters_in_a_name_in_any_case() -> None:
 def test_the_substance_named_before_pm25_is_no_other_subject() -> None:
     assert taken("可吸入颗粒物PM2.5平均浓度为39微克/立方米。") == {"EN02": 39.0}
     assert taken("可吸入颗粒物PM10平均浓度为66微克/立方米。") == {}
+
+
+def test_a_rule_may_accept_the_part_of_the_place_where_a_figure_is_measured() -> None:
+    """Air quality is measured in the county seat: the Liyang rules declare ``scope``
+    (县城, 城区 ...), so 县城PM2.5 is the place's figure; without a scope, 县城 is another
+    subject (县城地区生产总值 is not the county's GDP)."""
+    text = "县城环境空气质量优良天数比例为88.1%。县城区细颗粒物(PM2.5)年平均浓度为37微克/立方米。"
+    assert taken(text) == {"EN01": 88.1, "EN02": 37.0}
+    assert taken("县城地区生产总值增长6.6%。") == {}

@@ -290,8 +290,9 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                 bracketed = clause[start - 1 : start] == "(" and clause[end : end + 1] == ")"
                 if bracketed and current is not None and not gap[:-1].strip():
                     continue  # 城镇化率(常住人口), 地区生产总值(GDP): qualifies the subject
-                why = _name_reason(gap, bracketed, plural, ctx) or pending
-                current = _Subject(rules.names[payload], payload, why)
+                keys = rules.names[payload]
+                why = _name_reason(rules.strip_scope(gap, keys), bracketed, plural, ctx)
+                current = _Subject(keys, payload, why or pending)
                 continue
             assert isinstance(payload, tuple)
             number, unit = payload

@@ -62,6 +62,17 @@ class Rules:
     derive: dict[str, Derive] = field(default_factory=dict)
     operands: dict[str, tuple[str, str]] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
+    scope: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def strip_scope(self, gap: str, keys: list[str]) -> str:
+        """``gap`` without the scope words every one of ``keys`` accepts (县城, 城区)."""
+        patterns = [self.scope.get(k) for k in keys]
+        if not keys or any(p is None for p in patterns):
+            return gap
+        for p in patterns:
+            assert p is not None
+            gap = p.sub("", gap)
+        return gap
 
     def add(self, target: Target, names: list[str]) -> None:
         """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
@@ -108,6 +119,9 @@ def compile_rules(fw: Framework) -> Rules:
             )
         rules.targets[ind.code] = target
         rules.add(target, [*rule.names, ind.name_zh, *ind.aliases])
+        if rule.scope:
+            words = sorted((narrow(w) for w in rule.scope), key=len, reverse=True)
+            rules.scope[ind.code] = re.compile("|".join(re.escape(w) for w in words))
         if rule.derive is not None:
             rules.derive[ind.code] = rule.derive
             roles = ("total", "population") if rule.derive.op == "per_capita" else None
