@@ -14,7 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 #: GDP as bulletins state it: a total in 亿元 (not an indicator of the framework).
-GDP_TOTAL: dict[str, Any] = {"names": ["地区生产总值", "GDP"], "measure": "level", "unit": "亿元"}
+GDP_TOTAL: dict[str, Any] = {
+    "names": ["地区生产总值", "生产总值", "GDP"],
+    "measure": "level",
+    "unit": "亿元",
+}
 
 #: The resident population at year end, in 万人.
 RESIDENTS: dict[str, Any] = {
@@ -37,9 +41,23 @@ PER_CAPITA_NOTE = (
     "annual average, so the official figure may differ slightly"
 )
 
+#: Where air quality is measured for a county or a city: its seat or urban area. Such a
+#: word before an air-quality phrasing is not another subject.
+AIR_SCOPE = [
+    "县城",
+    "县城区",
+    "城区",
+    "市区",
+    "中心城区",
+    "主城区",
+    "县城环境",
+    "城区环境",
+    "市区环境",
+]
+
 RULES: dict[str, dict[str, Any]] = {
     "EC01": {
-        "names": ["人均地区生产总值", "人均GDP"],
+        "names": ["人均地区生产总值", "人均生产总值", "人均GDP"],
         "measure": "level",
         "unit": "万元",
         "derive": {
@@ -49,7 +67,7 @@ RULES: dict[str, dict[str, Any]] = {
             "note": PER_CAPITA_NOTE,
         },
     },
-    "EC02": {"names": ["地区生产总值", "GDP"], "measure": "growth"},
+    "EC02": {"names": ["地区生产总值", "生产总值", "GDP"], "measure": "growth"},
     "EC03": {
         "names": ["人均一般公共预算收入"],
         "measure": "level",
@@ -86,8 +104,24 @@ RULES: dict[str, dict[str, Any]] = {
     "EN01": {
         "names": ["空气质量优良天数比率", "空气质量优良天数比例", "空气优良天数比率"],
         "measure": "share",
+        "scope": AIR_SCOPE,
     },
-    "EN02": {"names": ["PM2.5年均浓度", "细颗粒物(PM2.5)年均浓度"], "measure": "level"},
+    "EN02": {
+        "names": [
+            "PM2.5年均浓度",
+            "PM2.5平均浓度",
+            "PM2.5年平均浓度",
+            "PM2.5浓度",
+            "细颗粒物(PM2.5)年均浓度",
+            "细颗粒物(PM2.5)平均浓度",
+            "细颗粒物(PM2.5)年平均浓度",
+            "细颗粒物(PM2.5)浓度",
+            "细颗粒物年均浓度",
+            "细颗粒物平均浓度",
+        ],
+        "measure": "level",
+        "scope": AIR_SCOPE,
+    },
     "EN03": {
         "names": ["国省考断面水质优Ⅲ类比例", "国省考断面水质优III类比例"],
         "measure": "share",
@@ -99,9 +133,19 @@ RULES: dict[str, dict[str, Any]] = {
         "measure": "level",
     },
     "EN12": {"names": ["实现旅游总收入", "旅游总收入"], "measure": "level"},
-    "PS01": {"names": ["每千常住人口医疗卫生机构床位数"], "measure": "level"},
-    "PS02": {"names": ["每千常住人口执业(助理)医师数"], "measure": "level"},
-    "PS09": {"names": ["常住人口城镇化率"], "measure": "share"},
+    "PS01": {
+        "names": [
+            "每千常住人口医疗卫生机构床位数",
+            "每千人拥有医疗卫生机构床位",
+            "每千常住人口拥有医疗卫生机构床位",
+        ],
+        "measure": "level",
+    },
+    "PS02": {
+        "names": ["每千常住人口执业(助理)医师数", "每千人拥有执业(助理)医师"],
+        "measure": "level",
+    },
+    "PS09": {"names": ["常住人口城镇化率", "城镇化率"], "measure": "share"},
     "LV01": {
         "names": ["城镇常住居民人均可支配收入", "城镇居民人均可支配收入"],
         "measure": "level",
@@ -115,7 +159,10 @@ RULES: dict[str, dict[str, Any]] = {
         "measure": "level",
         "derive": {"op": "ratio", "numerator": "LV01", "denominator": "LV02"},
     },
-    "LV05": {"names": ["城镇新增就业人数", "城镇新增就业"], "measure": "level"},
+    "LV05": {
+        "names": ["城镇新增就业人数", "城镇新增就业", "新增城镇就业人数", "新增城镇就业"],
+        "measure": "level",
+    },
     "LV06": {"names": ["城镇调查失业率"], "measure": "share"},
     "LV07": {"names": ["基本养老保险参保率"], "measure": "share"},
     "LV08": {"names": ["基本医疗保险参保率"], "measure": "share"},

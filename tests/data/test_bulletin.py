@@ -37,7 +37,8 @@ def fw() -> Framework:
 
 def _values(text: str, fw: Framework) -> tuple[dict[str, float], pd.DataFrame]:
     """{indicator: value} proposed from ``text``, and the competing candidates."""
-    _, proposals, ambiguous, _ = extract(text, fw)
+    found = extract(text, fw)
+    proposals, ambiguous = found.proposals, found.ambiguous
     return {r.indicator: float(r.value) for r in proposals.itertuples()}, ambiguous
 
 
@@ -115,7 +116,7 @@ def test_a_fall_is_negative(fw: Framework) -> None:
 def test_derived_per_capita_names_both_sources(fw: Framework) -> None:
     """1416.2 亿元 ÷ 80.21 万人 = 141620000000 ÷ 802100 = 176561.526... -> 176561.53 元."""
     text = "全年实现地区生产总值1416.2亿元，增长4.1%。年末常住人口80.21万人。"
-    _, proposals, _, _ = extract(text, fw)
+    proposals = extract(text, fw).proposals
     row = proposals.set_index("indicator").loc["EC01"]
     assert float(row["value"]) == 176561.53
     assert bool(row["derived"]) is True
@@ -134,7 +135,7 @@ def test_qualifiers_stay_in_the_flag(fw: Framework) -> None:
         "经初步核算，全年地区生产总值比上年增长9.7%。城镇调查失业率4.6%。"
         "注：本公报部分数据为快报数。"
     )
-    _, proposals, _, _ = extract(text, fw)
+    proposals = extract(text, fw).proposals
     flags = proposals.set_index("indicator")["flag"]
     assert "初步核算" in flags["EC02"]
     assert "快报 (注)" in flags["LV06"] and "初步核算" not in flags["LV06"]
@@ -165,7 +166,7 @@ def test_gb18030_file(fw: Framework, tmp_path: Path) -> None:
         path.read_bytes().decode("utf-8")
     result = read_bulletin(path, fw, "liyang", 2022)
     assert result.encoding == "gb18030"
-    assert result.review().to_dict("records")[0] | {"flag": ""} == {
+    assert result.review().to_dict("records")[0] | {"flag": "", "refused": ""} == {
         "unit": "liyang",
         "indicator": "EC02",
         "period": "2022",
@@ -174,6 +175,7 @@ def test_gb18030_file(fw: Framework, tmp_path: Path) -> None:
         "source": "全年实现地区生产总值1416.2亿元，比上年增长4.1%",
         "status": "preliminary",
         "flag": "",
+        "refused": "",
     }
 
 
@@ -242,7 +244,8 @@ _PIECES = st.sampled_from(
 def test_any_text_reads_without_error(pieces: list[str], noise: str) -> None:
     """Whatever the text, the reader proposes values with a sentence and never fails;
     no indicator is both proposed and listed as ambiguous."""
-    _, proposals, ambiguous, _ = extract("".join(pieces) + noise, _liyang())
+    found = extract("".join(pieces) + noise, _liyang())
+    proposals, ambiguous = found.proposals, found.ambiguous
     assert proposals["source"].str.len().gt(0).all()
     assert not set(proposals["indicator"]) & set(ambiguous["indicator"])
 

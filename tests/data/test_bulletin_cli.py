@@ -105,7 +105,11 @@ def test_accept_stores_only_right_values(ready: str, name: str, year: int) -> No
     assert set(stored["status"]) == {"preliminary"} and set(stored["entered_by"]) == {"统计局"}
     if year == 2021:
         assert "ambiguous" in out and "10.3" in out  # the 快报 GDP growth competes
-        assert not {"EC01", "EC02"} & set(stored["indicator"])
+        assert "EC02" not in set(stored["indicator"])
+        # the per-capita GDP by registered population is refused with its reason; the
+        # one by residents is taken
+        assert "EC01" in set(stored["indicator"])
+        assert "registered population" in out and "161000" in out
 
 
 def test_accept_twice_changes_nothing(ready: str) -> None:
@@ -156,3 +160,46 @@ def test_out_or_accept_is_required(ready: str) -> None:
         "--year", "2023", "--db", ready,
     )  # fmt: skip
     assert code == 1 and "--out" in out and "--accept" in out
+
+
+def test_refused_candidates_are_shown_and_kept_in_review_csv(ready: str, tmp_path: Path) -> None:
+    """The clerk sees, for each indicator, the value taken and the candidates refused
+    with the reason, in the printout and in review.csv (column ``refused``), and the
+    reviewed file still imports unchanged."""
+    text = tmp_path / "b.txt"
+    text.write_text(
+        "溧阳市2023年国民经济和社会发展统计公报\n"
+        "全市地区生产总值增长6.3%；不含开发区，地区生产总值增长5.2%。\n"
+        "按常住人口计算，人均地区生产总值8.52万元；按户籍人口计算，人均地区生产总值9.37万元。\n",
+        encoding="utf-8",
+    )
+    out_csv = tmp_path / "review.csv"
+    code, out = _run(
+        "import-bulletin", str(text), "--unit", "liyang", "--year", "2023",
+        "--out", str(out_csv), "--db", ready,
+    )  # fmt: skip
+    assert code == 0, out
+    flat = " ".join(out.split())
+    assert "refused" in flat and "excluded area" in flat and "registered population" in flat
+    review = pd.read_csv(out_csv, dtype=str, encoding="utf-8-sig").fillna("")
+    by_code = review.set_index("indicator")
+    assert by_code.loc["EC02", "value"] == "6.3" and by_code.loc["EC01", "value"] == "85200"
+    assert "5.2 %" in by_code.loc["EC02", "refused"]
+    assert "excluded area" in by_code.loc["EC02", "refused"]
+    assert "93700 元" in by_code.loc["EC01", "refused"]
+    assert _run("import", str(out_csv), "-f", str(LIYANG), "--db", ready)[0] == 0
+    assert sorted(_stored(ready)["indicator"]) == ["EC01", "EC02"]
+
+
+def test_no_usable_figure_says_what_was_looked_for(ready: str, tmp_path: Path) -> None:
+    text = tmp_path / "b.txt"
+    text.write_text("不含开发区，全市地区生产总值增长5.2%。\n", encoding="utf-8")
+    code, out = _run(
+        "import-bulletin", str(text), "--unit", "liyang", "--year", "2023", "--accept",
+        "--db", ready,
+    )  # fmt: skip
+    flat = " ".join(out.split())
+    assert code == 1 and "no figure" in flat
+    assert "Looked for" in flat and "EC02 地区生产总值增速" in flat and "LV05" in flat
+    assert "excluded area" in flat  # the refused candidate is shown with its reason
+    assert _stored(ready).empty

@@ -271,3 +271,35 @@ def test_names_file_errors_name_file_and_line(tmp_path: Path) -> None:
     bad.write_text("names: [\n", "utf-8")
     with pytest.raises(NamesFileError, match="not a readable YAML"):
         load_names(bad)
+
+
+# -- brackets that qualify instead of giving a unit ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "人均地区生产总值(按常住人口计算)",
+        "人均地区生产总值（按常住人口计算）（元）",
+        "人均地区生产总值(元)(按常住人口计算)",
+    ],
+)
+def test_a_qualifier_in_brackets_is_read_as_such(label: str, tmp_path: Path) -> None:
+    """A bracket that is no unit (按常住人口计算) qualifies the row; no alias is needed."""
+    path = write_csv(tmp_path / "t.csv", f"指标,2023\n{label},98000\n")
+    obs, errors, warnings = read(path, framework())
+    assert errors == [] and warnings == []
+    assert value(obs, "EC01", "2023") == 98000.0
+
+
+@pytest.mark.parametrize(
+    "label", ["人均地区生产总值(按户籍人口计算)", "人均地区生产总值(不含经济开发区)(元)"]
+)
+def test_a_refusing_qualifier_skips_the_row(label: str, tmp_path: Path) -> None:
+    """By registered population or without an area, the row is not the indicator's own
+    figure: skipped with a warning naming the bracket, never imported."""
+    path = write_csv(tmp_path / "t.csv", f"指标,2023\n{label},120000\n")
+    obs, errors, warnings = read(path, framework())
+    assert errors == [] and obs.empty
+    (w,) = warnings
+    assert w.row == 2 and label.split("(")[1].split(")")[0] in w.reason

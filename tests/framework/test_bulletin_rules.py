@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from qcity.framework.bulletin import BulletinRule, BulletinTerm, Derive
 from qcity.framework.io import load_framework
@@ -94,3 +95,9 @@ def test_liyang_rules_are_in_the_shipped_framework() -> None:
     assert lv03.derive is not None and lv03.derive.operands() == ("LV01", "LV02")
     assert by_code["SC01"].bulletin is None  # a survey index: no bulletin states it
     assert fw.version == "2026.1"
+
+
+def test_scope_words_must_not_be_blank() -> None:
+    assert BulletinRule(names=["PM2.5年均浓度"], scope=["县城"]).scope == ["县城"]
+    with pytest.raises(ValidationError, match="scope"):
+        BulletinRule(names=["PM2.5年均浓度"], scope=[" "])

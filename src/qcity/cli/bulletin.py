@@ -115,6 +115,24 @@ def _print(result: BulletinResult) -> None:
                 ],
             )
         )
+    r = result.refused
+    if len(r):
+        console.print(
+            _table(
+                "refused: not the place's own value of the year, never taken / "
+                "未采用：非本地区本年度数值（原因见右）",
+                r,
+                [
+                    ("indicator", "indicator / 指标"),
+                    ("name_zh", "name / 名称"),
+                    ("value", "value / 数值"),
+                    ("unit_of_measure", "unit / 单位"),
+                    ("reason", "reason / 原因"),
+                    ("sentence", "sentence / 句"),
+                    ("source", "text / 原文"),
+                ],
+            )
+        )
     for note in result.notes:
         console.print(f"note / 说明: {note}")
 
@@ -212,9 +230,12 @@ def import_bulletin_cmd(
             f"/ 公报标题年份为 {result.title_year}，与 --year {year} 不符，未写入"
         )
     if result.proposals.empty and result.ambiguous.empty:
+        if not result.refused.empty:
+            _print(result)
         fail(
             f"{file.name}: no figure of framework {fw.code}'s indicators found "
-            f"({result.sentences} sentence(s) read); nothing written / 未找到指标数值，未写入"
+            f"({result.sentences} sentence(s) read); nothing written. Looked for: "
+            f"{'; '.join(result.looked_for)} / 未找到可用的指标数值，未写入"
         )
     _print(result)
     review = result.review()

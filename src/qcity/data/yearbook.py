@@ -14,6 +14,7 @@ refuse (never a silent 10x).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -189,6 +190,9 @@ def _read_rows(
             recog.rows.append(RowMatch(r, text, "note" if _NOTE.match(text) else "heading"))
             continue
         match, why = matcher.lookup(text)
+        label, qualifiers = strip_qualifiers(text)
+        if qualifiers and (match is None or match.bracket_unit in qualifiers):
+            match, why = _qualified_lookup(matcher, label, qualifiers)
         if match is None and codes is not None and codes.loc[row]:
             match, why = matcher.lookup(codes.loc[row])
             if match is not None:  # the unit may still be in the name's brackets
@@ -212,9 +216,48 @@ def _read_rows(
         part["period_col"] = [cols.label(raw, c) for c in part.pop("_col")]
         part["value_col"] = part["period_col"]
         parts.append(part)
+        if qualifiers:
+            detail += f"; qualified ({'; '.join(qualifiers)})"
         recog.rows.append(RowMatch(r, text, "matched", match.code, detail))
     records = pd.concat(parts, ignore_index=True) if parts else empty_records()
     return records, problems
+
+
+#: A bracket in a row label that qualifies the figure instead of giving its unit of
+#: measure: ``人均地区生产总值(按常住人口计算)``, ``(不含开发区)``, ``(现价)``.
+_QUALIFIER_BRACKET = re.compile(
+    r"\s*[(（]\s*(?P<q>按[^()（）]*计算|[^()（）]*(?:口径|不含|不包括|户籍|常住|现价|可比价|当年价)"
+    r"[^()（）]*)\s*[)）]"
+)
+
+#: Qualifiers by which a row is not the indicator's own figure (unless its name says so).
+_REFUSING = re.compile(r"不含|不包括|户籍")
+
+
+def strip_qualifiers(text: str) -> tuple[str, list[str]]:
+    """A row label without its qualifier brackets, and the qualifiers (a bracket that
+    holds a unit, ``(元)``, stays)."""
+    plain = unicodedata.normalize("NFKC", text)
+    found = [m["q"].strip() for m in _QUALIFIER_BRACKET.finditer(plain)]
+    return _QUALIFIER_BRACKET.sub("", plain), found
+
+
+def _qualified_lookup(
+    matcher: NameMatcher, label: str, qualifiers: list[str]
+) -> tuple[NameMatch | None, str]:
+    """The indicator a label names once its qualifier brackets are set aside; none when
+    a qualifier says the figure is not the indicator's own (户籍, 不含 an area)."""
+    match, why = matcher.lookup(label)
+    if match is None:
+        return None, why
+    name = matcher.indicators[match.code].name_zh
+    refusing = [q for q in qualifiers if _REFUSING.search(q) and q not in name]
+    if refusing:
+        return None, (
+            f"({refusing[0]}) is not how {match.code} {name} counts (registered population "
+            "or an area left out); its own figure is in another row / 括号中的口径与指标不符"
+        )
+    return match, ""
 
 
 def _row_records(

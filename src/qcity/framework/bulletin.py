@@ -111,13 +111,19 @@ class BulletinRule(_Strict):
 
     ``names`` may be empty when the indicator is only derived. ``unit`` is the unit the
     text states the figure in (default: the indicator's own unit); the proposed value is
-    converted to the indicator's unit.
+    converted to the indicator's unit. ``scope`` lists the words naming where a figure is
+    measured for the whole place (air quality in 县城 or 城区), accepted before a phrasing.
     """
 
     names: list[str] = Field(default_factory=list)
     measure: Measure = "level"
     unit: str | None = None
     derive: Derive | None = None
+    scope: list[str] = Field(
+        default_factory=list,
+        description="words naming the part of the place where the figure is measured "
+        "(县城, 城区): before a phrasing they do not make it another subject",
+    )
 
     @field_validator("names")
     @classmethod
@@ -125,6 +131,15 @@ class BulletinRule(_Strict):
         cleaned = [v.strip() for v in value]
         if any(not v for v in cleaned):
             raise ValueError("names must not contain an empty phrasing")
+        return cleaned
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: list[str]) -> list[str]:
+        """Every scope word is non-blank text (a blank one would accept any subject)."""
+        cleaned = [v.strip() for v in value]
+        if any(not v for v in cleaned):
+            raise ValueError("scope must not contain an empty word")
         return cleaned
 
     @model_validator(mode="after")

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from qcity.data.bulletin.review import (
     EXTRA_COLUMNS,
+    REFUSED_COLUMN,
+    REFUSED_COLUMNS,
     REVIEW_COLUMNS,
     STATUS,
     BulletinResult,
+    Extraction,
     extract,
+    looked_for,
     read_bulletin,
 )
 from qcity.data.bulletin.rules import BulletinRuleError
@@ -17,12 +21,16 @@ from qcity.data.bulletin.text import BulletinReadError, decode_bulletin
 
 __all__ = [
     "EXTRA_COLUMNS",
+    "REFUSED_COLUMN",
+    "REFUSED_COLUMNS",
     "REVIEW_COLUMNS",
     "STATUS",
     "BulletinReadError",
     "BulletinResult",
     "BulletinRuleError",
+    "Extraction",
     "decode_bulletin",
     "extract",
+    "looked_for",
     "read_bulletin",
 ]

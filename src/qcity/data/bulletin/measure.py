@@ -56,3 +56,17 @@ def score(proposed: pd.DataFrame, truth: pd.DataFrame, tolerance: float = 1e-9) 
     """Precision and recall of ``proposed`` against ``truth``."""
     wrong = wrong_values(proposed, truth, tolerance)
     return Score(len(proposed), len(proposed) - len(wrong), len(truth))
+
+
+def traps_taken(
+    proposed: pd.DataFrame, traps: pd.DataFrame, tolerance: float = 1e-9
+) -> pd.DataFrame:
+    """The proposals (columns unit, indicator, period, value) equal to a trap: a value
+    the text states that a careful clerk would not take for the indicator (不含开发区,
+    按户籍人口, 中位数, 上年 ...), listed by hand in ``traps`` (same columns)."""
+    p = proposed[[*KEY, "value"]].astype({"period": str})
+    t = traps[[*KEY, "value"]].astype({"period": str}).rename(columns={"value": "trap"})
+    both = p.merge(t, on=KEY, how="inner")
+    got = pd.to_numeric(both["value"]).to_numpy(dtype=float)
+    bad = pd.to_numeric(both["trap"]).to_numpy(dtype=float)
+    return both[np.isclose(got, bad, rtol=tolerance, atol=0.0)].reset_index(drop=True)

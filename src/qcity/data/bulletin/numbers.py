@@ -19,6 +19,8 @@ from typing import Literal
 UNITS: tuple[str, ...] = (
     "个百分点",
     "百分点",
+    "个千分点",
+    "千分点",
     "吨标准煤/万元",
     "微克/立方米",
     "万亿元",
@@ -60,6 +62,16 @@ UNITS: tuple[str, ...] = (
     "‰",
 )
 
+#: Other spellings of a unit, read as the unit they stand for.
+UNIT_SPELLINGS: dict[str, str] = {
+    "μg/m3": "微克/立方米",
+    "μg/m³": "微克/立方米",
+    "µg/m3": "微克/立方米",
+    "µg/m³": "微克/立方米",
+    "ug/m3": "微克/立方米",
+    "微克每立方米": "微克/立方米",
+}
+
 #: Multiplier prefixes of units, longest first (万元 = 10^4 元).
 _PREFIXES: tuple[tuple[str, Decimal], ...] = (
     ("万亿", Decimal(10) ** 12),
@@ -68,7 +80,7 @@ _PREFIXES: tuple[tuple[str, Decimal], ...] = (
 )
 
 _NUMBER = r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)"
-_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *UNIT_SPELLINGS], key=len, reverse=True))
 FIGURE = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
 
 #: Words that, right before a number, make it a change: growth in % or an absolute change.
@@ -95,7 +107,7 @@ def find_figures(text: str) -> list[tuple[int, int, Decimal, str]]:
     """Every ``(start, end, number, unit)`` in ``text``, in order."""
     out = []
     for m in FIGURE.finditer(text):
-        unit = "倍" if m["ratio"] else m["unit"]
+        unit = "倍" if m["ratio"] else UNIT_SPELLINGS.get(m["unit"], m["unit"])
         out.append((m.start(), m.end(), Decimal(m["num"].replace(",", "")), unit))
     return out
 
@@ -103,7 +115,7 @@ def find_figures(text: str) -> list[tuple[int, int, Decimal, str]]:
 def classify(number: Decimal, unit: str, before: str) -> tuple[Kind, Decimal]:
     """The kind of a figure from its unit and the text right ``before`` it, and its signed
     value (a fall is negative)."""
-    if unit in ("个百分点", "百分点"):
+    if unit in ("个百分点", "百分点", "个千分点", "千分点"):
         return "points", number
     change = _CHANGE.search(before)
     if change is not None:

@@ -5,7 +5,9 @@ resident population), becomes a ``Target``: a key, its measure, the unit the tex
 it in and the unit the value is stored in. ``names`` maps every phrasing to the targets
 it introduces (``地区生产总值`` introduces both the GDP total and its growth rate: the
 figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
-``人均地区生产总值`` is never read as ``地区生产总值``.
+``人均地区生产总值`` is never read as ``地区生产总值``. An indicator's phrasings are its
+rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
+uses), so that a name declared once serves both readers.
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from qcity.data.bulletin.numbers import convert
 from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
+
+#: ASCII lower-case letters to upper case, one to one (positions in the text stay).
+_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def latin_upper(text: str) -> str:
+    """``text`` with ASCII letters in upper case: phrasings are found whatever the case of
+    an abbreviation (``GDp``, ``gdp``), and the text keeps its length."""
+    return text.translate(_UPPER)
 
 
 class BulletinRuleError(ValueError):
@@ -51,11 +62,22 @@ class Rules:
     derive: dict[str, Derive] = field(default_factory=dict)
     operands: dict[str, tuple[str, str]] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
+    scope: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+    def strip_scope(self, gap: str, keys: list[str]) -> str:
+        """``gap`` without the scope words every one of ``keys`` accepts (县城, 城区)."""
+        patterns = [self.scope.get(k) for k in keys]
+        if not keys or any(p is None for p in patterns):
+            return gap
+        for p in patterns:
+            assert p is not None
+            gap = p.sub("", gap)
+        return gap
 
     def add(self, target: Target, names: list[str]) -> None:
         """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
         self.targets[target.key] = target
-        for name in (narrow(n) for n in names):
+        for name in (latin_upper(narrow(n)) for n in names):
             keys = self.names.setdefault(name, [])
             if target.key not in keys:
                 keys.append(target.key)
@@ -96,7 +118,10 @@ def compile_rules(fw: Framework) -> Rules:
                 "uses for this indicator (万元 for 元, % for a rate) / 公报单位无法换算为指标单位"
             )
         rules.targets[ind.code] = target
-        rules.add(target, rule.names)
+        rules.add(target, [*rule.names, ind.name_zh, *ind.aliases])
+        if rule.scope:
+            words = sorted((narrow(w) for w in rule.scope), key=len, reverse=True)
+            rules.scope[ind.code] = re.compile("|".join(re.escape(w) for w in words))
         if rule.derive is not None:
             rules.derive[ind.code] = rule.derive
             roles = ("total", "population") if rule.derive.op == "per_capita" else None

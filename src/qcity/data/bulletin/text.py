@@ -137,3 +137,30 @@ def title_year(sentences: list[Sentence]) -> int | None:
         if m is not None:
             return int(m["year"])
     return None
+
+
+#: The place a title names, before or after its year: ``溧阳市2023年…统计公报``,
+#: ``2022年云和县国民经济和社会发展统计公报``.
+_TITLE_PLACE = re.compile(
+    r"(?P<before>[\u4e00-\u9fff]{2,14}?)?\s*\d{4}\s*年\s*(?P<after>[\u4e00-\u9fff]{2,14}?)?"
+    r"\s*(?:国民经济和社会发展)?统计公报"
+)
+
+#: The last character of a place's name that says what kind of place it is.
+_PLACE_KIND = "市区县旗镇乡州"
+
+
+def title_place(sentences: list[Sentence]) -> tuple[str, ...]:
+    """The place a bulletin's title names and its short form (``溧阳市``, ``溧阳``), which
+    frame a figure as 全市 does; empty without such a title."""
+    for s in sentences[:3]:
+        m = _TITLE_PLACE.search(s.text)
+        if m is None:
+            continue
+        place = m["before"] or m["after"]
+        if not place:
+            return ()
+        if place[-1] in _PLACE_KIND and len(place) > 2:
+            return (place, place[:-1])
+        return (place,)
+    return ()
