@@ -121,7 +121,7 @@ def _append(conn: Connection, rows: list[dict[str, Any]]) -> None:
     conn.execute(insert(AUDIT), chained)
 
 
-def canonical(row: Mapping[str, Any]) -> str:
+def canonical(row: Mapping[Any, Any]) -> str:
     """The text an entry's hash covers: its ``CHAINED`` fields as compact JSON with sorted
     keys, the time as ISO 8601 UTC to the microsecond (as either database stores it)."""
     at = as_utc(row["at"])
@@ -135,7 +135,7 @@ def canonical(row: Mapping[str, Any]) -> str:
     )
 
 
-def entry_hash(row: Mapping[str, Any], prev_hash: str) -> str:
+def entry_hash(row: Mapping[Any, Any], prev_hash: str) -> str:
     """sha256 (hex) of ``prev_hash``, a newline and the entry's ``canonical`` text."""
     text = f"{prev_hash}\n{canonical(row)}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -157,7 +157,7 @@ class ChainCheck:
         return self.broken_id is None
 
 
-def check_rows(rows: Iterable[Mapping[str, Any]]) -> ChainCheck:
+def check_rows(rows: Iterable[Mapping[Any, Any]]) -> ChainCheck:
     """Walk audit rows in id order (each with ``id``, ``CHAINED``, ``prev_hash``, ``hash``)
     and stop at the first broken link."""
     prev, prev_id, n = GENESIS, None, 0
@@ -188,9 +188,8 @@ def check_rows(rows: Iterable[Mapping[str, Any]]) -> ChainCheck:
 def verify_chain(conn: Connection) -> ChainCheck:
     """Check the whole audit log of ``conn``'s database (read in chunks, id order)."""
     cols = [AUDIT.c.id, *(AUDIT.c[c] for c in CHAINED), AUDIT.c.prev_hash, AUDIT.c.hash]
-    result = conn.execution_options(yield_per=VERIFY_CHUNK).execute(
-        select(*cols).order_by(AUDIT.c.id)
-    )
+    stmt = select(*cols).order_by(AUDIT.c.id).execution_options(yield_per=VERIFY_CHUNK)
+    result = conn.execute(stmt)  # options on the statement: ``conn`` stays as it was
     return check_rows(r._mapping for r in result)
 
 
