@@ -213,3 +213,23 @@ def test_the_chain_text_is_the_same_for_equal_values_read_back() -> None:
     aware = {**row, "at": row["at"].replace(tzinfo=UTC), "after": {"a": [1.5], "b": 1}}
     assert audit.canonical(row) == audit.canonical(aware)
     assert '"at":"2026-05-01T01:02:03.000004+00:00"' in audit.canonical(row)
+
+
+def test_cli_audit_log_verify_names_the_tampered_entry(store: Store, db_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from qcity.cli import app
+
+    for name in ("a", "b"):
+        run_table.insert_run(store, _record(name))
+    ok = CliRunner().invoke(app, ["audit-log", "verify", "--db", db_url])
+    assert ok.exit_code == 0, ok.output
+    assert "verifies: 2 entries" in " ".join(ok.output.split())
+    first, _ = _log_ids(store)
+    with store.engine.begin() as conn:
+        _lift_audit_guard(conn)
+        conn.execute(text("UPDATE audit_log SET key = '999' WHERE id = :i"), {"i": first})
+    bad = CliRunner().invoke(app, ["audit-log", "verify", "--db", db_url])
+    output = " ".join(bad.output.split())
+    assert bad.exit_code == 1 and "Traceback" not in output
+    assert f"does not verify at entry {first}" in output
