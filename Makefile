@@ -17,13 +17,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: install, build the demo database, evaluate it, show the result, write the
-## annual report of that run (var/reports/liyang-2024.docx), then serve
-## the dashboard on http://127.0.0.1:$(PORT)/ (Ctrl+C stops it).
+## make run: install, build the demo database (run again, it keeps what is there: runs,
+## published or not, the audit log, accounts, groups, values, and adds a new demo run),
+## evaluate it, show the result, write the annual report of the run it just stored
+## (var/reports/liyang-2024-run<N>.docx, path printed), then serve the dashboard on
+## http://127.0.0.1:$(PORT)/ (Ctrl+C stops it) — also when the demo refused to run.
 PORT ?= 8000
+DEMO_RUN := var/demo-run.txt
 run: $(STAMP)
-	$(BIN)/qcity demo
-	$(BIN)/qcity report --unit liyang --year 2024 --run 1 --format docx --out var/reports/liyang-2024.docx
+	@mkdir -p var/reports && rm -f $(DEMO_RUN)
+	@$(BIN)/qcity demo --run-file $(DEMO_RUN) || echo "make run: the demo stored nothing (the reason is above); serving the database as it is. A demo of its own: make run DB=var/demo.sqlite / 示例未写入，直接启动看板"
+	@if [ -s $(DEMO_RUN) ]; then \
+	  run=$$(cat $(DEMO_RUN)); out=var/reports/liyang-2024-run$$run.docx; \
+	  $(BIN)/qcity report --unit liyang --year 2024 --run $$run --format docx --out $$out \
+	    && echo "report of run $$run 报告: $(CURDIR)/$$out" \
+	    || echo "make run: the report of run $$run was not written (the reason is above)"; \
+	fi
 	$(BIN)/qcity serve --port $(PORT)
 
 ## make test: install what the tests need (Debian packages too) and run every check.

@@ -4,6 +4,7 @@ newer schema and a non-empty target are refused with nothing restored."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import zipfile
@@ -94,6 +95,12 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b) and type(a) is type(b)
 
 
+def _restored(dump: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """``dump`` without the entries that restores added to the audit log."""
+    log = [r for r in dump["audit_log"] if r["action"] != "backup.restore"]
+    return {**dump, "audit_log": log}
+
+
 def _assert_equal(left: dict[str, list[dict[str, Any]]], right: dict[str, Any]) -> None:
     assert left.keys() == right.keys()
     for name, rows in left.items():
@@ -136,12 +143,19 @@ def test_round_trip_to_the_other_engine_and_back_keeps_every_row(
         n: len(r) for n, r in before.items()
     }
     assert "restored" in _cli("restore", str(out), "--db", other_url)
-    _assert_equal(before, _dump(other_url))
+    _assert_equal(before, _restored(_dump(other_url)))
     # and back, into a new database of the first engine's kind
     back = tmp_path / "back.zip"
     _cli("backup", str(back), "--db", other_url)
     _cli("restore", str(back), "--db", same_kind_url)
-    _assert_equal(before, _dump(same_kind_url))
+    _assert_equal(before, _restored(_dump(same_kind_url)))
+    # the chain verifies on the other engine and back, each restore recorded in it
+    for url, restores in ((other_url, 1), (same_kind_url, 2)):
+        assert "verifies" in _cli("audit-log", "verify", "--db", url)
+        log = _dump(url)["audit_log"]
+        assert len(log) == len(before["audit_log"]) + restores
+        assert log[-1]["action"] == "backup.restore" and log[-1]["actor"].startswith("cli:")
+        assert log[-1]["prev_hash"] == log[-2]["hash"]
     # ids go on after the restored ones (PostgreSQL sequences were reset)
     with Store(other_url) as target:
         s = target.add_observations(
@@ -275,4 +289,125 @@ def test_replace_keeps_an_audit_log_and_empties_a_database_without_one(
                 "VALUES ('old', '旧', 'old', 'city', NULL, '{}')"
             )
     _cli("restore", str(out), "--db", fresh, "--replace")
-    _assert_equal(before, _dump(fresh))
+    _assert_equal(before, _restored(_dump(fresh)))
+
+
+def _forge(src: Path, dst: Path, table: str, edit: Any) -> None:
+    """Copy the backup ``src`` with ``edit`` applied to the rows of ``table`` and the
+    manifest's row count and checksum made to match (what a careful forger does)."""
+    with zipfile.ZipFile(src) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        rows = [json.loads(line) for line in z.read(f"tables/{table}.jsonl").splitlines()]
+    rows = edit(rows)
+    data = b"".join((json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for r in rows)
+    info = manifest["tables"][table]
+    info.update(rows=len(rows), sha256=hashlib.sha256(data).hexdigest())
+    _rewrite(
+        src,
+        dst,
+        {f"tables/{table}.jsonl": data, "manifest.json": json.dumps(manifest).encode()},
+    )
+
+
+def test_a_backup_whose_audit_chain_is_broken_is_refused(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    _fill(store)
+    good = tmp_path / "good.zip"
+    _cli("backup", str(good), "--db", db_url)
+    first = _dump(db_url)["audit_log"][0]["id"]
+
+    def rewrite_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["actor"] = "someone else"
+        return rows
+
+    forged = tmp_path / "forged.zip"
+    _forge(good, forged, "audit_log", rewrite_first)
+    target = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    output = " ".join(_cli("restore", str(forged), "--db", target, code=1).split())
+    assert "forged.zip" in output and f"entry {first}" in output and "does not verify" in output
+    assert all(not rows for rows in _dump(target).values())  # nothing restored
+
+    dropped = tmp_path / "dropped.zip"  # an entry removed: the next one is named
+    _forge(good, dropped, "audit_log", lambda rows: rows[1:])
+    output = " ".join(_cli("restore", str(dropped), "--db", target, code=1).split())
+    assert f"entry {_dump(db_url)['audit_log'][1]['id']}" in output
+    assert all(not rows for rows in _dump(target).values())
+
+
+def test_a_database_whose_audit_chain_is_broken_is_not_backed_up(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    _fill(store)
+    with store.engine.begin() as conn:
+        if db_url.startswith("sqlite"):
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+        else:
+            conn.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change")
+        conn.exec_driver_sql("UPDATE audit_log SET actor = 'x' WHERE id = 2")
+    out = tmp_path / "b.zip"
+    output = " ".join(_cli("backup", str(out), "--db", db_url, code=1).split())
+    assert "entry 2" in output and "audit-log verify" in output
+    assert not out.exists() and list(tmp_path.glob("*.partial")) == []
+    output = " ".join(_cli("audit-log", "verify", "--db", db_url, code=1).split())
+    assert "entry 2" in output
+
+
+def test_a_backup_made_before_the_chain_existed_is_chained_on_restore(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    """A 0005 backup has no hash columns: the restore computes the chain (as migration
+    0006 does for a database) and it verifies."""
+    _fill(store)
+    new = tmp_path / "new.zip"
+    _cli("backup", str(new), "--db", db_url)
+    old = tmp_path / "old.zip"
+
+    def unchained(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k not in ("prev_hash", "hash")} for r in rows]
+
+    _forge(new, old, "audit_log", unchained)
+    mid = tmp_path / "mid.zip"
+    with zipfile.ZipFile(old) as z:
+        manifest = json.loads(z.read("manifest.json"))
+    manifest["alembic_revision"] = "0005"
+    manifest["tables"]["audit_log"]["columns"] = [
+        c for c in manifest["tables"]["audit_log"]["columns"] if c not in ("prev_hash", "hash")
+    ]
+    _rewrite(old, mid, {"manifest.json": json.dumps(manifest).encode()})
+    target = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    _cli("restore", str(mid), "--db", target)
+    assert "verifies" in _cli("audit-log", "verify", "--db", target)
+    restored = _dump(target)["audit_log"]
+    assert [r["hash"] for r in restored[:-1]] == [r["hash"] for r in _dump(db_url)["audit_log"]]
+
+
+@pytest.mark.parametrize("kind", ["file", "symlink", "dangling", "folder", "device"])
+def test_backup_writes_only_a_new_regular_file(
+    store: Store, db_url: str, tmp_path: Path, kind: str
+) -> None:
+    _fill(store)
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    out = tmp_path / "b.zip"
+    if kind == "file":
+        out.write_text("an older backup", encoding="utf-8")
+    elif kind == "symlink":
+        out.symlink_to(victim)
+    elif kind == "dangling":
+        out.symlink_to(tmp_path / "nowhere.zip")
+    elif kind == "folder":
+        out.mkdir()
+    else:
+        out = Path("/dev/null")
+    expected = {
+        "file": "already exists", "symlink": "symbolic link", "dangling": "symbolic link",
+        "folder": "folder", "device": "device",
+    }[kind]  # fmt: skip
+    output = " ".join(_cli("backup", str(out), "--db", db_url, code=1).split())
+    assert expected in output and ("new file" in output or kind == "folder")
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    if kind == "file":
+        assert out.read_text(encoding="utf-8") == "an older backup"
+    assert not (tmp_path / "nowhere.zip").exists()
+    assert list(tmp_path.glob("*.partial")) == []

@@ -129,11 +129,74 @@ def test_cli_demo_end_to_end(tmp_path: Path) -> None:
         assert (store.observations(all_revisions=True)["revision"] == 1).all()
 
 
-def test_cli_demo_is_fresh_by_default_and_refuses_to_wipe_real_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [[], ["--fresh"], ["--keep"]])
+def test_cli_demo_refuses_a_database_with_real_data(tmp_path: Path, mode: list[str]) -> None:
     url = f"sqlite:///{tmp_path / 'real.sqlite'}"
     _real_database(url)
-    result = CliRunner().invoke(app, ["demo", "--db", url])
+    before = _everything(url)
+    result = CliRunner().invoke(app, ["demo", "--db", url, *mode])
     assert result.exit_code == 1
-    assert "refusing" in result.output
+    output = " ".join(result.output.split())
+    assert "not made by the demo" in output and "--db" in output
+    assert _everything(url) == before  # untouched: no demo values mixed in, nothing wiped
+
+
+def _everything(url: str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, in primary-key order."""
+    from sqlalchemy import select
+
+    from qcity.data.backup import tables
+
+    with Store(url) as store, store.engine.connect() as conn:
+        return {
+            t.name: [tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns))]
+            for t in tables()
+        }
+
+
+def test_demo_run_again_keeps_published_runs_audit_log_accounts_groups_and_values(
+    tmp_path: Path,
+) -> None:
+    """`make run` twice, or after the README tour: nothing certified is replaced; the
+    second demo adds run 2 and the report's run id is written for `make run`."""
+    from qcity.data import runs as run_table
+    from qcity.data import users
+    from qcity.data.audit import verify_chain
+
+    url = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    runner = CliRunner()
+    run_file = tmp_path / "var" / "demo-run.txt"
+    first = runner.invoke(app, ["demo", "--db", url, "-o", str(tmp_path / "r1"),
+                                "--run-file", str(run_file)])  # fmt: skip
+    assert first.exit_code == 0, first.output
+    assert run_file.read_text(encoding="utf-8").strip() == "1"
     with Store(url) as store:
-        assert len(store.observations()) == 1  # untouched
+        assert run_table.publish_run(store, 1, "cli:director")
+        users.add_user(store, "wang", "reviewer", "argon2-hash", actor="cli:admin")
+        store.add_group("sunan", "苏南", "Sunan", ["liyang", "kunshan"], kind="peer")  # edited
+        scores = run_table.read_scores(store, 1)
+    before = _everything(url)
+
+    again = runner.invoke(app, ["demo", "--db", url, "-o", str(tmp_path / "r2"),
+                                "--run-file", str(run_file)])  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert "kept what was there" in " ".join(again.output.split())
+    after = _everything(url)
+    for table in ("users", "groups", "group_members", "units", "observations", "import_batches"):
+        assert after[table] == before[table], table
+    # the audit log only grew, and its chain still verifies
+    assert after["audit_log"][: len(before["audit_log"])] == before["audit_log"]
+    assert len(after["audit_log"]) == len(before["audit_log"]) + 1  # run 2 stored
+    assert run_file.read_text(encoding="utf-8").strip() == "2"
+    with Store(url) as store:
+        assert run_table.read_run(store, 1)["status"] == "published"
+        pd.testing.assert_frame_equal(run_table.read_scores(store, 1), scores)
+        assert run_table.list_runs(store)["id"].tolist() == [2, 1]
+        with store.engine.connect() as conn:
+            assert verify_chain(conn).ok
+
+    fresh = runner.invoke(app, ["demo", "--db", url, "--fresh"])
+    assert fresh.exit_code == 1
+    output = " ".join(fresh.output.split())
+    assert "never deletes" in output and "without --fresh" in output
+    assert _everything(url) == after

@@ -2,6 +2,9 @@
 
 Most demo values are ILLUSTRATIVE (made up by a seeded generator); the printout says so
 on a line of its own, and every such value carries status ``illustrative`` in the store.
+
+Run again on the same database it keeps what is there (runs, published or not, the audit
+log, accounts, groups, values) and adds a new demo run; ``make run`` relies on that.
 """
 
 from __future__ import annotations
@@ -75,10 +78,17 @@ def demo(
         None, "--seed", help="generator seed (default: the demo's documented seed) 随机种子"
     ),
     fresh: bool = typer.Option(
-        True,
+        False,
         "--fresh/--keep",
-        help="start from an empty database (default) or add to the existing one "
-        "从空库开始（默认）或保留现有数据",
+        help="keep what the database holds and add to it (default), or start from an "
+        "empty one (refused when it holds runs, an audit log or accounts) "
+        "保留现有数据（默认）或从空库开始",
+    ),
+    run_file: Path | None = typer.Option(
+        None,
+        "--run-file",
+        help="write the id of the run the demo stores to this file (make run reads it) "
+        "将保存的运行编号写入此文件",
     ),
     framework: Path | None = typer.Option(
         None, "--framework", "-f", help="framework YAML (default frameworks/liyang.yaml)"
@@ -92,7 +102,10 @@ def demo(
     Units: Liyang, 9 peer cities of southern Jiangsu, Liyang's 3 streets and 9 towns;
     years 2015-2024; all indicators of the framework. Public figures keep their sources;
     every other value is ILLUSTRATIVE (示例数据) and labelled so in the store.
-    Then evaluates the peer group 苏南 (sunan) and writes the results to OUT.
+    Then evaluates the peer group 苏南 (sunan), stores it as a new run and writes the
+    results to OUT. Run again, it keeps everything the database holds (runs, the audit
+    log, accounts, groups, values) and adds a new run; it refuses a database holding
+    values it did not enter. 重复运行时保留已有数据并新增一次运行。
     """
     # imported here so that other commands start without loading the demo and the engine
     from qcity.cli.evaluate import operator, report, run_and_keep
@@ -103,6 +116,8 @@ def demo(
         build_demo,
         default_framework_path,
         demo_summary,
+        held,
+        refuse_foreign_data,
         reset_database,
     )
     from qcity.engine import EvaluationError
@@ -115,12 +130,21 @@ def demo(
     # a DemoError, StoreError, FrameworkError or database error is reported by the app's
     # handler (qcity.cli.app) with the file or URL it is about
     with console.status("生成示例数据库 / building the demo database"):
+        kept = held(url)
         if fresh:
             reset_database(url)
+        else:
+            refuse_foreign_data(url, kept)
         with Store(url) as store:
             build_demo(store, path, seed)
             summary = demo_summary(store)
     console.print(f"示例数据库已生成 / demo database built: {display_url(url)} (seed {seed})")
+    if not fresh and (kept["runs"] or kept["audit_entries"] or kept["users"]):
+        console.print(
+            f"保留已有内容 / kept what was there: {kept['runs']} run(s) "
+            f"({kept['published_runs']} published), {kept['audit_entries']} audit-log "
+            f"entries, {kept['users']} account(s); a new run is added"
+        )
     console.print(render_summary(summary))
     try:
         fw = load_framework(path)
@@ -135,3 +159,6 @@ def demo(
         raise typer.Exit(1) from exc
     console.print("\n苏南十市评价 / evaluation of the 苏南 peer group:")
     report(result, written, run_id)
+    if run_file is not None and run_id is not None:
+        run_file.parent.mkdir(parents=True, exist_ok=True)
+        run_file.write_text(f"{run_id}\n", encoding="utf-8")

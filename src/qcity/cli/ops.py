@@ -1,6 +1,7 @@
 """Operations commands: ``qcity backup FILE``, ``qcity restore FILE`` (the whole store
-in one file, see ``qcity.data.backup``) and ``qcity template`` (a department's Excel
-data-entry sheet, see ``qcity.service.templates``)."""
+in one file, see ``qcity.data.backup``), ``qcity audit-log verify`` (the audit log's hash
+chain, see ``qcity.data.audit``) and ``qcity template`` (a department's Excel data-entry
+sheet, see ``qcity.service.templates``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from rich.progress import (
 )
 
 from qcity.cli.app import app, fail
+from qcity.cli.common import cli_operator
 from qcity.cli.data import DbOption, open_store
+from qcity.cli.workflow import audit_app
 from qcity.data.engine import display_url
 
 #: A progress bar appears once a backup or restore has run this long (seconds).
@@ -66,13 +69,14 @@ def backup_cmd(
     ],
     db: DbOption = None,
 ) -> None:
-    """Back up every table of the database to one file. 备份整个数据库到一个文件。"""
-    from qcity.data.backup import backup
+    """Back up every table of the database to one NEW file (never over an existing file,
+    link, device or folder); refused if the audit log does not verify.
+    备份整个数据库到一个新文件。"""
+    from qcity.data.backup import backup, check_target
 
-    if out.is_dir():
+    if out.is_dir() and not out.is_symlink():
         fail(f"{out} is a folder; give the name of the backup file, e.g. {out / 'qcity.zip'}")
-    if not out.parent.is_dir():
-        fail(f"{out}: folder {out.parent} does not exist / 目录不存在")
+    check_target(out)  # named before the database is opened
     store = open_store(db, create=False)
     with _progress("备份 / backing up") as progress:
         summary = backup(store, out, progress)
@@ -106,10 +110,33 @@ def restore_cmd(
         store.schema_revision()  # a database that cannot be opened is named first
     read_manifest(file)  # a bad backup is named before a new database is created
     with _progress("恢复 / restoring") as progress:
-        summary = restore(store, file, replace=replace, progress=progress)
+        summary = restore(store, file, replace=replace, progress=progress, by=cli_operator())
     Console().print(
         f"{file.name} -> {display_url(store.url)}: {summary.rows} row(s) of "
-        f"{len(summary.tables)} table(s) restored / 已恢复"
+        f"{len(summary.tables)} table(s) restored; the audit log verifies and records the "
+        "restore / 已恢复，审计日志校验通过并记录本次恢复"
+    )
+
+
+@audit_app.command("verify")
+def audit_verify(db: DbOption = None) -> None:
+    """Check the audit log's hash chain; name the first entry changed or removed outside
+    qcity (exit 1). 校验审计日志的哈希链。"""
+    from qcity.data.audit import verify_chain
+
+    store = open_store(db, create=False)
+    with store.engine.connect() as conn:
+        check = verify_chain(conn)
+    if not check.ok:
+        fail(
+            f"{display_url(store.url)}: the audit log does not verify at entry "
+            f"{check.broken_id}: {check.reason}. Entries before it verify; restore the "
+            "database from a backup that verifies and keep this copy as evidence / "
+            f"审计日志在第 {check.broken_id} 条处校验失败"
+        )
+    Console().print(
+        f"{display_url(store.url)}: the audit log verifies: {check.entries} entr"
+        f"{'y' if check.entries == 1 else 'ies'}, last hash {check.head} / 审计日志校验通过"
     )
 
 

@@ -8,19 +8,31 @@ written by column type so that they come back exactly: floats as JSON numbers (P
 shortest repr round-trips every double; NaN and infinities as text), timestamps as ISO
 8601 UTC with microseconds, binary as base64, JSON columns as JSON.
 
+A backup is written only to a NEW regular file: an existing file, a symbolic link, a
+device or a folder at that path is refused (the zip is written to a fresh temporary file
+next to it and linked into place only if the name is still free). A database whose audit
+log does not verify (``qcity.data.audit.verify_chain``) is not backed up.
+
 Restore migrates the target to the newest schema, refuses a backup from a newer schema
 and a non-empty database (unless ``replace``, which empties it first in the same
 transaction), checks every file against the manifest, inserts the tables in dependency
 order in one transaction (insert only: triggers refusing UPDATE/DELETE are never hit on
-an empty database) and finally moves PostgreSQL's sequences past the restored ids.
+an empty database), moves PostgreSQL's sequences past the restored ids, verifies the
+restored audit log's hash chain (a backup whose chain is broken is refused, nothing
+restored) and appends the restore's own entry to it. A backup made before the chain
+existed (schema 0005) gets its chain computed as migration 0006 does.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import json
 import math
+import os
+import stat
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,7 +56,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError
 
+from qcity.data import audit
 from qcity.data.engine import display_url
+from qcity.data.roles import Actor
 from qcity.data.schema import Base
 from qcity.data.store import Store
 from qcity.data.tables import StoreError
@@ -131,14 +145,66 @@ def _decode(kind: str, value: Any) -> Any:
 # -- backup ----------------------------------------------------------------------------
 
 
+def check_target(out: Path) -> None:
+    """Refuse (``BackupError``) any path that is not free for a new file: an existing
+    file, a symbolic link (even a dangling one), a device, pipe or socket, a folder, or a
+    path whose folder does not exist."""
+    try:
+        info = out.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise BackupError(f"{out}: cannot be checked ({exc.strerror})") from None
+    hint = "; name a new file, e.g. backups/qcity-YYYY-MM-DD.zip / 请给出新的文件名"
+    if info is not None:
+        if stat.S_ISLNK(info.st_mode):
+            what = "is a symbolic link; a backup never follows one"
+        elif stat.S_ISDIR(info.st_mode):
+            what = "is a folder"
+        elif stat.S_ISREG(info.st_mode):
+            what = "already exists; a backup never overwrites a file"
+        else:
+            what = "is a device, pipe or socket, not a new file"
+        raise BackupError(f"{out} {what}{hint}")
+    if not out.parent.is_dir():
+        raise BackupError(f"{out}: folder {out.parent} does not exist / 目录不存在")
+
+
+def _chain_or_refuse(conn: Connection, where: str) -> audit.ChainCheck:
+    """The audit log's chain check; ``BackupError`` naming the first broken entry."""
+    check = audit.verify_chain(conn)
+    if not check.ok:
+        raise BackupError(
+            f"{where}: the audit log does not verify: {check.reason}. The database was "
+            "changed outside qcity; `qcity audit-log verify` names the entry. Nothing "
+            "written / 审计日志校验失败"
+        )
+    return check
+
+
+def _link_into_place(partial: Path, out: Path) -> None:
+    """Give the finished ``partial`` the name ``out`` only if that name is still free
+    (a hard link fails on an existing name); rename where links are not supported."""
+    try:
+        os.link(partial, out)
+    except FileExistsError:
+        raise BackupError(f"{out} appeared while the backup ran; nothing overwritten") from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+            raise
+        check_target(out)
+        partial.replace(out)
+
+
 def backup(store: Store, out: Path, progress: Progress | None = None) -> BackupSummary:
-    """Write every table of ``store`` to the zip ``out`` (written next to it first and
-    renamed at the end, so that a failure leaves no half-written backup)."""
+    """Write every table of ``store`` to the NEW zip file ``out`` (see ``check_target``),
+    after verifying the audit log's chain. The zip is written to a fresh temporary file
+    next to it and linked into place at the end, so that a failure leaves nothing."""
     from qcity import __version__
 
+    check_target(out)
     store.check_schema()
     revision = store.schema_revision()
-    partial = out.with_name(out.name + ".partial")
     counts: dict[str, int] = {}
     manifest_tables: dict[str, Any] = {}
     with store.engine.connect() as conn:
@@ -146,10 +212,16 @@ def backup(store: Store, out: Path, progress: Progress | None = None) -> BackupS
         with conn.begin():  # one snapshot of every table (PostgreSQL: repeatable read)
             if store.engine.dialect.name == "postgresql":
                 conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            chain = _chain_or_refuse(conn, display_url(store.url))
             total = sum(_count(conn, t) for t in tables())
             done = 0
+            fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
+            partial = Path(name)
             try:
-                with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+                with (
+                    os.fdopen(fd, "w+b") as fh,
+                    zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf,
+                ):
                     for table in tables():
                         name = f"tables/{table.name}.jsonl"
                         digest = hashlib.sha256()
@@ -175,10 +247,12 @@ def backup(store: Store, out: Path, progress: Progress | None = None) -> BackupS
                         "qcity_version": __version__,
                         "alembic_revision": revision,
                         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "audit_entries": chain.entries,
+                        "audit_head": chain.head,
                         "tables": manifest_tables,
                     }
                     zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-                partial.replace(out)
+                _link_into_place(partial, out)
             finally:
                 partial.unlink(missing_ok=True)
     if progress is not None:
@@ -247,10 +321,20 @@ def _check_revision(path: Path, revision: str | None) -> None:
         )
 
 
+#: Who a restore is recorded as when the caller names no one.
+RESTORE_ACTOR = "qcity restore"
+
+
 def restore(
-    store: Store, path: Path, *, replace: bool = False, progress: Progress | None = None
+    store: Store,
+    path: Path,
+    *,
+    replace: bool = False,
+    progress: Progress | None = None,
+    by: Actor | str = RESTORE_ACTOR,
 ) -> BackupSummary:
-    """Restore the backup ``path`` into ``store`` in one transaction (see the module)."""
+    """Restore the backup ``path`` into ``store`` in one transaction (see the module); the
+    restore is recorded in the audit log as done by ``by``."""
     manifest = read_manifest(path)
     _check_revision(path, manifest.get("alembic_revision"))
     known = {t.name: t for t in tables()}
@@ -291,6 +375,24 @@ def restore(
                 done += n
             if store.engine.dialect.name == "postgresql":
                 _reset_sequences(conn)
+            chain = _chain_or_refuse(conn, path.name)
+            audit.record(
+                conn,
+                by,
+                "backup.restore",
+                "database",
+                path.name,
+                None,
+                {
+                    "file": path.name,
+                    "backup_created_at": manifest.get("created_at"),
+                    "revision": manifest.get("alembic_revision"),
+                    "rows": done,
+                    "audit_entries": chain.entries,
+                    "audit_head": chain.head,
+                    "replace": replace,
+                },
+            )
     if progress is not None:
         progress(done, total)
     return BackupSummary(counts, manifest.get("alembic_revision"))
@@ -318,14 +420,14 @@ def _empty(conn: Connection, store: Store) -> None:
     """Remove every row inside the restore's transaction (the audit log is empty: see
     ``_refuse_if_audited``): PostgreSQL ``TRUNCATE``, SQLite ``DELETE`` children first (a
     trigger refusing it stops the restore, nothing changed)."""
-    if store.engine.dialect.name == "postgresql":
-        quote = conn.dialect.identifier_preparer.quote
-        names = ", ".join(  # the schema's own table names; the empty audit log is left
-            quote(t.name) for t in tables() if t.name != AUDIT_TABLE
-        )
-        conn.exec_driver_sql(f"TRUNCATE TABLE {names}")  # sql-safe: names from the schema
-        return
+    quote = conn.dialect.identifier_preparer.quote
+    names = ", ".join(  # the schema's own table names; the empty audit log is left
+        quote(t.name) for t in tables() if t.name != AUDIT_TABLE
+    )
     try:
+        if store.engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"TRUNCATE TABLE {names}")  # sql-safe: names from the schema
+            return
         for table in reversed(tables()):
             conn.execute(delete(table))
     except DBAPIError as exc:
@@ -353,6 +455,7 @@ def _restore_table(
 ) -> int:
     """Insert the rows of ``table`` from the backup, checking them against the manifest."""
     kinds = {c.name: _kind(c) for c in table.columns}
+    link = _chainer(table, info)
     digest = hashlib.sha256()
     n = 0
     batch: list[dict[str, Any]] = []
@@ -369,7 +472,8 @@ def _restore_table(
                 n += 1
                 try:
                     record = json.loads(line)
-                    batch.append({k: _decode(kinds[k], v) for k, v in record.items()})
+                    row = {k: _decode(kinds[k], v) for k, v in record.items()}
+                    batch.append(link(row) if link is not None else row)
                 except (json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
                     raise BackupError(
                         f"{path.name}: {info['file']} line {n} is damaged ({exc})"
@@ -389,6 +493,25 @@ def _restore_table(
     if batch:
         conn.execute(insert(table), batch)
     return n
+
+
+def _chainer(
+    table: Table, info: dict[str, Any]
+) -> Callable[[dict[str, Any]], dict[str, Any]] | None:
+    """For an audit log backed up before the hash chain existed (no ``hash`` column in the
+    manifest): a function giving each row, in the file's id order, its place in the chain,
+    as migration 0006 does for a database. Other tables: None."""
+    if table.name != AUDIT_TABLE or "hash" in info.get("columns", []):
+        return None
+    prev = [audit.GENESIS]
+
+    def link(row: dict[str, Any]) -> dict[str, Any]:
+        digest = audit.entry_hash(row, prev[0])
+        linked = {**row, "prev_hash": prev[0], "hash": digest}
+        prev[0] = digest
+        return linked
+
+    return link
 
 
 def _reset_sequences(conn: Connection) -> None:

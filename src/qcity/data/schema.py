@@ -246,7 +246,8 @@ class ValueReview(Base):
 class AuditEntry(Base):
     """One change made through qcity, append-only (triggers refuse UPDATE and DELETE on
     both databases): when, who (name, user id, how: cli, session, token), what was done
-    (``action``) to which ``entity`` and ``key``, and the state before and after."""
+    (``action``) to which ``entity`` and ``key``, and the state before and after. Each
+    entry carries the hash of the previous one, so that a changed entry is found."""
 
     __tablename__ = "audit_log"
     __table_args__ = (
@@ -264,6 +265,10 @@ class AuditEntry(Base):
     key: Mapped[str] = mapped_column(String(500))
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+    #: The hash chain (migration 0006, ``qcity.data.audit``): the previous entry's ``hash``
+    #: and this entry's own, sha256 of its canonical text and ``prev_hash``.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 #: The states of a stored evaluation run: a draft may be superseded; a published run is

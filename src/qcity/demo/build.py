@@ -11,20 +11,28 @@ Values are of two kinds, and the ``status`` column says which:
 
 ``demo_units``, ``demo_groups`` and ``demo_observations`` are pure; ``build_demo`` loads
 all of it, with the framework, into a ``Store``.
+
+The demo never destroys what a database holds. Built again on the same database it adds
+only what is missing (units and groups already there are left as they are; equal values
+are not written again) and the CLI stores a new run; runs, the audit log, accounts and
+groups stay. It refuses a database with values not entered by the demo (it would mix
+illustrative values into real ones), and ``reset_database`` (``qcity demo --fresh``)
+refuses to empty a database that holds anything qcity keeps (``held``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from alembic import command
-from sqlalchemy import inspect, make_url
+from sqlalchemy import Table, func, inspect, make_url, select
 
 from qcity.data import migrate
+from qcity.data.schema import AuditEntry, EvaluationRun, ImportBatch, Observation, User
 from qcity.data.store import Store
 from qcity.demo.generator import (
     CityPanel,
@@ -51,6 +59,8 @@ __all__ = [
     "demo_observations",
     "demo_summary",
     "demo_units",
+    "held",
+    "refuse_foreign_data",
     "reset_database",
 ]
 
@@ -200,26 +210,82 @@ class DemoSummary:
     batch_id: int | None = None
 
 
-def _has_foreign_data(url: str) -> bool:
-    """True when the database at ``url`` holds imports not made by the demo."""
+def _table(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+def held(url: str) -> dict[str, int]:
+    """What the database at ``url`` holds that qcity keeps: ``audit_entries``, ``runs``,
+    ``published_runs``, ``users``, and ``foreign_values`` / ``foreign_imports`` (values and
+    imports not made by the demo). Tables not there yet count 0."""
+    runs, obs, batches = _table(EvaluationRun), _table(Observation), _table(ImportBatch)
+    queries = {
+        "audit_entries": select(func.count()).select_from(_table(AuditEntry)),
+        "runs": select(func.count()).select_from(runs),
+        "published_runs": select(func.count())
+        .select_from(runs)
+        .where(runs.c.status == "published"),
+        "users": select(func.count()).select_from(_table(User)),
+        "foreign_values": select(func.count())
+        .select_from(obs)
+        .where(obs.c.entered_by != DEMO_USER),
+        "foreign_imports": select(func.count())
+        .select_from(batches)
+        .where(batches.c.entered_by != DEMO_USER),
+    }
+    tables_of = {
+        "audit_entries": "audit_log",
+        "runs": "runs",
+        "published_runs": "runs",
+        "users": "users",
+        "foreign_values": "observations",
+        "foreign_imports": "import_batches",
+    }
     store = Store(url)
     try:
-        if not inspect(store.engine).has_table("import_batches"):
-            return False
-        batches = store.batches()
-        return bool((batches["entered_by"] != DEMO_USER).any()) if len(batches) else False
+        present = set(inspect(store.engine).get_table_names())
+        with store.engine.connect() as conn:
+            return {
+                k: int(conn.execute(q).scalar_one()) if tables_of[k] in present else 0
+                for k, q in queries.items()
+            }
     finally:
         store.close()
 
 
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def refuse_foreign_data(url: str, counts: dict[str, int] | None = None) -> None:
+    """DemoError when the database holds values or imports not made by the demo: the demo
+    never mixes its illustrative values into real ones."""
+    counts = held(url) if counts is None else counts
+    if counts["foreign_values"] or counts["foreign_imports"]:
+        raise DemoError(
+            f"database {_shown(url)} holds data not made by the demo "
+            f"({counts['foreign_values']} value(s), {counts['foreign_imports']} import(s)); "
+            "the demo adds nothing to it and changes nothing — give the demo its own "
+            "database with --db sqlite:///var/demo.sqlite / 数据库含有非示例数据，示例不会写入"
+        )
+
+
 def reset_database(url: str) -> None:
     """Empty the database at ``url`` for a fresh demo: delete a SQLite file, else migrate
-    down to an empty schema. Refuses (DemoError) when it holds data not entered by the demo."""
-    if _has_foreign_data(url):
+    down to an empty schema. Refuses (DemoError, nothing changed) when it holds data not
+    entered by the demo, or anything qcity never deletes: runs, audit-log entries, user
+    accounts (a database the demo itself built has its audit log: it is never emptied)."""
+    counts = held(url)
+    refuse_foreign_data(url, counts)
+    kept = {k: counts[k] for k in ("runs", "audit_entries", "users") if counts[k]}
+    if kept:
+        listed = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in kept.items())
         raise DemoError(
-            f"database {make_url(url).render_as_string(hide_password=True)} holds data not "
-            "made by the demo; refusing to wipe it — give the demo its own database with "
-            "--db sqlite:///var/demo.sqlite, or use --keep"
+            f"database {_shown(url)} holds {listed} ({counts['published_runs']} run(s) "
+            "published), which qcity never deletes; refusing --fresh. Run `qcity demo` "
+            "without --fresh to keep them and add a new demo run, or give the demo a new "
+            "database with --db sqlite:///var/demo-new.sqlite / 数据库中的评价结果、审计日志和"
+            "账户不会被删除"
         )
     parsed = make_url(url)
     database = parsed.database or ""
@@ -241,15 +307,21 @@ def build_demo(
     store: Store, framework_path: str | Path | None = None, seed: int = DEFAULT_SEED
 ) -> DemoSummary:
     """Load the demo into ``store`` (schema upgraded first): units, the peer group, the
-    framework (its YAML text verbatim) and the observations, in that order."""
+    framework (its YAML text verbatim) and the observations, in that order. Units and
+    groups already stored are left as they are (someone may have edited them); values
+    equal to the stored ones are not written again."""
     path = Path(framework_path) if framework_path is not None else default_framework_path()
     framework = load_framework(path)
     store.upgrade()
     units = demo_units()
-    store.add_units(units, entered_by=DEMO_USER)
+    new_units = units[~units["code"].isin(store.units()["code"])]
+    if len(new_units):
+        store.add_units(new_units, entered_by=DEMO_USER)
     groups = demo_groups()
+    stored_groups = set(store.groups()["group"])
     for g in groups:
-        store.add_group(g.code, g.name_zh, g.name_en, g.members, kind=g.kind)
+        if g.code not in stored_groups:
+            store.add_group(g.code, g.name_zh, g.name_en, g.members, kind=g.kind)
     store.save_framework(framework, path.read_text(encoding="utf-8"))
     obs = demo_observations(framework, seed)
     result = store.add_observations(
