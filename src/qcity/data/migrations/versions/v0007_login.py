@@ -4,7 +4,7 @@ per-account lock-out that anyone could trigger on any account. The ``users`` col
 used by logins.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-06 00:00:00
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from qcity.data.schema import UtcDateTime
 
 revision: str = "0007"
-down_revision: str | None = "0005"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
