@@ -64,7 +64,9 @@ def dask_runner(client: Any, progress: Progress | None = None) -> Runner:
         futures = [client.submit(_chunk, shared, c, m, pure=False) for c, m in args]
         order = {f.key: i for i, f in enumerate(futures)}
         merger = Merger(len(futures))
-        for done, fut in enumerate(as_completed(futures), start=1):
+        # the client is not the default one (``connect``): as_completed must be given
+        # its event loop, or it looks for a default client and finds none
+        for done, fut in enumerate(as_completed(futures, loop=client.loop), start=1):
             merger.add(order[fut.key], fut.result())
             fut.release()
             if progress is not None:
