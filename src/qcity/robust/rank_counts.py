@@ -25,7 +25,7 @@ import numpy as np
 MIN_PENDING = 1 << 23
 """Pairs that chunks hold, at least, before an ``Accumulator`` merges them."""
 BLOCK_CELLS = 1 << 22
-"""Bins of one ``bincount`` when merging (a block of units' bands of ranks)."""
+"""Bins plus pairs of a block of units merged at once (bounds the merge's own memory)."""
 BAND_FACTOR = 4
 """Bands of ranks are counted by ``bincount`` while they hold at most this many bins per
 rank or pair counted; wider, the pairs are sorted instead."""
@@ -43,9 +43,12 @@ class RankCounts:
 
     # -- building --------------------------------------------------------------------
     @classmethod
-    def from_keys(cls, n_units: int, keys: np.ndarray, counts: np.ndarray) -> RankCounts:
-        """From ``keys = unit * (n_units + 1) + rank`` sorted ascending and unique."""
-        unit, rank = np.divmod(keys, n_units + 1)
+    def from_keys(
+        cls, n_units: int, keys: np.ndarray, counts: np.ndarray, width: int | None = None
+    ) -> RankCounts:
+        """From ``keys = unit * (width + 1) + rank`` sorted ascending and unique (``width``:
+        the highest rank, by default ``n_units``)."""
+        unit, rank = np.divmod(keys, (n_units if width is None else width) + 1)
         offsets = np.zeros(n_units + 1, dtype=np.int64)
         np.cumsum(np.bincount(unit, minlength=n_units), out=offsets[1:])
         return cls(n_units, offsets, rank.astype(np.int32), counts.astype(np.int64))
@@ -78,9 +81,8 @@ class RankCounts:
 
     @classmethod
     def merge(cls, parts: list[RankCounts]) -> RankCounts:
-        """The sum of ``parts`` (counts of the same units over more samples): bincounts
-        over each unit's band of ranks, a block of units at a time, or a merge of the
-        sorted pairs when the bands are wide."""
+        """The sum of ``parts`` (counts of the same units over more samples), a block of
+        units at a time (``BLOCK_CELLS``: memory beyond the result stays bounded)."""
         if not parts:
             raise ValueError("nothing to merge")
         N = parts[0].n_units
@@ -91,32 +93,46 @@ class RankCounts:
             return parts[0]
         lo = np.min([p.lowest() for p in parts], axis=0)
         hi = np.max([p.highest() for p in parts], axis=0)
-        start, cells = _bands(lo, hi)
-        if cells > BAND_FACTOR * sum(len(p.ranks) for p in parts):
-            keys = np.concatenate([p.keys() for p in parts])
-            counts = np.concatenate([p.counts for p in parts])
-            order = np.argsort(keys, kind="stable")  # timsort: merges the sorted runs
-            return cls._runs(N, keys[order], counts[order])
-        # blocks of whole units, a new one where the bands pass a multiple of BLOCK_CELLS
-        blocks = np.searchsorted(start, np.arange(BLOCK_CELLS, cells, BLOCK_CELLS), side="right")
-        bounds = sorted({0, N, *(blocks - 1).tolist()})
-        out = []
-        for u0, u1 in pairwise(bounds):
-            first, width = int(start[u0]), int(start[u1] - start[u0])
-            hist = np.zeros(width, dtype=np.int64)
-            shift = start[u0:u1] - first - lo[u0:u1]  # bin of rank r: shift[u] + r
-            for p in parts:
-                a, b = p.offsets[u0], p.offsets[u1]
-                bins = np.repeat(shift, np.diff(p.offsets[u0 : u1 + 1])) + p.ranks[a:b]
-                counted = np.bincount(bins, weights=p.counts[a:b], minlength=width)
-                hist += counted.astype(np.int64)  # sums of integers below 2**53: exact
-            out.append(cls._from_bands(lo[u0:u1], start[u0 : u1 + 1] - first, hist))
+        start, _ = _bands(lo, hi)
+        pairs = np.sum([p.offsets for p in parts], axis=0)  # pairs before each unit
+        work = start + pairs  # a block's bins plus its pairs
+        blocks = np.searchsorted(work, np.arange(BLOCK_CELLS, work[-1], BLOCK_CELLS), "right")
+        out = [
+            cls._merge_units(parts, u0, u1, lo, start)
+            for u0, u1 in pairwise(sorted({0, N, *(blocks - 1).tolist()}))
+        ]
         return cls(
             N,
             np.concatenate([[0], np.cumsum(np.concatenate([np.diff(o.offsets) for o in out]))]),
             np.concatenate([o.ranks for o in out]),
             np.concatenate([o.counts for o in out]),
         )
+
+    @classmethod
+    def _merge_units(
+        cls, parts: list[RankCounts], u0: int, u1: int, lo: np.ndarray, start: np.ndarray
+    ) -> RankCounts:
+        """Units ``u0:u1`` of the sum of ``parts``: one bincount over their bands of
+        ranks, or, when the bands hold many more bins than there are pairs, a sort."""
+        n = u1 - u0
+        sizes = [np.diff(p.offsets[u0 : u1 + 1]) for p in parts]
+        ranks = [p.ranks[p.offsets[u0] : p.offsets[u1]] for p in parts]
+        counts = [p.counts[p.offsets[u0] : p.offsets[u1]] for p in parts]
+        first, width = int(start[u0]), int(start[u1] - start[u0])
+        if width > BAND_FACTOR * sum(len(r) for r in ranks):
+            local = np.arange(n, dtype=np.int64) * (len(lo) + 1)
+            keys = np.concatenate(
+                [np.repeat(local, k) + r for k, r in zip(sizes, ranks, strict=True)]
+            )
+            order = np.argsort(keys, kind="stable")  # timsort: merges the sorted runs
+            block = cls._runs(n, keys[order], np.concatenate(counts)[order], width=len(lo))
+            return block
+        hist = np.zeros(width, dtype=np.int64)
+        shift = start[u0:u1] - first - lo[u0:u1]  # bin of rank r: shift[u] + r
+        for k, r, c in zip(sizes, ranks, counts, strict=True):
+            counted = np.bincount(np.repeat(shift, k) + r, weights=c, minlength=width)
+            hist += counted.astype(np.int64)  # sums of integers below 2**53: exact
+        return cls._from_bands(lo[u0:u1], start[u0 : u1 + 1] - first, hist)
 
     @classmethod
     def _from_bands(cls, lo: np.ndarray, start: np.ndarray, hist: np.ndarray) -> RankCounts:
@@ -129,12 +145,14 @@ class RankCounts:
         return cls(len(lo), offsets, ranks.astype(np.int32), hist[at].astype(np.int64))
 
     @classmethod
-    def _runs(cls, n_units: int, keys: np.ndarray, counts: np.ndarray) -> RankCounts:
+    def _runs(
+        cls, n_units: int, keys: np.ndarray, counts: np.ndarray, width: int | None = None
+    ) -> RankCounts:
         """Sorted ``keys`` with repeats: one entry per key, counts added."""
         if len(keys) == 0:
-            return cls.from_keys(n_units, keys, counts)
+            return cls.from_keys(n_units, keys, counts, width)
         starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        return cls.from_keys(n_units, keys[starts], np.add.reduceat(counts, starts))
+        return cls.from_keys(n_units, keys[starts], np.add.reduceat(counts, starts), width)
 
     # -- reading ---------------------------------------------------------------------
     def lowest(self) -> np.ndarray:
