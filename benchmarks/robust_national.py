@@ -122,14 +122,17 @@ def case(units: int, n: int, years: int) -> None:
     problem.prepare(cats)  # each variant through the engine's stages once
     t_prepare = time.perf_counter() - t0
     prepared = rss_gb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = run_uncertainty(ev, spec, n=n, problem=problem)
-    t_sampling = time.perf_counter() - t0
+    t_sampling, c_sampling = time.perf_counter() - t0, time.process_time() - c0
     t_local = t_prepare + t_sampling
     peak = peak_rss_gb()
     print(f"[{tag}] variants={len(problem.paths)}")
     print(f"[{tag}] qcity_ua_s={t_local:.3f}")
-    print(f"[{tag}] prepare_variants_s={t_prepare:.3f} sampling_s={t_sampling:.3f}")
+    print(
+        f"[{tag}] prepare_variants_s={t_prepare:.3f} sampling_s={t_sampling:.3f} "
+        f"sampling_cpu_s={c_sampling:.3f} (all threads)"
+    )
     if (units, n) == (UNITS, N):
         print(f"[{tag}] goal_s=10 within_goal={t_local < 10}")
     print(
