@@ -24,6 +24,7 @@ import pandas as pd
 from alembic import command
 from sqlalchemy import inspect, make_url
 
+from qcity import errors
 from qcity.data import migrate
 from qcity.data.store import Store
 from qcity.demo.generator import (
@@ -61,7 +62,7 @@ DEMO_USER = "qcity demo"
 PUBLIC_STATUSES = ("final", "preliminary")
 
 
-class DemoError(RuntimeError):
+class DemoError(errors.ConflictError, RuntimeError):
     """The demo cannot be built as asked (e.g. it would wipe a database with real data)."""
 
 

@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from qcity import errors
 from qcity.robust.problem import Chunk, Merger, Problem, Progress, Runner
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the scheduler (Dask retries a refused connection until then)."""
 
 
-class SchedulerError(RuntimeError):
+class SchedulerError(errors.StoreError, RuntimeError):
     """The Dask scheduler cannot be reached or used; the message says which and why."""
 
 

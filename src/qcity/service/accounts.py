@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from qcity import errors
 from qcity.data import users as db
 from qcity.data.roles import PERMISSIONS, Actor, can
 from qcity.data.store import Store
@@ -37,16 +38,16 @@ TOKEN_PREFIX = "qct_"
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(errors.InputError, ValueError):
     """Bad input to an account operation (weak password, unknown scope ...)."""
 
 
-class LoginFailed(AccountError):
+class LoginFailed(errors.PermissionDenied, AccountError):
     """Wrong name or password, a disabled or a locked account (one message for all but
     the lock-out, so that nobody learns which names exist)."""
 
 
-class NotAllowed(AccountError):
+class NotAllowed(errors.PermissionDenied, AccountError):
     """The actor may not do this."""
 
 

@@ -14,13 +14,14 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from qcity import errors
 from qcity.data.bulletin.numbers import convert
 from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
 from qcity.framework.model import Framework
 
 
-class BulletinRuleError(ValueError):
+class BulletinRuleError(errors.InputError, ValueError):
     """A bulletin rule that cannot be used (a derive operand naming no indicator)."""
 
 
