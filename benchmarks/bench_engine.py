@@ -88,18 +88,21 @@ def national_framework(indicators: int = INDICATORS, years: int = YEARS) -> Fram
     )
 
 
-def national_panel(fw: Framework, seed: int = 7) -> Panel:
-    """Log-normal levels with unit effects, trends and 2 % missing cells."""
+def national_panel(fw: Framework, seed: int = 7, units: int = UNITS) -> Panel:
+    """Log-normal levels with unit effects, trends and 2 % missing cells (``units``
+    units, as many years as the framework is valid)."""
     rng = np.random.default_rng(seed)
-    unit_effect = rng.normal(0, 0.5, size=(1, UNITS, INDICATORS))
-    trend = np.linspace(0, 0.4, YEARS)[:, None, None]
-    x = np.exp(2 + unit_effect + trend + rng.normal(0, 0.3, size=(YEARS, UNITS, INDICATORS)))
+    years = fw.valid_to - fw.valid_from + 1
+    k = len(fw.indicators())
+    unit_effect = rng.normal(0, 0.5, size=(1, units, k))
+    trend = np.linspace(0, 0.4, years)[:, None, None]
+    x = np.exp(2 + unit_effect + trend + rng.normal(0, 0.3, size=(years, units, k)))
     x[rng.random(x.shape) < 0.02] = np.nan
     codes = tuple(i.code for i in fw.indicators())
     return Panel(
         x,
-        tuple(str(FIRST_YEAR + t) for t in range(YEARS)),
-        tuple(f"c{n:04d}" for n in range(UNITS)),
+        tuple(str(FIRST_YEAR + t) for t in range(years)),
+        tuple(f"c{n:05d}" if units > 9999 else f"c{n:04d}" for n in range(units)),
         codes,
     )
 

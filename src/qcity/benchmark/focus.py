@@ -7,12 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.evaluation import Evaluation
 from qcity.engine.panel import period_label
 from qcity.framework.model import Framework, Indicator, Node
 
 
-class BenchmarkError(ValueError):
+class BenchmarkError(errors.InputError, ValueError):
     """A benchmark that cannot be made as asked (unknown unit or year, no score ...)."""
 
 

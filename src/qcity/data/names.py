@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from qcity import errors
 from qcity.data.checks import _split_scale
 from qcity.framework.aliases import name_key, per_scale
 from qcity.framework.model import Framework, Indicator
@@ -68,7 +69,7 @@ class NameMatch:
     bracket_unit: str = ""
 
 
-class NamesFileError(ValueError):
+class NamesFileError(errors.InputError, ValueError):
     """A names file (or a ``--name`` given) that cannot be used; the message names the
     file, line and entry."""
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
+from qcity import errors
+
 Severity = Literal["error", "warning"]
 
 #: Columns of ``problems_frame``.
@@ -85,7 +87,7 @@ def format_problems(problems: list[Problem], limit: int | None = None) -> str:
     return "\n".join(lines)
 
 
-class ImportErrorReport(ValueError):
+class ImportErrorReport(errors.InputError, ValueError):
     """An input file with errors: nothing was written. ``problems`` lists every bad cell
     (and the warnings); ``str()`` is a readable table."""
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.data.textops import cell_text
 
 __all__ = [
@@ -41,7 +42,7 @@ _DELIMITERS = (",", "\t", ";")
 PARQUET_HINT = "Parquet needs pyarrow: pip install 'qcity[parquet]'"
 
 
-class FileReadError(ValueError):
+class FileReadError(errors.InputError, ValueError):
     """A file that cannot be read at all (format, encoding, missing sheet)."""
 
 

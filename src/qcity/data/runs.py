@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Table, insert, select, update
 
+from qcity import errors
 from qcity.data import audit
 from qcity.data.roles import Actor
 from qcity.data.schema import EvaluationRun, RunFile, RunScore, RunWeight
@@ -52,7 +53,7 @@ RUN_COLUMNS = [
 JSON_COLUMNS = ["selection", "stamp", "steps", "libraries", "diagnostics", "value_counts"]
 
 
-class RunNotFoundError(StoreError):
+class RunNotFoundError(errors.NotFound, StoreError):
     """No stored run has that id."""
 
 

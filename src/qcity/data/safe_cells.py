@@ -19,6 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
+
 #: First characters that make a spreadsheet read text as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -105,7 +107,7 @@ def protect_cell(cell: Any) -> Any:
     return cell
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(errors.InputError, ValueError):
     """A file name that would be written outside its folder."""
 
 

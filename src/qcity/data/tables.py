@@ -12,6 +12,7 @@ from sqlalchemy import (
     Table,
 )
 
+from qcity import errors
 from qcity.data.schema import (
     FrameworkVersion,
     Group,
@@ -56,15 +57,15 @@ FRAMEWORKS = cast(Table, FrameworkVersion.__table__)
 UNIT_REVISIONS = cast(Table, UnitRevision.__table__)
 
 
-class StoreError(ValueError):
+class StoreError(errors.StoreError, ValueError):
     """Bad input to the store (unknown unit, malformed period, duplicate key ...)."""
 
 
-class SchemaNotReadyError(RuntimeError):
+class SchemaNotReadyError(errors.StoreError, RuntimeError):
     """The database has no qcity tables, or an older schema: run ``qcity db upgrade``."""
 
 
-class FrameworkConflictError(StoreError):
+class FrameworkConflictError(errors.ConflictError, StoreError):
     """A framework code and version already stored with different YAML text."""
 
 

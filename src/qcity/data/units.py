@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
+from qcity import errors
 from qcity.data.tables import (
     UNIT_FIXED,
     UNIT_REVISIONS,
@@ -60,7 +61,7 @@ class UnitsSummary:
         return self.added + self.revised + self.unchanged
 
 
-class UnitTypeChangeError(StoreError):
+class UnitTypeChangeError(errors.ConflictError, StoreError):
     """Units whose ``type`` would change; refused unless confirmed. ``changes`` holds
     (code, name_zh, type before, type after)."""
 

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
+from qcity import errors
 from qcity.data import audit
 from qcity.data.observations import REVIEWS, check_units_known, insert_observations, next_stamp
 from qcity.data.periods import parse_periods
@@ -62,7 +63,7 @@ class WorkflowError(StoreError):
     """A step the workflow does not allow: an unknown value, an illegal transition."""
 
 
-class ConflictError(WorkflowError):
+class ConflictError(errors.ConflictError, WorkflowError):
     """Optimistic locking: a value was saved by someone else since the editor read it."""
 
 

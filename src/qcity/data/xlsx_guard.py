@@ -14,6 +14,8 @@ import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from qcity import errors
+
 #: Most bytes all parts of a workbook may unpack to (512 MiB).
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 #: Highest compression ratio of a part larger than ``RATIO_FLOOR`` bytes.
@@ -28,7 +30,7 @@ HEAD_BYTES = 4096
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-class UnsafeWorkbookError(ValueError):
+class UnsafeWorkbookError(errors.InputError, ValueError):
     """An .xlsx file refused before it is opened (zip bomb, odd names, XML entities)."""
 
 

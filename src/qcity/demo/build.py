@@ -31,6 +31,7 @@ import pandas as pd
 from alembic import command
 from sqlalchemy import Table, func, inspect, make_url, select
 
+from qcity import errors
 from qcity.data import migrate
 from qcity.data.schema import AuditEntry, EvaluationRun, ImportBatch, Observation, User
 from qcity.data.store import Store
@@ -71,7 +72,7 @@ DEMO_USER = "qcity demo"
 PUBLIC_STATUSES = ("final", "preliminary")
 
 
-class DemoError(RuntimeError):
+class DemoError(errors.ConflictError, RuntimeError):
     """The demo cannot be built as asked (e.g. it would wipe a database with real data)."""
 
 

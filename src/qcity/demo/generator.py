@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.demo.public_figures import CITY_CODES, has_qualifier, public_figures
 from qcity.demo.specs import (
     DEFAULT_GDP_GROWTH,
@@ -54,7 +55,7 @@ AR_RHO = 0.5
 LIYANG = "liyang"
 
 
-class DemoSpecError(KeyError):
+class DemoSpecError(errors.InputError, KeyError):
     """An indicator the demo generator has no parameters for."""
 
     def __str__(self) -> str:

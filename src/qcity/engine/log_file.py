@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from qcity import errors
 from qcity.engine.steps import DENOMINATE_METHODS, STEP_KIND, STEP_NAMES, Step
 from qcity.framework.method_checks import DATA_ARGS, option_names
 from qcity.methods.registry import ALL, ENGINE_PARAMS, load_methods
@@ -24,7 +25,7 @@ from qcity.methods.registry import ALL, ENGINE_PARAMS, load_methods
 STEP_KEYS = ("step", "method", "params")
 
 
-class LogError(ValueError):
+class LogError(errors.InputError, ValueError):
     """A log that cannot be replayed: names the file, the step and the field, with a hint."""
 
 

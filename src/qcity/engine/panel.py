@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qcity import errors
+
 LONG_COLUMNS = ("unit", "indicator", "period", "value")
 
 
-class DataShapeError(ValueError):
+class DataShapeError(errors.InputError, ValueError):
     """Input data that cannot be laid out as a panel (missing column, duplicate cell)."""
 
 

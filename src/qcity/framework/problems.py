@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from qcity import errors
+
 Severity = Literal["error", "warning"]
 
 
@@ -47,7 +49,7 @@ def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 
 
-class FrameworkError(Exception):
+class FrameworkError(errors.FrameworkError):
     """A framework file with problems; ``problems`` lists every one of them."""
 
     def __init__(self, problems: list[Problem]) -> None:

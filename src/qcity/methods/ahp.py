@@ -22,6 +22,8 @@ from fractions import Fraction
 
 import numpy as np
 
+from qcity import errors
+
 #: Saaty's mean random consistency index RI for n = 1..10 (Saaty 1980; Saaty 1987).
 #: Published tables disagree beyond n = 10, so larger matrices need another table.
 RI_SAATY: tuple[float, ...] = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49)
@@ -56,7 +58,7 @@ RECIPROCAL_RTOL = 1e-3
 CR_THRESHOLD = 0.1
 
 
-class PairwiseError(ValueError):
+class PairwiseError(errors.InputError, ValueError):
     """A pairwise comparison matrix or file that cannot be used; the message says where."""
 
 

@@ -29,10 +29,12 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from qcity import errors
+
 Severity = Literal["info", "warning"]
 
 
-class MethodDataError(ValueError):
+class MethodDataError(errors.EvaluationError, ValueError):
     """A method cannot be applied to the named columns; the message gives a hint."""
 
     def __init__(self, method: str, codes: Sequence[str], problem: str, hint: str) -> None:

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any, TypeVar
 
+from qcity import errors
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class UnknownMethodError(KeyError):
+class UnknownMethodError(errors.FrameworkError, KeyError):
     """A method name that is not registered; the message lists the known ones."""
 
     def __init__(self, kind: str, name: str, known: list[str]) -> None:

@@ -16,11 +16,12 @@ from typing import Any, Literal
 
 import numpy as np
 
+from qcity import errors
 from qcity.methods.ahp import ahp as _ahp
 from qcity.methods.registry import WEIGHTINGS
 
 
-class WeightingError(ValueError):
+class WeightingError(errors.EvaluationError, ValueError):
     """Weights that cannot be computed from these data or parameters; the message says why."""
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.framework.model import Framework, Indicator, Moderate, Node
 from qcity.framework.targets import MonitorSpec, TargetSpec
 from qcity.monitor import progress as prog
@@ -89,7 +90,7 @@ ILLUSTRATIVE_ZH = "［示例数据］"
 ILLUSTRATIVE_EN = " [illustrative data]"
 
 
-class MonitorError(ValueError):
+class MonitorError(errors.EvaluationError, ValueError):
     """Monitoring that cannot be done as asked (unknown unit or period, no peers ...)."""
 
 

@@ -32,11 +32,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.framework.model import Framework, Indicator, Node
 from qcity.framework.targets import TargetSpec
 
 
-class TargetFileError(ValueError):
+class TargetFileError(errors.InputError, ValueError):
     """A targets file that cannot be read: the message names the file, row and field."""
 
 

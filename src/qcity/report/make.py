@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from qcity import errors
 from qcity.framework.model import Framework
 from qcity.report.build import Builder, RunInfo
 from qcity.report.model import Report
@@ -19,7 +20,7 @@ from qcity.service.inputs import EvaluationInput, from_store
 FORMATS = ("docx", "html", "pdf")
 
 
-class ReportError(ValueError):
+class ReportError(errors.InputError, ValueError):
     """The report cannot be made as asked (names the option and what to do)."""
 
 

@@ -9,11 +9,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from qcity import errors
+
 #: Where Chromium is looked for (``QCITY_CHROMIUM`` first).
 CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome")
 
 
-class PdfError(RuntimeError):
+class PdfError(errors.StoreError, RuntimeError):
     """Chromium is missing or could not print the report."""
 
 

@@ -19,13 +19,14 @@ from typing import Any
 
 import numpy as np
 
+from qcity import errors
 from qcity.robust.problem import Chunk, Merger, Problem, Progress, Runner
 
 CONNECT_TIMEOUT = 10.0
 """Seconds to wait for the scheduler (Dask retries a refused connection until then)."""
 
 
-class SchedulerError(RuntimeError):
+class SchedulerError(errors.StoreError, RuntimeError):
     """The Dask scheduler cannot be reached or used; the message says which and why."""
 
 
@@ -64,7 +65,9 @@ def dask_runner(client: Any, progress: Progress | None = None) -> Runner:
         futures = [client.submit(_chunk, shared, c, m, pure=False) for c, m in args]
         order = {f.key: i for i, f in enumerate(futures)}
         merger = Merger(len(futures))
-        for done, fut in enumerate(as_completed(futures), start=1):
+        # the client is not the default one (``connect``): as_completed must be given
+        # its event loop, or it looks for a default client and finds none
+        for done, fut in enumerate(as_completed(futures, loop=client.loop), start=1):
             merger.add(order[fut.key], fut.result())
             fut.release()
             if progress is not None:

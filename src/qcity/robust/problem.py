@@ -6,7 +6,8 @@ of the nominal weight of every weighted code (noise, and 0 for an indicator left
 The discrete choices that change the steps (methods and parameters) make *variants*: each
 is evaluated once through the engine's stage cache and then re-aggregated for all of its
 samples at once (``qcity.engine.fast``). A chunk of samples gives integer rank counts per
-unit and per-sample values, which add up exactly whatever the chunking.
+unit (sparse: ``qcity.robust.rank_counts``) and per-sample values, which add up exactly
+whatever the chunking.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from qcity.engine.fast import FastPath, StageCache, rank_rows
 from qcity.engine.outputs import rank_desc
 from qcity.engine.steps import Step, replace_step, split_params
 from qcity.framework.model import MethodSpec
+from qcity.robust.rank_counts import Accumulator, RankCounts
 from qcity.robust.spec import (
     LeaveOut,
     MethodChoice,
@@ -41,59 +43,39 @@ CHUNK_CELLS = 8_000_000
 
 @dataclass
 class Chunk:
-    """What a chunk of samples gives: ``ranks (S, N)`` (int32, 0 = no rank; ``Merger``
-    turns them into counts), and per sample the mean absolute rank shift and the chosen
-    unit's rank and score. After merging, ``hist (N, N)``: how many samples gave each unit
-    (row) each rank (column ``r - 1``)."""
+    """What a chunk of samples gives: ``counts``, how many of its samples gave each unit
+    each rank (sparse, ``RankCounts``), and per sample the mean absolute rank shift and
+    the chosen unit's rank and score. Merged chunks give the same for all samples."""
 
-    hist: np.ndarray
+    counts: RankCounts
     shift: np.ndarray
     unit_rank: np.ndarray
     unit_score: np.ndarray
 
 
-def rank_counts(ranks: np.ndarray) -> np.ndarray:
-    """``(N, N)`` counts of each unit's ranks over the rows of ``ranks (S, N)`` (0: none)."""
-    N = ranks.shape[1]
-    valid = ranks > 0
-    unit_idx = np.broadcast_to(np.arange(N), ranks.shape)[valid]
-    flat = unit_idx * N + ranks[valid].astype(np.int64) - 1
-    return np.bincount(flat, minlength=N * N).reshape(N, N)
-
-
 class Merger:
     """Adds up chunks as they arrive, in any order: rank counts are summed (integers, so
-    exactly), per-sample values are put back in sample order. Only one ``(N, N)`` count
-    array is kept, whatever the number of chunks."""
+    exactly; ``Accumulator``), per-sample values are put back in sample order. Memory
+    for the counts: the distinct (unit, rank) pairs, not a ``(units, units)`` matrix."""
 
     def __init__(self, n_chunks: int) -> None:
-        self.hist: np.ndarray | None = None
-        self.parts: list[Chunk | None] = [None] * n_chunks
+        self.counts: Accumulator | None = None
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray] | None] = [None] * n_chunks
 
     def add(self, i: int, chunk: Chunk) -> None:
         """Chunk number ``i``."""
-        counts = rank_counts(chunk.hist)  # a chunk carries its ranks, smaller than counts
-        if self.hist is None:
-            self.hist = counts
-        else:
-            self.hist += counts
-        self.parts[i] = Chunk(np.zeros((0, 0), dtype=np.int64), *_per_sample(chunk))
+        if self.counts is None:
+            self.counts = Accumulator(chunk.counts.n_units)
+        self.counts.add(chunk.counts)
+        self.parts[i] = (chunk.shift, chunk.unit_rank, chunk.unit_score)
 
     def result(self) -> Chunk:
         """All chunks as one."""
         parts = [p for p in self.parts if p is not None]
-        if len(parts) != len(self.parts) or self.hist is None:
+        if len(parts) != len(self.parts) or self.counts is None:
             raise RuntimeError("some chunks of samples are missing")
-        return Chunk(
-            hist=self.hist,
-            shift=np.concatenate([c.shift for c in parts]),
-            unit_rank=np.concatenate([c.unit_rank for c in parts]),
-            unit_score=np.concatenate([c.unit_score for c in parts]),
-        )
-
-
-def _per_sample(c: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return c.shift, c.unit_rank, c.unit_score
+        shift, unit_rank, unit_score = (np.concatenate(c) for c in zip(*parts, strict=True))
+        return Chunk(self.counts.result(), shift, unit_rank, unit_score)
 
 
 class Problem:
@@ -278,7 +260,7 @@ class Problem:
             w = fp.nominal * mult[np.ix_(rows, cols)]
             scores[rows] = fp.evaluate(w, self.node, self.t)[:, 0, :]
         ranks = rank_rows(scores)
-        whole = np.where(np.isnan(ranks), 0, ranks).astype(np.int32)
+        whole = np.where(np.isnan(ranks), 0, ranks).astype(np.int32)  # 0: not ranked
         diff = np.abs(ranks - self.nominal_ranks)
         with np.errstate(invalid="ignore"):
             shift = np.nanmean(np.where(np.isnan(diff), np.nan, diff), axis=1)
@@ -286,7 +268,7 @@ class Problem:
             unit_rank, unit_score = ranks[:, self.u], scores[:, self.u]
         else:
             unit_rank = unit_score = np.full(S, np.nan)
-        return Chunk(whole, shift, unit_rank, unit_score)
+        return Chunk(RankCounts.from_ranks(whole), shift, unit_rank, unit_score)
 
 
 Runner = Callable[["Problem", list[tuple[np.ndarray, np.ndarray]]], Chunk]
@@ -338,38 +320,21 @@ def run_design(
 
 
 def rank_quantile(hist: np.ndarray, q: float) -> np.ndarray:
-    """Quantile ``q`` of each unit's ranks from its counts ``hist (N, R)``: linear
-    interpolation between order statistics (R's type 7, numpy's default: position
-    ``(n - 1) q``), as COINr's rank statistics use. NaN for a unit never ranked."""
-    n = hist.sum(axis=1)
-    cum = np.cumsum(hist, axis=1)
-    pos = np.maximum(n - 1, 0) * q
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, np.maximum(n - 1, 0))
-
-    def order_stat(j: np.ndarray) -> np.ndarray:
-        # 1-based rank of the j-th (0-based) smallest: ranks r whose cumulative count <= j
-        return (cum <= j[:, None]).sum(axis=1) + 1.0
-
-    x_lo, x_hi = order_stat(lo), order_stat(hi)
-    out = x_lo + (pos - lo) * (x_hi - x_lo)
-    return np.where(n > 0, out, np.nan)
+    """Quantile ``q`` of each unit's ranks from dense counts ``hist (N, R)`` (R's type 7;
+    ``RankCounts.quantile``). NaN for a unit never ranked."""
+    return RankCounts.from_dense(hist).quantile(q)
 
 
-def rank_stats(problem: Problem, hist: np.ndarray) -> pd.DataFrame:
+def rank_stats(problem: Problem, counts: RankCounts) -> pd.DataFrame:
     """``unit, nominal, mean, median, q05, q95`` of the rank of each unit."""
-    n = hist.sum(axis=1)
-    ranks = np.arange(1, hist.shape[1] + 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(n > 0, (hist * ranks).sum(axis=1) / np.where(n > 0, n, 1), np.nan)
     frame = pd.DataFrame(
         {
             "unit": problem.units,
             "nominal": problem.nominal_ranks,
-            "mean": mean,
-            "median": rank_quantile(hist, 0.5),
-            "q05": rank_quantile(hist, 0.05),
-            "q95": rank_quantile(hist, 0.95),
+            "mean": counts.mean(),
+            "median": counts.quantile(0.5),
+            "q05": counts.quantile(0.05),
+            "q95": counts.quantile(0.95),
         }
     )
     frame["nominal"] = frame["nominal"].astype("Int64")

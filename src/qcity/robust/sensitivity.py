@@ -25,6 +25,7 @@ import pandas as pd
 
 from qcity.engine.evaluation import Evaluation
 from qcity.robust.problem import Problem, Runner, rank_stats, run_design
+from qcity.robust.rank_counts import RankCounts
 from qcity.robust.spec import RobustSpec, WeightNoise
 from qcity.robust.uncertainty import DEFAULT_SEED
 
@@ -37,8 +38,8 @@ CONF_LEVEL = 0.90
 class SensitivityResult:
     """``indices``: ``input, Si, STi, Si_lo, Si_hi, STi_lo, STi_hi``; ``rank_stats`` of
     the first ``2N`` runs (matrices A and B, independent samples, as COINr reports);
-    ``y``: the output of every run, in SALib's order; ``rank_counts``: the rank counts of
-    those ``2N`` runs (as ``UncertaintyResult.rank_counts``)."""
+    ``y``: the output of every run, in SALib's order; ``counts``: the rank counts of
+    those ``2N`` runs (as ``UncertaintyResult.counts``; ``rank_counts``: dense)."""
 
     indices: pd.DataFrame
     rank_stats: pd.DataFrame
@@ -46,7 +47,12 @@ class SensitivityResult:
     output: str
     n: int
     seed: int
-    rank_counts: np.ndarray
+    counts: RankCounts
+
+    @property
+    def rank_counts(self) -> np.ndarray:
+        """The counts as a dense ``(units, units)`` matrix (for a few units only)."""
+        return self.counts.dense()
 
 
 def to_categories(u: np.ndarray, m: int) -> np.ndarray:
@@ -130,10 +136,10 @@ def run_sensitivity(
     )
     return SensitivityResult(
         indices=indices,
-        rank_stats=rank_stats(problem, first.hist),
+        rank_stats=rank_stats(problem, first.counts),
         y=y,
         output=output,
         n=n,
         seed=seed,
-        rank_counts=first.hist,
+        counts=first.counts,
     )

@@ -40,6 +40,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from qcity import errors
 from qcity.engine.steps import STEP_KIND
 from qcity.engine.tree import Tree
 from qcity.framework.model import Framework
@@ -50,7 +51,7 @@ SHIPPED = Path(__file__).resolve().parent / "specs"
 """Specs shipped with qcity (package data), one per shipped framework: ``specs/CODE.yaml``."""
 
 
-class SpecError(ValueError):
+class SpecError(errors.InputError, ValueError):
     """A robustness spec that cannot be used; the message names the file and field."""
 
 

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.robust.audit_stats import MIN_UNITS, constant_columns, correlation_pvalue, pairwise
 from qcity.robust.audit_tables import (
     FLAG_COLUMNS,
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
     from qcity.engine.tree import Tree
 
 
-class AuditError(ValueError):
+class AuditError(errors.EvaluationError, ValueError):
     """An audit that cannot be made (unknown period, too few units)."""
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 
 from qcity.engine.evaluation import Evaluation
 from qcity.robust.problem import Problem, Runner, rank_stats, run_design
+from qcity.robust.rank_counts import RankCounts
 from qcity.robust.spec import LeaveOut, MethodChoice, ParameterChoice, RobustSpec, WeightNoise
 
 DEFAULT_SEED = 42
@@ -32,8 +33,9 @@ class UncertaintyResult:
     """``rank_stats``: ``unit, nominal, mean, median, q05, q95``; ``samples``: one row per
     sample with every input's value, the weight multipliers (``w:CODE`` columns), the mean
     absolute rank shift and the chosen unit's rank and score; ``mean_abs_shift``: the mean
-    of the per-sample shifts; ``rank_counts``: how many samples gave each unit (rows, in
-    ``rank_stats`` order) each rank (column ``r - 1``), the whole rank distribution."""
+    of the per-sample shifts; ``counts``: how many samples gave each unit (in
+    ``rank_stats`` order) each rank, the whole rank distribution, kept sparse
+    (``RankCounts``; ``rank_counts`` gives it as a dense matrix for a few units)."""
 
     rank_stats: pd.DataFrame
     samples: pd.DataFrame
@@ -42,7 +44,13 @@ class UncertaintyResult:
     period: str
     n: int
     seed: int
-    rank_counts: np.ndarray
+    counts: RankCounts
+
+    @property
+    def rank_counts(self) -> np.ndarray:
+        """``(units, units)``: samples giving each unit (row) rank ``c + 1`` (dense: for
+        a few units only, it grows with their square)."""
+        return self.counts.dense()
 
 
 def draw_design(
@@ -102,12 +110,12 @@ def run_uncertainty(
         samples[f"rank:{problem.unit}"] = out.unit_rank
         samples[f"score:{problem.unit}"] = out.unit_score
     return UncertaintyResult(
-        rank_stats=rank_stats(problem, out.hist),
+        rank_stats=rank_stats(problem, out.counts),
         samples=samples,
         mean_abs_shift=float(np.nanmean(out.shift)) if len(out.shift) else float("nan"),
         node=problem.node,
         period=problem.period,
         n=n,
         seed=seed,
-        rank_counts=out.hist,
+        counts=out.counts,
     )

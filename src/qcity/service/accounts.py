@@ -21,6 +21,7 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from qcity import errors
 from qcity.data import users as db
 from qcity.data.roles import PERMISSIONS, Actor, can
 from qcity.data.store import Store
@@ -40,7 +41,7 @@ TOKEN_PREFIX = "qct_"
 _hasher = PasswordHasher()
 
 
-class AccountError(ValueError):
+class AccountError(errors.InputError, ValueError):
     """Bad input to an account operation (weak password, unknown scope ...)."""
 
 
@@ -53,12 +54,12 @@ LOGIN_REFUSED = (
 )
 
 
-class LoginFailed(AccountError):
+class LoginFailed(errors.PermissionDenied, AccountError):
     """A refused login: wrong name or password, a disabled account, or a name locked for
     this address (one message, ``LOGIN_REFUSED``, for all)."""
 
 
-class NotAllowed(AccountError):
+class NotAllowed(errors.PermissionDenied, AccountError):
     """The actor may not do this."""
 
 

@@ -17,12 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from qcity import errors
 from qcity.data.importer import read_checked
 from qcity.data.readers import FileReadError, decode_csv
 from qcity.framework.model import Framework
 
 
-class InputError(ValueError):
+class InputError(errors.InputError, ValueError):
     """Inputs that cannot be evaluated as asked (unknown group, nothing stored ...)."""
 
 

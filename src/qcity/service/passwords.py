@@ -11,11 +11,13 @@ import gzip
 from functools import cache
 from importlib import resources
 
+from qcity import errors
+
 #: The shortest password accepted.
 MIN_PASSWORD = 12
 
 
-class WeakPassword(ValueError):
+class WeakPassword(errors.InputError, ValueError):
     """A password that breaks one of the rules (the message says which, and what to do)."""
 
 

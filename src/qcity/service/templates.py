@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qcity import errors
 from qcity.data.atomic import atomic_file
 from qcity.data.safe_cells import protect_cell
 from qcity.framework.model import Framework, Indicator
@@ -65,7 +66,7 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
 
-class TemplateError(ValueError):
+class TemplateError(errors.InputError, ValueError):
     """A template that cannot be made: unknown department or unit, nothing to fill."""
 
 

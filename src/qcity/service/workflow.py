@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
+from qcity import errors
 from qcity.data import workflow as wf
 from qcity.data.roles import Actor, can
 from qcity.data.store import Store
@@ -21,7 +22,7 @@ ConflictError = wf.ConflictError
 WorkflowError = wf.WorkflowError
 
 
-class NotAllowedError(wf.WorkflowError):
+class NotAllowedError(errors.PermissionDenied, wf.WorkflowError):
     """The actor lacks the permission, or a clerk touched another department's indicator."""
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.framework.model import Indicator
 from qcity.monitor.progress import CLASS_LABELS
 from qcity.web import fmt
@@ -39,7 +40,7 @@ FORECAST_YEARS = 3
 """How many years ahead the forecast goes when the indicator has no target year."""
 
 
-class Unavailable(ValueError):
+class Unavailable(errors.EvaluationError, ValueError):
     """Monitoring or benchmarking that cannot be done for this request (no such period,
     a rank beyond the units ...): the API answers 400 with the message."""
 

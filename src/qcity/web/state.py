@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from qcity import errors
 from qcity.data.engine import display_url, resolve_url
 from qcity.data.store import Store
 from qcity.engine.errors import EvaluationError
@@ -26,7 +27,7 @@ TOWNS = "towns"
 SCOPES = (PEERS, TOWNS)
 
 
-class NotFound(LookupError):
+class NotFound(errors.NotFound, LookupError):
     """A page or resource that does not exist (unknown code, scope without data)."""
 
 

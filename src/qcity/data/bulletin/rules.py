@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from qcity import errors
 from qcity.data.bulletin.numbers import convert
 from qcity.data.bulletin.text import narrow
 from qcity.framework.bulletin import BulletinTerm, Derive
@@ -31,7 +32,7 @@ def latin_upper(text: str) -> str:
     return text.translate(_UPPER)
 
 
-class BulletinRuleError(ValueError):
+class BulletinRuleError(errors.InputError, ValueError):
     """A bulletin rule that cannot be used (a derive operand naming no indicator)."""
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qcity import errors
 from qcity.data.readers import FileReadError, decode_csv
 
 
-class BulletinReadError(ValueError):
+class BulletinReadError(errors.InputError, ValueError):
     """A bulletin file that cannot be read as text (missing, binary, another encoding)."""
 
 
