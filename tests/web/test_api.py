@@ -261,18 +261,19 @@ def test_upload_then_confirm_on_both_databases(db_url: str, tmp_path: Path) -> N
             assert len(store.batches()) == before  # checked, not stored
         done = c.post(f"/api/upload/{report['token']}").json()
         assert done["stored"] and done["revised"] == 1 and done["added"] == 0
+        assert done["state"] == "submitted"  # it waits for a reviewer
         with Store(url, create=False) as store:
             batches = store.batches()
             assert len(batches) == before + 1
-            assert batches["entered_by"].iloc[-1] == "web:tester"  # the user logged in
+            assert batches["entered_by"].iloc[-1] == "tester"  # the user logged in
         again = c.post(f"/api/upload/{report['token']}")
         assert again.status_code == 404 and again.json()["error"]["status"] == 404
         ind = c.get("/api/indicators/EC01").json()
         latest = [r for r in ind["revisions"] if r["period"] == "2024"]
         assert [r["revision"] for r in latest] == [1, 2]
         assert latest[-1]["value"] == 250000 and latest[-1]["file"] == "revise.csv"
-        new = c.get("/api/dimensions/economy").json()
-        assert next(r for r in new["rows"] if r["code"] == "EC01")["value"] == 250000
+        new = c.get("/api/dimensions/economy").json()  # not approved: not evaluated yet
+        assert next(r for r in new["rows"] if r["code"] == "EC01")["value"] == ec01["value"]
         assert ec01["value"] != 250000
         # every page's data, on this database too
         for path in ["/api/overview", "/api/ranking?scope=towns", "/api/reweight", "/api/runs"]:

@@ -8,9 +8,11 @@ import secrets
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
@@ -224,9 +226,20 @@ def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
 _uploads_lock = threading.Lock()
 
 
-def _uploads(request: Request) -> dict[str, tuple[Path, str]]:
-    """This app's checked, not yet stored files by token, with who checked them."""
-    pending: dict[str, tuple[Path, str]] = request.app.state.uploads
+@dataclass(frozen=True)
+class Pending:
+    """A checked, not yet stored upload: its file, who checked it, and the revision of
+    each of its values stored when it was checked (the revisions the confirmation expects:
+    a value saved by someone else in between is a conflict, not overwritten)."""
+
+    path: Path
+    owner: str
+    expected: pd.DataFrame
+
+
+def _uploads(request: Request) -> dict[str, Pending]:
+    """This app's checked, not yet stored files by token."""
+    pending: dict[str, Pending] = request.app.state.uploads
     return pending
 
 
@@ -299,13 +312,17 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
             f"{path.name}: {len(refused)} row(s) of indicators outside your department "
             f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
         )
+    from qcity.data.workflow import latest_revisions
+
+    with Store(d.url, create=False) as store:
+        expected = latest_revisions(store, checked.observations)
     token = secrets.token_urlsafe(16)
     with _uploads_lock:
         pending = _uploads(request)
         while len(pending) >= PENDING_UPLOADS:  # the oldest checked file is forgotten
-            old, _ = pending.pop(next(iter(pending)))
-            shutil.rmtree(old.parent, ignore_errors=True)
-        pending[token] = (path, _owner(actor))
+            old = pending.pop(next(iter(pending)))
+            shutil.rmtree(old.path.parent, ignore_errors=True)
+        pending[token] = Pending(path, _owner(actor), expected)
     return JSONResponse(
         {
             "file": path.name,
@@ -320,34 +337,46 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
 
 @router.post("/upload/{token}")
 def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
-    """Store a checked upload in one transaction (``qcity import``): any error stores
-    nothing. The import batch and its values record the user (``web:<name>`` and the
-    user's id)."""
-    from qcity.data.importer import import_file
+    """Store a checked upload for review, in one transaction: its values become new
+    revisions submitted for review (``state: submitted``), exactly as if entered on the
+    entry page and submitted; the dashboard uses them once a reviewer approves them. A
+    value saved by someone else since the check is a conflict (409) and nothing is
+    stored; values equal to the approved (or already submitted) ones are left alone. The
+    batch records the file and the user (``web:<name>``, the user's id)."""
+    from qcity.data.importer import file_sha256, read_checked
     from qcity.data.problems import ImportErrorReport
+    from qcity.data.readers import file_format
     from qcity.data.store import Store
+    from qcity.data.tables import KEY, StoreError
+    from qcity.data.workflow import UploadFile
+    from qcity.service import workflow as service
+    from qcity.web.workflow import _http
 
     d = dashboard(request)
     with _uploads_lock:
         pending = _uploads(request)
         found = pending.get(token)
-        if found is not None and found[1] == _owner(actor):
+        if found is not None and found.owner == _owner(actor):
             del pending[token]
         else:
             found = None
     if found is None:
         raise NotFound("no checked upload with this token; upload the file again")
-    path = found[0]
+    path = found.path
     try:
         with Store(d.url, create=False) as store:
             store.check_schema()
-            result = import_file(
+            checked, _, _ = read_checked(path, d.framework, store.units(), action="import")
+            rows = checked.observations.merge(found.expected, how="left", on=KEY)
+            rows["expected_revision"] = rows["expected_revision"].astype(object)
+            upload = UploadFile(path.name, file_sha256(path), file_format(path))
+            saved = service.save_draft(
                 store,
-                path,
+                actor,
+                rows,
                 d.framework,
-                f"web:{actor.name}",
-                entered_by_user_id=actor.user_id,
-                actor=actor,
+                submit=True,
+                upload=upload,
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -359,19 +388,22 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
             ),
             status_code=422,
         )
+    except StoreError as exc:
+        raise _http(exc) from None
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-    s = result.summary
-    if s is not None and s.written:
+    if saved:
         d.invalidate()
+    revised = sum(1 for v in saved if v.revision > 1)
     return JSONResponse(
         {
-            "file": result.file_name,
-            "stored": bool(s and s.written),
-            "added": s.added if s else 0,
-            "revised": s.revised if s else 0,
-            "unchanged": s.unchanged if s else 0,
-            "batch": s.batch_id if s else None,
+            "file": path.name,
+            "stored": bool(saved),
+            "state": "submitted",
+            "submitted": [v.id for v in saved],
+            "added": len(saved) - revised,
+            "revised": revised,
+            "unchanged": len(checked.observations) - len(saved),
         }
     )
 

@@ -198,6 +198,7 @@ async def api_approve(
             service.approve(workflow_store(request), actor, [value_id], comment)
         except StoreError as exc:
             raise _http(exc) from None
+        request.app.state.dashboard.invalidate()  # the evaluation now uses this value
         return JSONResponse({"approved": value_id})
 
     return await run_in_threadpool(go)
@@ -431,6 +432,7 @@ def review_decide(
     try:
         if decision == "approve":
             service.approve(workflow_store(request), actor, [value_id], comment)
+            request.app.state.dashboard.invalidate()  # the evaluation now uses this value
         elif decision == "reject":
             service.reject(workflow_store(request), actor, [value_id], comment)
         else:
