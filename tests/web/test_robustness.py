@@ -21,6 +21,7 @@ from qcity.robust.uncertainty import UncertaintyResult, run_uncertainty
 from qcity.service.evaluation import evaluate
 from qcity.service.inputs import from_store
 from qcity.web import create_app
+from tests.web.conftest import publish_evaluation
 
 N = 1000
 SEED = 42  # the seed of the shipped Liyang spec (src/qcity/robust/specs/liyang.yaml)
@@ -48,6 +49,7 @@ def _direct(url: str) -> tuple[UncertaintyResult, SensitivityResult]:
 def _demo(url: str) -> str:
     with Store(url) as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
+    publish_evaluation(url)  # what anonymous visitors see
     return url
 
 

@@ -377,9 +377,9 @@ def save_drafts(
                 ],
             )
             if submit:
-                ids = [s.id for s in saved]
+                saved_ids = [s.id for s in saved]
                 _insert_events(
-                    conn, actor, write.assign(id=ids, state="draft"), "submitted", None, now
+                    conn, actor, write.assign(id=saved_ids, state="draft"), "submitted", None, now
                 )
     except IntegrityError:
         raise ConflictError(

@@ -20,7 +20,7 @@ from qcity.data.roles import Actor
 from qcity.web import monitoring, views
 from qcity.web.access import require
 from qcity.web.app import error_body
-from qcity.web.state import PEERS, Dashboard, NotFound
+from qcity.web.state import PEERS, Dashboard, NotFound, dashboard_of, run_as_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -41,9 +41,9 @@ UnitQ = Query(None, description="unit code (default: the focus unit of the scope
 
 
 def dashboard(request: Request) -> Dashboard:
-    """The app's dashboard state."""
-    d: Dashboard = request.app.state.dashboard
-    return d
+    """The dashboard this request sees: an anonymous visitor the public one (the newest
+    published run only), a logged-in user the store's approved values."""
+    return dashboard_of(request)
 
 
 @router.get("/meta", dependencies=READ)
@@ -73,20 +73,14 @@ def runs(request: Request) -> list[dict[str, Any]]:
     """The stored evaluation runs, newest first."""
     from qcity.service.runs import list_runs
 
-    frame = list_runs(dashboard(request).url)
-    keep = [
-        c
-        for c in (
-            "id",
-            "status",
-            "created_at",
-            "created_by",
-            "framework_code",
-            "framework_version",
-            "data_vintage",
-        )
-        if c in frame.columns
-    ]
+    d = dashboard(request)
+    frame = list_runs(d.url)
+    names = ["id", "status", "created_at", "created_by", "framework_code"]
+    names += ["framework_version", "data_vintage"]
+    if d.published:  # the public sees published runs, and no login names
+        frame = frame[frame["status"].astype(str) == "published"]
+        names = [c for c in names if c != "created_by"] + ["published_at"]
+    keep = [c for c in names if c in frame.columns]
     out = frame[keep].astype(object).where(frame[keep].notna(), None)
     return [
         {str(k): (str(v) if v is not None else None) for k, v in r.items()}
@@ -132,10 +126,33 @@ def indicator(
 
     with Store(d.url, create=False) as store:
         parts = [store.history(unit, code, p) for p in s.periods]
-    parts = [p for p in parts if not p.empty]
-    history = pd.concat(parts, ignore_index=True) if parts else None
-    data = views.indicator(s, code, unit, lang, history)
+        parts = [p for p in parts if not p.empty]
+        history = pd.concat(parts, ignore_index=True) if parts else None
+        run = d.published_run()
+        if history is not None and run is not None:
+            history = _public_history(store, history, unit, code, run_as_of(run))
+    data = views.indicator(s, code, unit, lang, history, public=d.published)
     return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
+
+
+def _public_history(
+    store: Any, history: pd.DataFrame, unit: str, code: str, as_of: Any
+) -> pd.DataFrame:
+    """The revisions of ``history`` the public may see: those approved by ``as_of`` (the
+    published run's data), without who entered them."""
+    from qcity.data.workflow import list_values
+
+    approved = list_values(store, state="approved", units=[unit], indicators=[code])
+    if as_of is not None:
+        when = pd.Timestamp(as_of)
+        seen = approved["recorded_at"] <= when
+        seen &= approved["state_at"].isna() | (approved["state_at"] <= when)
+        approved = approved[seen]
+    keys = approved[["period", "revision"]].astype({"period": str, "revision": "int64"})
+    out = history.astype({"period": str, "revision": "int64"}).merge(
+        keys, on=["period", "revision"]
+    )
+    return out.assign(entered_by="")
 
 
 @router.get("/warnings", dependencies=READ)

@@ -147,6 +147,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "report": ("校验报告", "Validation report"),
     "no_errors": ("检查通过，没有错误。尚未写入。", "No errors. Nothing stored yet."),
     "has_errors": ("有错误，未写入任何数据。", "Errors found: nothing was stored."),
+    "nothing_published": (
+        "尚未发布评价结果。公开页面只显示经审核并已发布的结果。",
+        "Nothing has been published yet. The public pages show reviewed, published results only.",
+    ),
+    "published_run": (
+        "公开页面显示已发布的评价 #{id}（发布于 {at}，数据截至 {vintage}，仅含审核通过的数值）",
+        "Public view of published evaluation #{id} (published {at}, data as of {vintage}; "
+        "approved values only)",
+    ),
     "stored": (
         "已提交审核（审核通过后计入评价）",
         "Submitted for review (evaluated once approved)",

@@ -386,10 +386,17 @@ def _method_doc(kind: str, method: str) -> str:
 
 
 def indicator(
-    scope: Scope, code: str, unit: str | None, lang: str, history: pd.DataFrame | None = None
+    scope: Scope,
+    code: str,
+    unit: str | None,
+    lang: str,
+    history: pd.DataFrame | None = None,
+    *,
+    public: bool = False,
 ) -> dict[str, Any]:
     """An indicator: its series for every unit (the focus first), its facts, the method
-    that normalised it, and (given) every stored revision of the focus unit's values."""
+    that normalised it, and (given) every stored revision of the focus unit's values
+    (``public``: without who entered them)."""
     fw = scope.framework
     ind: Indicator = node_of(fw, code, Indicator)
     unit = check_unit(scope, unit)
@@ -429,8 +436,8 @@ def indicator(
                     "illustrative": r.status == "illustrative",
                     "source": r.source or "",
                     "recorded_at": str(r.recorded_at)[:19],
-                    "entered_by": r.entered_by or "",
                     "file": r.file_name or "",
+                    **({} if public else {"entered_by": r.entered_by or ""}),
                 }
             )
     ranks = mine[mine["unit"] == unit].sort_values("period")
@@ -460,6 +467,7 @@ def indicator(
             "doc": _method_doc("normalise", method) if method else "",
         },
         "revisions": revisions,
+        "public": public,
         "notice": notice(scope, lang),
     }
 
