@@ -21,6 +21,7 @@ from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from qcity.data import audit
+from qcity.data.limits import LIMITS, check_length, length_problems
 from qcity.data.observations import (
     REVIEWS,
     check_units_known,
@@ -203,6 +204,16 @@ def list_values(
     return out.reset_index(drop=True)
 
 
+#: The text fields of a saved value and the column whose length limit they obey.
+FIELD_COLUMNS: dict[str, str] = {
+    "unit": "observations.unit_code",
+    "indicator": "observations.indicator_code",
+    "status": "observations.status",
+    "source": "observations.source",
+    "flag": "observations.flag",
+}
+
+
 def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of a save: unit, indicator, period (parsed), value (finite), optional
     source and flag, and ``expected_revision`` (empty for a new key). StoreError naming
@@ -237,6 +248,9 @@ def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
         raw = exp.iloc[i]
         if raw is not None and not pd.isna(raw) and pd.isna(r["expected_revision"]):
             problems.append(f"row {i + 1}, field expected_revision: {raw!r} is not a number")
+    for i, field, n in length_problems(out, FIELD_COLUMNS):
+        limit = LIMITS[FIELD_COLUMNS[field]]
+        problems.append(f"row {i + 1}, field {field}: {n} characters, at most {limit}")
     if out.duplicated(KEY).any():
         dup = [int(i) + 1 for i in np.flatnonzero(out.duplicated(KEY, keep=False))]
         problems.append(f"rows {dup}: the same unit, indicator and period twice")
@@ -434,6 +448,7 @@ def change_state(
     Returns the revisions as they were before."""
     if to not in TRANSITIONS:
         raise WorkflowError(f"state {to!r}: write one of {', '.join(TRANSITIONS)}")
+    check_length("value_reviews.comment", comment, field="comment")
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         raise WorkflowError("no value id given / 未指定数值编号")

@@ -16,10 +16,11 @@ import pandas as pd
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from qcity.data.limits import FILE_NAME_LIMIT
 from qcity.data.roles import Actor
 from qcity.web import monitoring, views
 from qcity.web.access import require
-from qcity.web.app import error_body
+from qcity.web.app import FieldError, error_body
 from qcity.web.state import PEERS, Dashboard, NotFound, dashboard_of, run_as_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -277,9 +278,22 @@ def _problem(p: Any) -> dict[str, Any]:
 
 
 def _safe_name(name: str | None) -> str:
-    """The uploaded file's name without any folder part or odd characters."""
-    base = Path(name or "upload.csv").name
-    return re.sub(r"[^\w.\-]+", "_", base) or "upload.csv"
+    """The uploaded file's name without any folder part or odd characters; 422 naming the
+    field ``file`` for a name that is only dots or longer than ``FILE_NAME_LIMIT``."""
+    base = Path((name or "upload.csv").replace("\\", "/")).name
+    clean = re.sub(r"[^\w.\-]+", "_", base)
+    if not clean.strip("._"):
+        raise FieldError(
+            422, f"file name {base[:40]!r}: not a file name / 文件名无效; rename the file", "file"
+        )
+    if len(clean) > FILE_NAME_LIMIT or len(clean.encode("utf-8")) > 255:
+        raise FieldError(
+            422,
+            f"file name of {len(clean)} characters: at most {FILE_NAME_LIMIT} "
+            "/ 文件名过长; rename the file",
+            "file",
+        )
+    return clean
 
 
 @router.post("/upload")
@@ -293,8 +307,9 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
     from qcity.data.store import Store
 
     d = dashboard(request)
+    name = _safe_name(file.filename)
     folder = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
-    path = folder / _safe_name(file.filename)
+    path = folder / name
     size = 0
     with path.open("wb") as out:
         while chunk := file.file.read(1 << 20):
