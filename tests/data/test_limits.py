@@ -67,3 +67,13 @@ def test_a_saved_value_with_a_too_long_flag_is_refused(ustore: Store) -> None:
     with pytest.raises(StoreError, match="row 1, field flag: 201 characters, at most 200"):
         wf.save_drafts(ustore, Actor("li", "clerk", via="session"), rows)
     assert wf.list_values(ustore).empty
+
+
+def test_a_groups_table_with_a_too_long_name_stores_nothing(ustore: Store) -> None:
+    groups = pd.DataFrame(
+        {"group": ["sunan", "sunan"], "name_zh": ["苏南", "苏南"], "unit": ["LY", "JT"]}
+    )
+    groups.loc[1, "name_zh"] = "南" * 201
+    with pytest.raises(TooLongError, match=r"groups row 3 .* field name_zh: 201 characters"):
+        ustore.add_groups(groups)
+    assert ustore.groups().empty
