@@ -154,7 +154,7 @@ def test_hidden_on_an_empty_database(store: Store) -> None:
     with TestClient(create_app(store.url)) as c:
         home = c.get("/")
         assert 'href="/robustness' not in home.text
-        res = c.get("/api/robustness")
-        assert res.status_code == 404 and "no data" in res.json()["error"]["message"]
+        res = c.get("/api/robustness")  # an anonymous visitor: nothing is published
+        assert res.status_code == 404 and "published" in res.json()["error"]["message"]
         page = c.get("/robustness")
-        assert page.status_code == 200 and "尚无数据" in page.text
+        assert page.status_code == 200 and "尚未发布评价结果" in page.text
