@@ -81,6 +81,8 @@ def test_anonymous_visitors_see_the_published_run_only(db_url: str) -> None:
         assert "333333" not in client.get("/indicator/EC01").text
     staff = analyst.get("/api/indicators/EC01").json()
     assert 333333.0 in [r["value"] for r in staff["revisions"]]  # staff keep their view
+    states = {r["value"]: r["review"] for r in staff["revisions"] if r["period"] == "2024"}
+    assert states[333333.0] == "草稿" and states[111111.0] == "已退回"  # never taken for 终值
     assert "analystsun" in analyst.get("/api/runs").text
 
     # approved after publishing: staff see it now, the public once a run is published

@@ -132,8 +132,21 @@ def indicator(
         run = d.published_run()
         if history is not None and run is not None:
             history = _public_history(store, history, unit, code, run_as_of(run))
+        elif history is not None:  # staff: each revision's review state beside its status
+            history = _with_states(store, history, unit, code)
     data = views.indicator(s, code, unit, lang, history, public=d.published)
     return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
+
+
+def _with_states(store: Any, history: pd.DataFrame, unit: str, code: str) -> pd.DataFrame:
+    """``history`` with each revision's review state (``review``: draft, submitted,
+    approved, rejected) so that a draft is never taken for a reviewed value."""
+    from qcity.data.workflow import list_values
+
+    states = list_values(store, units=[unit], indicators=[code])[["period", "revision", "state"]]
+    states = states.astype({"period": str, "revision": "int64"}).rename(columns={"state": "review"})
+    out = history.astype({"period": str, "revision": "int64"})
+    return out.merge(states, on=["period", "revision"], how="left")
 
 
 def _public_history(
@@ -153,7 +166,7 @@ def _public_history(
     out = history.astype({"period": str, "revision": "int64"}).merge(
         keys, on=["period", "revision"]
     )
-    return out.assign(entered_by="")
+    return out.assign(entered_by="", review="approved")
 
 
 @router.get("/warnings", dependencies=READ)

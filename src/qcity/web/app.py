@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -57,7 +57,7 @@ ERROR_CODES: dict[int, tuple[str, str]] = {
 }
 
 
-class FieldError(StarletteHTTPException):
+class FieldError(HTTPException):
     """An HTTP error about one request field (its name goes into the error body)."""
 
     def __init__(self, status_code: int, detail: str, field: str | None = None) -> None:

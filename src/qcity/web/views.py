@@ -385,6 +385,12 @@ def _method_doc(kind: str, method: str) -> str:
     return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
+def _review(row: Any, lang: str) -> str:
+    """The review state of a revision in words (draft, submitted ...), "" if unknown."""
+    state = getattr(row, "review", None)
+    return word(f"state_{state}", lang) if isinstance(state, str) and state else ""
+
+
 def indicator(
     scope: Scope,
     code: str,
@@ -437,6 +443,7 @@ def indicator(
                     "source": r.source or "",
                     "recorded_at": str(r.recorded_at)[:19],
                     "file": r.file_name or "",
+                    "review": _review(r, lang),
                     **({} if public else {"entered_by": r.entered_by or ""}),
                 }
             )
