@@ -127,11 +127,22 @@ async def overview(base: str) -> tuple[list[float], list[float], int, float]:
     return times, server, errors, wall
 
 
+def publish_peers(url: str) -> int:
+    """Keep the peer group's evaluation as a run and publish it; its id."""
+    from qcity.service.runs import keep_run, publish
+    from qcity.web.state import PEERS, Dashboard
+
+    run_id = keep_run(Dashboard(url).scope(PEERS).result, url, "cli:bench", [])
+    publish(url, run_id, "cli:bench")
+    return run_id
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="qcity-bench-web-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'demo.sqlite'}"
         with Store(url) as store:
             build_demo(store, default_framework_path(), DEFAULT_SEED)
+        publish_peers(url)  # anonymous visitors see the newest published run
         port = free_port()
         proc = start_server(url, port)
         base = f"http://127.0.0.1:{port}"

@@ -23,11 +23,26 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def build_demo_db(path: Path) -> str:
-    """A SQLite demo database at ``path`` (Liyang, its peers, its towns and streets)."""
+    """A SQLite demo database at ``path`` (Liyang, its peers, its towns and streets) with
+    its evaluation published (what anonymous visitors see)."""
     url = f"sqlite:///{path}"
     with Store(url) as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
+    publish_evaluation(url)
     return url
+
+
+def publish_evaluation(url: str, by: str = "cli:test") -> int:
+    """Evaluate the peer group's approved values with the framework in force, keep the run and
+    publish it, as an analyst does (``qcity evaluate --keep``, ``qcity runs publish``);
+    the run's id."""
+    from qcity.service.runs import keep_run, publish
+    from qcity.web.state import PEERS, Dashboard
+
+    result = Dashboard(url).scope(PEERS).result  # the peer group, as the dashboard shows
+    run_id = keep_run(result, url, by, [])
+    publish(url, run_id, by)
+    return run_id
 
 
 @pytest.fixture(scope="session")

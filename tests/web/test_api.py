@@ -19,6 +19,7 @@ from qcity.framework.io import load_framework
 from qcity.web import create_app
 from qcity.web.access import current_actor
 from tests.web.auth_helpers import add_user, login
+from tests.web.conftest import publish_evaluation
 
 DIMENSIONS = ["economy", "culture", "ecology", "services", "livelihood"]
 
@@ -237,6 +238,7 @@ def test_upload_with_errors_stores_nothing(
 def _demo(url: str) -> str:
     with Store(url) as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
+    publish_evaluation(url)  # what anonymous visitors see
     return url
 
 
@@ -261,18 +263,19 @@ def test_upload_then_confirm_on_both_databases(db_url: str, tmp_path: Path) -> N
             assert len(store.batches()) == before  # checked, not stored
         done = c.post(f"/api/upload/{report['token']}").json()
         assert done["stored"] and done["revised"] == 1 and done["added"] == 0
+        assert done["state"] == "submitted"  # it waits for a reviewer
         with Store(url, create=False) as store:
             batches = store.batches()
             assert len(batches) == before + 1
-            assert batches["entered_by"].iloc[-1] == "web:tester"  # the user logged in
+            assert batches["entered_by"].iloc[-1] == "tester"  # the user logged in
         again = c.post(f"/api/upload/{report['token']}")
         assert again.status_code == 404 and again.json()["error"]["status"] == 404
         ind = c.get("/api/indicators/EC01").json()
         latest = [r for r in ind["revisions"] if r["period"] == "2024"]
         assert [r["revision"] for r in latest] == [1, 2]
         assert latest[-1]["value"] == 250000 and latest[-1]["file"] == "revise.csv"
-        new = c.get("/api/dimensions/economy").json()
-        assert next(r for r in new["rows"] if r["code"] == "EC01")["value"] == 250000
+        new = c.get("/api/dimensions/economy").json()  # not approved: not evaluated yet
+        assert next(r for r in new["rows"] if r["code"] == "EC01")["value"] == ec01["value"]
         assert ec01["value"] != 250000
         # every page's data, on this database too
         for path in ["/api/overview", "/api/ranking?scope=towns", "/api/reweight", "/api/runs"]:
@@ -283,9 +286,15 @@ def test_an_empty_database_shows_only_what_needs_no_data(store: Store) -> None:
     with TestClient(create_app(store.url)) as c:
         home = c.get("/")
         assert home.status_code == 200
-        assert "尚无数据" in home.text
+        assert "尚未发布评价结果" in home.text  # an anonymous visitor: nothing published
         assert 'href="/peers' not in home.text and 'href="/reweight' not in home.text
         assert c.get("/methodology").status_code == 200
+        res = c.get("/api/overview")
+        assert res.status_code == 404 and "published" in res.json()["error"]["message"]
+    app = create_app(store.url)
+    app.dependency_overrides[current_actor] = lambda: Actor("a", "analyst", via="test")
+    with TestClient(app) as c:  # staff: the store holds no data
+        assert "尚无数据" in c.get("/").text
         res = c.get("/api/overview")
         assert res.status_code == 404 and "no data" in res.json()["error"]["message"]
 

@@ -23,6 +23,7 @@ from qcity.monitor.targets import spec_of
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.inputs import describe_selection, from_store
 from qcity.web import create_app
+from tests.web.conftest import publish_evaluation
 
 ORDER = {"red": 0, "yellow": 1, "green": 2}
 
@@ -30,6 +31,7 @@ ORDER = {"red": 0, "yellow": 1, "green": 2}
 def _demo(url: str) -> str:
     with Store(url) as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
+    publish_evaluation(url)  # what anonymous visitors see
     return url
 
 

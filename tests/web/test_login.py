@@ -254,7 +254,7 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
 
         clerk_id = get_user(store, "clerk").id
         batches = store.batches()
-        assert batches["entered_by"].iloc[-1] == "web:clerk"
+        assert batches["entered_by"].iloc[-1] == "clerk"
         from sqlalchemy import select
 
         from qcity.data.tables import BATCHES, OBS
@@ -276,8 +276,10 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
     with Store(url) as store:  # the audit log names the user and how they came in
         from qcity.data.audit import read_log
 
-        upload = read_log(store.engine, action="values.import").iloc[0]
-    assert (upload["actor"], upload["user_id"], upload["via"]) == ("clerk", clerk_id, "session")
+        log = read_log(store.engine)
+    for action in ("value.save", "value.submit"):  # entered and submitted for review
+        upload = log[log["action"] == action].iloc[0]
+        assert (upload["actor"], upload["user_id"], upload["via"]) == ("clerk", clerk_id, "session")
 
 
 def test_header_shows_the_login_state(client: TestClient) -> None:

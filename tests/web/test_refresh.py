@@ -8,14 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from qcity.data.roles import Actor
 from qcity.data.store import Store
 from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.service.evaluation import evaluate
 from qcity.service.inputs import from_store
 from qcity.web import create_app
+from qcity.web.access import current_actor
 
 
 def _liyang_2024(url: str) -> float:
@@ -26,11 +29,19 @@ def _liyang_2024(url: str) -> float:
     return float(row["score"].iloc[0])
 
 
+def _staff_app(url: str) -> FastAPI:
+    """The app as a logged-in analyst sees it (the store's approved values evaluated now;
+    an anonymous visitor sees the published run, which an import does not change)."""
+    app = create_app(url)
+    app.dependency_overrides[current_actor] = lambda: Actor("analyst", "analyst", via="test")
+    return app
+
+
 def test_an_import_from_elsewhere_shows_without_a_restart(demo_url: str, tmp_path: Path) -> None:
     path = tmp_path / "copy.sqlite"
     shutil.copyfile(demo_url.removeprefix("sqlite:///"), path)
     url = f"sqlite:///{path}"
-    with TestClient(create_app(url)) as client:
+    with TestClient(_staff_app(url)) as client:
         client.app.state.dashboard.refresh_seconds = 0  # type: ignore[attr-defined]
         before = client.get("/api/overview").json()["latest"]["score"]
         page_before = client.get("/").text
@@ -50,7 +61,7 @@ def test_an_import_from_elsewhere_shows_without_a_restart(demo_url: str, tmp_pat
 
 
 def test_nothing_written_keeps_the_evaluations(demo_url: str) -> None:
-    with TestClient(create_app(demo_url)) as client:
+    with TestClient(_staff_app(demo_url)) as client:
         dashboard = client.app.state.dashboard  # type: ignore[attr-defined]
         dashboard.refresh_seconds = 0
         client.get("/api/overview")

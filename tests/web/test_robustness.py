@@ -21,6 +21,7 @@ from qcity.robust.uncertainty import UncertaintyResult, run_uncertainty
 from qcity.service.evaluation import evaluate
 from qcity.service.inputs import from_store
 from qcity.web import create_app
+from tests.web.conftest import publish_evaluation
 
 N = 1000
 SEED = 42  # the seed of the shipped Liyang spec (src/qcity/robust/specs/liyang.yaml)
@@ -48,6 +49,7 @@ def _direct(url: str) -> tuple[UncertaintyResult, SensitivityResult]:
 def _demo(url: str) -> str:
     with Store(url) as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
+    publish_evaluation(url)  # what anonymous visitors see
     return url
 
 
@@ -152,7 +154,7 @@ def test_hidden_on_an_empty_database(store: Store) -> None:
     with TestClient(create_app(store.url)) as c:
         home = c.get("/")
         assert 'href="/robustness' not in home.text
-        res = c.get("/api/robustness")
-        assert res.status_code == 404 and "no data" in res.json()["error"]["message"]
+        res = c.get("/api/robustness")  # an anonymous visitor: nothing is published
+        assert res.status_code == 404 and "published" in res.json()["error"]["message"]
         page = c.get("/robustness")
-        assert page.status_code == 200 and "尚无数据" in page.text
+        assert page.status_code == 200 and "尚未发布评价结果" in page.text

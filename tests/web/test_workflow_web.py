@@ -74,7 +74,11 @@ def test_api_refusals(client: TestClient) -> None:
     res = post(client, "wang", f"/api/values/{sid}/approve", json={})
     assert res.status_code == 400 and "only a submitted value" in res.json()["error"]["message"]
     post(client, "li", "/api/values/submit", json={"ids": [sid]})
-    assert post(client, "wang", f"/api/values/{sid}/reject", json={}).status_code == 400
+    res = post(client, "wang", f"/api/values/{sid}/reject", json={})
+    assert res.status_code == 422 and res.json()["error"]["field"] == "reason"
+    assert (
+        post(client, "wang", f"/api/values/{sid}/reject", json={"reason": " "}).status_code == 400
+    )
     assert (
         post(client, "wang", f"/api/values/{sid}/reject", json={"reason": "偏大"}).status_code
         == 200

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity.data.limits import limit_of, too_long
 from qcity.data.periods import MIN_YEAR, max_year, parse_periods
 from qcity.data.problems import Problem, Severity
 from qcity.data.statuses import STATUSES
@@ -198,6 +199,16 @@ def _indicator_table(fw: Framework) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+#: The text fields of a record and the column whose length limit they obey.
+LENGTH_COLUMNS: dict[str, str] = {
+    "unit": "observations.unit_code",
+    "indicator": "observations.indicator_code",
+    "status": "observations.status",
+    "source": "observations.source",
+    "flag": "observations.flag",
+}
+
+
 def check_records(
     records: pd.DataFrame, fw: Framework, units: pd.DataFrame | None, strict: bool = False
 ) -> CheckResult:
@@ -237,6 +248,15 @@ def check_records(
         "a date or time in Excel, not a number; format the cell as a number "
         "(常规/General or 数值/Number) and type the value again",
     )
+
+    # lengths: what SQLite stores and PostgreSQL refuses is refused on both
+    for f, column in LENGTH_COLUMNS.items():
+        problems += _problems(
+            r,
+            too_long(r[f], column),
+            f,
+            f"longer than {limit_of(column)} characters; shorten it / 字段过长",
+        )
 
     # units
     known_units = set(r["unit"]) if units is None else set(units["code"]) if len(units) else set()

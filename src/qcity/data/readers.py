@@ -38,6 +38,9 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 
 _DELIMITERS = (",", "\t", ";")
 
+#: The most columns a sheet may have (the widest layout has one per indicator or year).
+MAX_COLUMNS = 1000
+
 #: The message when Parquet is read or written without pyarrow installed.
 PARQUET_HINT = "Parquet needs pyarrow: pip install 'qcity[parquet]'"
 
@@ -82,6 +85,17 @@ def file_format(path: Path) -> str:
     )
 
 
+def check_width(file: str, sheet: str | None, row: int, width: int) -> None:
+    """``FileReadError`` when a row has more than ``MAX_COLUMNS`` cells (a table wider than
+    any framework's would take minutes to check; refused, naming where)."""
+    if width > MAX_COLUMNS:
+        where = f"{file}" + (f", sheet {sheet}" if sheet else "") + f", row {row}"
+        raise FileReadError(
+            f"{where}: {width} columns, at most {MAX_COLUMNS} / 列数过多; split the table "
+            "(long layout: unit, indicator, period, value)"
+        )
+
+
 def read_sheets(path: Path, sheet: str | None = None) -> list[RawSheet]:
     """Every sheet of an .xlsx file (or only ``sheet``), or the one table of a CSV file."""
     if not path.is_file():
@@ -115,7 +129,17 @@ def _delimiter(text: str) -> str:
 def read_csv(path: Path) -> RawSheet:
     """A CSV file as a grid of text cells; record ``i`` (0-based) is row ``i + 1``."""
     text, encoding = decode_csv(path.read_bytes(), path.name)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            check_width(path.name, None, reader.line_num, len(record))
+            records.append(record)
+    except csv.Error as exc:  # a cell over the csv module's field size limit (128 KB) ...
+        raise FileReadError(
+            f"{path.name}: row {reader.line_num}: not readable as CSV ({exc}); a cell "
+            "holds at most 131072 characters, and quotes must be closed / 单元格过长或引号未闭合"
+        ) from None
     width = max((len(r) for r in records), default=0)
     grid = pd.DataFrame(
         [r + [""] * (width - len(r)) for r in records],
@@ -176,6 +200,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
             rows: list[list[object]] = []
             percent: list[tuple[int, int]] = []
             for i, row in enumerate(wb[name].iter_rows(min_row=1, min_col=1)):
+                check_width(path.name, name, i + 1, len(row))
                 rows.append([c.value for c in row])
                 percent += [(i, j) for j, c in enumerate(row) if _shows_percent(c)]
             width = max((len(r) for r in rows), default=0)

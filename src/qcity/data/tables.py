@@ -57,8 +57,10 @@ FRAMEWORKS = cast(Table, FrameworkVersion.__table__)
 UNIT_REVISIONS = cast(Table, UnitRevision.__table__)
 
 
-class StoreError(errors.StoreError, ValueError):
-    """Bad input to the store (unknown unit, malformed period, duplicate key ...)."""
+class StoreError(errors.InputError, ValueError):
+    """Bad input to the store (unknown unit, malformed period, duplicate key ...): an input
+    error, not the store being unavailable (that is ``SchemaNotReadyError`` and the kind
+    ``qcity.errors.StoreError``)."""
 
 
 class SchemaNotReadyError(errors.StoreError, RuntimeError):

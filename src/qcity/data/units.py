@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from qcity import errors
+from qcity.data.limits import LIMITS, TooLongError, length_problems
 from qcity.data.tables import (
     UNIT_FIXED,
     UNIT_REVISIONS,
@@ -78,6 +79,12 @@ class UnitTypeChangeError(errors.ConflictError, StoreError):
         )
 
 
+#: The text fields of a unit and the column whose length limit they obey.
+UNIT_COLUMNS: dict[str, str] = {
+    c: f"units.{c}" for c in ("code", "name_zh", "name_en", "type", "parent_code")
+}
+
+
 def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Check a units table (columns code, name_zh, name_en, type, parent_code; any other
     column is an attribute such as region) and return one record per unit."""
@@ -90,6 +97,14 @@ def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
     if units["code"].isna().any():
         rows = [int(i) + 2 for i in np.flatnonzero(units["code"].isna())]
         raise StoreError(f"units rows {rows[:10]} have no code (row 1 = header)")
+    for i, field, n in length_problems(units, UNIT_COLUMNS):
+        limit = LIMITS[UNIT_COLUMNS[field]]
+        raise TooLongError(
+            f"units row {i + 2} (row 1 = header), field {field}: {n} characters, at most "
+            f"{limit} / 字段过长; shorten it",
+            field,
+            limit,
+        )
     dup = units["code"][units["code"].duplicated()].unique().tolist()
     if dup:
         raise StoreError(f"unit codes listed twice: {dup[:10]}")

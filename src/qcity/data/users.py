@@ -97,6 +97,17 @@ def _user(row: Row[Any]) -> UserRow:
     return UserRow(**{k: m[k] for k in UserRow.__dataclass_fields__})
 
 
+def _check_lengths(values: dict[str, Any]) -> None:
+    """``UserError`` naming the field when a text is longer than its column holds (the
+    same on SQLite and PostgreSQL: ``qcity.data.limits``)."""
+    from qcity.data.limits import TooLongError, check_lengths
+
+    try:
+        check_lengths("users", values)
+    except TooLongError as exc:
+        raise UserError(str(exc)) from None
+
+
 def add_user(
     store: Store,
     name: str,
@@ -113,6 +124,7 @@ def add_user(
     if not name:
         raise UserError("a user needs a name / 用户名不能为空")
     check_role(role)
+    _check_lengths({"name": name, "display_name": display_name, "department": department})
     now = utcnow()
     try:
         with store.engine.begin() as conn:
@@ -184,6 +196,7 @@ def update_user(store: Store, name: str, *, actor: Actor | str, **values: Any) -
 def _update_user(conn: Connection, name: str, actor: Actor | str, values: dict[str, Any]) -> None:
     if "role" in values:
         check_role(values["role"])
+    _check_lengths(values)
     columns = [USERS.c[k] for k in values]
     old = conn.execute(select(*columns).where(USERS.c.name == name)).first()
     done = conn.execute(update(USERS).where(USERS.c.name == name).values(**values))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,14 @@ from sqlalchemy.exc import IntegrityError
 
 from qcity import errors
 from qcity.data import audit
-from qcity.data.observations import REVIEWS, check_units_known, insert_observations, next_stamp
+from qcity.data.limits import LIMITS, check_length, length_problems
+from qcity.data.observations import (
+    REVIEWS,
+    check_units_known,
+    insert_observations,
+    next_stamp,
+    same_number,
+)
 from qcity.data.periods import parse_periods
 from qcity.data.roles import Actor
 from qcity.data.store import Store
@@ -65,6 +73,16 @@ class WorkflowError(StoreError):
 
 class ConflictError(errors.ConflictError, WorkflowError):
     """Optimistic locking: a value was saved by someone else since the editor read it."""
+
+
+@dataclass(frozen=True)
+class UploadFile:
+    """The file a save came from (a web upload): its name, SHA-256 and format, recorded
+    with the save's import batch."""
+
+    name: str
+    sha256: str
+    format: str
 
 
 @dataclass(frozen=True)
@@ -187,6 +205,16 @@ def list_values(
     return out.reset_index(drop=True)
 
 
+#: The text fields of a saved value and the column whose length limit they obey.
+FIELD_COLUMNS: dict[str, str] = {
+    "unit": "observations.unit_code",
+    "indicator": "observations.indicator_code",
+    "status": "observations.status",
+    "source": "observations.source",
+    "flag": "observations.flag",
+}
+
+
 def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows of a save: unit, indicator, period (parsed), value (finite), optional
     source and flag, and ``expected_revision`` (empty for a new key). StoreError naming
@@ -221,6 +249,9 @@ def _prepare(rows: pd.DataFrame) -> pd.DataFrame:
         raw = exp.iloc[i]
         if raw is not None and not pd.isna(raw) and pd.isna(r["expected_revision"]):
             problems.append(f"row {i + 1}, field expected_revision: {raw!r} is not a number")
+    for i, field, n in length_problems(out, FIELD_COLUMNS):
+        limit = LIMITS[FIELD_COLUMNS[field]]
+        problems.append(f"row {i + 1}, field {field}: {n} characters, at most {limit}")
     if out.duplicated(KEY).any():
         dup = [int(i) + 1 for i in np.flatnonzero(out.duplicated(KEY, keep=False))]
         problems.append(f"rows {dup}: the same unit, indicator and period twice")
@@ -239,18 +270,41 @@ def _latest_of(conn: Connection, rows: pd.DataFrame) -> pd.DataFrame:
     return found[found["latest"]]
 
 
+def latest_revisions(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
+    """The latest stored revision of each key (unit, indicator, period) of ``rows``, as
+    columns unit, indicator, period and ``expected_revision`` (null for a key not stored
+    yet): what an editor reads now and names when saving later (optimistic locking)."""
+    keys = rows[KEY].drop_duplicates().reset_index(drop=True)
+    if keys.empty:
+        return keys.assign(expected_revision=pd.Series(dtype="Int64"))
+    with store.engine.connect() as conn:
+        latest = _latest_of(conn, keys)
+    found = keys.merge(latest[[*KEY, "revision"]], how="left", on=KEY)
+    return found.rename(columns={"revision": "expected_revision"}).astype(
+        {"expected_revision": "Int64"}
+    )
+
+
 def save_drafts(
     store: Store,
     actor: Actor,
     rows: pd.DataFrame,
     *,
     allow: Callable[[pd.DataFrame], None] | None = None,
+    submit: bool = False,
+    upload: UploadFile | None = None,
 ) -> list[SavedValue]:
     """Save ``rows`` as draft revisions in ONE transaction, each only if its key's latest
     revision is still ``expected_revision`` (None/empty: the key must be new); otherwise
     ``ConflictError`` naming who saved which revision when, and nothing is written. The
     unique (unit, indicator, period, revision) constraint is the backstop: a race the
-    check missed is the same ConflictError, never a duplicate revision."""
+    check missed is the same ConflictError, never a duplicate revision.
+
+    ``submit``: the new revisions are submitted for review in the same transaction (a web
+    upload waits for a reviewer like any entry). ``upload``: the file they came from,
+    recorded with the batch; a row whose value equals its key's latest revision when that
+    one is approved or awaiting review is left alone (the same file twice submits nothing
+    twice)."""
     prepared = _prepare(rows)
     if allow is not None:
         allow(prepared)
@@ -265,6 +319,12 @@ def save_drafts(
                 suffixes=("", "_old"),
             )
             _refuse_conflicts(merged)
+            if upload is not None:
+                same = same_number(merged["value"].to_numpy(), merged["value_old"].to_numpy())
+                waiting = merged["state"].isin(["approved", "submitted"]).to_numpy()
+                merged = merged[~(same & waiting)].reset_index(drop=True)
+                if merged.empty:
+                    return []
             write = merged.copy()
             write["revision"] = write["revision"].fillna(0).astype("int64") + 1
             now = next_stamp(conn)
@@ -272,9 +332,9 @@ def save_drafts(
                 conn.execute(
                     insert(BATCHES).returning(BATCHES.c.id),
                     {
-                        "file_name": None,
-                        "sha256": None,
-                        "format": "entry",
+                        "file_name": upload.name if upload else None,
+                        "sha256": upload.sha256 if upload else None,
+                        "format": upload.format if upload else "entry",
                         "rows": len(write),
                         "added": int(merged["id"].isna().sum()),
                         "revised": int(merged["id"].notna().sum()),
@@ -331,6 +391,11 @@ def save_drafts(
                     for s, old in zip(saved, _tuples(merged), strict=True)
                 ],
             )
+            if submit:
+                saved_ids = [s.id for s in saved]
+                _insert_events(
+                    conn, actor, write.assign(id=saved_ids, state="draft"), "submitted", None, now
+                )
     except IntegrityError:
         raise ConflictError(
             "conflict / 冲突: another save of the same value was stored at the same moment; "
@@ -384,6 +449,7 @@ def change_state(
     Returns the revisions as they were before."""
     if to not in TRANSITIONS:
         raise WorkflowError(f"state {to!r}: write one of {', '.join(TRANSITIONS)}")
+    check_length("value_reviews.comment", comment, field="comment")
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if not wanted:
         raise WorkflowError("no value id given / 未指定数值编号")
@@ -410,46 +476,7 @@ def change_state(
                 raise WorkflowError("; ".join(problems[:20]))
             if allow is not None:
                 allow(found)
-            now = next_stamp(conn)
-            conn.execute(
-                insert(REVIEWS),
-                [
-                    {
-                        "observation_id": int(i),
-                        "state": to,
-                        "at": now,
-                        "by": actor.name,
-                        "comment": comment,
-                    }
-                    for i in found["id"]
-                ],
-            )
-            audit.record_many(
-                conn,
-                [
-                    audit.entry(
-                        actor,
-                        ACTIONS[to],
-                        "value",
-                        key_text(r.unit, r.indicator, r.period),
-                        {
-                            "id": int(r.id),
-                            "revision": int(r.revision),
-                            "value": float(r.value),
-                            "state": r.state,
-                        },
-                        {
-                            "id": int(r.id),
-                            "revision": int(r.revision),
-                            "value": float(r.value),
-                            "state": to,
-                            "comment": comment,
-                        },
-                        now,
-                    )
-                    for r in _tuples(found)
-                ],
-            )
+            _insert_events(conn, actor, found, to, comment, next_stamp(conn))
     except IntegrityError:
         raise ConflictError(
             "conflict / 冲突: these values were reviewed by someone else at the same moment; "
@@ -458,14 +485,61 @@ def change_state(
     return found
 
 
+def _insert_events(
+    conn: Connection,
+    actor: Actor,
+    found: pd.DataFrame,
+    to: str,
+    comment: str | None,
+    now: datetime,
+) -> None:
+    """Record that the revisions of ``found`` (id, unit, indicator, period, revision,
+    value, state) reached state ``to``: one review event and one audit entry each."""
+    conn.execute(
+        insert(REVIEWS),
+        [
+            {"observation_id": int(i), "state": to, "at": now, "by": actor.name, "comment": comment}
+            for i in found["id"]
+        ],
+    )
+    audit.record_many(
+        conn,
+        [
+            audit.entry(
+                actor,
+                ACTIONS[to],
+                "value",
+                key_text(r.unit, r.indicator, r.period),
+                {
+                    "id": int(r.id),
+                    "revision": int(r.revision),
+                    "value": float(r.value),
+                    "state": r.state,
+                },
+                {
+                    "id": int(r.id),
+                    "revision": int(r.revision),
+                    "value": float(r.value),
+                    "state": to,
+                    "comment": comment,
+                },
+                now,
+            )
+            for r in _tuples(found)
+        ],
+    )
+
+
 __all__ = [
     "TRANSITIONS",
     "VALUE_COLUMNS",
     "ConflictError",
     "SavedValue",
+    "UploadFile",
     "WorkflowError",
     "change_state",
     "key_text",
+    "latest_revisions",
     "list_values",
     "save_drafts",
 ]

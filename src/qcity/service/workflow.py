@@ -79,13 +79,25 @@ def foreign_rows(observations: pd.DataFrame, fw: Framework, actor: Actor) -> lis
 
 
 def save_draft(
-    store: Store, actor: Actor, rows: pd.DataFrame, framework: Framework | None = None
+    store: Store,
+    actor: Actor,
+    rows: pd.DataFrame,
+    framework: Framework | None = None,
+    *,
+    submit: bool = False,
+    upload: wf.UploadFile | None = None,
 ) -> list[wf.SavedValue]:
     """Save values (unit, indicator, period, value, expected_revision; optional source,
     flag) as drafts: ``values.enter`` and, for a clerk, their department. A value saved by
-    someone else since ``expected_revision`` is refused (``ConflictError``)."""
+    someone else since ``expected_revision`` is refused (``ConflictError``). ``submit``
+    (needs ``values.submit`` too) submits them for review in the same transaction;
+    ``upload`` names the file they came from (a web upload)."""
     _need(actor, "values.enter")
-    return wf.save_drafts(store, actor, rows, allow=department_check(actor, framework))
+    if submit:
+        _need(actor, "values.submit")
+    return wf.save_drafts(
+        store, actor, rows, allow=department_check(actor, framework), submit=submit, upload=upload
+    )
 
 
 def submit(

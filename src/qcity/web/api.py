@@ -8,17 +8,20 @@ import secrets
 import shutil
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from qcity.data.limits import FILE_NAME_LIMIT
 from qcity.data.roles import Actor
 from qcity.web import monitoring, views
 from qcity.web.access import require
-from qcity.web.app import error_body
-from qcity.web.state import PEERS, Dashboard, NotFound
+from qcity.web.app import FieldError, error_body
+from qcity.web.state import PEERS, Dashboard, NotFound, dashboard_of, run_as_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -39,9 +42,9 @@ UnitQ = Query(None, description="unit code (default: the focus unit of the scope
 
 
 def dashboard(request: Request) -> Dashboard:
-    """The app's dashboard state."""
-    d: Dashboard = request.app.state.dashboard
-    return d
+    """The dashboard this request sees: an anonymous visitor the public one (the newest
+    published run only), a logged-in user the store's approved values."""
+    return dashboard_of(request)
 
 
 @router.get("/meta", dependencies=READ)
@@ -71,20 +74,14 @@ def runs(request: Request) -> list[dict[str, Any]]:
     """The stored evaluation runs, newest first."""
     from qcity.service.runs import list_runs
 
-    frame = list_runs(dashboard(request).url)
-    keep = [
-        c
-        for c in (
-            "id",
-            "status",
-            "created_at",
-            "created_by",
-            "framework_code",
-            "framework_version",
-            "data_vintage",
-        )
-        if c in frame.columns
-    ]
+    d = dashboard(request)
+    frame = list_runs(d.url)
+    names = ["id", "status", "created_at", "created_by", "framework_code"]
+    names += ["framework_version", "data_vintage"]
+    if d.published:  # the public sees published runs, and no login names
+        frame = frame[frame["status"].astype(str) == "published"]
+        names = [c for c in names if c != "created_by"] + ["published_at"]
+    keep = [c for c in names if c in frame.columns]
     out = frame[keep].astype(object).where(frame[keep].notna(), None)
     return [
         {str(k): (str(v) if v is not None else None) for k, v in r.items()}
@@ -130,10 +127,46 @@ def indicator(
 
     with Store(d.url, create=False) as store:
         parts = [store.history(unit, code, p) for p in s.periods]
-    parts = [p for p in parts if not p.empty]
-    history = pd.concat(parts, ignore_index=True) if parts else None
-    data = views.indicator(s, code, unit, lang, history)
+        parts = [p for p in parts if not p.empty]
+        history = pd.concat(parts, ignore_index=True) if parts else None
+        run = d.published_run()
+        if history is not None and run is not None:
+            history = _public_history(store, history, unit, code, run_as_of(run))
+        elif history is not None:  # staff: each revision's review state beside its status
+            history = _with_states(store, history, unit, code)
+    data = views.indicator(s, code, unit, lang, history, public=d.published)
     return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
+
+
+def _with_states(store: Any, history: pd.DataFrame, unit: str, code: str) -> pd.DataFrame:
+    """``history`` with each revision's review state (``review``: draft, submitted,
+    approved, rejected) so that a draft is never taken for a reviewed value."""
+    from qcity.data.workflow import list_values
+
+    states = list_values(store, units=[unit], indicators=[code])[["period", "revision", "state"]]
+    states = states.astype({"period": str, "revision": "int64"}).rename(columns={"state": "review"})
+    out = history.astype({"period": str, "revision": "int64"})
+    return out.merge(states, on=["period", "revision"], how="left")
+
+
+def _public_history(
+    store: Any, history: pd.DataFrame, unit: str, code: str, as_of: Any
+) -> pd.DataFrame:
+    """The revisions of ``history`` the public may see: those approved by ``as_of`` (the
+    published run's data), without who entered them."""
+    from qcity.data.workflow import list_values
+
+    approved = list_values(store, state="approved", units=[unit], indicators=[code])
+    if as_of is not None:
+        when = pd.Timestamp(as_of)
+        seen = approved["recorded_at"] <= when
+        seen &= approved["state_at"].isna() | (approved["state_at"] <= when)
+        approved = approved[seen]
+    keys = approved[["period", "revision"]].astype({"period": str, "revision": "int64"})
+    out = history.astype({"period": str, "revision": "int64"}).merge(
+        keys, on=["period", "revision"]
+    )
+    return out.assign(entered_by="", review="approved")
 
 
 @router.get("/warnings", dependencies=READ)
@@ -224,9 +257,20 @@ def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
 _uploads_lock = threading.Lock()
 
 
-def _uploads(request: Request) -> dict[str, tuple[Path, str]]:
-    """This app's checked, not yet stored files by token, with who checked them."""
-    pending: dict[str, tuple[Path, str]] = request.app.state.uploads
+@dataclass(frozen=True)
+class Pending:
+    """A checked, not yet stored upload: its file, who checked it, and the revision of
+    each of its values stored when it was checked (the revisions the confirmation expects:
+    a value saved by someone else in between is a conflict, not overwritten)."""
+
+    path: Path
+    owner: str
+    expected: pd.DataFrame
+
+
+def _uploads(request: Request) -> dict[str, Pending]:
+    """This app's checked, not yet stored files by token."""
+    pending: dict[str, Pending] = request.app.state.uploads
     return pending
 
 
@@ -247,9 +291,22 @@ def _problem(p: Any) -> dict[str, Any]:
 
 
 def _safe_name(name: str | None) -> str:
-    """The uploaded file's name without any folder part or odd characters."""
-    base = Path(name or "upload.csv").name
-    return re.sub(r"[^\w.\-]+", "_", base) or "upload.csv"
+    """The uploaded file's name without any folder part or odd characters; 422 naming the
+    field ``file`` for a name that is only dots or longer than ``FILE_NAME_LIMIT``."""
+    base = Path((name or "upload.csv").replace("\\", "/")).name
+    clean = re.sub(r"[^\w.\-]+", "_", base)
+    if not clean.strip("._"):
+        raise FieldError(
+            422, f"file name {base[:40]!r}: not a file name / 文件名无效; rename the file", "file"
+        )
+    if len(clean) > FILE_NAME_LIMIT or len(clean.encode("utf-8")) > 255:
+        raise FieldError(
+            422,
+            f"file name of {len(clean)} characters: at most {FILE_NAME_LIMIT} "
+            "/ 文件名过长; rename the file",
+            "file",
+        )
+    return clean
 
 
 @router.post("/upload")
@@ -263,8 +320,9 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
     from qcity.data.store import Store
 
     d = dashboard(request)
+    name = _safe_name(file.filename)
     folder = Path(tempfile.mkdtemp(prefix="qcity-upload-"))
-    path = folder / _safe_name(file.filename)
+    path = folder / name
     size = 0
     with path.open("wb") as out:
         while chunk := file.file.read(1 << 20):
@@ -299,13 +357,17 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
             f"{path.name}: {len(refused)} row(s) of indicators outside your department "
             f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
         )
+    from qcity.data.workflow import latest_revisions
+
+    with Store(d.url, create=False) as store:
+        expected = latest_revisions(store, checked.observations)
     token = secrets.token_urlsafe(16)
     with _uploads_lock:
         pending = _uploads(request)
         while len(pending) >= PENDING_UPLOADS:  # the oldest checked file is forgotten
-            old, _ = pending.pop(next(iter(pending)))
-            shutil.rmtree(old.parent, ignore_errors=True)
-        pending[token] = (path, _owner(actor))
+            old = pending.pop(next(iter(pending)))
+            shutil.rmtree(old.path.parent, ignore_errors=True)
+        pending[token] = Pending(path, _owner(actor), expected)
     return JSONResponse(
         {
             "file": path.name,
@@ -320,34 +382,46 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
 
 @router.post("/upload/{token}")
 def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
-    """Store a checked upload in one transaction (``qcity import``): any error stores
-    nothing. The import batch and its values record the user (``web:<name>`` and the
-    user's id)."""
-    from qcity.data.importer import import_file
+    """Store a checked upload for review, in one transaction: its values become new
+    revisions submitted for review (``state: submitted``), exactly as if entered on the
+    entry page and submitted; the dashboard uses them once a reviewer approves them. A
+    value saved by someone else since the check is a conflict (409) and nothing is
+    stored; values equal to the approved (or already submitted) ones are left alone. The
+    batch records the file and the user (``web:<name>``, the user's id)."""
+    from qcity.data.importer import file_sha256, read_checked
     from qcity.data.problems import ImportErrorReport
+    from qcity.data.readers import file_format
     from qcity.data.store import Store
+    from qcity.data.tables import KEY, StoreError
+    from qcity.data.workflow import UploadFile
+    from qcity.service import workflow as service
+    from qcity.web.workflow import _http
 
     d = dashboard(request)
     with _uploads_lock:
         pending = _uploads(request)
         found = pending.get(token)
-        if found is not None and found[1] == _owner(actor):
+        if found is not None and found.owner == _owner(actor):
             del pending[token]
         else:
             found = None
     if found is None:
         raise NotFound("no checked upload with this token; upload the file again")
-    path = found[0]
+    path = found.path
     try:
         with Store(d.url, create=False) as store:
             store.check_schema()
-            result = import_file(
+            checked, _, _ = read_checked(path, d.framework, store.units(), action="import")
+            rows = checked.observations.merge(found.expected, how="left", on=KEY)
+            rows["expected_revision"] = rows["expected_revision"].astype(object)
+            upload = UploadFile(path.name, file_sha256(path), file_format(path))
+            saved = service.save_draft(
                 store,
-                path,
+                actor,
+                rows,
                 d.framework,
-                f"web:{actor.name}",
-                entered_by_user_id=actor.user_id,
-                actor=actor,
+                submit=True,
+                upload=upload,
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -359,19 +433,22 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
             ),
             status_code=422,
         )
+    except StoreError as exc:
+        raise _http(exc) from None
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
-    s = result.summary
-    if s is not None and s.written:
+    if saved:
         d.invalidate()
+    revised = sum(1 for v in saved if v.revision > 1)
     return JSONResponse(
         {
-            "file": result.file_name,
-            "stored": bool(s and s.written),
-            "added": s.added if s else 0,
-            "revised": s.revised if s else 0,
-            "unchanged": s.unchanged if s else 0,
-            "batch": s.batch_id if s else None,
+            "file": path.name,
+            "stored": bool(saved),
+            "state": "submitted",
+            "submitted": [v.id for v in saved],
+            "added": len(saved) - revised,
+            "revised": revised,
+            "unchanged": len(checked.observations) - len(saved),
         }
     )
 

@@ -11,13 +11,14 @@ CDN-based Swagger UI is off.
 
 from __future__ import annotations
 
+import re
 import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -25,7 +26,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qcity import __version__
+from qcity import __version__, errors
+from qcity.data.limits import TooLongError
 from qcity.service.errors import explain
 from qcity.web.access import public
 from qcity.web.i18n import COOKIE, LANGS
@@ -40,9 +42,65 @@ def plotly_js() -> Path:
     return Path(str(resources.files("plotly") / "package_data" / "plotly.min.js"))
 
 
-def error_body(status: int, message: str, **extra: Any) -> dict[str, Any]:
-    """The one error format of the API: ``{"error": {"status", "message", ...}}``."""
-    return {"error": {"status": status, "message": message, **extra}}
+#: The ``code`` of each HTTP status in an error body, and the hint given by default.
+ERROR_CODES: dict[int, tuple[str, str]] = {
+    400: ("bad_request", "correct the request as the message says / 请按提示修改后重试"),
+    401: ("unauthorized", "log in first (or send a valid API token) / 请先登录"),
+    403: ("forbidden", "ask an administrator for the permission / 无此权限"),
+    404: ("not_found", "check the address or code / 请检查地址或代码"),
+    405: ("method_not_allowed", "see /openapi.json for the methods / 请求方法不支持"),
+    409: ("conflict", "reload and make your change again / 请刷新后重试"),
+    413: ("too_large", "send a smaller file / 文件过大"),
+    422: ("invalid", "correct the named field / 请修改所指字段"),
+    429: ("too_many_requests", "wait a moment and try again / 请稍后再试"),
+    500: ("internal", "the server failed; tell the administrator / 服务器错误，请联系管理员"),
+}
+
+
+class FieldError(errors.InputError, HTTPException):
+    """An HTTP error about one request field (its name goes into the error body)."""
+
+    def __init__(self, status_code: int, detail: str, field: str | None = None) -> None:
+        HTTPException.__init__(self, status_code, detail)
+        self.field = field
+        self.hint = None
+
+
+#: An absolute path on the server (never shown to a client: only its last part is).
+_SERVER_PATH = re.compile(
+    r"(?:[A-Za-z]:\\|/)(?:tmp|home|root|usr|var|opt|srv|work|etc|proc|private|Users|mnt|"
+    r"[^\s/'\"]*qcity[^\s/'\"]*)(?:[/\\][^\s/\\'\"]+)+"
+)
+
+
+def scrub(message: str) -> str:
+    """``message`` with every server path replaced by its last part (a file name)."""
+    return _SERVER_PATH.sub(lambda m: re.split(r"[/\\]", m.group(0))[-1], message)
+
+
+def error_body(
+    status: int,
+    message: str,
+    *,
+    hint: str | None = None,
+    field: str | None = None,
+    code: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The one error format of the API and every error it answers with:
+    ``{"error": {"status", "code", "message", "hint", "field", ...}}`` (``field``: the
+    request field at fault, or null; ``extra`` such as an upload's ``problems``)."""
+    default_code, default_hint = ERROR_CODES.get(status, ("error", ""))
+    return {
+        "error": {
+            "status": status,
+            "code": code or default_code,
+            "message": scrub(message),
+            "hint": hint if hint is not None else default_hint,
+            "field": field,
+            **extra,
+        }
+    }
 
 
 def _is_api(request: Request) -> bool:
@@ -60,8 +118,9 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     app = FastAPI(
         title="qcity dashboard API",
         version=__version__,
-        description="县域品质城市自我评价 — the dashboard's JSON API. Errors: "
-        '`{"error": {"status": 404, "message": "..."}}`.',
+        description="县域品质城市自我评价 — the dashboard's JSON API. Every error: "
+        '`{"error": {"status": 404, "code": "not_found", "message": "...", "hint": "...", '
+        '"field": null}}`.',
         docs_url=None,
         redoc_url=None,
     )
@@ -77,21 +136,40 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     async def not_found(request: Request, exc: NotFound) -> Response:
         return error_response(request, 404, str(exc))
 
+    @app.exception_handler(TooLongError)
+    async def too_long(request: Request, exc: TooLongError) -> Response:
+        return error_response(request, 422, str(exc), field=exc.field)
+
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError) -> Response:
+        return error_response(
+            request,
+            400,
+            "a number in the request is out of range / 数值超出范围",
+            hint="use a smaller number / 请填写较小的数值",
+            code="out_of_range",
+        )
+
     @app.exception_handler(Unavailable)
     async def unavailable(request: Request, exc: Unavailable) -> Response:
         return error_response(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return error_response(request, exc.status_code, str(exc.detail))
+        field = getattr(exc, "field", None)
+        return error_response(request, exc.status_code, str(exc.detail), field=field)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        parts = []
+        parts, fields = [], []
         for e in exc.errors():
-            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body"))
+            loc = [str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path")]
+            where = ".".join(loc)
+            fields.append(where)
             parts.append(f"{where}: {e.get('msg')}")
-        return error_response(request, 422, "; ".join(parts) or "invalid request")
+        return error_response(
+            request, 422, "; ".join(parts) or "invalid request", field=fields[0] if fields else None
+        )
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> Response:
@@ -153,11 +231,13 @@ class TimingAndLanguage:
         await self.app(scope, receive, send_with_headers)
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
-    """JSON for the API, a small page for people; a person not logged in is sent to the
-    login page (and back here afterwards)."""
+def error_response(request: Request, status: int, message: str, **details: Any) -> Response:
+    """JSON for the API (``error_body``, with ``details`` such as ``field``), a small page
+    for people; a person not logged in is sent to the login page (and back afterwards).
+    No server path is shown in either."""
+    message = scrub(message)
     if _is_api(request):
-        return JSONResponse(error_body(status, message), status_code=status)
+        return JSONResponse(error_body(status, message, **details), status_code=status)
     if status == 401 and request.method == "GET":
         from urllib.parse import quote
 

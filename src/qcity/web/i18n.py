@@ -143,11 +143,23 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "choose_file": ("选择文件", "Choose a file"),
     "check": ("检查", "Check"),
-    "confirm": ("确认写入", "Store it"),
+    "confirm": ("确认提交审核", "Submit for review"),
     "report": ("校验报告", "Validation report"),
     "no_errors": ("检查通过，没有错误。尚未写入。", "No errors. Nothing stored yet."),
     "has_errors": ("有错误，未写入任何数据。", "Errors found: nothing was stored."),
-    "stored": ("已写入", "Stored"),
+    "nothing_published": (
+        "尚未发布评价结果。公开页面只显示经审核并已发布的结果。",
+        "Nothing has been published yet. The public pages show reviewed, published results only.",
+    ),
+    "published_run": (
+        "公开页面显示已发布的评价 #{id}（发布于 {at}，数据截至 {vintage}，仅含审核通过的数值）",
+        "Public view of published evaluation #{id} (published {at}, data as of {vintage}; "
+        "approved values only)",
+    ),
+    "stored": (
+        "已提交审核（审核通过后计入评价）",
+        "Submitted for review (evaluated once approved)",
+    ),
     "severity": ("级别", "Severity"),
     "sheet": ("工作表", "Sheet"),
     "row": ("行", "Row"),

@@ -20,7 +20,7 @@ from qcity.web import fmt, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
-from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound
+from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound, dashboard_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -76,16 +76,17 @@ def _nav(d: Dashboard, lang: str, scopes: list[str], actor: Actor) -> list[dict[
 
 def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     """Render ``template`` with what every page needs (language, menu, notice)."""
-    d: Dashboard = request.app.state.dashboard
+    d: Dashboard = dashboard_of(request)
     lang = request_lang(request)
     try:
         scopes = d.scopes()
         fw = d.framework
         problem = "\n".join(d.problems()) or None
+        published = _published_note(d.published_run(), lang) if d.published else None
     except Exception as exc:  # the database cannot be read: say why, keep the menu
         from qcity.service.errors import explain
 
-        scopes, fw, problem = [], None, explain(exc).message
+        scopes, fw, problem, published = [], None, explain(exc).message, None
     other = "en" if lang == "zh" else "zh"
     actor = page_actor(request)
     base = {
@@ -105,6 +106,8 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         "dimensions": views.dimensions(fw, lang) if fw is not None else [],
         "framework": fw,
         "problem": problem,
+        "public": d.published,
+        "published": published,
         "has_data": bool(scopes),
         "scope_key": context.get("scope_key", PEERS),
         "qs_lang": f"lang={lang}",
@@ -112,6 +115,15 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
     base.update(context)
     html = env.get_template(template).render(**base)
     return HTMLResponse(html)
+
+
+def _published_note(run: dict[str, Any] | None, lang: str) -> str:
+    """The line saying which published run a public page shows (or that none is)."""
+    if run is None:
+        return word("nothing_published", lang)
+    at = str(run.get("published_at") or "")[:10]
+    vintage = str(run.get("data_vintage") or "")[:10]
+    return word("published_run", lang).format(id=int(run["id"]), at=at, vintage=vintage)
 
 
 def render_unit_page(
@@ -132,7 +144,7 @@ def render_unit_page(
 
 
 def _scope(request: Request, key: str) -> Any:
-    d: Dashboard = request.app.state.dashboard
+    d: Dashboard = dashboard_of(request)
     return d.scope(key)
 
 
@@ -143,7 +155,7 @@ PAGE_CACHE_SIZE = 512
 async def cached(request: Request, build: Callable[[], HTMLResponse]) -> HTMLResponse:
     """The page for this URL and language as rendered before (until new data are
     stored), else ``build()`` run in a worker thread and kept."""
-    d: Dashboard = request.app.state.dashboard
+    d: Dashboard = dashboard_of(request)
     await run_in_threadpool(d.refresh)
     cache: dict[Any, bytes] = request.app.state.page_cache
     actor = page_actor(request)
@@ -178,7 +190,7 @@ async def overview_page(
     request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
     def build() -> HTMLResponse:
-        d: Dashboard = request.app.state.dashboard
+        d: Dashboard = dashboard_of(request)
         lang = request_lang(request)
         if PEERS not in _safe_scopes(d):
             return render(request, "empty.html", title=word("overview", lang))
@@ -264,7 +276,7 @@ async def warnings_page(
     request: Request, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
     def build() -> HTMLResponse:
-        d: Dashboard = request.app.state.dashboard
+        d: Dashboard = dashboard_of(request)
         lang = request_lang(request)
         if PEERS not in _safe_scopes(d):
             return render(request, "empty.html", title=word("warnings", lang))
@@ -335,7 +347,7 @@ async def robustness_page(request: Request) -> HTMLResponse:
     from qcity.web.robustness import robustness
 
     def build() -> HTMLResponse:
-        d: Dashboard = request.app.state.dashboard
+        d: Dashboard = dashboard_of(request)
         lang = request_lang(request)
         if PEERS not in _safe_scopes(d):
             return render(request, "empty.html", title=word("robustness", lang))

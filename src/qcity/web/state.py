@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -131,24 +132,72 @@ def _peer_group(inp: EvaluationInput) -> tuple[str | None, dict[str, str]]:
     }
 
 
+NOTHING_PUBLISHED = (
+    "no evaluation has been published yet: the public dashboard shows published results "
+    "only / 尚未发布评价结果：公开页面只显示已发布的结果（qcity runs publish）"
+)
+
 REFRESH_SECONDS = 2.0
 """How often the dashboard asks the store whether anything was written."""
 
 
-def _marker(url: str) -> str | None:
-    """The store's change marker; None when there is no usable store (yet)."""
+def _marker(url: str, published: bool = False) -> str | None:
+    """The store's change marker (with ``published``, also the published run shown);
+    None when there is no usable store (yet)."""
     try:
         with Store(url, create=False) as store:
-            return store.change_marker()
+            marker = store.change_marker()
+        if published:
+            run = newest_published(url)
+            marker += f":{run['id'] if run else '-'}"
+        return marker
     except Exception:  # no file, no schema yet, server down: the pages say why on load
         return None
+
+
+def newest_published(url: str) -> dict[str, Any] | None:
+    """The newest published evaluation run's facts (id, published_at, framework, data
+    vintage, as_of), or None when nothing is published yet."""
+    from qcity.service.runs import list_runs
+
+    runs = list_runs(url)
+    runs = runs[runs["status"].astype(str) == "published"]
+    if runs.empty:
+        return None
+    row = runs.iloc[0]  # newest first
+    return {str(k): (None if pd.isna(v) else v) for k, v in row.to_dict().items()}
+
+
+def published_inputs(url: str, run: dict[str, Any]) -> tuple[Framework, str, EvaluationInput]:
+    """What the published ``run`` evaluated, read again: its framework version as stored
+    and the approved values as of its data vintage (later entries, approvals and
+    revisions are not visible: the public sees the published numbers)."""
+    from qcity.framework.io import parse_framework
+
+    with Store(url, create=False) as store:
+        text = store.framework_text(str(run["framework_code"]), str(run["framework_version"]))
+    fw = parse_framework(text, "stored framework")
+    return fw, text, from_store(url, as_of=run_as_of(run), values="approved")
+
+
+def run_as_of(run: dict[str, Any]) -> datetime | None:
+    """The moment whose approved values a stored run evaluated: its ``as_of``, else its
+    data vintage, else when it was made."""
+    when = run.get("as_of") or run.get("data_vintage") or run.get("created_at")
+    return pd.Timestamp(when).to_pydatetime() if when is not None else None
 
 
 class Dashboard:
     """The database the dashboard serves and the evaluations made from it (cached until
     ``invalidate``). Thread-safe: the first request evaluates, the others wait."""
 
-    def __init__(self, url: str | None = None, refresh_seconds: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        refresh_seconds: float = REFRESH_SECONDS,
+        *,
+        published: bool = False,
+    ) -> None:
         self.url = resolve_url(url)
         self._lock = threading.RLock()
         self._loaded: dict[str, Any] | None = None
@@ -156,17 +205,33 @@ class Dashboard:
         self.refresh_seconds = refresh_seconds
         self._marker: str | None = None
         self._checked = 0.0
+        #: True for what an anonymous visitor sees: only the newest published run
+        self.published = published
+        self._public: Dashboard | None = None
 
     def __repr__(self) -> str:
         return f"Dashboard({display_url(self.url)})"
+
+    def public(self) -> Dashboard:
+        """What an anonymous visitor sees: the newest published run, evaluated again from
+        its framework version and the approved values as of its data vintage (never a
+        draft, a submitted or a rejected value); nothing when no run is published."""
+        if self.published:
+            return self
+        with self._lock:
+            if self._public is None:
+                self._public = Dashboard(self.url, self.refresh_seconds, published=True)
+            return self._public
 
     def invalidate(self) -> None:
         """Forget the evaluations (after new data were stored through the dashboard)."""
         with self._lock:
             self._loaded = None
             self.generation += 1
-            self._marker = _marker(self.url)  # this change is now known: no second reload
+            self._marker = _marker(self.url, self.published)  # known now: no second reload
             self._checked = time.monotonic()
+            if self._public is not None:
+                self._public.invalidate()
 
     def refresh(self) -> None:
         """Forget the evaluations when the store changed since they were made — an import
@@ -177,7 +242,7 @@ class Dashboard:
             return
         with self._lock:
             self._checked = now
-            marker = _marker(self.url)
+            marker = _marker(self.url, self.published)
             if marker != self._marker:
                 self._marker = marker
                 self._loaded = None
@@ -197,9 +262,17 @@ class Dashboard:
             "framework_text": text,
             "scopes": {},
             "problems": [],
+            "run": None,
         }
         try:
-            inp = from_store(self.url)
+            if self.published:
+                run = newest_published(self.url)
+                if run is None:
+                    return loaded  # nothing published: the pages say so
+                fw, text, inp = published_inputs(self.url, run)
+                loaded.update(framework=fw, framework_text=text, run=run)
+            else:
+                inp = from_store(self.url)
         except InputError:
             return loaded  # an empty store: only the pages that need no data
         names = _names(inp.units)
@@ -248,14 +321,32 @@ class Dashboard:
         """The scopes that have data (peers, towns)."""
         return list(self._load()["scopes"])
 
+    def published_run(self) -> dict[str, Any] | None:
+        """The published run shown (for the public view; None otherwise or when nothing
+        is published)."""
+        run: dict[str, Any] | None = self._load()["run"]
+        return run
+
     def scope(self, key: str = PEERS) -> Scope:
         """The evaluation of scope ``key``; ``NotFound`` when it has no data."""
-        scopes = self._load()["scopes"]
+        loaded = self._load()
+        scopes = loaded["scopes"]
+        if self.published and loaded["run"] is None:
+            raise NotFound(NOTHING_PUBLISHED)
         if key not in scopes:
             known = ", ".join(scopes) or "none: the database holds no data"
             raise NotFound(f"no evaluation {key!r}; available: {known}")
         scope: Scope = scopes[key]
         return scope
+
+
+def dashboard_of(request: Any) -> Dashboard:
+    """The dashboard a request sees: the public one (the newest published run) for an
+    anonymous visitor, the store's approved values evaluated now for a logged-in user."""
+    from qcity.web.access import page_actor
+
+    d: Dashboard = request.app.state.dashboard
+    return d.public() if page_actor(request).is_anonymous else d
 
 
 def _subunits(inp: EvaluationInput, focus: str) -> EvaluationInput | None:

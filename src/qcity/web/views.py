@@ -385,11 +385,24 @@ def _method_doc(kind: str, method: str) -> str:
     return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
+def _review(row: Any, lang: str) -> str:
+    """The review state of a revision in words (draft, submitted ...), "" if unknown."""
+    state = getattr(row, "review", None)
+    return word(f"state_{state}", lang) if isinstance(state, str) and state else ""
+
+
 def indicator(
-    scope: Scope, code: str, unit: str | None, lang: str, history: pd.DataFrame | None = None
+    scope: Scope,
+    code: str,
+    unit: str | None,
+    lang: str,
+    history: pd.DataFrame | None = None,
+    *,
+    public: bool = False,
 ) -> dict[str, Any]:
     """An indicator: its series for every unit (the focus first), its facts, the method
-    that normalised it, and (given) every stored revision of the focus unit's values."""
+    that normalised it, and (given) every stored revision of the focus unit's values
+    (``public``: without who entered them)."""
     fw = scope.framework
     ind: Indicator = node_of(fw, code, Indicator)
     unit = check_unit(scope, unit)
@@ -429,8 +442,9 @@ def indicator(
                     "illustrative": r.status == "illustrative",
                     "source": r.source or "",
                     "recorded_at": str(r.recorded_at)[:19],
-                    "entered_by": r.entered_by or "",
                     "file": r.file_name or "",
+                    "review": _review(r, lang),
+                    **({} if public else {"entered_by": r.entered_by or ""}),
                 }
             )
     ranks = mine[mine["unit"] == unit].sort_values("period")
@@ -460,6 +474,7 @@ def indicator(
             "doc": _method_doc("normalise", method) if method else "",
         },
         "revisions": revisions,
+        "public": public,
         "notice": notice(scope, lang),
     }
 

@@ -15,10 +15,11 @@ import json
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from qcity.data.limits import LIMITS, TooLongError
 from qcity.data.roles import Actor
 from qcity.data.safe_cells import safe_frame
 from qcity.data.store import Store
@@ -27,6 +28,7 @@ from qcity.framework.departments import same_department
 from qcity.framework.model import Framework
 from qcity.service import workflow as service
 from qcity.web.access import require
+from qcity.web.app import FieldError
 from qcity.web.i18n import name, word
 from qcity.web.pages import render, request_lang
 
@@ -56,11 +58,14 @@ def workflow_framework(request: Request) -> Framework:
 
 
 def _http(exc: Exception) -> HTTPException:
-    """The HTTP error of a workflow failure: 409 conflict, 403 not allowed, 400 otherwise."""
+    """The HTTP error of a workflow failure: 409 conflict, 403 not allowed, 422 a text
+    too long (naming the field), 400 otherwise."""
     if isinstance(exc, service.ConflictError):
         return HTTPException(409, str(exc))
     if isinstance(exc, service.NotAllowedError):
         return HTTPException(403, str(exc))
+    if isinstance(exc, TooLongError):
+        return FieldError(422, str(exc), exc.field)
     return HTTPException(400, str(exc))
 
 
@@ -119,13 +124,13 @@ class ValueIn(BaseModel):
     """One value to save as a draft; ``expected_revision`` is the revision it was based on
     (null for a value not stored yet)."""
 
-    unit: str
-    indicator: str
-    period: str
+    unit: str = Field(max_length=LIMITS["observations.unit_code"])
+    indicator: str = Field(max_length=LIMITS["observations.indicator_code"])
+    period: str = Field(max_length=LIMITS["observations.period"])
     value: float
     expected_revision: DbInt | None = None
-    source: str | None = None
-    flag: str | None = None
+    source: str | None = Field(None, max_length=LIMITS["observations.source"])
+    flag: str | None = Field(None, max_length=LIMITS["observations.flag"])
 
 
 class SaveIn(BaseModel):
@@ -173,24 +178,31 @@ def api_submit(
     return JSONResponse({"submitted": body.ids})
 
 
-async def _body(request: Request) -> dict[str, Any]:
-    """The JSON object of a request, {} when there is none."""
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        raise HTTPException(400, "the body is not JSON") from None
-    return body if isinstance(body, dict) else {}
+#: A reviewer's comment or reason: text of at most the comment column's length.
+Comment = Annotated[str, Field(max_length=LIMITS["value_reviews.comment"])]
+
+
+class ApproveIn(BaseModel):
+    """An approval: an optional comment."""
+
+    comment: Comment | None = None
+
+
+class RejectIn(BaseModel):
+    """A rejection: its reason (required)."""
+
+    reason: Comment
 
 
 @router.post("/api/values/{value_id}/approve", tags=["workflow"])
 async def api_approve(
-    value_id: DbInt, request: Request, actor: Actor = Depends(require("values.review"))
+    value_id: DbInt,
+    request: Request,
+    body: Annotated[ApproveIn | None, Body()] = None,
+    actor: Actor = Depends(require("values.review")),
 ) -> Response:
-    """Approve a submitted revision (``{"comment": ...}`` optional)."""
-    comment = (await _body(request)).get("comment")
+    """Approve a submitted revision (``{"comment": ...}`` optional; no body is fine)."""
+    comment = body.comment if body is not None else None
     from fastapi.concurrency import run_in_threadpool
 
     def go() -> JSONResponse:
@@ -198,6 +210,7 @@ async def api_approve(
             service.approve(workflow_store(request), actor, [value_id], comment)
         except StoreError as exc:
             raise _http(exc) from None
+        request.app.state.dashboard.invalidate()  # the evaluation now uses this value
         return JSONResponse({"approved": value_id})
 
     return await run_in_threadpool(go)
@@ -205,10 +218,13 @@ async def api_approve(
 
 @router.post("/api/values/{value_id}/reject", tags=["workflow"])
 async def api_reject(
-    value_id: DbInt, request: Request, actor: Actor = Depends(require("values.review"))
+    value_id: DbInt,
+    request: Request,
+    body: RejectIn,
+    actor: Actor = Depends(require("values.review")),
 ) -> Response:
     """Reject a submitted revision: ``{"reason": ...}`` (required)."""
-    reason = str((await _body(request)).get("reason") or "")
+    reason = body.reason
     from fastapi.concurrency import run_in_threadpool
 
     def go() -> JSONResponse:
@@ -431,6 +447,7 @@ def review_decide(
     try:
         if decision == "approve":
             service.approve(workflow_store(request), actor, [value_id], comment)
+            request.app.state.dashboard.invalidate()  # the evaluation now uses this value
         elif decision == "reject":
             service.reject(workflow_store(request), actor, [value_id], comment)
         else:
