@@ -19,7 +19,8 @@ install: $(STAMP)
 
 ## make run: install, build the demo database (run again, it keeps what is there: runs,
 ## published or not, the audit log, accounts, groups, values, and adds a new demo run),
-## evaluate it, show the result, write the annual report of the run it just stored
+## evaluate it, show the result, publish the run it just stored (the public dashboard shows
+## published runs only), write the annual report of that run
 ## (var/reports/liyang-2024-run<N>.docx, path printed), then serve the dashboard on
 ## http://127.0.0.1:$(PORT)/ (Ctrl+C stops it) — also when the demo refused to run.
 PORT ?= 8000
@@ -29,6 +30,8 @@ run: $(STAMP)
 	@$(BIN)/qcity demo --run-file $(DEMO_RUN) || echo "make run: the demo stored nothing (the reason is above); serving the database as it is. A demo of its own: make run DB=var/demo.sqlite / 示例未写入，直接启动看板"
 	@if [ -s $(DEMO_RUN) ]; then \
 	  run=$$(cat $(DEMO_RUN)); out=var/reports/liyang-2024-run$$run.docx; \
+	  $(BIN)/qcity runs publish $$run \
+	    || echo "make run: run $$run was not published (the reason is above)"; \
 	  $(BIN)/qcity report --unit liyang --year 2024 --run $$run --format docx --out $$out \
 	    && echo "report of run $$run 报告: $(CURDIR)/$$out" \
 	    || echo "make run: the report of run $$run was not written (the reason is above)"; \
