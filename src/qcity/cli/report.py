@@ -33,7 +33,11 @@ def report(
         None, "--run", help="report on this stored run (qcity runs list) 使用已保存的运行"
     ),
     samples: int = typer.Option(
-        200, "-N", "--samples", min=10, help="Monte Carlo samples for the rank bands 抽样次数"
+        1000,
+        "-N",
+        "--samples",
+        min=10,
+        help="Monte Carlo samples for the rank bands 抽样次数 (the dashboard's: 1000)",
     ),
     framework: str = typer.Option(
         "liyang", "--framework", "-f", help="framework YAML, or a shipped one 指标体系"

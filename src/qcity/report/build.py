@@ -17,6 +17,7 @@ from qcity.report import charts
 from qcity.report.model import Chart, Notice, Paragraph, Report, Section, Table
 from qcity.service.evaluation import EvaluationResult
 from qcity.service.notice import ILLUSTRATIVE, used_rows
+from qcity.service.robustness import SAMPLES
 
 
 @dataclass
@@ -109,7 +110,7 @@ class Builder:
         run: RunInfo,
         group: str | None,
         towns: EvaluationResult | None = None,
-        samples: int = 200,
+        samples: int = SAMPLES,
     ) -> None:
         self.result = result
         self.ev = result.evaluation
@@ -568,16 +569,14 @@ class Builder:
         return sec
 
     def stability(self) -> Section | None:
-        from qcity.robust.spec import load_spec, shipped_spec
-        from qcity.robust.uncertainty import run_uncertainty
+        from qcity.service.robustness import rank_bands
 
-        shipped = shipped_spec(self.fw.code)
-        if shipped is None or self.scores["unit"].nunique() < 2:
+        if self.scores["unit"].nunique() < 2:
             return None
-        spec = load_spec(shipped).model_copy(update={"period": self.period, "node": None})
-        spec.check(self.fw, f"shipped spec for {self.fw.code}")
-        ua = run_uncertainty(self.ev, spec, self.samples, spec.seed)
-        stats = ua.rank_stats.sort_values("nominal")
+        bands = rank_bands(self.ev, period=self.period, samples=self.samples)
+        if bands is None:
+            return None
+        stats = bands.result.rank_stats.sort_values("nominal")
         zh = self.zh()
         mine = stats[stats["unit"].astype(str) == self.unit]
         sec = Section(t("stability", self.lang), key="stability")

@@ -16,6 +16,7 @@ from qcity.report.build import Builder, RunInfo
 from qcity.report.model import Report
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.inputs import EvaluationInput, from_store
+from qcity.service.robustness import SAMPLES
 
 FORMATS = ("docx", "html", "pdf")
 
@@ -97,7 +98,7 @@ def make_report(
     group: str | None = None,
     lang: str = "zh",
     run_id: int | None = None,
-    samples: int = 200,
+    samples: int = SAMPLES,
     created_by: str = "qcity report",
 ) -> Made:
     """Evaluate (or re-run run ``run_id``), build the report and write it to ``out``."""

@@ -17,14 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity.service.robustness import SAMPLES
 from qcity.web import fmt
 from qcity.web.i18n import name, word
 from qcity.web.state import PEERS, Dashboard, NotFound, Scope
 from qcity.web.views import _f, _i, notice
 
-N = 1000
-"""Monte Carlo samples of the page (``qcity robust``'s default); the Sobol indices use
-the same ``N`` (``N (inputs + 2)`` runs)."""
+N = SAMPLES
+"""Monte Carlo samples of the page, those of the report (``qcity.service.robustness``);
+the Sobol indices use the same ``N`` (``N (inputs + 2)`` runs)."""
 
 _lock = threading.Lock()
 
@@ -62,20 +63,19 @@ def label(text: str, lang: str) -> str:
 
 
 def compute(scope: Scope, path: Path) -> dict[str, Any]:
-    """The language-free results: rank statistics, per-unit shift, Sobol indices."""
-    from qcity.robust.problem import Problem
+    """The language-free results: rank statistics, per-unit shift, Sobol indices. The rank
+    bands come from ``qcity.service.robustness`` (the report reads the same)."""
     from qcity.robust.sensitivity import run_sensitivity
-    from qcity.robust.spec import load_spec
-    from qcity.robust.uncertainty import run_uncertainty
+    from qcity.service.robustness import rank_bands
 
-    spec = load_spec(path)
     ev = scope.result.evaluation
-    spec.check(ev.framework, str(path.name))
-    problem = Problem(ev, spec)
-    ua = run_uncertainty(ev, spec, N, problem=problem)
+    bands = rank_bands(ev, period=_latest_period(scope), samples=N)
+    if bands is None:
+        raise NotFound(f"framework {ev.framework.code} has no shipped robustness spec")
+    ua, problem, spec = bands.result, bands.problem, bands.problem.spec
     stats = ua.rank_stats.copy()
     nominal = stats["nominal"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
-    stats["shift"] = unit_shift(ua.rank_counts, nominal)
+    stats["shift"] = ua.counts.shift(nominal)
     sobol = None
     if len(problem.inputs) >= 2:
         sa = run_sensitivity(ev, spec, N, ua.seed, problem=problem)
@@ -91,6 +91,14 @@ def compute(scope: Scope, path: Path) -> dict[str, Any]:
         "sobol": sobol,
         "spec": path.name,
     }
+
+
+def _latest_period(scope: Scope) -> str:
+    """The latest period with index scores: the year the report of that year reads."""
+    s = scope.result.evaluation.scores()
+    root = scope.result.evaluation.framework.root.code
+    have = s[(s["node"].astype(str) == root) & s["score"].notna()]
+    return str(max(have["period"].astype(str)))
 
 
 def _results(scope: Scope, path: Path) -> dict[str, Any]:
