@@ -498,19 +498,31 @@ def import_groups_cmd(
         Path, typer.Argument(help="CSV, one row per member: group,name_zh,name_en,unit[,kind]")
     ],
     db: DbOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="accept that groups lose the members the file does not list / 确认删除未列出的成员",
+        ),
+    ] = False,
 ) -> None:
-    """Create or replace unit groups (peer groups) in one transaction. 导入对标组。"""
+    """Create or update unit groups (peer groups) in one transaction; a group losing
+    members needs --replace. 导入对标组；删除成员需加 --replace。"""
 
     def write(store: Store, df: pd.DataFrame) -> str:
-        n = store.add_groups(df)
+        changes: list[str] = []
+        n = store.add_groups(df, replace=replace, changes=changes)
         total = df["group"].str.strip().replace("", None).dropna().nunique()
         if n == 0:
             return (
                 f"nothing to do: {total} group(s) equal to what is stored / "
                 f"无需写入：{total} 个对标组与库中相同"
             )
-        return f"{n} group(s) written / 对标组已导入" + (
-            f", {total - n} unchanged / 未变" if total > n else ""
+        shown = "".join(f"\n  {c}" for c in changes)
+        return (
+            f"{n} group(s) written / 对标组已导入"
+            + (f", {total - n} unchanged / 未变" if total > n else "")
+            + shown
         )
 
     _load_csv_table(db, file, write)

@@ -62,6 +62,7 @@ from qcity.data.tables import (
     utcnow,
 )
 from qcity.data.units import (
+    GroupShrinkError,
     UnitsSummary,
     UnitTypeChangeError,
     history_frame,
@@ -242,13 +243,24 @@ class Store:
                 index=range(len(members)),
             ),
             empty=[(code, name_zh, name_en, kind)] if not members else (),
+            replace=True,
         )
 
-    def add_groups(self, df: pd.DataFrame, empty: Iterable[tuple[str, str, str, str]] = ()) -> int:
+    def add_groups(
+        self,
+        df: pd.DataFrame,
+        empty: Iterable[tuple[str, str, str, str]] = (),
+        *,
+        replace: bool = False,
+        changes: list[str] | None = None,
+    ) -> int:
         """Create or replace groups from a table with one row per member (columns group,
         name_zh, name_en, unit, optional kind), all in one transaction; ``empty`` adds
         groups without members. Returns the number of groups written: a group equal to
-        the stored one (names, kind, members) is left alone."""
+        the stored one (names, kind, members) is left alone. A stored group that would
+        lose members is refused (``GroupShrinkError``, nothing written) unless
+        ``replace``: a file listing part of a group is more often incomplete than meant.
+        ``changes``, if given, receives one line per group whose members change."""
         rows = text_table(
             df, "groups", {"group", "name_zh", "unit"}, "group, name_zh, name_en, unit (+ kind)"
         )
@@ -283,6 +295,22 @@ class Store:
                 if stored_heads.get(code) != head
                 or stored_members.get(code, set()) != members.get(code, set())
             ]
+            diffs = {
+                head[0]: (
+                    sorted(members.get(head[0], set()) - stored_members.get(head[0], set())),
+                    sorted(stored_members.get(head[0], set()) - members.get(head[0], set())),
+                )
+                for head in changed
+            }
+            dropped = {c: d[1] for c, d in diffs.items() if d[1]}
+            if dropped and not replace:
+                raise GroupShrinkError(dropped)
+            if changes is not None:
+                changes += [
+                    f"{c}: " + ", ".join([*(f"+{u}" for u in add), *(f"-{u}" for u in drop)])
+                    for c, (add, drop) in diffs.items()
+                    if add or drop
+                ]
             for code, name_zh, name_en, kind in changed:
                 conn.execute(delete(gm).where(gm.c.group_code == code))
                 conn.execute(delete(g).where(g.c.code == code))
