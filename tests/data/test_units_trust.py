@@ -34,11 +34,12 @@ def _units(db_url: str, tmp_path: Path) -> None:
 
 def test_self_parent_and_cycles_are_refused(db_url: str, tmp_path: Path) -> None:
     _units(db_url, tmp_path)
-    selfish = write_csv(tmp_path / "self.csv", "code,name_zh,type,parent_code\nTMH,天目湖镇,town,TMH\n")
+    header = "code,name_zh,type,parent_code\n"
+    selfish = write_csv(tmp_path / "self.csv", header + "TMH,天目湖镇,town,TMH\n")
     code, out = _run("import-units", str(selfish), "--db", db_url)
     assert code == 1 and "self.csv" in out and "row 2" in out and "parent_code" in out
     # CZ under TMH closes the loop TMH -> LY -> CZ -> TMH with the stored parents
-    loop = write_csv(tmp_path / "loop.csv", "code,name_zh,type,parent_code\nCZ,常州市,prefecture,TMH\n")
+    loop = write_csv(tmp_path / "loop.csv", header + "CZ,常州市,prefecture,TMH\n")
     code, out = _run("import-units", str(loop), "--db", db_url)
     assert code == 1 and "loop.csv" in out and "row 2" in out and "cycle" in out
     assert "nothing imported" in out

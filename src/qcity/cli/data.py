@@ -502,7 +502,8 @@ def import_groups_cmd(
         bool,
         typer.Option(
             "--replace",
-            help="accept that groups lose the members the file does not list / 确认删除未列出的成员",
+            help="accept that groups lose the members the file does not list "
+            "/ 确认删除未列出的成员",
         ),
     ] = False,
 ) -> None:
