@@ -20,7 +20,7 @@ from qcity.data.checks import CheckResult, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
-from qcity.data.readers import FileReadError, file_format, read_sheets
+from qcity.data.readers import FileReadError, RawSheet, file_format, read_sheets
 from qcity.data.roles import Actor
 from qcity.data.yearbook import Recognition, recognise
 from qcity.framework.model import Framework
@@ -91,6 +91,10 @@ def read_observations(
     recognition: list[Recognition] = []
     matcher = NameMatcher(fw, names) if unit is not None else None
     for raw in raw_sheets:
+        if raw.hidden is not None:
+            problems.append(hidden_sheet(raw))
+            continue
+        problems += [uncomputed(raw, row, col, formula) for row, col, formula in raw.uncomputed]
         if matcher is not None and unit is not None:
             found = recognise(raw, unit, matcher)
             table = found[0] if found is not None else None
@@ -154,12 +158,49 @@ def read_observations(
         )
     else:
         result = check_records(records, fw, units, strict=strict)
-        result.problems[:0] = problems
+        result.problems[:] = problems + _not_at_formulas(result.problems, raw_sheets)
     result.problems[:] = sort_problems(result.problems, [raw.name for raw in raw_sheets])
     result.recognition = recognition
     layouts: dict[str, str] = {t.sheet or path.name: t.layout for t in tables}
     encoding = raw_sheets[0].encoding if raw_sheets else None
     return result, layouts, encoding
+
+
+def hidden_sheet(raw: RawSheet) -> Problem:
+    """The warning of a hidden sheet skipped: why, and how to import it anyway."""
+    return Problem(
+        "warning",
+        raw.name,
+        None,
+        "",
+        "",
+        f"sheet skipped: hidden in Excel ({raw.hidden}); it may hold old values. To import "
+        f"it, name it: --sheet {raw.name!r} / 隐藏工作表已跳过，如需导入请用 --sheet 指定",
+    )
+
+
+def uncomputed(raw: RawSheet, row: int, col: int, formula: str) -> Problem:
+    """The error of a formula cell saved without its computed value, naming sheet!A1."""
+    cell = f"{raw.name}!{raw.letter(col)}{row}"
+    return Problem(
+        "error",
+        raw.name,
+        row,
+        raw.letter(col),
+        formula,
+        f"formula without a computed value ({cell}): open the file in Excel or WPS, let it "
+        "calculate, save and import again, or paste the cells as values / 公式未计算出数值，"
+        "请在 Excel/WPS 中重新计算并保存，或粘贴为数值",
+    )
+
+
+def _not_at_formulas(problems: list[Problem], raws: list[RawSheet]) -> list[Problem]:
+    """``problems`` without those about a cell already reported as an uncomputed formula
+    (its cell reads as empty: "value is empty" would say less)."""
+    cells = {(raw.name, row, raw.letter(col)) for raw in raws for row, col, _ in raw.uncomputed}
+    if not cells:
+        return problems
+    return [p for p in problems if (p.sheet, p.row, p.column.split(" ")[0]) not in cells]
 
 
 def read_checked(

@@ -1,0 +1,81 @@
+"""No silently wrong number on import (issue 18): hidden sheets, formulas without a
+computed value, implausible and non-finite values, yearbook source and status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from qcity.data.importer import import_file
+from qcity.data.problems import ImportErrorReport
+from qcity.data.store import Store
+from qcity.framework.model import Framework
+
+HEADER = ["unit", "indicator", "period", "value"]
+
+
+def _book(path: Path, sheets: dict[str, tuple[str, list[list[object]]]]) -> Path:
+    """An .xlsx with one sheet per item: name -> (state, rows after the header)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, (state, rows) in sheets.items():
+        ws = wb.create_sheet(name)
+        ws.sheet_state = state
+        for row in [HEADER, *rows]:
+            ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_hidden_sheets_are_skipped_unless_named(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    book = _book(
+        tmp_path / "book.xlsx",
+        {
+            "now": ("visible", [["LY", "EC01", "2024", 5000]]),
+            "old": ("hidden", [["LY", "EC01", "2024", 4000], ["LY", "EC01", "2023", 3000]]),
+            "older": ("veryHidden", [["LY", "EC01", "2022", 2000]]),
+        },
+    )
+    result = import_file(ustore, book, fw, "clerk")
+    got = ustore.observations()
+    assert got[["period", "value"]].values.tolist() == [["2024", 5000.0]]
+    skipped = {p.sheet: p.reason for p in result.warnings if "hidden" in p.reason}
+    assert set(skipped) == {"old", "older"} and "--sheet" in skipped["old"]
+    assert "veryHidden" in skipped["older"]
+    named = import_file(ustore, book, fw, "clerk", sheet="older")
+    assert named.summary is not None and named.summary.added == 1
+    assert sorted(ustore.observations()["period"]) == ["2022", "2024"]
+
+
+def test_formula_without_a_computed_value_is_an_error(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    book = _book(
+        tmp_path / "f.xlsx",
+        {"data": ("visible", [["LY", "EC01", "2024", 5000], ["LY", "EC01", "2023", "=B9*2"]])},
+    )
+    with pytest.raises(ImportErrorReport) as err:
+        import_file(ustore, book, fw, "clerk")
+    (problem,) = err.value.errors
+    assert (problem.sheet, problem.row) == ("data", 3)
+    assert "data!D3" in problem.reason and "=B9*2" in problem.value
+    assert ustore.observations().empty
+
+
+def test_formula_in_a_wide_sheet_is_not_dropped(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "宽表"
+    for row in [["unit", "period", "EC01", "EC04"], ["LY", "2024", 5000, "=C2/100"]]:
+        ws.append(row)
+    wb.save(tmp_path / "wide.xlsx")
+    with pytest.raises(ImportErrorReport) as err:
+        import_file(ustore, tmp_path / "wide.xlsx", fw, "clerk")
+    assert ["宽表!D2" in p.reason for p in err.value.errors] == [True]
+    assert ustore.observations().empty
