@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from qcity.data import audit
 from qcity.data.importer import import_file
 from qcity.data.problems import ImportErrorReport
 from qcity.data.store import Store
 from qcity.framework.model import Framework
+from tests.data.conftest import write_csv
 
 HEADER = ["unit", "indicator", "period", "value"]
 
@@ -78,4 +81,41 @@ def test_formula_in_a_wide_sheet_is_not_dropped(
     with pytest.raises(ImportErrorReport) as err:
         import_file(ustore, tmp_path / "wide.xlsx", fw, "clerk")
     assert ["宽表!D2" in p.reason for p in err.value.errors] == [True]
+    assert ustore.observations().empty
+
+
+def test_implausible_value_refused_unless_accepted_with_a_reason(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    f = write_csv(
+        tmp_path / "a.csv", "unit,indicator,period,value\nLY,EC05,2024Q1,1e300\nLY,EC05,2024Q2,3\n"
+    )
+    with pytest.raises(ImportErrorReport) as err:
+        import_file(ustore, f, fw, "clerk")
+    (problem,) = err.value.errors
+    assert (problem.row, problem.column.split(" ")[0]) == (2, "D")
+    assert "[-50, 50]" in problem.reason and "--accept-implausible" in problem.reason
+    assert ustore.observations().empty
+    with pytest.raises(ValueError, match="reason"):
+        import_file(ustore, f, fw, "clerk", accept_implausible="  ")
+    result = import_file(ustore, f, fw, "clerk", accept_implausible="单位为元，已核实")
+    assert result.summary is not None and result.summary.added == 2
+    flags = ustore.observations().set_index("period")["flag"]
+    assert flags["2024Q1"] == "implausible" and pd.isna(flags["2024Q2"])
+    log = audit.read_log(ustore.engine, action="values.import")
+    (after,) = log["after"]
+    assert after["implausible"]["reason"] == "单位为元，已核实"
+    assert after["implausible"]["values"] == ["LY EC05 2024Q1 = 1e+300 (row 2)"]
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "nan", "NaN", "1e400"])
+def test_non_finite_values_are_always_refused(
+    ustore: Store, fw: Framework, tmp_path: Path, text: str
+) -> None:
+    wide = write_csv(tmp_path / "w.csv", f"unit,period,EC01,EC04\nLY,2024,5000,{text}\n")
+    with pytest.raises(ImportErrorReport) as err:
+        import_file(ustore, wide, fw, "clerk", accept_implausible="checked")
+    assert [
+        (p.row, p.column.split(" ")[0], p.value, "finite" in p.reason) for p in err.value.errors
+    ] == [(2, "D", text, True)]
     assert ustore.observations().empty

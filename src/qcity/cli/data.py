@@ -235,8 +235,22 @@ def import_cmd(
         bool, typer.Option("--dry-run", help="check only, write nothing / 仅检查")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="implausible values are errors / 不合理值视为错误")
+        bool,
+        typer.Option(
+            "--strict",
+            help="implausible values stay errors even with --accept-implausible "
+            "/ 不合理值一律视为错误",
+        ),
     ] = False,
+    accept_implausible: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-implausible",
+            help="store values outside their plausible range, flagged, for this reason "
+            "(kept in the audit log) / 确认超出合理范围的数值并说明原因",
+            show_default=False,
+        ),
+    ] = None,
     unit: Annotated[
         str | None,
         typer.Option(
@@ -306,13 +320,14 @@ def import_cmd(
                 unit=unit,
                 names=names,
                 actor=cli_operator(),
+                accept_implausible=accept_implausible,
             )
         except ImportErrorReport as exc:
             bar.stop()
             console.print(problems_table(exc.problems))
             fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
             return
-        except StoreError as exc:
+        except (StoreError, ValueError) as exc:  # ValueError: a blank reason
             bar.stop()
             fail(f"{file.name}: {exc}")
             return

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qcity.data.checks import CheckResult, check_records
+from qcity.data.checks import CheckResult, accept_reason, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
@@ -71,6 +71,7 @@ def read_observations(
     strict: bool = False,
     unit: str | None = None,
     names: dict[str, str] | None = None,
+    accept_implausible: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """Read and check a data file: THE path by which qcity reads observations from a file,
     so that ``qcity import`` and ``qcity evaluate --data`` accept and refuse the same cells.
@@ -157,7 +158,9 @@ def read_observations(
             problems,
         )
     else:
-        result = check_records(records, fw, units, strict=strict)
+        result = check_records(
+            records, fw, units, strict=strict, accept_implausible=accept_implausible
+        )
         result.problems[:] = problems + _not_at_formulas(result.problems, raw_sheets)
     result.problems[:] = sort_problems(result.problems, [raw.name for raw in raw_sheets])
     result.recognition = recognition
@@ -213,13 +216,21 @@ def read_checked(
     action: str = "import",
     unit: str | None = None,
     names: dict[str, str] | None = None,
+    accept_implausible: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """``read_observations``, raising ``ImportErrorReport`` (every bad cell, the file
     named) when the file cannot be read or any cell is wrong: what ``qcity import`` and
     ``qcity evaluate --data`` both accept and refuse."""
     try:
         checked, layouts, encoding = read_observations(
-            path, fw, units, sheet=sheet, strict=strict, unit=unit, names=names
+            path,
+            fw,
+            units,
+            sheet=sheet,
+            strict=strict,
+            unit=unit,
+            names=names,
+            accept_implausible=accept_implausible,
         )
     except (FileReadError, NamesFileError) as exc:
         raise ImportErrorReport(
@@ -244,12 +255,17 @@ def import_file(
     names: dict[str, str] | None = None,
     entered_by_user_id: int | None = None,
     actor: Actor | None = None,
+    accept_implausible: str | None = None,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
     bad cell if any check fails; nothing is written then. ``unit`` and ``names``: a
     yearbook table of one unit (see ``read_observations``). ``actor``: who the audit log
-    names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label."""
+    names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label.
+    ``accept_implausible``: the reason for storing values outside their plausible range
+    (flagged ``implausible``; the reason and the values go to the audit log); without it
+    such values are errors. ValueError for a blank reason."""
+    reason = accept_reason(accept_implausible)
     path = Path(path)
     try:
         fmt = file_format(path)
@@ -258,7 +274,14 @@ def import_file(
             path.name, [Problem("error", sheet, None, "", "", str(exc))]
         ) from exc
     checked, layouts, encoding = read_checked(
-        path, framework, store.units(), sheet=sheet, strict=strict, unit=unit, names=names
+        path,
+        framework,
+        store.units(),
+        sheet=sheet,
+        strict=strict,
+        unit=unit,
+        names=names,
+        accept_implausible=reason,
     )
     result = ImportResult(
         file_name=path.name,
@@ -281,5 +304,8 @@ def import_file(
         progress=progress,
         entered_by_user_id=entered_by_user_id,
         actor=actor,
+        audit_extra={"implausible": {"reason": reason, "values": checked.implausible}}
+        if checked.implausible
+        else None,
     )
     return result

@@ -443,6 +443,7 @@ class Store:
         progress: ProgressCallback | None = None,
         entered_by_user_id: int | None = None,
         actor: Actor | None = None,
+        audit_extra: dict[str, Any] | None = None,
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
@@ -452,7 +453,8 @@ class Store:
 
         This is the operator's import: the rows are stored approved (a clerk's entries go
         through ``qcity.data.workflow``). The batch (file, sha256, counts) is recorded in
-        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI)."""
+        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI), with
+        ``audit_extra`` (e.g. implausible values accepted and why) added to the entry."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -516,6 +518,7 @@ class Store:
                     "revised": revised,
                     "unchanged": unchanged,
                     "framework": f"{framework.code} {framework.version}" if framework else None,
+                    **(audit_extra or {}),
                 },
                 at=now,
             )
