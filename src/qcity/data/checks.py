@@ -198,6 +198,11 @@ def implausible_text(unit: str, indicator: str, period: str, value: float, where
     return f"{unit} {indicator} {period} = {value:g} ({where})"
 
 
+def _where(sheet: object, row: object) -> str:
+    """``sheet S, row 3`` (or ``row 3`` for a CSV) for messages."""
+    return (f"sheet {sheet}, " if isinstance(sheet, str) and sheet else "") + f"row {row}"
+
+
 def _problems(
     r: pd.DataFrame,
     mask: np.ndarray | pd.Series,
@@ -435,13 +440,7 @@ def check_records(
             reasons = reasons + f"; accepted: {reason}"
             sub = r[outside]
             accepted_text = [
-                implausible_text(
-                    u,
-                    i,
-                    str(p),
-                    float(v),
-                    (f"sheet {sh}, " if isinstance(sh, str) and sh else "") + f"row {row}",
-                )
+                implausible_text(u, i, str(p), float(v), _where(sh, row))
                 for u, i, p, v, sh, row in zip(
                     sub["unit"],
                     sub["indicator"],
