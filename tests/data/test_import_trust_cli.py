@@ -63,8 +63,9 @@ def test_import_bulletin_accept_refuses_implausible(db_url: str, tmp_path: Path)
     narrow.write_text(
         text[: found.start()] + "plausible_range: [-15, 5]" + text[found.end() :], "utf-8"
     )
-    args = ["import-bulletin", str(REPO / "tests" / "data" / "bulletins" / "liyang-2023.txt"),
-            "--unit", "liyang", "--year", "2023", "-f", str(narrow), "--accept", "--db", db_url]  # fmt: skip
+    bulletin = REPO / "tests" / "data" / "bulletins" / "liyang-2023.txt"
+    args = ["import-bulletin", str(bulletin), "--unit", "liyang", "--year", "2023",
+            "-f", str(narrow), "--accept", "--db", db_url]  # fmt: skip
     code, out = _run(*args)
     assert code == 1 and "EC02" in out and "--accept-implausible" in " ".join(out.split())
     with Store(db_url) as store:
