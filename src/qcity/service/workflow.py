@@ -78,13 +78,25 @@ def foreign_rows(observations: pd.DataFrame, fw: Framework, actor: Actor) -> lis
 
 
 def save_draft(
-    store: Store, actor: Actor, rows: pd.DataFrame, framework: Framework | None = None
+    store: Store,
+    actor: Actor,
+    rows: pd.DataFrame,
+    framework: Framework | None = None,
+    accept_implausible: str | None = None,
 ) -> list[wf.SavedValue]:
     """Save values (unit, indicator, period, value, expected_revision; optional source,
     flag) as drafts: ``values.enter`` and, for a clerk, their department. A value saved by
-    someone else since ``expected_revision`` is refused (``ConflictError``)."""
+    someone else since ``expected_revision`` is refused (``ConflictError``); one outside
+    its plausible range unless ``accept_implausible`` says why."""
     _need(actor, "values.enter")
-    return wf.save_drafts(store, actor, rows, allow=department_check(actor, framework))
+    return wf.save_drafts(
+        store,
+        actor,
+        rows,
+        allow=department_check(actor, framework),
+        framework=framework,
+        accept_implausible=accept_implausible,
+    )
 
 
 def submit(
