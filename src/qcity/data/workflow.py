@@ -255,7 +255,8 @@ def check_plausible(
     mask, reasons = implausible(prepared["indicator"], prepared["value"].to_numpy(), framework)
     if not mask.any():
         return none
-    reason = accept_reason(accept_implausible)
+    blank = accept_implausible is None or not accept_implausible.strip()
+    reason = None if blank else accept_reason(accept_implausible)
     if reason is None:
         listed = [
             f"row {i + 1}, field value: {v:g} is {why}"
@@ -270,9 +271,7 @@ def check_plausible(
             "the reason field) / 如确属实，请填写原因后再保存"
         )
     flags = prepared["flag"].where(prepared["flag"].notna(), "")
-    prepared.loc[mask, "flag"] = [
-        f"{f}; {IMPLAUSIBLE}" if f else IMPLAUSIBLE for f in flags[mask]
-    ]
+    prepared.loc[mask, "flag"] = [f"{f}; {IMPLAUSIBLE}" if f else IMPLAUSIBLE for f in flags[mask]]
     return pd.Series(mask, index=prepared.index)
 
 
@@ -372,7 +371,7 @@ def save_drafts(
                             "revision": s.revision,
                             "value": s.value,
                             "state": "draft",
-                            **({"implausible": accept_implausible} if ok else {}),
+                            **({"implausible": str(accept_implausible).strip()} if ok else {}),
                         },
                         now,
                     )

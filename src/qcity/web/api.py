@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from qcity.data.roles import Actor
@@ -246,6 +246,11 @@ def _problem(p: Any) -> dict[str, Any]:
     }
 
 
+def _reason(text: str | None) -> str | None:
+    """The reason field of an upload: None when left blank."""
+    return text.strip() if text and text.strip() else None
+
+
 def _safe_name(name: str | None) -> str:
     """The uploaded file's name without any folder part or odd characters."""
     base = Path(name or "upload.csv").name
@@ -253,11 +258,18 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/upload")
-def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER) -> JSONResponse:
+def upload(
+    request: Request,
+    file: UploadFile = File(...),
+    accept_implausible: str | None = Form(None),
+    actor: Actor = ENTER,
+) -> JSONResponse:
     """Check a CSV/Excel file against the framework and the store's units, exactly as
-    ``qcity import --dry-run`` does; nothing is stored. Returns the validation report and,
-    when there is no error, a token to store it with ``POST /api/upload/{token}`` (for
-    the same user only). A clerk may upload only their own department's indicators."""
+    ``qcity import --dry-run`` does; nothing is stored. ``accept_implausible``: the
+    reason for values outside their plausible range (else they are errors). Returns the
+    validation report and, when there is no error, a token to store it with
+    ``POST /api/upload/{token}`` (for the same user only). A clerk may upload only their
+    own department's indicators."""
     from qcity.data.importer import read_checked
     from qcity.data.problems import ImportErrorReport
     from qcity.data.store import Store
@@ -277,7 +289,13 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
         store.check_schema()
         units = store.units()
     try:
-        checked, layouts, _ = read_checked(path, d.framework, units, action="import")
+        checked, layouts, _ = read_checked(
+            path,
+            d.framework,
+            units,
+            action="import",
+            accept_implausible=_reason(accept_implausible),
+        )
     except ImportErrorReport as exc:
         shutil.rmtree(folder, ignore_errors=True)
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -319,10 +337,15 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
 
 
 @router.post("/upload/{token}")
-def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
+def confirm(
+    request: Request,
+    token: str,
+    accept_implausible: str | None = Form(None),
+    actor: Actor = ENTER,
+) -> JSONResponse:
     """Store a checked upload in one transaction (``qcity import``): any error stores
     nothing. The import batch and its values record the user (``web:<name>`` and the
-    user's id)."""
+    user's id); ``accept_implausible`` as for the check (the reason goes to the audit log)."""
     from qcity.data.importer import import_file
     from qcity.data.problems import ImportErrorReport
     from qcity.data.store import Store
@@ -348,6 +371,7 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
                 f"web:{actor.name}",
                 entered_by_user_id=actor.user_id,
                 actor=actor,
+                accept_implausible=_reason(accept_implausible),
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
