@@ -42,7 +42,7 @@ def test_plan_imported_with_qcity_import_reaches_the_rank(
     rows = plan.assign(unit="liyang", period="2024")[["unit", "indicator", "period", "value_to"]]
     data = tmp_path / "plan_values.csv"
     rows.rename(columns={"value_to": "value"}).to_csv(data, index=False)
-    _run("import", str(data), "-f", FW, "--by", "规划办", "--db", db_url)
+    _run("import", str(data), "-f", FW, "--by", "规划办", "--db", db_url, "--source", "qcity path")
     scores_dir = tmp_path / "after"
     _run("evaluate", "-f", FW, "--group", "sunan", "--out", str(scores_dir), "--db", db_url)
     scores = pd.read_csv(scores_dir / "scores.csv", dtype={"period": str})

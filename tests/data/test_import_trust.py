@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from qcity.data import audit
 from qcity.data.importer import import_file
 from qcity.data.problems import ImportErrorReport
-from qcity.data.store import Store
+from qcity.data.store import Store, UnsourcedReplacementError
 from qcity.framework.model import Framework
 from tests.data.conftest import write_csv
 
@@ -119,3 +119,55 @@ def test_non_finite_values_are_always_refused(
         (p.row, p.column.split(" ")[0], p.value, "finite" in p.reason) for p in err.value.errors
     ] == [(2, "D", text, True)]
     assert ustore.observations().empty
+
+
+YEARBOOK = (
+    "溧阳市主要经济指标（快报）,,\n"
+    "指 标,2023年,2024年\n"
+    "人均地区生产总值(元),140000,150000\n"
+    "注：2024年数据为初步核算数。,,\n"
+    "资料来源：溧阳市统计局,,\n"
+)
+
+
+def test_yearbook_notes_give_status_and_source(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "yb.csv", YEARBOOK.replace("（快报）", ""))
+    result = import_file(ustore, path, fw, "统计局", unit="LY")
+    assert result.summary is not None and result.summary.added == 2
+    got = ustore.observations().set_index("period")
+    assert got["status"].to_dict() == {"2023": "final", "2024": "preliminary"}
+    assert set(got["source"]) == {"溧阳市统计局"}
+    assert any("初步核算" in said for said in result.recognition[0].notes)
+    title = write_csv(tmp_path / "kb.csv", YEARBOOK.replace("注：2024年数据为初步核算数。", ""))
+    checked = import_file(ustore, title, fw, "统计局", unit="LY", dry_run=True)
+    assert set(checked.observations["status"]) == {"preliminary"}  # 快报 in the title: all
+
+
+def test_yearbook_source_and_status_options(ustore: Store, fw: Framework, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "yb.csv", YEARBOOK)
+    import_file(ustore, path, fw, "统计局", unit="LY", source="2025年鉴 表3-1", status="final")
+    got = ustore.observations()
+    assert set(got["source"]) == {"2025年鉴 表3-1"} and set(got["status"]) == {"final"}
+    with pytest.raises(ValueError, match="--status 'draft'"):
+        import_file(ustore, path, fw, "统计局", unit="LY", status="draft")
+
+
+def test_a_sourced_value_is_not_replaced_by_an_unsourced_one(
+    ustore: Store, fw: Framework, tmp_path: Path
+) -> None:
+    first = write_csv(
+        tmp_path / "a.csv", "unit,indicator,period,value,source\nLY,EC01,2024,5000,年鉴\n"
+    )
+    import_file(ustore, first, fw, "clerk")
+    bare = write_csv(tmp_path / "b.csv", "unit,indicator,period,value\nLY,EC01,2024,5100\n")
+    with pytest.raises(UnsourcedReplacementError, match="LY EC01 2024.*--source"):
+        import_file(ustore, bare, fw, "clerk")
+    assert ustore.observations()["value"].tolist() == [5000.0]
+    sourced = import_file(ustore, bare, fw, "clerk", source="修订通知")
+    assert sourced.summary is not None and sourced.summary.unsourced == ()
+    again = write_csv(tmp_path / "c.csv", "unit,indicator,period,value\nLY,EC01,2024,5200\n")
+    done = import_file(ustore, again, fw, "clerk", allow_unsourced=True)
+    assert done.summary is not None and done.summary.unsourced == ("LY EC01 2024",)
+    assert ustore.observations()["source"].isna().all()

@@ -260,6 +260,33 @@ def import_cmd(
             show_default=False,
         ),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="source of the values (a yearbook table: of every value; otherwise of those "
+            "without one) / 数据来源",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="status of the values (final, preliminary, estimated, illustrative; 正式/初步/"
+            "预计/估算); a yearbook table's note 初步核算/快报 means preliminary otherwise "
+            "/ 数据状态",
+            show_default=False,
+        ),
+    ] = None,
+    allow_unsourced: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unsourced",
+            help="replace stored values that have a source by values without one "
+            "/ 允许以无来源数值替换有来源数值",
+        ),
+    ] = False,
     name: Annotated[
         list[str] | None,
         typer.Option(
@@ -321,6 +348,9 @@ def import_cmd(
                 names=names,
                 actor=cli_operator(),
                 accept_implausible=accept_implausible,
+                source=source,
+                status=status,
+                allow_unsourced=allow_unsourced,
             )
         except ImportErrorReport as exc:
             bar.stop()
@@ -336,6 +366,10 @@ def import_cmd(
     if dry_run:
         for recog in result.recognition:
             console.print(recognition_table(recog))
+    for recog in result.recognition:
+        for said in recog.notes:
+            where = f"sheet {recog.sheet}: " if recog.sheet else ""
+            console.print(f"{where}{said} / 按表注设定")
     if save_names and names is not None:
         _save_names(framework, names, dry_run)
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
@@ -358,6 +392,11 @@ def import_cmd(
         )
         console.print(f"{file.name}: nothing to do: {why}; nothing written / 无需写入")
         return
+    if s.unsourced:
+        console.print(
+            f"[yellow]{len(s.unsourced)} value(s) had a source and now have none "
+            f"(--allow-unsourced) / 来源已去除: {', '.join(s.unsourced[:10])}"
+        )
     console.print(
         f"{file.name} -> {display_url(store.url)}: {s.added} added / 新增, "
         f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qcity.data.checks import CheckResult, accept_reason, check_records
+from qcity.data.checks import STATUS_ALIASES, CheckResult, accept_reason, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
 from qcity.data.readers import FileReadError, RawSheet, file_format, read_sheets
 from qcity.data.roles import Actor
+from qcity.data.statuses import STATUSES
 from qcity.data.yearbook import Recognition, recognise
 from qcity.framework.model import Framework
 
@@ -72,6 +73,8 @@ def read_observations(
     unit: str | None = None,
     names: dict[str, str] | None = None,
     accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """Read and check a data file: THE path by which qcity reads observations from a file,
     so that ``qcity import`` and ``qcity evaluate --data`` accept and refuse the same cells.
@@ -85,7 +88,15 @@ def read_observations(
     With ``unit`` the file is a yearbook table of that one unit (``qcity.data.yearbook``):
     rows named by indicator code, name, alias or one of ``names`` (row name -> code,
     confirmed by the office), years as columns; how each sheet was read is in the
-    result's ``recognition``. ``NamesFileError`` for a name pointing at no indicator."""
+    result's ``recognition``. ``NamesFileError`` for a name pointing at no indicator.
+
+    ``source`` and ``status``: of every value of a yearbook table (whose notes are read
+    otherwise, see ``recognise``); of the values without one in other layouts.
+    ``ValueError`` for a status that is not one."""
+    if status is not None and status.strip().lower() not in STATUS_ALIASES:
+        raise ValueError(
+            f"--status {status!r}: use one of {', '.join(STATUSES)} (or 正式/初步/预计/估算/示例)"
+        )
     raw_sheets = read_sheets(path, sheet)
     tables: list[SheetTable] = []
     problems: list[Problem] = []
@@ -97,7 +108,7 @@ def read_observations(
             continue
         problems += [uncomputed(raw, row, col, formula) for row, col, formula in raw.uncomputed]
         if matcher is not None and unit is not None:
-            found = recognise(raw, unit, matcher)
+            found = recognise(raw, unit, matcher, source=source, status=status)
             table = found[0] if found is not None else None
             recognition += [found[1]] if found is not None else []
         else:
@@ -150,6 +161,11 @@ def read_observations(
             )
         )
     records = pd.concat([t.records for t in tables], ignore_index=True) if tables else None
+    if records is not None and unit is None:  # defaults for cells left empty
+        for col, given in (("source", source), ("status", status)):
+            if given is not None:
+                empty = records[col].astype(object).map(lambda v: v is None or not str(v).strip())
+                records.loc[empty.to_numpy(dtype=bool), col] = given
     if records is None or records.empty:
         result = CheckResult(
             pd.DataFrame(
@@ -217,6 +233,8 @@ def read_checked(
     unit: str | None = None,
     names: dict[str, str] | None = None,
     accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """``read_observations``, raising ``ImportErrorReport`` (every bad cell, the file
     named) when the file cannot be read or any cell is wrong: what ``qcity import`` and
@@ -231,6 +249,8 @@ def read_checked(
             unit=unit,
             names=names,
             accept_implausible=accept_implausible,
+            source=source,
+            status=status,
         )
     except (FileReadError, NamesFileError) as exc:
         raise ImportErrorReport(
@@ -256,6 +276,9 @@ def import_file(
     entered_by_user_id: int | None = None,
     actor: Actor | None = None,
     accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
+    allow_unsourced: bool = False,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
@@ -264,7 +287,9 @@ def import_file(
     names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label.
     ``accept_implausible``: the reason for storing values outside their plausible range
     (flagged ``implausible``; the reason and the values go to the audit log); without it
-    such values are errors. ValueError for a blank reason."""
+    such values are errors. ValueError for a blank reason. ``source``, ``status``: see
+    ``read_observations``. A value with a source is not replaced by one without
+    (``UnsourcedReplacementError``, nothing written) unless ``allow_unsourced``."""
     reason = accept_reason(accept_implausible)
     path = Path(path)
     try:
@@ -282,6 +307,8 @@ def import_file(
         unit=unit,
         names=names,
         accept_implausible=reason,
+        source=source,
+        status=status,
     )
     result = ImportResult(
         file_name=path.name,
@@ -307,5 +334,6 @@ def import_file(
         audit_extra={"implausible": {"reason": reason, "values": checked.implausible}}
         if checked.implausible
         else None,
+        unsourced="allow" if allow_unsourced else "refuse",
     )
     return result

@@ -96,11 +96,29 @@ class ImportSummary:
     revised: int
     unchanged: int
     batch_id: int | None
+    #: The keys (``unit indicator period``) whose stored source was replaced by none.
+    unsourced: tuple[str, ...] = ()
 
     @property
     def written(self) -> int:
         """Rows written (added + revised)."""
         return self.added + self.revised
+
+
+class UnsourcedReplacementError(StoreError):
+    """Values with a source that an import would replace by values without one."""
+
+    def __init__(self, keys: list[str]) -> None:
+        """Keep the keys; the message lists them and says what to do."""
+        self.keys = keys
+        shown = ", ".join(keys[:10]) + (f" ... ({len(keys)} in all)" if len(keys) > 10 else "")
+        super().__init__(
+            f"{len(keys)} stored value(s) have a source that the file's values lack: "
+            f"{shown}. Give the source (--source TEXT or a source column), or replace them "
+            "without one on purpose with --allow-unsourced (Python: "
+            "allow_unsourced=True); nothing was written / 库中数值有来源而新数值没有，"
+            "请用 --source 注明来源，或加 --allow-unsourced 确认"
+        )
 
 
 #: Every store opened in this process and not yet garbage-collected.
@@ -445,6 +463,7 @@ class Store:
         entered_by_user_id: int | None = None,
         actor: Actor | None = None,
         audit_extra: dict[str, Any] | None = None,
+        unsourced: str = "allow",
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
@@ -455,7 +474,10 @@ class Store:
         This is the operator's import: the rows are stored approved (a clerk's entries go
         through ``qcity.data.workflow``). The batch (file, sha256, counts) is recorded in
         the audit log as done by ``actor`` (default: ``entered_by`` via the CLI), with
-        ``audit_extra`` (e.g. implausible values accepted and why) added to the entry."""
+        ``audit_extra`` (e.g. implausible values accepted and why) added to the entry.
+        A value with a source revised by one without is listed in the summary's
+        ``unsourced``; with ``unsourced="refuse"`` it is an ``UnsourcedReplacementError``
+        and nothing is written."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -473,6 +495,16 @@ class Store:
                 # a clerk's draft of the same value is not the operator's approved import
                 & (merged["review"] == "approved").to_numpy()
             )
+            lost = ~is_new & ~same & merged["source_old"].notna().to_numpy()
+            lost &= merged["source"].isna().to_numpy()
+            lost_keys = tuple(
+                f"{u} {i} {p}"
+                for u, i, p in merged.loc[lost, ["unit", "indicator", "period"]].itertuples(
+                    index=False
+                )
+            )
+            if lost_keys and unsourced == "refuse":
+                raise UnsourcedReplacementError(list(lost_keys))
             added, revised, unchanged = (
                 int(is_new.sum()),
                 int((~is_new & ~same).sum()),
@@ -524,7 +556,11 @@ class Store:
                 at=now,
             )
         return ImportSummary(
-            added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
+            added=added,
+            revised=revised,
+            unchanged=unchanged,
+            batch_id=int(batch_id),
+            unsourced=lost_keys,
         )
 
     # -- observations: read --------------------------------------------------------------

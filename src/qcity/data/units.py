@@ -32,9 +32,12 @@ from qcity.data.tables import (
 #: The fields of a unit that are compared and recorded, in order.
 UNIT_FIELDS = ["name_zh", "name_en", "type", "parent_code", "attributes"]
 
-#: Unit types accepted in a units table (besides types already stored): the levels of
-#: Chinese administration from province to village, and development zones.
+#: Unit types accepted in a units table (besides types already stored): countries and
+#: regions (international comparisons), the levels of Chinese administration from
+#: province to village, and development zones.
 UNIT_TYPES = (
+    "country",
+    "region",
     "province",
     "prefecture",
     "city",
@@ -179,12 +182,16 @@ def check_tree(
     type already stored)."""
     problems: list[str] = []
     known_types = set(UNIT_TYPES) | {str(u["type"]) for u in stored.values()}
+    unknown: dict[str, list[int]] = {}
     for r in records:
         if r["type"] not in known_types:
-            problems.append(
-                f"row {rows[r['code']]}, field type: {r['type']!r} is not a unit type; use "
-                f"one of {', '.join(sorted(known_types))} / 未知的地区类型"
-            )
+            unknown.setdefault(str(r["type"]), []).append(rows[r["code"]])
+    for utype, at in unknown.items():
+        where = f"row {at[0]}" if len(at) == 1 else f"rows {at[:10]}"
+        problems.append(
+            f"{where}, field type: {utype!r} is not a unit type; use one of "
+            f"{', '.join(sorted(known_types))} / 未知的地区类型"
+        )
     parent = {c: u.get("parent_code") for c, u in stored.items()}
     parent.update({r["code"]: r["parent_code"] for r in records})
     for r in records:

@@ -372,6 +372,7 @@ def confirm(
                 entered_by_user_id=actor.user_id,
                 actor=actor,
                 accept_implausible=_reason(accept_implausible),
+                allow_unsourced=True,  # the user saw the check's report; listed below
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -396,6 +397,7 @@ def confirm(
             "revised": s.revised if s else 0,
             "unchanged": s.unchanged if s else 0,
             "batch": s.batch_id if s else None,
+            "unsourced": list(s.unsourced) if s else [],
         }
     )
 
