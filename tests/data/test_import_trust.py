@@ -162,7 +162,7 @@ def test_a_sourced_value_is_not_replaced_by_an_unsourced_one(
     )
     import_file(ustore, first, fw, "clerk")
     bare = write_csv(tmp_path / "b.csv", "unit,indicator,period,value\nLY,EC01,2024,5100\n")
-    with pytest.raises(UnsourcedReplacementError, match="LY EC01 2024.*--source"):
+    with pytest.raises(UnsourcedReplacementError, match=r"LY EC01 2024.*--source"):
         import_file(ustore, bare, fw, "clerk")
     assert ustore.observations()["value"].tolist() == [5000.0]
     sourced = import_file(ustore, bare, fw, "clerk", source="修订通知")
