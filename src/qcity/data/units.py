@@ -186,8 +186,8 @@ def check_tree(
     for r in records:
         if r["type"] not in known_types:
             unknown.setdefault(str(r["type"]), []).append(rows[r["code"]])
-    for utype, at in unknown.items():
-        where = f"row {at[0]}" if len(at) == 1 else f"rows {at[:10]}"
+    for utype, lines in unknown.items():
+        where = f"row {lines[0]}" if len(lines) == 1 else f"rows {lines[:10]}"
         problems.append(
             f"{where}, field type: {utype!r} is not a unit type; use one of "
             f"{', '.join(sorted(known_types))} / 未知的地区类型"
