@@ -42,7 +42,7 @@ def test_plan_imported_with_qcity_import_reaches_the_rank(
     rows = plan.assign(unit="liyang", period="2024")[["unit", "indicator", "period", "value_to"]]
     data = tmp_path / "plan_values.csv"
     rows.rename(columns={"value_to": "value"}).to_csv(data, index=False)
-    _run("import", str(data), "-f", FW, "--by", "规划办", "--db", db_url)
+    _run("import", str(data), "-f", FW, "--by", "规划办", "--db", db_url, "--source", "qcity path")
     scores_dir = tmp_path / "after"
     _run("evaluate", "-f", FW, "--group", "sunan", "--out", str(scores_dir), "--db", db_url)
     scores = pd.read_csv(scores_dir / "scores.csv", dtype={"period": str})
@@ -62,3 +62,15 @@ def test_already_there_and_unreachable(store: Store, db_url: str, tmp_path: Path
     summary = json.loads((tmp_path / "town" / "plan.json").read_text("utf-8"))
     assert summary["reached"] is False and summary["best_rank"] > 1
     assert summary["shortfall"] > 0
+
+
+def test_rank_beyond_the_group_size_is_an_error(store: Store, db_url: str) -> None:
+    build_demo(store, default_framework_path(), DEFAULT_SEED)
+    res = CliRunner().invoke(
+        app,
+        ["path", "--unit", "liyang", "--group", "sunan", "--rank", "99", "--db", db_url],
+        env=ENV,
+    )
+    assert res.exit_code != 0, res.output
+    assert "nan" not in res.output and "Traceback" not in res.output
+    assert "--rank 99" in res.output and "units" in res.output

@@ -35,7 +35,7 @@ def test_cli_flow(db_url: str, fw: Framework, tmp_path: Path) -> None:
     )
     data = write_csv(tmp_path / "d.csv", "unit,indicator,period,value\nLY,EC01,2024,5000\n")
     bad = write_csv(
-        tmp_path / "bad.csv", "unit,indicator,period,value\nLY,EC01,2024,x\nQQ,EC01,2023,1\n"
+        tmp_path / "bad.csv", "unit,indicator,period,value\nLY,EC01,2024,x\nQQ,EC01,2023,1500\n"
     )
 
     code, out = _run("import", str(data), "-f", str(fw_path), "--db", db_url)

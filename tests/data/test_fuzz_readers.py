@@ -248,12 +248,12 @@ def test_a_clean_long_table_reads_without_errors(tmp_path: Path) -> None:
     """The fuzzed tables are mutations of files like this one, which reads cleanly."""
     path = tmp_path / "data.csv"
     path.write_bytes(
-        _csv_bytes([["unit", "indicator", "period", "value"], ["LY", "EC01", "2024", "1.5"]],
+        _csv_bytes([["unit", "indicator", "period", "value"], ["LY", "EC01", "2024", "150000"]],
                    ",", "utf-8")
     )  # fmt: skip
     checked, layouts, encoding = read_observations(path, liyang(), UNITS)
     assert checked.errors == [] and layouts == {"data.csv": "long"} and encoding == "utf-8-sig"
-    assert checked.observations["value"].tolist() == [1.5]
+    assert checked.observations["value"].tolist() == [150000.0]  # within EC01's range
 
 
 @pytest.mark.parametrize(

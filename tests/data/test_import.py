@@ -202,17 +202,18 @@ def test_dry_run_writes_nothing(ustore: Store, fw: Framework, tmp_path: Path) ->
     assert _count(ustore) == (0, 0)
 
 
-def test_implausible_flagged_or_error_when_strict(
+def test_implausible_error_unless_accepted_and_always_when_strict(
     ustore: Store, fw: Framework, tmp_path: Path
 ) -> None:
     f = write_csv(
         tmp_path / "a.csv", "unit,indicator,period,value\nLY,EC01,2024,5\nLY,EC01,2023,5000\n"
     )
-    with pytest.raises(ImportErrorReport) as info:
-        import_file(ustore, f, fw, "a", strict=True)
-    assert [(p.row, p.column.split(" ")[0]) for p in info.value.errors] == [(2, "D")]
+    for options in ({}, {"strict": True, "accept_implausible": "checked"}):
+        with pytest.raises(ImportErrorReport) as info:
+            import_file(ustore, f, fw, "a", **options)  # type: ignore[arg-type]
+        assert [(p.row, p.column.split(" ")[0]) for p in info.value.errors] == [(2, "D")]
     assert _count(ustore) == (0, 0)
-    result = import_file(ustore, f, fw, "a")
+    result = import_file(ustore, f, fw, "a", accept_implausible="checked")
     assert [(w.row, "plausible range" in w.reason) for w in result.warnings] == [(2, True)]
     flags = ustore.observations().set_index("period")["flag"]
     assert flags["2024"] == "implausible" and pd.isna(flags["2023"])

@@ -275,3 +275,25 @@ def test_an_import_equal_to_a_draft_still_stores_the_approved_value(seeded: Stor
     assert _latest_value(seeded) == {("LY", "A1"): 15.0}
     again = seeded.add_observations(same, entered_by="cli:op")  # now truly unchanged
     assert (again.written, again.unchanged) == (0, 1)
+
+
+def test_a_draft_outside_its_plausible_range_needs_a_reason(seeded: Store) -> None:
+    from qcity.framework.model import Framework
+    from qcity.service.workflow import save_draft
+    from tests.helpers import composite, indicator, toy_framework
+    from tests.workflow_helpers import STATS
+
+    fw = Framework.model_validate(
+        toy_framework(
+            [composite("A", "甲", [indicator("A1", department=STATS, plausible_range=[0, 100])])]
+        )
+    )
+    far = rows(value("LY", "A1", 1e300, 1))
+    with pytest.raises(StoreError, match=r"row 1, field value: 1e\+300 is outside the plausible"):
+        save_draft(seeded, LI, far, fw)
+    assert _count(seeded) == 1
+    (saved,) = save_draft(seeded, LI, far, fw, accept_implausible="口径调整，已核实")
+    (stored,) = seeded.observations(values="all").itertuples()
+    assert (stored.value, stored.flag, saved.value) == (1e300, "implausible", 1e300)
+    (after,) = read_log(seeded.engine, action="value.save")["after"]
+    assert after["implausible"] == "口径调整，已核实"

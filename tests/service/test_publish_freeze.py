@@ -73,7 +73,7 @@ def test_a_published_run_stays_bit_identical_after_revisions(
     revised = latest[["unit", "indicator", "period"]].assign(value=latest["value"] * 1.5 + 1)
     revised.iloc[:12].to_csv(tmp_path / "revise.csv", index=False)
     printed = _cli("import", str(tmp_path / "revise.csv"), "-f", str(default_framework_path()),
-                   "--db", db_url, "--by", "统计局")  # fmt: skip
+                   "--db", db_url, "--by", "统计局", "--source", "修订")  # fmt: skip
     assert "12 revised" in printed
     again = _evaluate(db_url, tmp_path / "second")
     assert again != run_id

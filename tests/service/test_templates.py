@@ -109,10 +109,13 @@ def test_out_of_range_value_is_reported(store: Store, db_url: str, tmp_path: Pat
         ws.cell(r, value).value = lo
     ws.cell(top + 1, value).value = 10.0**9  # EC01's range is [10000, 500000]
     wb.save(out)
-    output = _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--by", "统计局")
+    output = _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--by", "统计局", code=1)
     flat = " ".join(output.split())
     assert "outside" in flat and "EC01" in flat and "1000000000" in flat
     assert f" {top + 1} " in flat  # the row, as Excel shows it
+    assert "nothing imported" in flat
+    _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--by", "统计局",
+         "--accept-implausible", "核实无误")  # fmt: skip
     stored = store.observations(units=["liyang"], indicators=["EC01"], periods=["2024"])
     assert stored["flag"].tolist() == ["implausible"]
     strict = _cli("import", str(out), "-f", str(LIYANG), "--db", db_url, "--strict", code=1)

@@ -164,6 +164,19 @@ class _State:
         }
 
 
+def _check_rank(ev: Evaluation, period: str, k: int) -> None:
+    """BenchmarkError when rank ``k`` is beyond the number of units ranked in ``period``:
+    such a target has no k-th score to beat, so a plan for it would be ``nan``."""
+    res = ev.results
+    t = res.datasets["normalised"].periods.index(period)
+    ranked = int(np.isfinite(res.scores[res.tree.root][t]).sum())
+    if k > ranked:
+        raise BenchmarkError(
+            f"--rank {k} is beyond the {ranked} units ranked in {period}; give a rank "
+            f"from 1 to {ranked} / 目标名次超出参与排名的单元数 {ranked}"
+        )
+
+
 def _state(ev: Evaluation, unit: str, period: str, k: int) -> _State:
     res = ev.results
     norm = res.datasets["normalised"]
@@ -506,6 +519,7 @@ def find_path(
     period = resolve_year(ev, unit, year)
     if k is None:
         k = one_rank_up(ev, unit, period)
+    _check_rank(ev, period, k)
     before = _state(ev, unit, period, k)
     f, linear = _aggregator(ev)
     solver = (

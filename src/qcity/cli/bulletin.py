@@ -147,8 +147,11 @@ def _write_review(df: pd.DataFrame, out: Path) -> None:
         safe_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
 
 
-def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:
-    """Import the review file as ``qcity import`` does (one transaction)."""
+def _accept(
+    store: Store, review: Path, fw: Framework, by: str | None, reason: str | None = None
+) -> None:
+    """Import the review file as ``qcity import`` does (one transaction); ``reason``
+    accepts values outside their plausible range (``--accept-implausible``)."""
     from qcity.cli.data import problems_table
     from qcity.data.importer import import_file
     from qcity.data.problems import ImportErrorReport
@@ -156,11 +159,18 @@ def _accept(store: Store, review: Path, fw: Framework, by: str | None) -> None:
 
     console = _console()
     try:
-        result = import_file(store, review, fw, _entered_by(by), actor=cli_operator())
+        result = import_file(
+            store,
+            review,
+            fw,
+            _entered_by(by),
+            actor=cli_operator(),
+            accept_implausible=reason,
+        )
     except ImportErrorReport as exc:
         console.print(problems_table(exc.problems))
         fail(f"{review.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:
         fail(f"{review.name}: {exc}; nothing imported / 未导入")
     if result.warnings:
         console.print(problems_table(result.warnings))
@@ -204,6 +214,15 @@ def import_bulletin_cmd(
     db: DbOption = None,
     by: Annotated[
         str | None, typer.Option("--by", help="who enters the data (default: login) / 录入人")
+    ] = None,
+    accept_implausible: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-implausible",
+            help="with --accept: store values outside their plausible range, flagged, for "
+            "this reason (kept in the audit log) / 确认超出合理范围的数值并说明原因",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Propose values read from a statistical bulletin, each with its sentence; write
@@ -249,9 +268,9 @@ def import_bulletin_cmd(
         if review.empty:
             fail(f"{file.name}: nothing to accept: every candidate is ambiguous / 无可录入数值")
         if out is not None:
-            _accept(store, out, fw, by)
+            _accept(store, out, fw, by, accept_implausible)
             return
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"{file.stem}.review.csv"
             _write_review(review, path)
-            _accept(store, path, fw, by)
+            _accept(store, path, fw, by, accept_implausible)

@@ -235,8 +235,22 @@ def import_cmd(
         bool, typer.Option("--dry-run", help="check only, write nothing / 仅检查")
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="implausible values are errors / 不合理值视为错误")
+        bool,
+        typer.Option(
+            "--strict",
+            help="implausible values stay errors even with --accept-implausible "
+            "/ 不合理值一律视为错误",
+        ),
     ] = False,
+    accept_implausible: Annotated[
+        str | None,
+        typer.Option(
+            "--accept-implausible",
+            help="store values outside their plausible range, flagged, for this reason "
+            "(kept in the audit log) / 确认超出合理范围的数值并说明原因",
+            show_default=False,
+        ),
+    ] = None,
     unit: Annotated[
         str | None,
         typer.Option(
@@ -246,6 +260,33 @@ def import_cmd(
             show_default=False,
         ),
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="source of the values (a yearbook table: of every value; otherwise of those "
+            "without one) / 数据来源",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="status of the values (final, preliminary, estimated, illustrative; 正式/初步/"
+            "预计/估算); a yearbook table's note 初步核算/快报 means preliminary otherwise "
+            "/ 数据状态",
+            show_default=False,
+        ),
+    ] = None,
+    allow_unsourced: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unsourced",
+            help="replace stored values that have a source by values without one "
+            "/ 允许以无来源数值替换有来源数值",
+        ),
+    ] = False,
     name: Annotated[
         list[str] | None,
         typer.Option(
@@ -306,13 +347,17 @@ def import_cmd(
                 unit=unit,
                 names=names,
                 actor=cli_operator(),
+                accept_implausible=accept_implausible,
+                source=source,
+                status=status,
+                allow_unsourced=allow_unsourced,
             )
         except ImportErrorReport as exc:
             bar.stop()
             console.print(problems_table(exc.problems))
             fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
             return
-        except StoreError as exc:
+        except (StoreError, ValueError) as exc:  # ValueError: a blank reason
             bar.stop()
             fail(f"{file.name}: {exc}")
             return
@@ -321,6 +366,10 @@ def import_cmd(
     if dry_run:
         for recog in result.recognition:
             console.print(recognition_table(recog))
+    for recog in result.recognition:
+        for said in recog.notes:
+            where = f"sheet {recog.sheet}: " if recog.sheet else ""
+            console.print(f"{where}{said} / 按表注设定")
     if save_names and names is not None:
         _save_names(framework, names, dry_run)
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
@@ -343,6 +392,11 @@ def import_cmd(
         )
         console.print(f"{file.name}: nothing to do: {why}; nothing written / 无需写入")
         return
+    if s.unsourced:
+        console.print(
+            f"[yellow]{len(s.unsourced)} value(s) had a source and now have none "
+            f"(--allow-unsourced) / 来源已去除: {', '.join(s.unsourced[:10])}"
+        )
     console.print(
         f"{file.name} -> {display_url(store.url)}: {s.added} added / 新增, "
         f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "
@@ -498,19 +552,32 @@ def import_groups_cmd(
         Path, typer.Argument(help="CSV, one row per member: group,name_zh,name_en,unit[,kind]")
     ],
     db: DbOption = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="accept that groups lose the members the file does not list "
+            "/ 确认删除未列出的成员",
+        ),
+    ] = False,
 ) -> None:
-    """Create or replace unit groups (peer groups) in one transaction. 导入对标组。"""
+    """Create or update unit groups (peer groups) in one transaction; a group losing
+    members needs --replace. 导入对标组；删除成员需加 --replace。"""
 
     def write(store: Store, df: pd.DataFrame) -> str:
-        n = store.add_groups(df)
+        changes: list[str] = []
+        n = store.add_groups(df, replace=replace, changes=changes)
         total = df["group"].str.strip().replace("", None).dropna().nunique()
         if n == 0:
             return (
                 f"nothing to do: {total} group(s) equal to what is stored / "
                 f"无需写入：{total} 个对标组与库中相同"
             )
-        return f"{n} group(s) written / 对标组已导入" + (
-            f", {total - n} unchanged / 未变" if total > n else ""
+        shown = "".join(f"\n  {c}" for c in changes)
+        return (
+            f"{n} group(s) written / 对标组已导入"
+            + (f", {total - n} unchanged / 未变" if total > n else "")
+            + shown
         )
 
     _load_csv_table(db, file, write)

@@ -1,10 +1,15 @@
 """Checks of imported records against the framework and the store, every cell at once.
 
 Each check is a vectorised mask over all records; each bad cell becomes a ``Problem``
-naming sheet, row, column, value and reason. Errors block the import; warnings (a value
-outside the indicator's plausible range, a unit type the indicator is not defined for,
-a quarterly value of an annual indicator) are listed and the values stored, implausible
-ones with ``flag = "implausible"`` (``strict=True`` turns implausible values into errors).
+naming sheet, row, column, value and reason. Errors block the import; warnings (a unit
+type the indicator is not defined for, a quarterly value of an annual indicator) are
+listed and the values stored.
+
+A value outside its indicator's ``plausible_range`` is an error unless accepted with a
+reason (``accept_implausible``, ``qcity import --accept-implausible "why"``): then it is a
+warning and the value is stored with ``flag = "implausible"``. ``implausible`` is THE
+plausibility check: file imports (here), drafts and web entries (``qcity.data.workflow``)
+all call it. A non-finite value (inf, nan, 1e400) is never accepted.
 """
 
 from __future__ import annotations
@@ -45,11 +50,17 @@ STATUS_ALIASES: dict[str, str] = {
 
 #: Cell texts meaning "no value" (yearbooks print "—" or "…"): skipped in the wide layout.
 MISSING_MARKERS = frozenset(
-    {"", "-", "--", "—", "——", "–", "…", "……", "...", "/", "na", "n/a", "nan", "null", "无", "缺"}
+    {"", "-", "--", "—", "——", "–", "…", "……", "...", "/", "na", "n/a", "null", "无", "缺"}
 )
 
 #: Flag stored with a value outside the indicator's plausible range.
 IMPLAUSIBLE = "implausible"
+
+#: How to keep a value outside its plausible range, said with every refusal.
+ACCEPT_HINT = (
+    'if the value is right, confirm it with --accept-implausible "why" (web: a reason); '
+    "the reason is kept in the audit log / 如确属实，请用 --accept-implausible 说明原因"
+)
 
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
@@ -84,6 +95,8 @@ class CheckResult:
     problems: list[Problem]
     #: How each yearbook sheet was read (``qcity.data.yearbook.Recognition``), if any.
     recognition: list[Any] = field(default_factory=list)
+    #: The values outside their plausible range, accepted with a reason (audit text).
+    implausible: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -143,6 +156,52 @@ def measure_hint(declared: str, expected: str) -> str:
     ratio = f_decl / f_exp
     how = f"multiply by {ratio:,.0f}" if ratio > 1 else f"divide by {1 / ratio:,.0f}"
     return f"convert to {expected}: {how}"
+
+
+def accept_reason(reason: str | None) -> str | None:
+    """The reason given for accepting implausible values, stripped; None for none.
+    ValueError for a blank one: a confirmation must say why."""
+    if reason is None:
+        return None
+    if not str(reason).strip():
+        raise ValueError(
+            "--accept-implausible needs a reason, e.g. --accept-implausible "
+            "'checked with the bureau' / 请说明原因"
+        )
+    return str(reason).strip()
+
+
+def implausible(
+    indicators: pd.Series, values: np.ndarray, fw: Framework
+) -> tuple[np.ndarray, pd.Series]:
+    """THE plausibility check: a mask of the finite values outside their indicator's
+    ``plausible_range`` (codes not in ``fw`` have no range) and, per row, the reason
+    naming the range and the indicator."""
+    ind = _indicator_table(fw).reindex(indicators.to_numpy())
+    lo = ind["lo"].to_numpy(dtype="float64", na_value=-np.inf)
+    hi = ind["hi"].to_numpy(dtype="float64", na_value=np.inf)
+    v = np.asarray(values, dtype="float64")
+    with np.errstate(invalid="ignore"):
+        mask = np.isfinite(v) & ((v < lo) | (v > hi))
+    reasons = pd.Series(
+        [
+            f"outside the plausible range [{a:g}, {b:g}] of {i}"
+            for a, b, i in zip(lo, hi, indicators, strict=True)
+        ],
+        index=indicators.index,
+        dtype=object,
+    )
+    return mask, reasons
+
+
+def implausible_text(unit: str, indicator: str, period: str, value: float, where: str) -> str:
+    """One accepted implausible value as the audit log lists it."""
+    return f"{unit} {indicator} {period} = {value:g} ({where})"
+
+
+def _where(sheet: object, row: object) -> str:
+    """``sheet S, row 3`` (or ``row 3`` for a CSV) for messages."""
+    return (f"sheet {sheet}, " if isinstance(sheet, str) and sheet else "") + f"row {row}"
 
 
 def _problems(
@@ -210,11 +269,18 @@ LENGTH_COLUMNS: dict[str, str] = {
 
 
 def check_records(
-    records: pd.DataFrame, fw: Framework, units: pd.DataFrame | None, strict: bool = False
+    records: pd.DataFrame,
+    fw: Framework,
+    units: pd.DataFrame | None,
+    strict: bool = False,
+    accept_implausible: str | None = None,
 ) -> CheckResult:
     """Check every record (see module docstring) and return clean observations and all
     problems; ``units`` is ``Store.units()`` (codes and types of known units), or None
-    to accept every unit code (a file evaluated on its own: its units are the units)."""
+    to accept every unit code (a file evaluated on its own: its units are the units).
+    ``accept_implausible``: the reason for keeping values outside their plausible range
+    (ignored with ``strict``, under which they stay errors)."""
+    reason = accept_reason(accept_implausible)
     r = records.reset_index(drop=True)
     problems: list[Problem] = []
     values, kind = parse_values(r["value"])
@@ -235,9 +301,19 @@ def check_records(
         "value",
         "not a number: write it without the % sign (the unit is in the framework)",
     )
+    as_text = nfkc(r["value"].astype(object).where(r["value"].notna(), "")).str.lower()
+    with np.errstate(invalid="ignore"):
+        infinite = np.isinf(pd.to_numeric(as_text, errors="coerce").to_numpy(dtype="float64"))
+    nonfinite = (kind == "bad") & (infinite | as_text.eq("nan").to_numpy())
     problems += _problems(
         r,
-        (kind == "bad") & ~pct.to_numpy(),
+        nonfinite,
+        "value",
+        "not a finite number (inf, nan or too large); enter the value itself / 不是有限数值",
+    )
+    problems += _problems(
+        r,
+        (kind == "bad") & ~pct.to_numpy() & ~nonfinite,
         "value",
         "not a number; use digits, a decimal point and optionally thousands separators (1,234.5)",
     )
@@ -371,22 +447,37 @@ def check_records(
         )
 
     # plausibility
-    lo = ind["lo"].to_numpy(dtype="float64", na_value=-np.inf)
-    hi = ind["hi"].to_numpy(dtype="float64", na_value=np.inf)
-    implausible = (kind == "ok") & ((values < lo) | (values > hi))
-    if implausible.any():
-        reasons = pd.Series(
-            [
-                f"outside the plausible range [{a:g}, {b:g}] of {i}"
-                for a, b, i in zip(lo, hi, r["indicator"], strict=True)
-            ],
-            index=r.index,
-        )
-        problems += _problems(r, implausible, "value", reasons, "error" if strict else "warning")
+    outside, reasons = implausible(r["indicator"], values, fw)
+    erred = {(p.sheet, p.row, p.column) for p in problems if p.severity == "error"}
+    if erred:  # a cell refused already (e.g. a percentage of a 元 indicator): said once
+        cells = zip(r["sheet"], r["value_row"], r["value_col"], strict=True)
+        outside &= ~np.array([(sh, int(i), str(c)) in erred for sh, i, c in cells], dtype=bool)
+    outside &= kind == "ok"
+    accepted = reason is not None and not strict
+    accepted_text: list[str] = []
+    if outside.any():
+        if accepted:
+            reasons = reasons + f"; accepted: {reason}"
+            sub = r[outside]
+            accepted_text = [
+                implausible_text(u, i, str(p), float(v), _where(sh, row))
+                for u, i, p, v, sh, row in zip(
+                    sub["unit"],
+                    sub["indicator"],
+                    periods["period"].to_numpy()[outside],
+                    values[outside],
+                    sub["sheet"],
+                    sub["value_row"],
+                    strict=True,
+                )
+            ]
+        else:
+            reasons = reasons + "; " + ACCEPT_HINT
+        problems += _problems(r, outside, "value", reasons, "warning" if accepted else "error")
 
     problems += _coverage_warnings(r, ind, periods, units)
     flag = r["flag"].where(
-        ~implausible | r["flag"].str.contains(IMPLAUSIBLE, regex=False),
+        ~outside | r["flag"].str.contains(IMPLAUSIBLE, regex=False),
         (r["flag"] + "; " + IMPLAUSIBLE).str.lstrip("; "),
     )
     clean = pd.DataFrame(
@@ -400,7 +491,7 @@ def check_records(
             "flag": flag.where(flag.ne(""), None),
         }
     )
-    return CheckResult(clean, list(dict.fromkeys(problems)))
+    return CheckResult(clean, list(dict.fromkeys(problems)), implausible=accepted_text)
 
 
 def _percent_cells(

@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from qcity.data.checks import CheckResult, check_records
+from qcity.data.checks import STATUS_ALIASES, CheckResult, accept_reason, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
 from qcity.data.problems import ImportErrorReport, Problem, sort_problems
-from qcity.data.readers import FileReadError, file_format, read_sheets
+from qcity.data.readers import FileReadError, RawSheet, file_format, read_sheets
 from qcity.data.roles import Actor
+from qcity.data.statuses import STATUSES
 from qcity.data.yearbook import Recognition, recognise
 from qcity.framework.model import Framework
 
@@ -71,6 +72,9 @@ def read_observations(
     strict: bool = False,
     unit: str | None = None,
     names: dict[str, str] | None = None,
+    accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """Read and check a data file: THE path by which qcity reads observations from a file,
     so that ``qcity import`` and ``qcity evaluate --data`` accept and refuse the same cells.
@@ -84,15 +88,27 @@ def read_observations(
     With ``unit`` the file is a yearbook table of that one unit (``qcity.data.yearbook``):
     rows named by indicator code, name, alias or one of ``names`` (row name -> code,
     confirmed by the office), years as columns; how each sheet was read is in the
-    result's ``recognition``. ``NamesFileError`` for a name pointing at no indicator."""
+    result's ``recognition``. ``NamesFileError`` for a name pointing at no indicator.
+
+    ``source`` and ``status``: of every value of a yearbook table (whose notes are read
+    otherwise, see ``recognise``); of the values without one in other layouts.
+    ``ValueError`` for a status that is not one."""
+    if status is not None and status.strip().lower() not in STATUS_ALIASES:
+        raise ValueError(
+            f"--status {status!r}: use one of {', '.join(STATUSES)} (or 正式/初步/预计/估算/示例)"
+        )
     raw_sheets = read_sheets(path, sheet)
     tables: list[SheetTable] = []
     problems: list[Problem] = []
     recognition: list[Recognition] = []
     matcher = NameMatcher(fw, names) if unit is not None else None
     for raw in raw_sheets:
+        if raw.hidden is not None:
+            problems.append(hidden_sheet(raw))
+            continue
+        problems += [uncomputed(raw, row, col, formula) for row, col, formula in raw.uncomputed]
         if matcher is not None and unit is not None:
-            found = recognise(raw, unit, matcher)
+            found = recognise(raw, unit, matcher, source=source, status=status)
             table = found[0] if found is not None else None
             recognition += [found[1]] if found is not None else []
         else:
@@ -145,6 +161,11 @@ def read_observations(
             )
         )
     records = pd.concat([t.records for t in tables], ignore_index=True) if tables else None
+    if records is not None and unit is None:  # defaults for cells left empty
+        for col, given in (("source", source), ("status", status)):
+            if given is not None:
+                empty = records[col].astype(object).map(lambda v: v is None or not str(v).strip())
+                records.loc[empty.to_numpy(dtype=bool), col] = given
     if records is None or records.empty:
         result = CheckResult(
             pd.DataFrame(
@@ -153,13 +174,52 @@ def read_observations(
             problems,
         )
     else:
-        result = check_records(records, fw, units, strict=strict)
-        result.problems[:0] = problems
+        result = check_records(
+            records, fw, units, strict=strict, accept_implausible=accept_implausible
+        )
+        result.problems[:] = problems + _not_at_formulas(result.problems, raw_sheets)
     result.problems[:] = sort_problems(result.problems, [raw.name for raw in raw_sheets])
     result.recognition = recognition
     layouts: dict[str, str] = {t.sheet or path.name: t.layout for t in tables}
     encoding = raw_sheets[0].encoding if raw_sheets else None
     return result, layouts, encoding
+
+
+def hidden_sheet(raw: RawSheet) -> Problem:
+    """The warning of a hidden sheet skipped: why, and how to import it anyway."""
+    return Problem(
+        "warning",
+        raw.name,
+        None,
+        "",
+        "",
+        f"sheet skipped: hidden in Excel ({raw.hidden}); it may hold old values. To import "
+        f"it, name it: --sheet {raw.name!r} / 隐藏工作表已跳过，如需导入请用 --sheet 指定",
+    )
+
+
+def uncomputed(raw: RawSheet, row: int, col: int, formula: str) -> Problem:
+    """The error of a formula cell saved without its computed value, naming sheet!A1."""
+    cell = f"{raw.name}!{raw.letter(col)}{row}"
+    return Problem(
+        "error",
+        raw.name,
+        row,
+        raw.letter(col),
+        formula,
+        f"formula without a computed value ({cell}): open the file in Excel or WPS, let it "
+        "calculate, save and import again, or paste the cells as values / 公式未计算出数值，"
+        "请在 Excel/WPS 中重新计算并保存，或粘贴为数值",
+    )
+
+
+def _not_at_formulas(problems: list[Problem], raws: list[RawSheet]) -> list[Problem]:
+    """``problems`` without those about a cell already reported as an uncomputed formula
+    (its cell reads as empty: "value is empty" would say less)."""
+    cells = {(raw.name, row, raw.letter(col)) for raw in raws for row, col, _ in raw.uncomputed}
+    if not cells:
+        return problems
+    return [p for p in problems if (p.sheet, p.row, p.column.split(" ")[0]) not in cells]
 
 
 def read_checked(
@@ -172,13 +232,25 @@ def read_checked(
     action: str = "import",
     unit: str | None = None,
     names: dict[str, str] | None = None,
+    accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
 ) -> tuple[CheckResult, dict[str, str], str | None]:
     """``read_observations``, raising ``ImportErrorReport`` (every bad cell, the file
     named) when the file cannot be read or any cell is wrong: what ``qcity import`` and
     ``qcity evaluate --data`` both accept and refuse."""
     try:
         checked, layouts, encoding = read_observations(
-            path, fw, units, sheet=sheet, strict=strict, unit=unit, names=names
+            path,
+            fw,
+            units,
+            sheet=sheet,
+            strict=strict,
+            unit=unit,
+            names=names,
+            accept_implausible=accept_implausible,
+            source=source,
+            status=status,
         )
     except (FileReadError, NamesFileError) as exc:
         raise ImportErrorReport(
@@ -203,12 +275,22 @@ def import_file(
     names: dict[str, str] | None = None,
     entered_by_user_id: int | None = None,
     actor: Actor | None = None,
+    accept_implausible: str | None = None,
+    source: str | None = None,
+    status: str | None = None,
+    allow_unsourced: bool = False,
 ) -> ImportResult:
     """Check ``path`` against ``framework`` and the store's units, then (unless
     ``dry_run``) write it as one import batch. Raises ``ImportErrorReport`` listing every
     bad cell if any check fails; nothing is written then. ``unit`` and ``names``: a
     yearbook table of one unit (see ``read_observations``). ``actor``: who the audit log
-    names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label."""
+    names (the CLI operator, a logged-in user); ``entered_by`` stays the data's label.
+    ``accept_implausible``: the reason for storing values outside their plausible range
+    (flagged ``implausible``; the reason and the values go to the audit log); without it
+    such values are errors. ValueError for a blank reason. ``source``, ``status``: see
+    ``read_observations``. A value with a source is not replaced by one without
+    (``UnsourcedReplacementError``, nothing written) unless ``allow_unsourced``."""
+    reason = accept_reason(accept_implausible)
     path = Path(path)
     try:
         fmt = file_format(path)
@@ -217,7 +299,16 @@ def import_file(
             path.name, [Problem("error", sheet, None, "", "", str(exc))]
         ) from exc
     checked, layouts, encoding = read_checked(
-        path, framework, store.units(), sheet=sheet, strict=strict, unit=unit, names=names
+        path,
+        framework,
+        store.units(),
+        sheet=sheet,
+        strict=strict,
+        unit=unit,
+        names=names,
+        accept_implausible=reason,
+        source=source,
+        status=status,
     )
     result = ImportResult(
         file_name=path.name,
@@ -240,5 +331,9 @@ def import_file(
         progress=progress,
         entered_by_user_id=entered_by_user_id,
         actor=actor,
+        audit_extra={"implausible": {"reason": reason, "values": checked.implausible}}
+        if checked.implausible
+        else None,
+        unsourced="allow" if allow_unsourced else "refuse",
     )
     return result

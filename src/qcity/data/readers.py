@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
@@ -60,6 +60,12 @@ class RawSheet:
     #: Excel only: True where a number is formatted as a percentage (the cell shows
     #: 85.3%, the file holds 0.853); None when no cell is.
     percent: pd.DataFrame | None = None
+    #: Excel only: ``hidden`` or ``veryHidden`` for a hidden sheet not named with
+    #: ``--sheet``; its cells are then not read (empty).
+    hidden: str | None = None
+    #: Excel only: formula cells without a computed (cached) value, as (row, column
+    #: position, formula); their cells read as empty.
+    uncomputed: list[tuple[int, int, str]] = field(default_factory=list)
 
     def letter(self, col: int) -> str:
         """The Excel column letter of positional column ``col`` (0 -> A, 26 -> AA)."""
@@ -177,8 +183,34 @@ def read_parquet(path: Path) -> RawSheet:
     return RawSheet(name=None, cells=grid)
 
 
+#: A formula element in a worksheet's XML (``<f>``, ``<x:f t="shared" .../>``).
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+#: The sheet states under which Excel hides a sheet (veryHidden: only VBA can show it).
+HIDDEN_STATES = ("hidden", "veryHidden")
+
+
+def _has_formulas(path: Path) -> bool:
+    """True if any worksheet of the workbook holds a formula (the file is read twice
+    then: values, and formulas to find those never computed)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        return any(
+            _FORMULA_TAG.search(zf.read(info))
+            for info in zf.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+
+
 def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
-    """The sheets of an .xlsx workbook (computed values, not formulas) as grids of cells."""
+    """The sheets of an .xlsx workbook (computed values, not formulas) as grids of cells.
+
+    A hidden sheet (hidden or veryHidden) is returned empty with ``hidden`` set unless it
+    is the ``sheet`` asked for: a hidden sheet of old values must not revise current
+    ones unseen. A formula cell without a computed value is listed in ``uncomputed``
+    (openpyxl and some tools save formulas uncomputed), so that it is an error, not an
+    empty cell."""
     from openpyxl import load_workbook  # imported here: reading a CSV does not pay for it
 
     from qcity.data.xlsx_guard import UnsafeWorkbookError, check_xlsx
@@ -189,6 +221,7 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
         raise FileReadError(str(exc)) from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+        fb = load_workbook(path, read_only=True) if _has_formulas(path) else None
     except Exception as exc:  # openpyxl raises several types for a damaged file
         raise FileReadError(f"{path.name}: not a readable .xlsx workbook ({exc})") from exc
     try:
@@ -197,12 +230,24 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
             raise FileReadError(f"{path.name}: no sheet {sheet!r}; the sheets are {names}")
         out = []
         for name in [sheet] if sheet is not None else names:
+            state = getattr(wb[name], "sheet_state", "visible")
+            if sheet is None and state in HIDDEN_STATES:
+                out.append(RawSheet(name=name, cells=pd.DataFrame(), hidden=state))
+                continue
             rows: list[list[object]] = []
             percent: list[tuple[int, int]] = []
+            uncomputed: list[tuple[int, int, str]] = []
+            formulas = fb[name].iter_rows(min_row=1, min_col=1) if fb is not None else None
             for i, row in enumerate(wb[name].iter_rows(min_row=1, min_col=1)):
                 check_width(path.name, name, i + 1, len(row))
                 rows.append([c.value for c in row])
                 percent += [(i, j) for j, c in enumerate(row) if _shows_percent(c)]
+                if formulas is not None:
+                    uncomputed += [
+                        (i + 1, j, str(f.value))
+                        for j, (c, f) in enumerate(zip(row, next(formulas, ()), strict=False))
+                        if c.value is None and getattr(f, "data_type", None) == "f"
+                    ]
             width = max((len(r) for r in rows), default=0)
             index = pd.RangeIndex(1, len(rows) + 1)
             grid = pd.DataFrame(
@@ -216,10 +261,12 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[RawSheet]:
                 mask = np.zeros((len(rows), width), dtype=bool)
                 mask[tuple(np.array(percent).T)] = True
                 pct = pd.DataFrame(mask, index=index, columns=range(width))
-            out.append(RawSheet(name=name, cells=grid, percent=pct))
+            out.append(RawSheet(name=name, cells=grid, percent=pct, uncomputed=uncomputed))
         return out
     finally:
         wb.close()
+        if fb is not None:
+            fb.close()
 
 
 def _shows_percent(cell: Any) -> bool:

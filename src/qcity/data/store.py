@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,6 +64,7 @@ from qcity.data.tables import (
     utcnow,
 )
 from qcity.data.units import (
+    GroupShrinkError,
     UnitsSummary,
     UnitTypeChangeError,
     history_frame,
@@ -95,11 +97,29 @@ class ImportSummary:
     revised: int
     unchanged: int
     batch_id: int | None
+    #: The keys (``unit indicator period``) whose stored source was replaced by none.
+    unsourced: tuple[str, ...] = ()
 
     @property
     def written(self) -> int:
         """Rows written (added + revised)."""
         return self.added + self.revised
+
+
+class UnsourcedReplacementError(StoreError):
+    """Values with a source that an import would replace by values without one."""
+
+    def __init__(self, keys: list[str]) -> None:
+        """Keep the keys; the message lists them and says what to do."""
+        self.keys = keys
+        shown = ", ".join(keys[:10]) + (f" ... ({len(keys)} in all)" if len(keys) > 10 else "")
+        super().__init__(
+            f"{len(keys)} stored value(s) have a source that the file's values lack: "
+            f"{shown}. Give the source (--source TEXT or a source column), or replace them "
+            "without one on purpose with --allow-unsourced (Python: "
+            "allow_unsourced=True); nothing was written / 库中数值有来源而新数值没有，"
+            "请用 --source 注明来源，或加 --allow-unsourced 确认"
+        )
 
 
 #: Every store opened in this process and not yet garbage-collected.
@@ -243,13 +263,24 @@ class Store:
                 index=range(len(members)),
             ),
             empty=[(code, name_zh, name_en, kind)] if not members else (),
+            replace=True,
         )
 
-    def add_groups(self, df: pd.DataFrame, empty: Iterable[tuple[str, str, str, str]] = ()) -> int:
+    def add_groups(
+        self,
+        df: pd.DataFrame,
+        empty: Iterable[tuple[str, str, str, str]] = (),
+        *,
+        replace: bool = False,
+        changes: list[str] | None = None,
+    ) -> int:
         """Create or replace groups from a table with one row per member (columns group,
         name_zh, name_en, unit, optional kind), all in one transaction; ``empty`` adds
         groups without members. Returns the number of groups written: a group equal to
-        the stored one (names, kind, members) is left alone."""
+        the stored one (names, kind, members) is left alone. A stored group that would
+        lose members is refused (``GroupShrinkError``, nothing written) unless
+        ``replace``: a file listing part of a group is more often incomplete than meant.
+        ``changes``, if given, receives one line per group whose members change."""
         rows = text_table(
             df, "groups", {"group", "name_zh", "unit"}, "group, name_zh, name_en, unit (+ kind)"
         )
@@ -294,6 +325,22 @@ class Store:
                 if stored_heads.get(code) != head
                 or stored_members.get(code, set()) != members.get(code, set())
             ]
+            diffs = {
+                head[0]: (
+                    sorted(members.get(head[0], set()) - stored_members.get(head[0], set())),
+                    sorted(stored_members.get(head[0], set()) - members.get(head[0], set())),
+                )
+                for head in changed
+            }
+            dropped = {c: d[1] for c, d in diffs.items() if d[1]}
+            if dropped and not replace:
+                raise GroupShrinkError(dropped)
+            if changes is not None:
+                changes += [
+                    f"{c}: " + ", ".join([*(f"+{u}" for u in add), *(f"-{u}" for u in drop)])
+                    for c, (add, drop) in diffs.items()
+                    if add or drop
+                ]
             for code, name_zh, name_en, kind in changed:
                 conn.execute(delete(gm).where(gm.c.group_code == code))
                 conn.execute(delete(g).where(g.c.code == code))
@@ -426,6 +473,8 @@ class Store:
         progress: ProgressCallback | None = None,
         entered_by_user_id: int | None = None,
         actor: Actor | None = None,
+        audit_extra: dict[str, Any] | None = None,
+        unsourced: str = "allow",
     ) -> ImportSummary:
         """Add observations (columns unit, indicator, period, value; optional status,
         source, flag) in ONE transaction. A key whose value, status, source and flag equal
@@ -435,7 +484,11 @@ class Store:
 
         This is the operator's import: the rows are stored approved (a clerk's entries go
         through ``qcity.data.workflow``). The batch (file, sha256, counts) is recorded in
-        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI)."""
+        the audit log as done by ``actor`` (default: ``entered_by`` via the CLI), with
+        ``audit_extra`` (e.g. implausible values accepted and why) added to the entry.
+        A value with a source revised by one without is listed in the summary's
+        ``unsourced``; with ``unsourced="refuse"`` it is an ``UnsourcedReplacementError``
+        and nothing is written."""
         if not str(entered_by or "").strip():
             raise StoreError("entered_by is required: say who entered the data")
         rows = prepare_observations(df)
@@ -453,6 +506,16 @@ class Store:
                 # a clerk's draft of the same value is not the operator's approved import
                 & (merged["review"] == "approved").to_numpy()
             )
+            lost = ~is_new & ~same & merged["source_old"].notna().to_numpy()
+            lost &= merged["source"].isna().to_numpy()
+            lost_keys = tuple(
+                f"{u} {i} {p}"
+                for u, i, p in merged.loc[lost, ["unit", "indicator", "period"]].itertuples(
+                    index=False
+                )
+            )
+            if lost_keys and unsourced == "refuse":
+                raise UnsourcedReplacementError(list(lost_keys))
             added, revised, unchanged = (
                 int(is_new.sum()),
                 int((~is_new & ~same).sum()),
@@ -499,11 +562,16 @@ class Store:
                     "revised": revised,
                     "unchanged": unchanged,
                     "framework": f"{framework.code} {framework.version}" if framework else None,
+                    **(audit_extra or {}),
                 },
                 at=now,
             )
         return ImportSummary(
-            added=added, revised=revised, unchanged=unchanged, batch_id=int(batch_id)
+            added=added,
+            revised=revised,
+            unchanged=unchanged,
+            batch_id=int(batch_id),
+            unsourced=lost_keys,
         )
 
     # -- observations: read --------------------------------------------------------------

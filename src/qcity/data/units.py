@@ -4,7 +4,9 @@ append-only ``unit_revisions`` log, and reads of the units now or as they were a
 A unit whose name, type, parent or attributes change gets a new revision (the full row,
 what changed, who, when); ``units`` keeps the current state. A change of ``type`` (a city
 becoming a town) is more often a wrong code or column than a real change, so it is refused
-unless confirmed.
+unless confirmed. A table is also refused when a unit would be its own parent or an
+ancestor of itself, or when a type is not one of ``UNIT_TYPES`` (nor already stored). A
+table with fewer columns updates only those: a column absent keeps what is stored.
 """
 
 from __future__ import annotations
@@ -31,6 +33,30 @@ from qcity.data.tables import (
 
 #: The fields of a unit that are compared and recorded, in order.
 UNIT_FIELDS = ["name_zh", "name_en", "type", "parent_code", "attributes"]
+
+#: Unit types accepted in a units table (besides types already stored): countries and
+#: regions (international comparisons), the levels of Chinese administration from
+#: province to village, and development zones.
+UNIT_TYPES = (
+    "country",
+    "region",
+    "province",
+    "prefecture",
+    "city",
+    "county",
+    "district",
+    "town",
+    "township",
+    "street",
+    "village",
+    "zone",
+)
+
+#: Key of a prepared record holding the columns its table gave (others keep the stored).
+GIVEN = "_given"
+
+#: Key of a prepared record holding its row in the file (row 1 = header).
+ROW = "_row"
 
 #: Columns of ``Store.unit_history``.
 HISTORY_COLUMNS = [
@@ -85,6 +111,22 @@ UNIT_COLUMNS: dict[str, str] = {
 }
 
 
+class GroupShrinkError(StoreError):
+    """Groups that would lose members; refused unless ``replace``. ``dropped`` maps each
+    group to the members it would lose."""
+
+    def __init__(self, dropped: dict[str, list[str]]) -> None:
+        """Keep what would be dropped; the message lists it and says how to confirm."""
+        self.dropped = dropped
+        listed = "; ".join(f"{g} loses {', '.join(u)}" for g, u in sorted(dropped.items()))
+        super().__init__(
+            f"the file would drop members of {len(dropped)} group(s): {listed}. A file "
+            "listing part of a group is often incomplete; if the new membership is meant, "
+            "run again with `qcity import-groups FILE --replace` (Python: "
+            "add_groups(..., replace=True)) / 将删除对标组成员，确认请加 --replace"
+        )
+
+
 def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
     """Check a units table (columns code, name_zh, name_en, type, parent_code; any other
     column is an attribute such as region) and return one record per unit."""
@@ -112,23 +154,82 @@ def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
         if units[col].isna().any():
             bad = units.loc[units[col].isna(), "code"].tolist()[:10]
             raise StoreError(f"units {bad} have no {col}")
-    if "name_en" not in units:
-        units["name_en"] = None
-    units["name_en"] = units["name_en"].where(units["name_en"].notna(), units["name_zh"])
-    if "parent_code" not in units:
-        units["parent_code"] = None
+    given = frozenset(units.columns)
+    for col in ("name_en", "parent_code"):
+        if col not in units:
+            units[col] = None
     attr_cols = [c for c in units.columns if c not in UNIT_FIXED]
     records = []
-    for row in units.to_dict("records"):
+    for pos, row in enumerate(units.to_dict("records")):
         attrs: dict[str, Any] = {}
         for c in attr_cols:
             v = row[c]
             if isinstance(v, dict) and c == "attributes":
                 attrs.update(v)
-            elif v is not None:
-                attrs[c] = v
-        records.append({**{c: row[c] for c in UNIT_FIXED}, "attributes": attrs})
+            else:
+                attrs[c] = v  # None: the column is given and this cell empty
+        records.append(
+            {**{c: row[c] for c in UNIT_FIXED}, "attributes": attrs, GIVEN: given, ROW: pos + 2}
+        )
     return records
+
+
+def _merge_stored(record: dict[str, Any], stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The unit as it will be stored: the columns the table gave, the stored values of the
+    others (a new unit: English name = Chinese name, no parent). An empty cell of a given
+    attribute column removes that attribute."""
+    given = record[GIVEN]
+    out = {k: v for k, v in record.items() if k not in (GIVEN, ROW)}
+    base = dict(stored or {})
+    if "name_en" not in given or out["name_en"] is None:
+        out["name_en"] = base.get("name_en") or out["name_zh"]
+    if "parent_code" not in given:
+        out["parent_code"] = base.get("parent_code")
+    attrs = {**(base.get("attributes") or {}), **out["attributes"]}
+    out["attributes"] = {k: v for k, v in attrs.items() if v is not None}
+    return out
+
+
+def check_tree(
+    records: list[dict[str, Any]], stored: dict[str, dict[str, Any]], rows: dict[str, int]
+) -> None:
+    """StoreError naming the row and field of every unit that is its own parent, lies on
+    a parent cycle (with the stored parents), or has an unknown type (``UNIT_TYPES`` or a
+    type already stored)."""
+    problems: list[str] = []
+    known_types = set(UNIT_TYPES) | {str(u["type"]) for u in stored.values()}
+    unknown: dict[str, list[int]] = {}
+    for r in records:
+        if r["type"] not in known_types:
+            unknown.setdefault(str(r["type"]), []).append(rows[r["code"]])
+    for utype, lines in unknown.items():
+        where = f"row {lines[0]}" if len(lines) == 1 else f"rows {lines[:10]}"
+        problems.append(
+            f"{where}, field type: {utype!r} is not a unit type; use one of "
+            f"{', '.join(sorted(known_types))} / 未知的地区类型"
+        )
+    parent = {c: u.get("parent_code") for c, u in stored.items()}
+    parent.update({r["code"]: r["parent_code"] for r in records})
+    for r in records:
+        code = r["code"]
+        if r["parent_code"] == code:
+            problems.append(
+                f"row {rows[code]}, field parent_code: {code} is its own parent; leave it "
+                "empty for a top unit / 上级不能是自身"
+            )
+            continue
+        path, at = [code], r["parent_code"]
+        while at is not None and at not in path and len(path) <= len(parent):
+            path.append(at)
+            at = parent.get(at)
+        if at == code:
+            chain = " -> ".join([*path, code])
+            problems.append(
+                f"row {rows[code]}, field parent_code: a parent cycle {chain}; a unit cannot "
+                "be above itself, check the parent codes / 上级关系成环"
+            )
+    if problems:
+        raise StoreError("; ".join(problems[:10]) + (" ..." if len(problems) > 10 else ""))
 
 
 def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, list[Any]]:
@@ -148,6 +249,9 @@ def write_units(
     caller's transaction. Raises ``StoreError`` (unknown parent) or
     ``UnitTypeChangeError`` (unconfirmed type change) before anything is written."""
     stored = {r["code"]: dict(r) for r in conn.execute(select(UNITS)).mappings()}
+    rows = {r["code"]: int(r.get(ROW, 0)) for r in records}
+    records = [_merge_stored(r, stored.get(r["code"])) if GIVEN in r else r for r in records]
+    check_tree(records, stored, rows)
     parents = {r["parent_code"] for r in records if r["parent_code"]}
     unknown = sorted(parents - set(stored) - {r["code"] for r in records})
     if unknown:

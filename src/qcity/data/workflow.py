@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from qcity import errors
 from qcity.data import audit
+from qcity.data.checks import IMPLAUSIBLE, accept_reason, implausible
 from qcity.data.limits import LIMITS, check_length, length_problems
 from qcity.data.observations import (
     REVIEWS,
@@ -34,6 +35,9 @@ from qcity.data.periods import parse_periods
 from qcity.data.roles import Actor
 from qcity.data.store import Store
 from qcity.data.tables import BATCHES, KEY, OBS, StoreError, frame_from_rows, text_or_none
+
+if TYPE_CHECKING:
+    from qcity.framework.model import Framework
 
 #: The transitions of a value: state reached -> the state it must be in.
 TRANSITIONS: dict[str, str] = {
@@ -285,6 +289,39 @@ def latest_revisions(store: Store, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def check_plausible(
+    prepared: pd.DataFrame, framework: Framework | None, accept_implausible: str | None
+) -> pd.Series:
+    """The values of a save outside their plausible range (``qcity.data.checks.
+    implausible``, the check every import uses): StoreError naming row and field of each
+    unless ``accept_implausible`` gives a reason; then they are flagged ``implausible``
+    (in ``prepared``) and the mask is returned for the audit log."""
+    none = pd.Series(False, index=prepared.index)
+    if framework is None or prepared.empty:
+        return none
+    mask, reasons = implausible(prepared["indicator"], prepared["value"].to_numpy(), framework)
+    if not mask.any():
+        return none
+    blank = accept_implausible is None or not accept_implausible.strip()
+    reason = None if blank else accept_reason(accept_implausible)
+    if reason is None:
+        listed = [
+            f"row {i + 1}, field value: {v:g} is {why}"
+            for i, v, why in zip(
+                np.flatnonzero(mask), prepared["value"][mask], reasons[mask], strict=True
+            )
+        ]
+        raise StoreError(
+            "values not saved / 未保存: "
+            + "; ".join(listed[:10])
+            + "; if a value is right, save it again with a reason (accept_implausible; web: "
+            "the reason field) / 如确属实，请填写原因后再保存"
+        )
+    flags = prepared["flag"].where(prepared["flag"].notna(), "")
+    prepared.loc[mask, "flag"] = [f"{f}; {IMPLAUSIBLE}" if f else IMPLAUSIBLE for f in flags[mask]]
+    return pd.Series(mask, index=prepared.index)
+
+
 def save_drafts(
     store: Store,
     actor: Actor,
@@ -293,6 +330,8 @@ def save_drafts(
     allow: Callable[[pd.DataFrame], None] | None = None,
     submit: bool = False,
     upload: UploadFile | None = None,
+    framework: Framework | None = None,
+    accept_implausible: str | None = None,
 ) -> list[SavedValue]:
     """Save ``rows`` as draft revisions in ONE transaction, each only if its key's latest
     revision is still ``expected_revision`` (None/empty: the key must be new); otherwise
@@ -304,10 +343,12 @@ def save_drafts(
     upload waits for a reviewer like any entry). ``upload``: the file they came from,
     recorded with the batch; a row whose value equals its key's latest revision when that
     one is approved or awaiting review is left alone (the same file twice submits nothing
-    twice)."""
+    twice). With ``framework``, a value outside its plausible range is refused unless
+    ``accept_implausible`` gives the reason (kept in the audit log; ``check_plausible``)."""
     prepared = _prepare(rows)
     if allow is not None:
         allow(prepared)
+    prepared["_accepted"] = check_plausible(prepared, framework, accept_implausible).to_numpy()
     try:
         with store._write() as conn:
             check_units_known(conn, prepared["unit"])
@@ -325,6 +366,8 @@ def save_drafts(
                 merged = merged[~(same & waiting)].reset_index(drop=True)
                 if merged.empty:
                     return []
+            accepted = merged["_accepted"].to_numpy(dtype=bool)
+            merged = merged.drop(columns="_accepted")
             write = merged.copy()
             write["revision"] = write["revision"].fillna(0).astype("int64") + 1
             now = next_stamp(conn)
@@ -385,10 +428,16 @@ def save_drafts(
                             "value": float(old.value_old),
                             "state": old.state,
                         },
-                        {"id": s.id, "revision": s.revision, "value": s.value, "state": "draft"},
+                        {
+                            "id": s.id,
+                            "revision": s.revision,
+                            "value": s.value,
+                            "state": "draft",
+                            **({"implausible": str(accept_implausible).strip()} if ok else {}),
+                        },
                         now,
                     )
-                    for s, old in zip(saved, _tuples(merged), strict=True)
+                    for s, old, ok in zip(saved, _tuples(merged), accepted, strict=True)
                 ],
             )
             if submit:

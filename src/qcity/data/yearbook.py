@@ -50,6 +50,15 @@ _HOW = {
 #: A row whose name starts so is a note, not data (``注：``, sources, copyright).
 _NOTE = re.compile(r"^(注|说明|备注|资料来源|数据来源|来源|©|\(c\)|版权|copyright|\*)", re.I)
 
+#: A note or title saying the figures are preliminary (初步核算, 快报): status preliminary.
+_PRELIMINARY = re.compile(r"初步核算|初步统计|初步数|快报")
+
+#: A note naming the source of the table (资料来源：…), the values' source.
+_SOURCE_NOTE = re.compile(r"^\s*(?:资料来源|数据来源|来源)\s*[:：]\s*(.+?)[。.]?\s*$")
+
+#: A year named in a note (``2024年``): a preliminary note naming years applies to them.
+_NOTE_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
 #: A header cell that is a year: ``2023``, ``2023年``, ``2023年末``, ``2023年度``.
 _YEAR_CELL = re.compile(r"^\d{4}(?:\.0+)?\s*(?:年(?:度|末|底)?)?$")
 
@@ -78,6 +87,8 @@ class Recognition:
     unit_column: str | None
     periods: dict[str, str]
     rows: list[RowMatch] = field(default_factory=list)
+    #: What the table's title and notes said about the values (status, source).
+    notes: list[str] = field(default_factory=list)
 
 
 def _header_position(cells: pd.DataFrame) -> tuple[int, list[int]] | None:
@@ -139,10 +150,19 @@ def _columns(cells: pd.DataFrame) -> _Columns | None:
 
 
 def recognise(
-    raw: RawSheet, unit: str, matcher: NameMatcher
+    raw: RawSheet,
+    unit: str,
+    matcher: NameMatcher,
+    *,
+    source: str | None = None,
+    status: str | None = None,
 ) -> tuple[SheetTable, Recognition] | None:
     """Records of a yearbook sheet of ``unit`` and how it was read; None when no header
-    row with year cells is found in the top ``HEADER_SEARCH_ROWS`` rows."""
+    row with year cells is found in the top ``HEADER_SEARCH_ROWS`` rows.
+
+    ``source`` and ``status`` (``qcity import --source/--status``) apply to every value;
+    without them the title and notes are read: 初步核算 or 快报 make the values (of the
+    years the note names, else all) preliminary, ``资料来源：X`` makes X the source."""
     cols = _columns(raw.cells)
     if cols is None:
         return None
@@ -163,10 +183,45 @@ def recognise(
     records, problems = _read_rows(raw, cols, cols.name, matcher, recog)
     records["unit"] = unit
     records["unit_col"] = "--unit"
+    _apply_notes(raw, cols, records, recog, source, status)
     table = SheetTable(
         raw.name, "yearbook", cols.header_row, records[empty_records().columns], problems
     )
     return table, recog
+
+
+def _apply_notes(
+    raw: RawSheet,
+    cols: _Columns,
+    records: pd.DataFrame,
+    recog: Recognition,
+    source: str | None,
+    status: str | None,
+) -> None:
+    """Set the status and source of ``records`` (in place) from the options or, failing
+    them, from the title rows and notes of the sheet; say so in ``recog.notes``."""
+    above = raw.cells.loc[: cols.header_row - 1]
+    title = [t for col in above.columns for t in cell_text(above[col]) if t]
+    texts = title + [r.text for r in recog.rows if r.outcome == "note"]
+    years = parse_periods(records["period"].astype(str))["year"] if len(records) else None
+    if status is not None:
+        records["status"] = status
+    elif years is not None:
+        prelim = [t for t in texts if _PRELIMINARY.search(t)]
+        named = {int(y) for t in prelim for y in _NOTE_YEAR.findall(t)}
+        table_years = set(years.dropna().astype(int))
+        which = named & table_years if named & table_years else table_years if prelim else set()
+        if which:
+            records.loc[years.isin(which).to_numpy(), "status"] = "preliminary"
+            recog.notes.append(
+                f"status preliminary for {', '.join(map(str, sorted(which)))} (note: {prelim[0]})"
+            )
+    found = next((m.group(1) for t in texts if (m := _SOURCE_NOTE.match(t))), None)
+    if source is not None:
+        records["source"] = source
+    elif found is not None:
+        records["source"] = found
+        recog.notes.append(f"source: {found} (from the note)")
 
 
 def _read_rows(

@@ -1,6 +1,7 @@
 """Checks that turn a degenerate evaluation into a clear error or a diagnostic instead of
 scores of NaN: periods outside the framework's validity, indicators that divide each
-other, a single unit."""
+other, a single unit, non-finite values (refused) and values beyond their plausible range
+(named)."""
 
 from __future__ import annotations
 
@@ -115,3 +116,43 @@ def check_single_unit(
         "goalposts/targets, and every rank is 1",
         code=unit,
     )
+
+
+def check_values(fw: Framework, data: Panel, used: Sequence[str]) -> None:
+    """Refuse an evaluation of data holding a non-finite value (inf; NaN is missing),
+    naming each; note every value of the ``used`` indicators outside its indicator's
+    ``plausible_range``, one
+    warning per indicator naming unit, period and value: such a value can only have been
+    accepted on purpose (``--accept-implausible``), and whoever reads the scores should
+    know it was used."""
+    infinite = np.isinf(data.values)
+    if infinite.any():
+        found = [
+            f"{data.units[n]} {data.codes[k]} {data.periods[t]} = {data.values[t, n, k]:g}"
+            for t, n, k in zip(*np.nonzero(infinite), strict=True)
+        ]
+        raise EvaluationError(
+            f"the data hold non-finite values ({shown(found)}); an evaluation uses finite "
+            "numbers only: correct them in the data (qcity import refuses them)"
+        )
+    by_code = {i.code: i for i in fw.indicators()}
+    for k, code in enumerate(data.codes):
+        ind = by_code.get(code) if code in used else None
+        if ind is None or ind.plausible_range is None:
+            continue
+        lo, hi = ind.plausible_range
+        x = data.values[:, :, k]
+        with np.errstate(invalid="ignore"):
+            out = (x < (-np.inf if lo is None else lo)) | (x > (np.inf if hi is None else hi))
+        if not out.any():
+            continue
+        used = [
+            f"{data.units[n]} {data.periods[t]} = {x[t, n]:g}"
+            for t, n in zip(*np.nonzero(out), strict=True)
+        ]
+        bounds = f"[{'' if lo is None else f'{lo:g}'}, {'' if hi is None else f'{hi:g}'}]"
+        note(
+            f"{code}: {len(used)} value(s) outside the plausible range {bounds} used: "
+            f"{shown(used)}",
+            code=code,
+        )

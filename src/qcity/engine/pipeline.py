@@ -169,6 +169,8 @@ def early_stage(
         data, outside = guards.valid_periods(fw, data)
         data = _periods_with_data(data, tree)
     raw = data.select(tree.indicators)
+    with diag.at("values"):
+        guards.check_values(fw, data, tree.indicators)
     by_code = {i.code: i for i in fw.indicators()}
     if by_name["denominate"].method == "ratio":
         guards.check_denominators(tree.indicators, index)

@@ -86,17 +86,26 @@ def save_draft(
     *,
     submit: bool = False,
     upload: wf.UploadFile | None = None,
+    accept_implausible: str | None = None,
 ) -> list[wf.SavedValue]:
     """Save values (unit, indicator, period, value, expected_revision; optional source,
     flag) as drafts: ``values.enter`` and, for a clerk, their department. A value saved by
-    someone else since ``expected_revision`` is refused (``ConflictError``). ``submit``
-    (needs ``values.submit`` too) submits them for review in the same transaction;
-    ``upload`` names the file they came from (a web upload)."""
+    someone else since ``expected_revision`` is refused (``ConflictError``); one outside
+    its plausible range unless ``accept_implausible`` says why. ``submit`` (needs
+    ``values.submit`` too) submits them for review in the same transaction; ``upload``
+    names the file they came from (a web upload)."""
     _need(actor, "values.enter")
     if submit:
         _need(actor, "values.submit")
     return wf.save_drafts(
-        store, actor, rows, allow=department_check(actor, framework), submit=submit, upload=upload
+        store,
+        actor,
+        rows,
+        allow=department_check(actor, framework),
+        submit=submit,
+        upload=upload,
+        framework=framework,
+        accept_implausible=accept_implausible,
     )
 
 

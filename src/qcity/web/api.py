@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from qcity.data.limits import FILE_NAME_LIMIT
@@ -290,6 +290,11 @@ def _problem(p: Any) -> dict[str, Any]:
     }
 
 
+def _reason(text: str | None) -> str | None:
+    """The reason field of an upload: None when left blank."""
+    return text.strip() if text and text.strip() else None
+
+
 def _safe_name(name: str | None) -> str:
     """The uploaded file's name without any folder part or odd characters; 422 naming the
     field ``file`` for a name that is only dots or longer than ``FILE_NAME_LIMIT``."""
@@ -310,11 +315,18 @@ def _safe_name(name: str | None) -> str:
 
 
 @router.post("/upload")
-def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER) -> JSONResponse:
+def upload(
+    request: Request,
+    file: UploadFile = File(...),
+    accept_implausible: str | None = Form(None),
+    actor: Actor = ENTER,
+) -> JSONResponse:
     """Check a CSV/Excel file against the framework and the store's units, exactly as
-    ``qcity import --dry-run`` does; nothing is stored. Returns the validation report and,
-    when there is no error, a token to store it with ``POST /api/upload/{token}`` (for
-    the same user only). A clerk may upload only their own department's indicators."""
+    ``qcity import --dry-run`` does; nothing is stored. ``accept_implausible``: the
+    reason for values outside their plausible range (else they are errors). Returns the
+    validation report and, when there is no error, a token to store it with
+    ``POST /api/upload/{token}`` (for the same user only). A clerk may upload only their
+    own department's indicators."""
     from qcity.data.importer import read_checked
     from qcity.data.problems import ImportErrorReport
     from qcity.data.store import Store
@@ -335,7 +347,13 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
         store.check_schema()
         units = store.units()
     try:
-        checked, layouts, _ = read_checked(path, d.framework, units, action="import")
+        checked, layouts, _ = read_checked(
+            path,
+            d.framework,
+            units,
+            action="import",
+            accept_implausible=_reason(accept_implausible),
+        )
     except ImportErrorReport as exc:
         shutil.rmtree(folder, ignore_errors=True)
         errors = [p for p in exc.problems if p.severity == "error"]
@@ -381,13 +399,19 @@ def upload(request: Request, file: UploadFile = File(...), actor: Actor = ENTER)
 
 
 @router.post("/upload/{token}")
-def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
+def confirm(
+    request: Request,
+    token: str,
+    accept_implausible: str | None = Form(None),
+    actor: Actor = ENTER,
+) -> JSONResponse:
     """Store a checked upload for review, in one transaction: its values become new
     revisions submitted for review (``state: submitted``), exactly as if entered on the
     entry page and submitted; the dashboard uses them once a reviewer approves them. A
     value saved by someone else since the check is a conflict (409) and nothing is
     stored; values equal to the approved (or already submitted) ones are left alone. The
-    batch records the file and the user (``web:<name>``, the user's id)."""
+    batch records the file and the user (``web:<name>``, the user's id);
+    ``accept_implausible`` as for the check (the reason goes to the audit log)."""
     from qcity.data.importer import file_sha256, read_checked
     from qcity.data.problems import ImportErrorReport
     from qcity.data.readers import file_format
@@ -411,7 +435,13 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
     try:
         with Store(d.url, create=False) as store:
             store.check_schema()
-            checked, _, _ = read_checked(path, d.framework, store.units(), action="import")
+            checked, _, _ = read_checked(
+                path,
+                d.framework,
+                store.units(),
+                action="import",
+                accept_implausible=_reason(accept_implausible),
+            )
             rows = checked.observations.merge(found.expected, how="left", on=KEY)
             rows["expected_revision"] = rows["expected_revision"].astype(object)
             upload = UploadFile(path.name, file_sha256(path), file_format(path))
@@ -422,6 +452,7 @@ def confirm(request: Request, token: str, actor: Actor = ENTER) -> JSONResponse:
                 d.framework,
                 submit=True,
                 upload=upload,
+                accept_implausible=_reason(accept_implausible),
             )
     except ImportErrorReport as exc:
         errors = [p for p in exc.problems if p.severity == "error"]

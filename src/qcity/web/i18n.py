@@ -144,6 +144,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "choose_file": ("选择文件", "Choose a file"),
     "check": ("检查", "Check"),
     "confirm": ("确认提交审核", "Submit for review"),
+    "implausible_reason": (
+        "超出合理范围的数值确属实？请说明原因（记入审计日志）",
+        "A value outside its plausible range is right? Say why (kept in the audit log)",
+    ),
     "report": ("校验报告", "Validation report"),
     "no_errors": ("检查通过，没有错误。尚未写入。", "No errors. Nothing stored yet."),
     "has_errors": ("有错误，未写入任何数据。", "Errors found: nothing was stored."),

@@ -137,6 +137,8 @@ class SaveIn(BaseModel):
     """The values of one save (one transaction)."""
 
     values: list[ValueIn] = Field(min_length=1)
+    #: The reason for values outside their plausible range (else they are refused).
+    accept_implausible: str | None = None
 
 
 class SubmitIn(BaseModel):
@@ -152,14 +154,20 @@ def api_save(
     """Save values as drafts: ``{"values": [{unit, indicator, period, value,
     expected_revision}]}``. 409 when a value was saved by someone else since
     ``expected_revision`` (null for a new value): nothing of the request is written."""
-    return _save(request, actor, [v.model_dump() for v in body.values])
+    return _save(request, actor, [v.model_dump() for v in body.values], body.accept_implausible)
 
 
-def _save(request: Request, actor: Actor, items: list[dict[str, Any]]) -> JSONResponse:
+def _save(
+    request: Request, actor: Actor, items: list[dict[str, Any]], reason: str | None = None
+) -> JSONResponse:
     rows = pd.DataFrame(items)
     try:
         saved = service.save_draft(
-            workflow_store(request), actor, rows, workflow_framework(request)
+            workflow_store(request),
+            actor,
+            rows,
+            workflow_framework(request),
+            accept_implausible=reason,
         )
     except StoreError as exc:
         raise _http(exc) from None
@@ -328,6 +336,7 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
     indicator; empty or unchanged fields are left alone."""
     form = await request.form()
     unit, year = str(form.get("unit") or ""), str(form.get("year") or "")
+    reason = str(form.get("reason") or "").strip() or None  # for implausible values
     items = []
     for key, raw in form.multi_items():
         if not key.startswith("value_") or not str(raw).strip():
@@ -353,7 +362,11 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
             return _entry_page(request, actor, unit, year, "nothing changed / 没有修改")
         try:
             service.save_draft(
-                workflow_store(request), actor, pd.DataFrame(items), workflow_framework(request)
+                workflow_store(request),
+                actor,
+                pd.DataFrame(items),
+                workflow_framework(request),
+                accept_implausible=reason,
             )
         except StoreError as exc:
             err = _http(exc)
