@@ -70,7 +70,7 @@ def test_a_value_saved_after_the_check_is_a_conflict(db_url: str) -> None:
     login(other, "clerk2")
     checked = clerk.post("/api/upload", files={"file": ("ec01.csv", CSV)})
     assert checked.status_code == 200, checked.text
-    item = {"unit": "liyang", "indicator": "EC01", "period": "2024", "value": 1.5}
+    item = {"unit": "liyang", "indicator": "EC01", "period": "2024", "value": 251000.0}
     saved = other.post("/api/values", json={"values": [{**item, "expected_revision": 1}]})
     assert saved.status_code == 200, saved.text
     with Store(url, create=False) as store:
