@@ -62,9 +62,9 @@ def test_a_units_file_with_a_too_long_name_stores_nothing(store: Store) -> None:
 
 def test_a_saved_value_with_a_too_long_flag_is_refused(ustore: Store) -> None:
     rows = pd.DataFrame(
-        [{"unit": "LY", "indicator": "EC01", "period": "2024", "value": 1.0, "flag": "f" * 201}]
+        [{"unit": "LY", "indicator": "EC01", "period": "2024", "value": 1.0, "flag": "f" * 1001}]
     )
-    with pytest.raises(StoreError, match="row 1, field flag: 201 characters, at most 200"):
+    with pytest.raises(StoreError, match="row 1, field flag: 1001 characters, at most 1000"):
         wf.save_drafts(ustore, Actor("li", "clerk", via="session"), rows)
     assert wf.list_values(ustore).empty
 

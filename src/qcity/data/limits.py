@@ -27,7 +27,7 @@ from qcity.data.tables import StoreError
 #: flag, a reviewer's comment.
 TEXT_LIMITS: dict[str, int] = {
     "observations.source": 1000,
-    "observations.flag": 200,
+    "observations.flag": 1000,
     "value_reviews.comment": 2000,
 }
 
