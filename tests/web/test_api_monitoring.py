@@ -183,6 +183,18 @@ def check_gaps_and_path(c: TestClient, peers: EvaluationResult, towns: Evaluatio
                 assert shares == pytest.approx(1.0, abs=0.05)
             else:
                 assert p["state"] == "unreachable" and "out of reach" in p["text"]
+        # without k the path aims one rank up, as qcity path does; two up and the top are
+        # the choices offered beside it
+        p = c.get(f"/api/path?scope={scope}&unit={unit}&lang=en").json()
+        one_up = max(p["rank_before"] - 1, 1)
+        assert p["k"] == one_up
+        assert find_path(result.evaluation, unit, None).target_rank == one_up
+        if p["rank_before"] > 2:
+            assert p["choices"] == sorted({p["rank_before"] - 2, 1})
+        if p["state"] != "already":
+            assert p["total_years"] == pytest.approx(
+                max(r["years"] for r in p["rows"] if r["years"] is not None)
+            )
 
 
 def check_errors(c: TestClient) -> None:

@@ -318,7 +318,10 @@ def check_plausible(
             "the reason field) / 如确属实，请填写原因后再保存"
         )
     flags = prepared["flag"].where(prepared["flag"].notna(), "")
-    prepared.loc[mask, "flag"] = [f"{f}; {IMPLAUSIBLE}" if f else IMPLAUSIBLE for f in flags[mask]]
+    prepared.loc[mask, "flag"] = [  # once, also where the file's check flagged it already
+        f if IMPLAUSIBLE in str(f).split("; ") else f"{f}; {IMPLAUSIBLE}" if f else IMPLAUSIBLE
+        for f in flags[mask]
+    ]
     return pd.Series(mask, index=prepared.index)
 
 

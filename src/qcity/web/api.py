@@ -202,11 +202,12 @@ def path(
     scope: str = ScopeQ,
     unit: str | None = UnitQ,
     period: str | None = PeriodQ,
-    k: int = KQ,
+    k: int | None = Query(None, description="the target rank (default one rank up)"),
     lang: str = Lang,
 ) -> dict[str, Any]:
-    """The least-cost path into the top k (qcity path): each indicator change in raw
-    units with its share of the gap; ``state`` is already, path or unreachable."""
+    """The least-cost path to rank k (qcity path; default one rank up): each indicator
+    change in raw units with its share of the gap; ``state`` is already, path or
+    unreachable; ``total_years`` and the other ``choices`` of target rank."""
     return monitoring.plan(dashboard(request).scope(scope), unit, period, k, lang)
 
 

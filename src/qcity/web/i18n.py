@@ -81,7 +81,14 @@ WORDS: dict[str, tuple[str, str]] = {
     "index_over_time": ("综合指数得分与排名", "Index score and rank over time"),
     "radar": ("五大维度对比", "The five dimensions compared"),
     "peer_median": ("对标组中位数", "Peer median"),
-    "top5": ("前五名平均（第一方阵）", "Mean of the top five (first tier)"),
+    "plan_time": (
+        "总用时约 {y} 年（各项同时推进，均按较快进度）",
+        "Total time about {y} year(s) (every change at once, each at the fast pace)",
+    ),
+    "top5": (
+        "其他单元前五名平均（第一方阵，不含本单元）",
+        "Mean of the five best others (first tier, without the unit)",
+    ),
     "coupling": ("耦合协调度", "Coupling coordination"),
     "coupling_note": (
         "五大维度之间的耦合协调度 D（0-1）及其等级",

@@ -357,6 +357,13 @@ def change_text(change: float | None, measure: str, lang: str) -> str:
     return f"{sign}{text}"
 
 
+def _period_label(ev: Any, unit: str, period: str | None) -> str:
+    """The period ``find_path`` would use for ``unit`` (the latest scored when None)."""
+    from qcity.benchmark.focus import resolve_year
+
+    return resolve_year(ev, unit, period)
+
+
 def _k(scope: Scope, k: int) -> int:
     n = len(scope.units)
     if k < 1 or k > n:
@@ -405,16 +412,23 @@ def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
     }
 
 
-def plan(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) -> dict[str, Any]:
+def plan(
+    scope: Scope, unit: str | None, period: str | None, k: int | None, lang: str
+) -> dict[str, Any]:
     """The least-cost path into the top ``k`` (``qcity.benchmark.find_path``, verified by
-    re-evaluating): each change in the indicator's own units with its share of the gap;
-    says when the unit is already there or the rank is out of reach."""
+    re-evaluating; ``k=None``: one rank up, as ``qcity path``): each change in the
+    indicator's own units with its share of the gap, the plan's total time, and the other
+    targets a leader asks for (two ranks up, the top); says when the unit is already there
+    or the rank is out of reach."""
     from qcity.benchmark import find_path
+    from qcity.benchmark.plan import one_rank_up
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
-    k = _k(scope, k)
     ev = scope.result.evaluation
+    if k is None:
+        k = one_rank_up(ev, unit, _period_label(ev, unit, period))
+    k = _k(scope, k)
     p = _once(scope, ("path", unit, period, k), lambda: find_path(ev, unit, period, k=k))
     already = bool(p.reached and p.table.empty)
     if already:
@@ -479,6 +493,8 @@ def plan(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
         "threshold_before": _f(p.threshold_before),
         "reached": bool(p.reached),
         "horizon": p.horizon,
+        "total_years": _f(p.total_years),
+        "choices": sorted({max(p.rank_before - 2, 1), 1} - {k}) if p.rank_before > 1 else [],
         "rows": rows,
         "notes": [] if already else list(p.notes),
         "notice": notice(scope, lang),

@@ -230,14 +230,21 @@ async def indicator_page(
 
 
 def _ranking_page(
-    request: Request, key: str, period: str | None, unit: str | None, k: int
+    request: Request,
+    key: str,
+    period: str | None,
+    unit: str | None,
+    k: int,
+    target: int | None = None,
 ) -> HTMLResponse:
     lang = request_lang(request)
     s = _scope(request, key)
     data = views.ranking(s, lang, period)
     k = min(max(k, 1), len(s.units))
     gaps = monitoring.gaps(s, unit, data["period"], k, lang)
-    plan = monitoring.plan(s, gaps["unit"], data["period"], k, lang)
+    if target is not None:
+        target = min(max(target, 1), len(s.units))
+    plan = monitoring.plan(s, gaps["unit"], data["period"], target, lang)
     return render(
         request,
         "ranking.html",
@@ -257,8 +264,9 @@ async def peers_page(
     period: str | None = Query(None),
     unit: str | None = Query(None),
     k: int = Query(5),
+    target: int | None = Query(None),
 ) -> HTMLResponse:
-    return await cached(request, lambda: _ranking_page(request, PEERS, period, unit, k))
+    return await cached(request, lambda: _ranking_page(request, PEERS, period, unit, k, target))
 
 
 @router.get("/towns", response_class=HTMLResponse, dependencies=READ)
@@ -267,8 +275,9 @@ async def towns_page(
     period: str | None = Query(None),
     unit: str | None = Query(None),
     k: int = Query(5),
+    target: int | None = Query(None),
 ) -> HTMLResponse:
-    return await cached(request, lambda: _ranking_page(request, TOWNS, period, unit, k))
+    return await cached(request, lambda: _ranking_page(request, TOWNS, period, unit, k, target))
 
 
 @router.get("/warnings", response_class=HTMLResponse, dependencies=READ)

@@ -142,7 +142,10 @@ def overview(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
     now_score, now_rank = series[-1]["score"], series[-1]["rank"]
     before = series[-2]["score"] if len(series) > 1 else None
     delta = now_score - before if now_score is not None and before is not None else None
-    top = _row(score, last).dropna().sort_values(ascending=False).index[:TOP].tolist()
+    # the first tier the unit is compared with: the best TOP of the others (the unit itself
+    # is not averaged into the yardstick it is measured against)
+    others = _row(score, last).dropna().drop(unit, errors="ignore")
+    top = others.sort_values(ascending=False).index[:TOP].tolist()
     dims = []
     for d in fw.root.children:
         ds, _ = _wide(scope, d.code)
