@@ -79,8 +79,8 @@ def test_docx_has_headings_toc_tables_and_the_notice(built: Built) -> None:
 
 def _allowed_numbers(made: Made, unit: str, samples: int, towns: pd.DataFrame) -> set[str]:
     """The numbers a narrative about ``unit`` may contain, worked out from the results:
-    scores, changes since 2023, contributions and gaps (one decimal, signs written in
-    words), ranks, the counts of targets and warnings, years and the sample count."""
+    scores, the peers' median, changes since 2023, contributions and gaps (one decimal,
+    signs written in words), ranks, the counts of targets and warnings, years and the sample count."""
     from qcity.benchmark.peers import compare
     from qcity.monitor.attribution import attribution
     from qcity.monitor.table import monitor
@@ -94,6 +94,8 @@ def _allowed_numbers(made: Made, unit: str, samples: int, towns: pd.DataFrame) -
     one |= {f"{abs(v):.1f}" for v in attribution(ev, unit, "2023", "2024")["contribution"]}
     one |= {f"{abs(v):.1f}" for v in compare(ev, unit, "2024")["gap_to_threshold"].dropna()}
     one |= {f"{v:.1f}" for v in towns["score"].dropna()}
+    # the peers' median index score beside the unit's
+    one |= {f"{v:.1f}" for v in s[s["node"] == "index"].groupby("period")["score"].median()}
     n = s["unit"].nunique()
     mon = monitor(made.result, unit, "2024")
     with_target = mon.table[mon.table["target"].notna()]

@@ -18,6 +18,7 @@ from qcity.report.model import Chart, Notice, Paragraph, Report, Section, Table
 from qcity.service.evaluation import EvaluationResult
 from qcity.service.notice import ILLUSTRATIVE, used_rows
 from qcity.service.robustness import SAMPLES
+from qcity.service.scale import scale_note
 
 
 @dataclass
@@ -216,7 +217,20 @@ class Builder:
                     text += f"，较上年{'提高' if d >= 0 else '下降'} {f1(d)} 分（上年 {before:.1f} 分、第 {rank0} 位）"  # noqa: E501
                 else:
                     text += f", {'up' if d >= 0 else 'down'} {f1(d)} points on {self.previous} ({before:.1f}, rank {rank0})"  # noqa: E501
+        table = self.scores
+        median = table.loc[
+            (table["node"] == root) & (table["period"] == self.period), "score"
+        ].median()
+        if not math.isnan(float(median)):
+            text += (
+                f"；对标城市中位数为 {float(median):.1f} 分"
+                if zh
+                else f"; the peers' median is {float(median):.1f}"
+            )
         sec.blocks.append(Paragraph(text + ("。" if zh else "."), narrative=True))
+        note = scale_note(self.fw)
+        if note is not None:
+            sec.blocks.append(Paragraph(note.text(self.lang), narrative=False))
         if attribution is not None:
             rows = attribution[attribution["node"] == root].dropna(subset=["contribution"])
             rows = rows.sort_values("contribution")

@@ -170,6 +170,8 @@ def overview(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
         "latest": {
             "score": now_score,
             "score_text": fmt.score(now_score),
+            "median": _f(_row(score, last).median()),
+            "median_text": fmt.score(_f(_row(score, last).median())),
             "rank": now_rank,
             "rank_text": fmt.rank(now_rank, n, lang),
             "change": delta,
@@ -185,12 +187,21 @@ def overview(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
             "top_units": [scope.name(u, lang) for u in top],
         },
         "coupling": coupling,
+        "scale_note": _scale_text(fw, lang),
         "movers": movers(scope, unit, lang),
         "notice": notice(scope, lang),
         "units": [{"code": u, "name": scope.name(u, lang)} for u in scope.units],
     }
     scope.cache[key] = out
     return out
+
+
+def _scale_text(fw: Any, lang: str) -> str | None:
+    """What 100 means on the framework's frozen reference scale (None: not frozen)."""
+    from qcity.service.scale import scale_note
+
+    note = scale_note(fw)
+    return note.text(lang) if note is not None else None
 
 
 def _coupling(scope: Scope, unit: str, lang: str) -> dict[str, Any] | None:
