@@ -127,8 +127,18 @@ def plain(x: object) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def scale_line(result: EvaluationResult) -> None:
+    """What 100 means, for scores on a frozen reference scale (``qcity.service.scale``)."""
+    from qcity.service.scale import scale_note
+
+    note = scale_note(result.framework)
+    if note is not None:
+        console.print(f"[dim]{note.zh}\n{note.en}")
+
+
 def notice_line(result: EvaluationResult) -> None:
     """The illustrative-data label every output made from demo values carries."""
+    scale_line(result)
     if result.notice:
         console.print(
             f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "

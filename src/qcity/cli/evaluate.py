@@ -196,6 +196,9 @@ def report(result: EvaluationResult, written: list[Path], run_id: int | None) ->
         label = f"{names.get(str(row.unit), row.unit)} ({row.unit})"
         table.add_row(str(row.rank), label, f"{row.score:.2f}")
     console.print(table)
+    from qcity.cli.compare import scale_line
+
+    scale_line(result)
     console.print(f"selected 选取: {selection_text(result.inputs.selection)}")
     stamp = result.stamp
     console.print(
