@@ -40,6 +40,8 @@ def test_compare_group_and_towns(store: Store, db_url: str, tmp_path: Path) -> N
     assert sorted(set(years["period"])) == [str(y) for y in range(2015, 2025)]
     assert "ILLUSTRATIVE" in res.output and "溧阳市 (liyang)" in res.output
     assert "strengths" in res.output and "weaknesses" in res.output
+    # the Liyang scale is frozen on 2015-2020: the printout says what 100 means
+    assert "100 is the best value" in " ".join(res.output.split())
     # inside the first tier (k = 5) the printout gives the lead over rank 6, not a gap
     if bool(index["in_first_tier"]):
         assert "ahead of rank 6" in res.output

@@ -85,6 +85,11 @@ def test_overview_agrees_with_the_ranking(client: TestClient) -> None:
         assert dim["median"] == pytest.approx(statistics.median(column))
         assert dim["top"] == pytest.approx(statistics.fmean(r["dims"][j] for r in top5))
         assert dim["unit"] == pytest.approx(rows["liyang"]["dims"][j])
+    # the peers' median beside the unit's score; what 100 means on the frozen scale
+    assert ov["latest"]["median"] == pytest.approx(
+        statistics.median(r["score"] for r in rk["rows"])
+    )
+    assert "2015–2020" in ov["scale_note"] and "100" in ov["scale_note"]
     # coupling coordination is between 0 and 1, one value a year
     c = ov["coupling"]["series"]
     assert len(c) == 10 and all(0 <= r["D"] <= 1 for r in c)
