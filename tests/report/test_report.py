@@ -80,7 +80,8 @@ def test_docx_has_headings_toc_tables_and_the_notice(built: Built) -> None:
 def _allowed_numbers(made: Made, unit: str, samples: int, towns: pd.DataFrame) -> set[str]:
     """The numbers a narrative about ``unit`` may contain, worked out from the results:
     scores, the peers' median, changes since 2023, contributions and gaps (one decimal,
-    signs written in words), ranks, the counts of targets and warnings, years and the sample count."""
+    signs written in words), ranks, the counts of targets and warnings, years and the
+    sample count."""
     from qcity.benchmark.peers import compare
     from qcity.monitor.attribution import attribution
     from qcity.monitor.table import monitor

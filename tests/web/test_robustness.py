@@ -95,6 +95,19 @@ def test_robustness_matches_the_analysis_run_directly(db_url: str) -> None:
     assert [r["nominal"] for r in got["rows"]] == list(range(1, 11))
     liyang = rows["liyang"]
     assert liyang["focus"] and not any(r["focus"] for u, r in rows.items() if u != "liyang")
+    # the headline is the focus unit's own 90 % band, the one the annual report states
+    head = got["headline"]
+    s = stats.loc["liyang"]
+    assert (head["nominal"], head["q05"], head["q95"]) == (s["nominal"], s["q05"], s["q95"])
+    assert f"{s['q05']:g}–{s['q95']:g}" in head["text"]
+    from qcity.service.robustness import SAMPLES, rank_bands, unit_band
+
+    fw = load_framework(default_framework_path())
+    ev = evaluate(fw, from_store(url).restrict(group="sunan")).evaluation
+    bands = rank_bands(ev, period="2024")
+    assert bands is not None and SAMPLES == N
+    band = unit_band(bands, "liyang")
+    assert band is not None and (band.low, band.high) == (head["q05"], head["q95"])
     # Sobol total indices, with their 90 % bootstrap bounds, in spec order
     idx = sa.indices
     assert got["sobol"]["inputs"] == [

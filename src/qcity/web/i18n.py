@@ -269,6 +269,11 @@ WORDS.update(
         ),
         "robust_inputs": ("不确定的选择", "Uncertain choices"),
         "robust_overall": ("整体平均排名变动", "Mean absolute rank shift, all units"),
+        "robust_headline": (
+            "{name}排名第{rank}位，90%情形下第{lo}–{hi}位",
+            "{name} ranks {rank}; in 90% of the cases {lo}–{hi}",
+        ),
+        "robust_band": ("本单元的 90% 排名区间", "The unit's 90% rank band"),
         "robust_note": (
             "每一横条是该地区在随机抽取的多组方法选择下（见上方“不确定的选择”）所得排名的"
             "5%–95% 区间，覆盖 90% 的抽样排名；菱形为名义排名（采用指标体系本身的选择），"

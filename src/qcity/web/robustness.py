@@ -160,7 +160,24 @@ def robustness(d: Dashboard, lang: str) -> dict[str, Any]:
         }
     fw = scope.framework
     node = fw.root if res["node"] == fw.root.code else fw.find(res["node"])
+    mine = next((r for r in rows if r["unit"] == scope.focus), None)
+    headline = None
+    if mine is not None and mine["nominal"] is not None and mine["q05"] is not None:
+        headline = {
+            "unit": scope.focus,
+            "name": mine["name"],
+            "nominal": mine["nominal"],
+            "q05": mine["q05"],
+            "q95": mine["q95"],
+            "text": word("robust_headline", lang).format(
+                name=mine["name"],
+                rank=mine["nominal"],
+                lo=f"{mine['q05']:g}",
+                hi=f"{mine['q95']:g}",
+            ),
+        }
     out = {
+        "headline": headline,
         "n": res["n"],
         "seed": res["seed"],
         "period": res["period"],
