@@ -39,8 +39,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## pytest on every core (pytest-xdist): tests sharing the browser, the dashboard's demo
+## server or a module-scoped fixture stay on one worker (tests/conftest.py).
+PYTEST_WORKERS ?= auto
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup
 
 ## make bench: engine, start-up (whole commands), the national-scale store on SQLite
 ## and PostgreSQL (3.4 million observations: takes minutes), the robustness analyses
