@@ -167,3 +167,34 @@ def test_page_examples_run(
             exec(compile(code, f"{page.name} block {n}", "exec"), namespace)
         ran += 1
     assert ran > 0
+
+
+def test_demo_shim_copies_only_into_a_new_database(
+    demo_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's ``qcity demo`` into a new SQLite file gets the session's demo (run 1
+    naming the new file, the results folder); an existing database, or any other option,
+    is left to the real ``qcity`` (``_copy`` does nothing)."""
+    import sqlite3
+
+    from tests.demo_shim import _copy, _options
+
+    assert _options(["demo", "--out", "out/demo"]) == {"out": "out/demo"}
+    assert _options(["demo", "--db=sqlite:///x.sqlite"]) == {"db": "sqlite:///x.sqlite"}
+    for other in (["demo", "--seed", "7"], ["demo", "--keep"], ["evaluate"], ["demo", "--db"]):
+        assert _options(other) is None
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QCITY_DATABASE_URL", f"sqlite:///{tmp_path / 'q.sqlite'}")
+    assert _copy(demo_cache, {"out": "out/demo"})
+    with sqlite3.connect(tmp_path / "q.sqlite") as conn:
+        sources = conn.execute("SELECT id, data_source FROM runs").fetchall()
+    conn.close()
+    assert sources == [(1, f"Store('sqlite:///{tmp_path / 'q.sqlite'}')")]
+    assert sorted(p.name for p in (tmp_path / "out" / "demo").iterdir()) == sorted(
+        p.name for p in (demo_cache / "out").iterdir()
+    )
+    before = (tmp_path / "q.sqlite").stat().st_mtime_ns
+    assert not _copy(demo_cache, {"out": "elsewhere"})  # the database exists
+    assert (tmp_path / "q.sqlite").stat().st_mtime_ns == before
+    assert not _copy(demo_cache, {"db": f"sqlite:///{tmp_path / 'new.sqlite'}", "out": "out/demo"})
+    assert not (tmp_path / "new.sqlite").exists()  # the results folder is not empty
