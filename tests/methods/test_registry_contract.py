@@ -6,7 +6,9 @@ checked for what its kind promises, so a new method is held to the contract with
 writing these checks again:
 
 - signature: the kind's data arguments first (named as in CONTRIBUTING.md's table), every
-  other parameter has a default and can be given by keyword (a framework may omit it);
+  other parameter has a default and can be given by keyword (a framework may omit it), no
+  ``**kwargs`` (a misspelt setting is an error) and no setting named like one the engine
+  reads itself (``ENGINE_PARAMS``);
 - docstring: a summary line, and a formula or a source (methods named ``none`` are the
   identity and only say so);
 - purity: the input arrays are not changed;
@@ -31,7 +33,7 @@ import pandas as pd
 import pytest
 
 from qcity.methods.columns import Columns
-from qcity.methods.registry import ALL
+from qcity.methods.registry import ALL, ENGINE_PARAMS
 from qcity.methods.screen import ScreenResult
 from qcity.methods.treat import TreatResult
 
@@ -199,8 +201,13 @@ def test_signature(kind: str, name: str) -> None:
     for p in params:
         assert p.kind not in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY), f"{name}: {p} has no keyword"
     settings = params[len(data) :]
-    missing = [p.name for p in settings if p.default is p.empty and p.kind != p.VAR_KEYWORD]
+    missing = [p.name for p in settings if p.default is p.empty]
     assert not missing, f"{kind}/{name}: settings without a default: {missing}"
+    # a misspelt setting in a framework is an error, not silently ignored
+    assert all(p.kind != p.VAR_KEYWORD for p in params), f"{kind}/{name} takes **kwargs"
+    # the engine reads these itself and never passes them to the method
+    taken = set(ENGINE_PARAMS.get(kind, ())) & {p.name for p in settings}
+    assert not taken, f"{kind}/{name}: settings named like the engine's own: {taken}"
     # optional data (an impute's groups, a treatment's codes) defaults to None
     by_name = {p.name: p for p in params}
     optional = [a for a in (*DATA_ARGS[kind], KEYWORD_DATA.get(kind)) if a in ("groups", "codes")]
@@ -346,3 +353,37 @@ def test_contract_covers_every_registered_method() -> None:
         "aggregate": test_aggregate,
     }
     assert set(per_kind) == set(ALL)
+
+
+def test_the_contract_catches_bad_methods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A method that changes its input, one that is not deterministic, one without a
+    formula or source and one with a setting lacking a default all fail the contract."""
+    draws = iter(range(100))
+
+    def mutates(x: np.ndarray) -> np.ndarray:
+        """Changes x in place: x = x + 1."""
+        x += 1
+        return x
+
+    def random(x: np.ndarray) -> np.ndarray:
+        """Adds a counter: x + c (not deterministic)."""
+        return x + next(draws)
+
+    def vague(x: np.ndarray) -> np.ndarray:
+        """Does something."""
+        return x
+
+    def needs(x: np.ndarray, factor: float) -> np.ndarray:
+        """x * factor."""
+        return x * factor
+
+    for name, func in [("mutates", mutates), ("random", random), ("vague", vague)]:
+        monkeypatch.setitem(ALL["transform"]._methods, name, func)
+    monkeypatch.setitem(ALL["transform"]._methods, "needs", needs)
+    for name in ("mutates", "random"):
+        with pytest.raises(AssertionError):
+            test_pure_and_deterministic("transform", name)
+    with pytest.raises(AssertionError, match="neither a formula nor a source"):
+        test_docstring("transform", "vague")
+    with pytest.raises(AssertionError, match="without a default"):
+        test_signature("transform", "needs")
