@@ -16,7 +16,8 @@ Under pytest-xdist (``make test`` runs ``pytest -n 2 --dist loadgroup``) every w
 session of its own: its own PostgreSQL database, ``tmp_path`` folders and session fixtures.
 ``pytest_collection_modifyitems`` keeps together on one worker the tests that share an
 expensive resource (``SHARED_GROUPS``: the browser, the dashboard's demo server) and the
-tests of a module that share a module-scoped fixture, so each is set up once; other tests
+tests of a module that share a module-scoped fixture (modules of up to ``MODULE_GROUP_MAX``
+tests), so each is set up once; other tests
 go wherever a worker is free. Nothing is needed in a test for this.
 """
 
@@ -26,6 +27,7 @@ import os
 import secrets
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +70,12 @@ SHARED_GROUPS: dict[str, str] = {
 (in this order: a module using the browser goes to the browser's worker)."""
 
 
+MODULE_GROUP_MAX = 100
+"""A module with more tests than this is not kept on one worker for its module-scoped
+fixture: setting the fixture up once per worker costs less than one worker running them
+all while the others wait."""
+
+
 def _xdist_group(item: pytest.Item) -> str | None:
     """The group ``item`` joins on its own: the first of its shared session fixtures, else
     its module when it uses a module-, package- or class-scoped fixture."""
@@ -99,10 +107,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         held = by_module.get(module)
         if held is None or rank.get(group, len(order)) < rank.get(held, len(order)):
             by_module[module] = group
+    size = Counter(item.nodeid.split("::")[0] for item in items)
     for item in items:
-        group = by_module.get(item.nodeid.split("::")[0])
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
+        module = item.nodeid.split("::")[0]
+        group = by_module.get(module)
+        if group is None or (group.startswith("module:") and size[module] > MODULE_GROUP_MAX):
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
