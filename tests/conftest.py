@@ -12,13 +12,13 @@ FAIL with a clear message (they are never skipped): ``make test`` starts it.
 
 ``demo_cache``: ``qcity demo`` run once per test session (the docs pages get copies of it).
 
-Under pytest-xdist (``make test`` runs ``pytest -n 2 --dist loadgroup``) every worker is a
-session of its own: its own PostgreSQL database, ``tmp_path`` folders and session fixtures.
-``pytest_collection_modifyitems`` keeps together on one worker the tests that share an
-expensive resource (``SHARED_GROUPS``: the browser, the dashboard's demo server) and the
-tests of a module that share a module-scoped fixture (modules of up to ``MODULE_GROUP_MAX``
-tests), so each is set up once; other tests
-go wherever a worker is free. Nothing is needed in a test for this.
+Under pytest-xdist (``make test`` runs ``pytest -n auto --dist loadgroup``) every worker is
+a session of its own: its own PostgreSQL database, ``tmp_path`` folders and session
+fixtures. ``pytest_collection_modifyitems`` keeps together on one worker the tests that
+share an expensive resource (``SHARED_GROUPS``: the browser, the dashboard's demo server)
+and the tests of a module that share a module-scoped fixture (modules of up to
+``MODULE_GROUP_MAX`` tests), so each is set up once; other tests go wherever a worker is
+free. Nothing is needed in a test for this; a port comes from ``free_port`` (never fixed).
 """
 
 from __future__ import annotations
