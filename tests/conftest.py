@@ -211,9 +211,11 @@ def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "url.txt").write_text(url, encoding="utf-8")
     shim = folder / "bin" / "qcity"
     shim.parent.mkdir()
+    # only ``qcity demo`` starts the shim's interpreter; any other command goes straight on
     shim.write_text(
-        f'#!/bin/sh\nexec "{sys.executable}" -P "{REPO / "tests" / "demo_shim.py"}" '
-        f'"{folder}" "$@"\n',
+        f'#!/bin/sh\nif [ "$1" = demo ]; then\n'
+        f'  exec "{sys.executable}" -P "{REPO / "tests" / "demo_shim.py"}" "{folder}" "$@"\n'
+        f'fi\nexec "{qcity}" "$@"\n',
         encoding="utf-8",
     )
     shim.chmod(0o755)
