@@ -39,6 +39,12 @@ from qcity.data.store import Store
 from qcity.engine import Evaluation
 from tests.helpers import REPO, asem_evaluation
 
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # A pytest-xdist worker starts with COLUMNS=80 in its environment; a Rich console made
+    # at import would keep that width for good, whatever width a test's
+    # CliRunner(env={"COLUMNS": ...}) asks for. A serial run has no COLUMNS: nor does a worker.
+    os.environ.pop("COLUMNS", None)
+
 PG_URL_ENV = "QCITY_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
@@ -93,7 +99,8 @@ def _xdist_group(item: pytest.Item) -> str | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests that share an expensive fixture with one ``xdist_group`` (used by
     ``--dist loadgroup``): a whole module joins the group of the first of its tests that
-    has one, so a module-scoped fixture is also set up once."""
+    has one, so a module-scoped fixture is also set up once. Under xdist the shared groups
+    are handed out first."""
     if not config.pluginmanager.hasplugin("xdist"):
         return
     order = list(dict.fromkeys(SHARED_GROUPS.values()))
@@ -108,12 +115,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if held is None or rank.get(group, len(order)) < rank.get(held, len(order)):
             by_module[module] = group
     size = Counter(item.nodeid.split("::")[0] for item in items)
+    placed: dict[str, int] = {}
     for item in items:
         module = item.nodeid.split("::")[0]
         group = by_module.get(module)
         if group is None or (group.startswith("module:") and size[module] > MODULE_GROUP_MAX):
+            # then the slow tests (pytest.mark.slow), then the rest
+            placed[item.nodeid] = len(order) + (1 if item.get_closest_marker("slow") else 2)
             continue
         item.add_marker(pytest.mark.xdist_group(group))
+        placed[item.nodeid] = rank.get(group, len(order))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # the largest groups and the slow tests first, so that no worker starts the
+        # browser's tests when the others are nearly done (the order within a group and a
+        # module is kept)
+        items.sort(key=lambda item: placed[item.nodeid])
 
 
 @pytest.fixture(scope="session")

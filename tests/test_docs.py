@@ -144,6 +144,7 @@ def _prepare(page: Path, folder: Path) -> None:
         (folder / name).write_text(text, encoding="utf-8")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", EN_PAGES, ids=[p.name for p in EN_PAGES])
 def test_page_examples_run(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_cache: Path
