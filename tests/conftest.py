@@ -9,12 +9,25 @@ terminated first) and each test gets an empty schema of its own in it, selected 
 FAIL with a clear message (they are never skipped): ``make test`` starts it.
 
 ``asem``: COINr's ASEM example evaluated, once per test module that asks for it.
+
+``demo_cache``: ``qcity demo`` run once per test session (the docs pages get copies of it).
+
+Under pytest-xdist (``make test`` runs ``pytest -n auto --dist loadgroup``) every worker is
+a session of its own: its own PostgreSQL database, ``tmp_path`` folders and session
+fixtures. ``pytest_collection_modifyitems`` keeps together on one worker the tests that
+share an expensive resource (``SHARED_GROUPS``: the browser, the dashboard's demo server)
+and the tests of a module that share a module-scoped fixture (modules of up to
+``MODULE_GROUP_MAX`` tests), so each is set up once; other tests go wherever a worker is
+free. Nothing is needed in a test for this; a port comes from ``free_port`` (never fixed).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +37,13 @@ from sqlalchemy.exc import OperationalError
 
 from qcity.data.store import Store
 from qcity.engine import Evaluation
-from tests.helpers import asem_evaluation
+from tests.helpers import REPO, asem_evaluation
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # A pytest-xdist worker starts with COLUMNS=80 in its environment; a Rich console made
+    # at import would keep that width for good, whatever width a test's
+    # CliRunner(env={"COLUMNS": ...}) asks for. A serial run has no COLUMNS: nor does a worker.
+    os.environ.pop("COLUMNS", None)
 
 PG_URL_ENV = "QCITY_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -44,6 +63,73 @@ def _terminate(conn: Connection, database: str) -> None:
         ),
         {"name": database},
     )
+
+
+SHARED_GROUPS: dict[str, str] = {
+    "browser": "browser",
+    "account_server": "web-demo",
+    "server": "web-demo",
+    "account_url": "web-demo",
+    "demo_url": "web-demo",
+}
+"""Session fixtures worth setting up once, and the xdist group of the tests that use them
+(in this order: a module using the browser goes to the browser's worker)."""
+
+
+MODULE_GROUP_MAX = 100
+"""A module with more tests than this is not kept on one worker for its module-scoped
+fixture: setting the fixture up once per worker costs less than one worker running them
+all while the others wait."""
+
+
+def _xdist_group(item: pytest.Item) -> str | None:
+    """The group ``item`` joins on its own: the first of its shared session fixtures, else
+    its module when it uses a module-, package- or class-scoped fixture."""
+    names = set(getattr(item, "fixturenames", ()))
+    for fixture, group in SHARED_GROUPS.items():
+        if fixture in names:
+            return group
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info is not None else ()
+    if any(d[-1].scope in ("module", "package", "class") for d in defs if d):
+        return f"module:{item.nodeid.split('::')[0]}"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that share an expensive fixture with one ``xdist_group`` (used by
+    ``--dist loadgroup``): a whole module joins the group of the first of its tests that
+    has one, so a module-scoped fixture is also set up once. Under xdist the shared groups
+    are handed out first."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    order = list(dict.fromkeys(SHARED_GROUPS.values()))
+    rank = {group: n for n, group in enumerate(order)}
+    by_module: dict[str, str] = {}
+    for item in items:
+        group = _xdist_group(item)
+        module = item.nodeid.split("::")[0]
+        if group is None:
+            continue
+        held = by_module.get(module)
+        if held is None or rank.get(group, len(order)) < rank.get(held, len(order)):
+            by_module[module] = group
+    size = Counter(item.nodeid.split("::")[0] for item in items)
+    placed: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        group = by_module.get(module)
+        if group is None or (group.startswith("module:") and size[module] > MODULE_GROUP_MAX):
+            # then the slow tests (pytest.mark.slow), then the rest
+            placed[item.nodeid] = len(order) + (1 if item.get_closest_marker("slow") else 2)
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
+        placed[item.nodeid] = rank.get(group, len(order))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # the largest groups and the slow tests first, so that no worker starts the
+        # browser's tests when the others are nearly done (the order within a group and a
+        # module is kept)
+        items.sort(key=lambda item: placed[item.nodeid])
 
 
 @pytest.fixture(scope="session")
@@ -116,3 +202,37 @@ def store(db_url: str) -> Iterator[Store]:
 def asem() -> Evaluation:
     """COINr's ASEM example evaluated with its framework's pipeline (``asem_evaluation``)."""
     return asem_evaluation()
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder where the real ``qcity demo`` ran once: ``demo.sqlite`` (the demo database
+    with its run 1), ``out/`` (the results folder), ``stdout.txt`` (its printout),
+    ``url.txt`` (the database's URL), and ``bin/qcity``: tests/demo_shim.py, which gives a
+    page's ``qcity demo`` into a new SQLite database a copy of it and runs any other
+    command with the real ``qcity``. Tests must not write into the folder."""
+    folder = tmp_path_factory.mktemp("demo-cache")
+    url = f"sqlite:///{folder / 'demo.sqlite'}"
+    qcity = Path(sys.executable).parent / "qcity"
+    env = {k: v for k, v in os.environ.items() if k != "QCITY_DATABASE_URL"}
+    done = subprocess.run(
+        [str(qcity), "demo", "--db", url, "--out", str(folder / "out")],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"qcity demo failed:\n{done.stdout}\n{done.stderr}"
+    (folder / "stdout.txt").write_text(done.stdout, encoding="utf-8")
+    (folder / "url.txt").write_text(url, encoding="utf-8")
+    shim = folder / "bin" / "qcity"
+    shim.parent.mkdir()
+    # only ``qcity demo`` starts the shim's interpreter; any other command goes straight on
+    shim.write_text(
+        f'#!/bin/sh\nif [ "$1" = demo ]; then\n'
+        f'  exec "{sys.executable}" -P "{REPO / "tests" / "demo_shim.py"}" "{folder}" "$@"\n'
+        f'fi\nexec "{qcity}" "$@"\n',
+        encoding="utf-8",
+    )
+    shim.chmod(0o755)
+    return folder

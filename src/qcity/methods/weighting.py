@@ -70,7 +70,9 @@ def equal(x: np.ndarray, nominal: np.ndarray) -> np.ndarray:
 
 @WEIGHTINGS.register("manual")
 def manual(x: np.ndarray, nominal: np.ndarray) -> np.ndarray:
-    """The framework's nominal weights rescaled to sum 1; negative or all-zero is an error."""
+    """The framework's nominal weights rescaled to sum 1: ``w_j = n_j / sum_k n_k``.
+
+    Negative or all-zero nominal weights are an error."""
     x, nominal = _check(x, nominal)
     if not np.all(np.isfinite(nominal)) or np.any(nominal < 0):
         raise WeightingError(
