@@ -109,6 +109,19 @@ def length_problems(frame: pd.DataFrame, columns: dict[str, str]) -> list[tuple[
     return sorted(out)
 
 
+def refuse_too_long(frame: pd.DataFrame, columns: dict[str, str], what: str) -> None:
+    """``TooLongError`` naming the first too-long cell of a file's rows (``what``: "units",
+    "groups" ...; row numbers as in the file, its header being row 1)."""
+    for i, field_name, n in length_problems(frame, columns):
+        limit = LIMITS[columns[field_name]]
+        raise TooLongError(
+            f"{what} row {i + 2} (row 1 = header), field {field_name}: {n} characters, at "
+            f"most {limit} / 字段过长; shorten it",
+            field_name,
+            limit,
+        )
+
+
 __all__ = [
     "FILE_NAME_LIMIT",
     "LIMITS",
@@ -118,5 +131,6 @@ __all__ = [
     "check_lengths",
     "length_problems",
     "limit_of",
+    "refuse_too_long",
     "too_long",
 ]

@@ -28,7 +28,7 @@ from sqlalchemy import (
 
 from qcity.data import audit
 from qcity.data.engine import display_url, make_engine, resolve_url
-from qcity.data.limits import LIMITS, TooLongError, length_problems
+from qcity.data.limits import refuse_too_long
 from qcity.data.observations import (
     REVIEWS,
     ProgressCallback,
@@ -292,14 +292,7 @@ class Store:
             )
         columns = {"group": "groups.code", "unit": "group_members.unit_code"}
         columns.update({c: f"groups.{c}" for c in ("name_zh", "name_en", "kind")})
-        for i, field, n in length_problems(rows, columns):
-            limit = LIMITS[columns[field]]
-            raise TooLongError(
-                f"groups row {i + 2} (row 1 = header), field {field}: {n} characters, at most "
-                f"{limit} / 字段过长; shorten it",
-                field,
-                limit,
-            )
+        refuse_too_long(rows, columns, "groups")
         heads: dict[str, tuple[str, str, str, str]] = {}
         for code, first in rows.groupby("group", sort=False).first().iterrows():
             zh = first["name_zh"] or str(code)

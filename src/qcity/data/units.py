@@ -20,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, bindparam, func, insert, select, update
 
 from qcity import errors
-from qcity.data.limits import LIMITS, TooLongError, length_problems
+from qcity.data.limits import refuse_too_long
 from qcity.data.tables import (
     UNIT_FIXED,
     UNIT_REVISIONS,
@@ -139,14 +139,7 @@ def prepare_units(df: pd.DataFrame) -> list[dict[str, Any]]:
     if units["code"].isna().any():
         rows = [int(i) + 2 for i in np.flatnonzero(units["code"].isna())]
         raise StoreError(f"units rows {rows[:10]} have no code (row 1 = header)")
-    for i, field, n in length_problems(units, UNIT_COLUMNS):
-        limit = LIMITS[UNIT_COLUMNS[field]]
-        raise TooLongError(
-            f"units row {i + 2} (row 1 = header), field {field}: {n} characters, at most "
-            f"{limit} / 字段过长; shorten it",
-            field,
-            limit,
-        )
+    refuse_too_long(units, UNIT_COLUMNS, "units")
     dup = units["code"][units["code"].duplicated()].unique().tolist()
     if dup:
         raise StoreError(f"unit codes listed twice: {dup[:10]}")
