@@ -60,7 +60,7 @@ HEADER = """\
 
 FRAMEWORK_META: dict[str, Any] = {
     "code": "liyang",
-    "version": "2026.1",
+    "version": "2026.2",
     "name_zh": "溧阳县域新型城镇化品质城市自我评价指标体系",
     "name_en": "Liyang self-evaluation indicator system of a county-level quality city",
     "valid_from": 2015,

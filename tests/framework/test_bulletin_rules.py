@@ -94,7 +94,7 @@ def test_liyang_rules_are_in_the_shipped_framework() -> None:
     assert ec02.measure == "growth" and "地区生产总值" in ec02.names
     assert lv03.derive is not None and lv03.derive.operands() == ("LV01", "LV02")
     assert by_code["SC01"].bulletin is None  # a survey index: no bulletin states it
-    assert fw.version == "2026.1"
+    assert fw.version == "2026.2"
 
 
 def test_scope_words_must_not_be_blank() -> None:
