@@ -121,7 +121,7 @@ def read_observations(
     if isinstance(data, pd.DataFrame):
         with tempfile.TemporaryDirectory(prefix="qcity-") as folder:
             path = Path(folder) / FRAME_NAME
-            data.to_csv(path, index=False)
+            data.to_csv(path, index=False)  # input, not an export: read back at once
             checked = read_checked(path, fw, units, action="evaluate")[0]
     else:
         path = _path(data, "data")

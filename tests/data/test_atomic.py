@@ -119,10 +119,10 @@ def test_a_results_folder_in_a_folder_that_cannot_be_written(
     tmp_path: Path, immutable: list[Path]
 ) -> None:
     """Only the results folder itself is writable: the files are staged inside it."""
-    out = tmp_path / "shared" / "out"
+    out = tmp_path / "common" / "out"
     out.mkdir(parents=True)
     (out / "scores.csv").write_text("old", encoding="utf-8")
-    make_immutable(tmp_path / "shared", immutable)
+    make_immutable(tmp_path / "common", immutable)
     with atomic_folder(out, stale={"NOTICE.txt"}) as tmp:
         (tmp / "scores.csv").write_text("new", encoding="utf-8")
         (tmp / "weights.csv").write_text("new", encoding="utf-8")

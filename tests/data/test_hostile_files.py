@@ -81,10 +81,13 @@ def test_qcity_export_csv_and_xlsx_neutralise_formulas(
 
 def test_every_csv_writer_goes_through_the_guard() -> None:
     """Each ``.to_csv(`` in qcity writes a frame passed through ``safe_frame`` (or is the
-    guard itself); a new writer without it fails here with file:line."""
+    guard itself, or a temporary file that qcity reads back at once as input, marked
+    ``# input, not an export``); a new writer without it fails here with file:line."""
     bad = []
     for path in SRC.rglob("*.py"):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if "# input, not an export" in line:
+                continue
             if ".to_csv(" in line and "safe_frame(" not in line and "safe_cells" not in str(path):
                 bad.append(f"{path.relative_to(SRC)}:{n}: {line.strip()}")
     assert not bad, "\n".join(bad)

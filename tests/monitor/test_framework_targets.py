@@ -49,10 +49,12 @@ def test_bad_target_fields_are_named() -> None:
     out = validate_text(
         _with(
             "          plausible_range: [0, 10]\n"
+            "          direction: {band: [5, 20]}\n"
             "          target: {kind: band, band: [5, 20], year: 2025}\n"
         )
     )
     assert [p.severity for p in out if "band" in p.message] == ["warning"]
+    assert "plausible_range" in next(p.message for p in out if "band" in p.message)
     out = validate_text(_with("", "monitor: {base_year: 2019, warnings: {late: purple}}\n"))
     assert any(p.field == "monitor.base_year" for p in out)
     assert any("late" in p.field for p in out)

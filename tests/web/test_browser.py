@@ -72,6 +72,10 @@ def test_page_loads_clean(
     if name == "upload":  # only who may enter values sees it
         server = account_server
         browser_login(page, server, "analyst")
+        # the login lands on the overview, whose requests the next page.goto may cut short:
+        # let them finish, and judge only the page under test
+        page.wait_for_load_state("networkidle")
+        watch.errors.clear()
     response = page.goto(f"{server}{PAGES[name]}?lang={lang}")
     assert response is not None and response.status == 200
     _charts_drawn(page)

@@ -232,7 +232,7 @@ def test_upload_records_the_user_and_keeps_a_clerk_in_their_department(url: str)
         files={
             "file": (
                 "mixed.csv",
-                b"unit,indicator,period,value\nliyang,EC01,2024,150001\nliyang,EC03,2024,5\n",
+                b"unit,indicator,period,value\nliyang,EC01,2024,150001\nliyang,EC03,2024,15000\n",
             )
         },
     )

@@ -183,7 +183,7 @@ def read_parquet(path: Path) -> RawSheet:
     return RawSheet(name=None, cells=grid)
 
 
-#: A formula element in a worksheet's XML (``<f>``, ``<x:f t="shared" .../>``).
+#: A formula element in a worksheet's XML (``<f>``, ``<x:f t='shared' .../>``).
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 #: The sheet states under which Excel hides a sheet (veryHidden: only VBA can show it).
