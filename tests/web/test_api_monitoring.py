@@ -161,6 +161,10 @@ def check_gaps_and_path(c: TestClient, peers: EvaluationResult, towns: Evaluatio
             assert [r["node"] for r in g["rows"]] == list(table["node"])
             for r, exp in zip(g["rows"], table.to_dict("records"), strict=True):
                 assert r["rank"] == exp["rank"] and _close(r["gap"], exp["gap_to_threshold"])
+                # inside the tier: the lead over rank k+1 and the gap to the next rank up
+                assert r["in_tier"] == bool(exp["in_first_tier"]) == (exp["rank"] <= k)
+                assert _close(r["lead"], exp["margin_over_first_out"])
+                assert _close(r["next_up_gap"], exp["gap_to_next_up"])
             ranking = c.get(f"/api/ranking?scope={scope}").json()
             scores = sorted((r["score"] for r in ranking["rows"]), reverse=True)
             index = g["rows"][0]

@@ -229,6 +229,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "assumed_target": ("（目标为假设）", "(assumed target)"),
     "no_target": ("该指标未设目标", "No target is set for this indicator"),
     "gap_to_tier": ("与第一方阵的差距", "Gap to the first tier"),
+    "in_tier": ("已在方阵内", "in the tier"),
+    "lead_over": ("领先第{k}名", "ahead of rank {k}"),
+    "next_up": ("距上一名", "to the next rank up"),
     "gap_note": (
         "差距 = 得分 − 第 {k} 名得分（门槛）；负数表示落后。",
         "Gap = score − the score of rank {k} (the threshold); negative means behind.",

@@ -400,6 +400,13 @@ def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
                 "threshold": _f(r["threshold"]),
                 "gap": _f(r["gap_to_threshold"]),
                 "gap_text": fmt.change(_f(r["gap_to_threshold"])),
+                # inside the first tier the gap to its threshold is no task: the lead over
+                # rank k+1 and the gap to the next rank up are what the row says instead
+                "in_tier": bool(r["in_first_tier"]),
+                "lead": _f(r["margin_over_first_out"]),
+                "lead_text": fmt.change(_f(r["margin_over_first_out"])),
+                "next_up_gap": _f(r["gap_to_next_up"]),
+                "next_up_text": fmt.change(_f(r["gap_to_next_up"])),
             }
         )
     return {
