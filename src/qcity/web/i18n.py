@@ -231,10 +231,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "gap_to_tier": ("与第一方阵的差距", "Gap to the first tier"),
     "in_tier": ("已在方阵内", "in the tier"),
     "lead_over": ("领先第{k}名", "ahead of rank {k}"),
-    "next_up": ("距上一名", "to the next rank up"),
+    "next_up": ("距上一名", "next up"),
+    "lead": ("领先", "lead"),
     "gap_note": (
-        "差距 = 得分 − 第 {k} 名得分（门槛）；负数表示落后。",
-        "Gap = score − the score of rank {k} (the threshold); negative means behind.",
+        "差距 = 得分 − 第 {k} 名得分（门槛）；负数表示落后。已在前 {k} 名之内的，"
+        "给出领先方阵外第一名的分值和距上一名的差距。",
+        "Gap = score − the score of rank {k} (the threshold); negative means behind. Inside "
+        "the top {k}: the lead over the first unit outside, and the gap to the next rank up.",
     ),
     "leader": ("第一名", "Leader"),
     "median": ("中位数", "Median"),
