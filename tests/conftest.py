@@ -236,3 +236,15 @@ def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     shim.chmod(0o755)
     return folder
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database (``build_demo``, no run stored) as a SQLite file, built once per
+    session (per xdist worker); tests copy it and never write to it."""
+    from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+
+    path = tmp_path_factory.mktemp("demo-sqlite") / "demo.sqlite"
+    with Store(f"sqlite:///{path}") as store:
+        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    return path

@@ -17,8 +17,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from qcity.cli import app
-from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.service.runs import list_runs
 from tests.fs_faults import full_disk, immutable, make_immutable
 from tests.helpers import REPO
@@ -98,20 +97,11 @@ def test_an_unwritable_folder_is_named(tmp_path: Path, immutable: list[Path]) ->
     assert "cannot connect" not in result.output and ".part" not in result.output
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database as a SQLite file (built once; tests copy it)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store(f"sqlite:///{path}") as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
-    return path
-
-
 @pytest.fixture
-def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Path]:
+def demo_copy(demo_sqlite: Path, tmp_path: Path) -> Iterator[Path]:
     copy = tmp_path / "db" / "demo.sqlite"
     copy.parent.mkdir()
-    copy.write_bytes(demo_db.read_bytes())
+    copy.write_bytes(demo_sqlite.read_bytes())
     yield copy
 
 

@@ -8,25 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner, Result
 
 from qcity.cli import app
-from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.service.runs import list_runs
 from tests.fs_faults import full_disk
 
 __all__ = ["full_disk"]  # the fixture, used here
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database as a SQLite file (built once; each test copies it)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with Store(f"sqlite:///{path}") as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
-    return path
 
 
 def _report(url: str, out: Path) -> Result:
@@ -39,10 +27,10 @@ def _report(url: str, out: Path) -> Result:
 
 
 def test_a_report_that_cannot_be_written_stores_no_run(
-    demo_db: Path, tmp_path: Path, full_disk: Callable[[str], None]
+    demo_sqlite: Path, tmp_path: Path, full_disk: Callable[[str], None]
 ) -> None:
     copy = tmp_path / "demo.sqlite"
-    copy.write_bytes(demo_db.read_bytes())
+    copy.write_bytes(demo_sqlite.read_bytes())
     url = f"sqlite:///{copy}"
     before = len(list_runs(url))
     full_disk("report.html")
@@ -54,9 +42,9 @@ def test_a_report_that_cannot_be_written_stores_no_run(
     assert not out.exists() and list(out.parent.iterdir()) == []
 
 
-def test_a_written_report_names_the_run_it_stored(demo_db: Path, tmp_path: Path) -> None:
+def test_a_written_report_names_the_run_it_stored(demo_sqlite: Path, tmp_path: Path) -> None:
     copy = tmp_path / "demo.sqlite"
-    copy.write_bytes(demo_db.read_bytes())
+    copy.write_bytes(demo_sqlite.read_bytes())
     url = f"sqlite:///{copy}"
     before = set(list_runs(url)["id"])
     out = tmp_path / "report.html"
