@@ -42,18 +42,6 @@ def available(d: Dashboard, scopes: list[str]) -> bool:
     return PEERS in scopes and spec_path(d) is not None
 
 
-def unit_shift(counts: np.ndarray, nominal: np.ndarray) -> np.ndarray:
-    """Each unit's mean absolute rank shift from its nominal rank over the samples,
-    ``sum_r c_ir |r - r_i^0| / sum_r c_ir`` from the rank counts ``c (units, ranks)``
-    (Saisana et al. 2005, per unit); NaN for a unit without nominal rank or samples."""
-    ranks = np.arange(1, counts.shape[1] + 1, dtype=float)
-    total = counts.sum(axis=1)
-    dist = np.abs(ranks[None, :] - nominal[:, None])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (counts * dist).sum(axis=1) / np.where(total > 0, total, 1)
-    return np.where((total > 0) & ~np.isnan(nominal), out, np.nan)
-
-
 def label(text: str, lang: str) -> str:
     """A spec input's name in ``lang``: its Chinese or its other words of a bilingual
     name such as ``Imputation 插补`` (the whole name when it has no such part)."""
@@ -62,7 +50,7 @@ def label(text: str, lang: str) -> str:
     return " ".join(mine) or text
 
 
-def compute(scope: Scope, path: Path) -> dict[str, Any]:
+def compute(scope: Scope) -> dict[str, Any]:
     """The language-free results: rank statistics, per-unit shift, Sobol indices. The rank
     bands come from ``qcity.service.robustness`` (the report reads the same)."""
     from qcity.robust.sensitivity import run_sensitivity
@@ -72,13 +60,13 @@ def compute(scope: Scope, path: Path) -> dict[str, Any]:
     bands = rank_bands(ev, period=_latest_period(scope), samples=N)
     if bands is None:
         raise NotFound(f"framework {ev.framework.code} has no shipped robustness spec")
-    ua, problem, spec = bands.result, bands.problem, bands.problem.spec
+    ua, problem = bands.result, bands.problem
     stats = ua.rank_stats.copy()
     nominal = stats["nominal"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     stats["shift"] = ua.counts.shift(nominal)
     sobol = None
     if len(problem.inputs) >= 2:
-        sa = run_sensitivity(ev, spec, N, ua.seed, problem=problem)
+        sa = run_sensitivity(ev, problem.spec, N, ua.seed, problem=problem)
         sobol = sa.indices
     return {
         "stats": stats,
@@ -89,7 +77,7 @@ def compute(scope: Scope, path: Path) -> dict[str, Any]:
         "period": ua.period,
         "inputs": problem.names(),
         "sobol": sobol,
-        "spec": path.name,
+        "spec": bands.spec.name,
     }
 
 
@@ -101,10 +89,10 @@ def _latest_period(scope: Scope) -> str:
     return str(max(have["period"].astype(str)))
 
 
-def _results(scope: Scope, path: Path) -> dict[str, Any]:
+def _results(scope: Scope) -> dict[str, Any]:
     with _lock:
         if "robustness" not in scope.cache:
-            scope.cache["robustness"] = compute(scope, path)
+            scope.cache["robustness"] = compute(scope)
     out: dict[str, Any] = scope.cache["robustness"]
     return out
 
@@ -123,7 +111,7 @@ def robustness(d: Dashboard, lang: str) -> dict[str, Any]:
     if key in scope.cache:
         cached: dict[str, Any] = scope.cache[key]
         return cached
-    res = _results(scope, path)
+    res = _results(scope)
     stats: pd.DataFrame = res["stats"].sort_values(["nominal", "median"], na_position="last")
     n_units = len(stats)
     rows = []
