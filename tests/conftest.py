@@ -27,6 +27,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,6 +45,12 @@ if os.environ.get("PYTEST_XDIST_WORKER"):
     # at import would keep that width for good, whatever width a test's
     # CliRunner(env={"COLUMNS": ...}) asks for. A serial run has no COLUMNS: nor does a worker.
     os.environ.pop("COLUMNS", None)
+
+# Internal errors that tests provoke are logged to a file of the test run, not the user's.
+os.environ.setdefault(
+    "QCITY_ERROR_LOG",
+    str(Path(tempfile.gettempdir()) / f"qcity-test-errors-{os.getpid()}.log"),
+)
 
 PG_URL_ENV = "QCITY_TEST_PG_URL"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -97,3 +97,22 @@ KINDS = (
     EvaluationError,
 )
 """Every kind, in the order of the documentation."""
+
+
+class BadValue(InputError, ValueError):
+    """An argument or a value is not valid (still a ``ValueError``, so code that caught
+    one catches it): raised where a plain ``ValueError`` would be, so that interfaces
+    map it by type."""
+
+
+class NotComputable(EvaluationError, ValueError):
+    """A method or an analysis cannot be computed on these data (still a ``ValueError``)."""
+
+
+class Unknown(NotFound, KeyError):
+    """A code, a name or a dataset that does not exist (still a ``KeyError``, so
+    ``except KeyError`` and ``dict``-like lookups keep working; ``str()`` without the
+    quotes a ``KeyError`` adds)."""
+
+    def __str__(self) -> str:
+        return " ".join(str(a) for a in self.args)

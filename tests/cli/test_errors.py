@@ -8,6 +8,7 @@ command never creates a database file.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -20,11 +21,12 @@ import typer
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
+from qcity import errors
 from qcity.cli import app
 from qcity.cli.app import QcityGroup, QcityTyper
 from qcity.data.engine import make_engine
 from qcity.data.tables import StoreError
-from qcity.service.errors import DEBUG_ENV, explain
+from qcity.service.errors import DEBUG_ENV, LOG_ENV, explain
 
 LIYANG = Path(__file__).resolve().parents[2] / "frameworks" / "liyang.yaml"
 ROBUST_SPEC = Path(__file__).resolve().parents[2] / "examples" / "asem" / "robust.yaml"
@@ -447,8 +449,8 @@ def _fine() -> None:
     [
         ("store", 1, "error 错误: unit 'XX' is not in the store"),
         ("value", 1, "error 错误: not a number or fraction such as 3 or 1/9: 'abc'"),
-        ("lookup", 2, "internal error: KeyError: 'EC99' — please report it"),
-        ("bug", 2, "internal error: ZeroDivisionError: division by zero"),
+        ("lookup", 70, "内部错误"),
+        ("bug", 70, "— please report it with this id"),
         ("interrupt", 130, "interrupted"),
         ("url", 1, "database URL is not valid"),
         ("psycopg", 1, "PostgreSQL needs psycopg"),
@@ -472,7 +474,53 @@ def test_value_error_from_a_library_is_internal() -> None:
     with pytest.raises(ValueError) as info:
         np.zeros(2).reshape(3)
     failure = explain(info.value)
-    assert failure.internal and failure.exit_code == 2
+    assert failure.internal and failure.exit_code == 70 and failure.http_status == 500
+
+
+def test_a_plain_value_error_of_qcity_code_is_internal_too() -> None:
+    """No guessing from the module an exception came from: only the kinds of
+    ``qcity.errors`` are the user's errors."""
+
+    def qcity_code() -> None:
+        raise ValueError("a sentence that looks like a message")
+
+    with pytest.raises(ValueError) as info:
+        qcity_code()
+    failure = explain(info.value)
+    assert failure.internal and failure.exit_code == 70
+
+
+@pytest.mark.parametrize("kind", errors.KINDS, ids=[k.__name__ for k in errors.KINDS])
+def test_each_kind_gives_its_exit_code_status_and_hint(kind: type[errors.QcityError]) -> None:
+    failure = explain(kind("unit 'XX' is not in the store", "import it first"))
+    assert not failure.internal
+    assert (failure.exit_code, failure.http_status) == (kind.exit_code, kind.http_status)
+    assert failure.message == "unit 'XX' is not in the store; import it first"
+
+
+def test_an_internal_error_is_logged_with_its_id_and_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "state" / "errors.log"
+    monkeypatch.setenv(LOG_ENV, str(log))
+    res = runner.invoke(probe, ["raise", "bug"], env={**ENV, LOG_ENV: str(log)})
+    assert res.exit_code == 70
+    found = re.search(r"internal error ([0-9a-f]{12}) / 内部错误 \1", res.stderr)
+    assert found, res.stderr
+    assert "ZeroDivisionError" not in res.stderr and "Traceback" not in res.stderr
+    text = log.read_text(encoding="utf-8")
+    assert f"internal error {found.group(1)}: ZeroDivisionError: division by zero" in text
+    assert "Traceback (most recent call last)" in text and "_raise" in text
+
+
+def test_an_error_log_that_cannot_be_written_is_no_second_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    monkeypatch.setenv(LOG_ENV, str(blocker / "errors.log"))  # its folder is a file
+    failure = explain(ZeroDivisionError("division by zero"))
+    assert failure.internal and failure.error_id and failure.error_id in failure.message
 
 
 def test_interrupt_of_a_read_only_command_says_nothing_was_written() -> None:
@@ -511,8 +559,8 @@ def test_entry_point_catches_what_escapes_outside_a_command(
     monkeypatch.delenv(DEBUG_ENV, raising=False)
     with pytest.raises(SystemExit) as info:
         probe(["fine"])
-    assert info.value.code == 2
-    assert "internal error: RuntimeError: cannot build the command" in capsys.readouterr().err
+    assert info.value.code == 70
+    assert "internal error " in capsys.readouterr().err
 
 
 def test_the_real_script_prints_no_traceback(tmp_path: Path) -> None:

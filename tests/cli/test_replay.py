@@ -117,7 +117,7 @@ def test_a_method_whose_parameters_do_not_fit_is_refused_even_when_allowed(
 
     changed = _edited(tmp_path, edit)
     result = _invoke(tmp_path / "replayed", "--replay", str(changed), "--allow-edited-log")
-    assert result.exit_code == 1, result.output  # not an internal error (2)
+    assert result.exit_code == 1, result.output  # not an internal error (70)
     assert "changed.json: steps[4] (normalise): field 'params'" in result.output
     assert "'zscore' has no parameter 'l', 'u'" in result.output
     assert not (tmp_path / "replayed").exists()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.benchmark.focus import (
     describe,
     imputed_cells,
@@ -73,7 +74,7 @@ def compare(
     and k-th unit's (threshold) scores, gaps to them, and for indicators the same in raw
     units. ``bands`` (optional, from the robustness analysis): see the module docstring."""
     if k < 1:
-        raise ValueError(f"k must be at least 1 (got {k})")
+        raise errors.BadValue(f"k must be at least 1 (got {k})")
     period = resolve_year(ev, unit, year)
     fw = ev.framework
     s = scores_at(ev, period)
@@ -195,7 +196,7 @@ def _with_bands(
     need = {"unit", "node", "rank_low", "rank_high"}
     missing = need - set(bands.columns)
     if missing:
-        raise ValueError(
+        raise errors.BadValue(
             f"rank bands need the columns {', '.join(sorted(need))}; missing "
             f"{', '.join(sorted(missing))}"
         )
@@ -228,7 +229,7 @@ def strengths(
     shares = ev.effective_weights()
     eff = shares[shares["node"] == node].set_index("indicator")["effective"]
     if eff.empty:
-        raise ValueError(f"{node!r} is not a composite of this evaluation")
+        raise errors.BadValue(f"{node!r} is not a composite of this evaluation")
     s = scores_at(ev, period)
     scores = s.pivot(index="node", columns="unit", values="score")
     ranks = s.pivot(index="node", columns="unit", values="rank").reindex_like(scores)

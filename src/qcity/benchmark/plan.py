@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
+from qcity import errors
 from qcity.benchmark.focus import (
     BenchmarkError,
     index_of,
@@ -513,9 +514,9 @@ def find_path(
     docstring); when rank k is out of reach, the plan for the best attainable rank.
     ``k=None`` (the default) is one rank up from where the unit stands (rank 1 stays 1)."""
     if k is not None and k < 1:
-        raise ValueError(f"the target rank must be at least 1 (got {k})")
+        raise errors.BadValue(f"the target rank must be at least 1 (got {k})")
     if horizon <= 0 or margin < 0 or not 0 < quantile <= 1:
-        raise ValueError("horizon must be > 0, margin >= 0 and 0 < quantile <= 1")
+        raise errors.BadValue("horizon must be > 0, margin >= 0 and 0 < quantile <= 1")
     period = resolve_year(ev, unit, year)
     if k is None:
         k = one_rank_up(ev, unit, period)

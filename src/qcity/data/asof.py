@@ -12,6 +12,8 @@ import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from qcity import errors
+
 #: Time zone of a time written without an offset, unless the framework names another.
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -33,7 +35,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
+        raise errors.BadValue(
             f"unknown time zone {name!r}; write an IANA name such as {DEFAULT_TIMEZONE}"
         ) from None
 
@@ -58,7 +60,7 @@ def parse_as_of(text: str, default_tz: str = DEFAULT_TIMEZONE) -> datetime:
             problem = f"is not a valid date/time ({exc})"
         else:
             return when if when.tzinfo is not None else when.replace(tzinfo=tz)
-    raise ValueError(
+    raise errors.BadValue(
         f"as-of time {text!r} {problem}; write {ACCEPTED_FORMS}. "
         f"Without an offset the time is in {default_tz}"
     )

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.data.limits import limit_of, too_long
 from qcity.data.periods import MIN_YEAR, max_year, parse_periods
 from qcity.data.problems import Problem, Severity
@@ -164,7 +165,7 @@ def accept_reason(reason: str | None) -> str | None:
     if reason is None:
         return None
     if not str(reason).strip():
-        raise ValueError(
+        raise errors.BadValue(
             "--accept-implausible needs a reason, e.g. --accept-implausible "
             "'checked with the bureau' / 请说明原因"
         )

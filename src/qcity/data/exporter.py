@@ -19,6 +19,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qcity import errors
 from qcity.data.atomic import atomic_file
 from qcity.data.layout import DOC_SHEET
 from qcity.data.readers import require_pyarrow
@@ -97,7 +98,7 @@ def export_observations(
     out = Path(out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise ValueError(f"{out.name}: export to .csv, .xlsx or .parquet, not '.{fmt}'")
+        raise errors.BadValue(f"{out.name}: export to .csv, .xlsx or .parquet, not '.{fmt}'")
     if fmt == "parquet":
         require_pyarrow()  # before the query: a short message, not a traceback at the end
     df = export_frame(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from qcity import errors
 from qcity.data.checks import STATUS_ALIASES, CheckResult, accept_reason, check_records
 from qcity.data.layout import DOC_SHEET, SheetTable, to_records
 from qcity.data.names import NameMatcher, NamesFileError
@@ -94,7 +95,7 @@ def read_observations(
     otherwise, see ``recognise``); of the values without one in other layouts.
     ``ValueError`` for a status that is not one."""
     if status is not None and status.strip().lower() not in STATUS_ALIASES:
-        raise ValueError(
+        raise errors.BadValue(
             f"--status {status!r}: use one of {', '.join(STATUSES)} (or 正式/初步/预计/估算/示例)"
         )
     raw_sheets = read_sheets(path, sheet)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
 )
 
+from qcity import errors
 from qcity.data import audit
 from qcity.data.engine import display_url, make_engine, resolve_url
 from qcity.data.limits import refuse_too_long
@@ -450,7 +451,7 @@ class Store:
             text = conn.execute(stmt.order_by(t.c.loaded_at.desc(), t.c.id.desc())).first()
         if text is None:
             what = f"{code!r}" + (f" version {version!r}" if version else "")
-            raise KeyError(f"no framework {what} in the store; save it with save_framework")
+            raise errors.Unknown(f"no framework {what} in the store; save it with save_framework")
         return str(text[0])
 
     # -- observations: write --------------------------------------------------------------

@@ -128,7 +128,7 @@ def gdp_paths(cities: Sequence[str], years: np.ndarray) -> np.ndarray:
     g = np.log1p(DEFAULT_GDP_GROWTH)
     for i, city in enumerate(cities):
         if city not in known.index.get_level_values(0):
-            raise KeyError(f"no public GDP figure for demo city {city!r}")
+            raise errors.Unknown(f"no public GDP figure for demo city {city!r}")
         pts = known.loc[city]
         ky = pts.index.to_numpy(dtype=float)
         kv = np.log(pts.to_numpy(dtype=float))
@@ -156,7 +156,7 @@ class CityPanel:
 
     def __init__(self, cities: Sequence[str], years: np.ndarray) -> None:
         if LIYANG not in cities:
-            raise ValueError("the demo cities must include 'liyang'")
+            raise errors.BadValue("the demo cities must include 'liyang'")
         self.cities = list(cities)
         self.years = years
         self.gdp = gdp_paths(self.cities, years)

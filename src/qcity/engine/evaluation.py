@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qcity import __version__
+from qcity import __version__, errors
 from qcity.engine import outputs
 from qcity.engine.fast import FastPath
 from qcity.engine.panel import Panel
@@ -101,7 +101,9 @@ class Evaluation:
         """
         old = next((s for s in self.log if s.name == name), None)
         if old is None:
-            raise ValueError(f"the log has no {name!r} step; steps: {[s.name for s in self.log]}")
+            raise errors.BadValue(
+                f"the log has no {name!r} step; steps: {[s.name for s in self.log]}"
+            )
         new = Step(name, method or old.method, dict(params) if params is not None else old.params)
         steps = replace_step(self.log, new)
         return Evaluation(
@@ -207,7 +209,7 @@ class Evaluation:
         if name == "aggregated":
             return outputs.aggregated_wide(self.results, self.framework)
         if name not in self.results.datasets:
-            raise KeyError(f"no dataset {name!r}; available: {', '.join(self.datasets())}")
+            raise errors.Unknown(f"no dataset {name!r}; available: {', '.join(self.datasets())}")
         return self.results.datasets[name].to_wide()
 
     def datasets(self) -> list[str]:

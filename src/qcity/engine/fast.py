@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.combine import resolve
 from qcity.engine.errors import EvaluationError
 from qcity.engine.outputs import _rounded, rank_desc
@@ -272,7 +273,7 @@ class FastPath:
         if isinstance(weights, np.ndarray):
             w = np.atleast_2d(np.asarray(weights, dtype=float))
             if w.shape[1] != len(self.codes):
-                raise ValueError(
+                raise errors.BadValue(
                     f"weights have {w.shape[1]} columns but the tree has {len(self.codes)} "
                     f"weighted codes ({', '.join(self.codes[:5])}, ...)"
                 )
@@ -286,7 +287,9 @@ class FastPath:
         )
         unknown = [c for c in frame.columns if c not in self.codes]
         if unknown:
-            raise ValueError(f"weights for codes not in the tree: {', '.join(map(str, unknown))}")
+            raise errors.BadValue(
+                f"weights for codes not in the tree: {', '.join(map(str, unknown))}"
+            )
         out = np.tile(self.nominal, (len(frame), 1))
         for j, code in enumerate(self.codes):
             if code in frame.columns:
@@ -340,10 +343,10 @@ class FastPath:
         if target in self.values:
             return np.broadcast_to(self.values[target][sl], (len(w), *keep.shape)).copy()
         if np.any(~np.isfinite(w)) or np.any(w < 0):
-            raise ValueError("weights must be finite and non-negative")
+            raise errors.BadValue("weights must be finite and non-negative")
         for plan in self.plans:
             if np.any(w[:, plan.cols].sum(axis=1) <= 0):
-                raise ValueError(f"weights of {plan.node}'s children must have a positive sum")
+                raise errors.BadValue(f"weights of {plan.node}'s children must have a positive sum")
         flat = self._collapsed(target, period)
         if flat is None:
             return self._bottom_up(w, target, period, None)
@@ -465,7 +468,7 @@ class FastPath:
             vals[plan.node] = s
             if plan.node == target:
                 return s
-        raise KeyError(f"{target!r} is not a node of the tree")
+        raise errors.Unknown(f"{target!r} is not a node of the tree")
 
 
 @dataclass(frozen=True)

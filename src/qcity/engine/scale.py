@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.errors import EvaluationError
 from qcity.engine.panel import period_time
 from qcity.framework.model import Goalposts, Indicator, NormaliseSpec
@@ -220,7 +221,7 @@ def frozen_framework(ev: Evaluation, version: str | None = None) -> Framework:
     table = ev.goalposts()
     computed = table[table["source"] != "given"]
     if computed.empty:
-        raise ValueError(
+        raise errors.NotComputable(
             "this run computed no goalposts (no indicator is normalised with scope "
             "'reference' without goalposts); nothing to freeze"
         )
@@ -240,7 +241,7 @@ def frozen_framework(ev: Evaluation, version: str | None = None) -> Framework:
         elif own[0] < own[1]:
             ind.goalposts = Goalposts(lo=own[0], hi=own[1])
     if stuck:
-        raise ValueError(
+        raise errors.NotComputable(
             f"goalposts of {', '.join(stuck)} cannot be written in their own unit (Box-Cox "
             "transform without lmbda); give the transform a fixed lmbda first"
         )

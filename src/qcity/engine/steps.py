@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from qcity import errors
 from qcity.framework.model import Framework
 from qcity.methods.registry import ALL, ENGINE_PARAMS
 
@@ -42,10 +43,10 @@ class Step:
 
     def __post_init__(self) -> None:
         if self.name not in STEP_NAMES:
-            raise ValueError(f"unknown step {self.name!r}; steps are {', '.join(STEP_NAMES)}")
+            raise errors.BadValue(f"unknown step {self.name!r}; steps are {', '.join(STEP_NAMES)}")
         if self.name == "denominate":
             if self.method not in DENOMINATE_METHODS:
-                raise ValueError(
+                raise errors.BadValue(
                     f"unknown denominate method {self.method!r}; "
                     f"available: {', '.join(DENOMINATE_METHODS)}"
                 )
@@ -93,7 +94,7 @@ def default_steps(fw: Framework) -> list[Step]:
 def replace_step(steps: list[Step], new: Step) -> list[Step]:
     """The log with the step of the same name replaced by ``new``."""
     if not any(s.name == new.name for s in steps):
-        raise ValueError(f"the log has no {new.name!r} step")
+        raise errors.BadValue(f"the log has no {new.name!r} step")
     return [new if s.name == new.name else s for s in steps]
 
 

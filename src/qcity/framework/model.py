@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from qcity import errors
 from qcity.framework.bulletin import BulletinRule
 from qcity.framework.targets import MonitorSpec, TargetSpec
 
@@ -277,7 +278,7 @@ class Framework(_Strict):
         for n, _, _ in self.walk():
             if n.code == code:
                 return n
-        raise KeyError(f"no node or indicator with code {code!r} in framework {self.code!r}")
+        raise errors.Unknown(f"no node or indicator with code {code!r} in framework {self.code!r}")
 
     def parents(self) -> dict[str, str | None]:
         """Map of every code to its parent's code (None for the root)."""

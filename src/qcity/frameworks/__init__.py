@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from qcity import errors
+
 DIRECTORY = Path(__file__).resolve().parent
 
 DEFAULT = "liyang"
@@ -25,7 +27,9 @@ def builtin_path(name: str = DEFAULT) -> Path:
     """The YAML file of the shipped framework ``name``; KeyError naming the known ones."""
     path = DIRECTORY / f"{name}.yaml"
     if not path.is_file():
-        raise KeyError(f"no shipped framework {name!r}; shipped: {', '.join(builtin_names())}")
+        raise errors.Unknown(
+            f"no shipped framework {name!r}; shipped: {', '.join(builtin_names())}"
+        )
     return path
 
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from qcity import errors
 from qcity.methods.registry import AGGREGATORS
 
 
@@ -26,11 +27,15 @@ def _prepare(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float).reshape(-1)
     if x.ndim < 2:
-        raise ValueError(f"aggregation needs x of shape (..., n, c), got shape {x.shape}")
+        raise errors.NotComputable(f"aggregation needs x of shape (..., n, c), got shape {x.shape}")
     if x.shape[-1] != w.size:
-        raise ValueError(f"x has {x.shape[-1]} children (last axis) but w has {w.size} weights")
+        raise errors.NotComputable(
+            f"x has {x.shape[-1]} children (last axis) but w has {w.size} weights"
+        )
     if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ValueError(f"weights must be non-negative with a positive sum, got {w.tolist()}")
+        raise errors.NotComputable(
+            f"weights must be non-negative with a positive sum, got {w.tolist()}"
+        )
     return x, w / w.sum()
 
 
@@ -61,7 +66,7 @@ def arithmetic(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _negatives(x: np.ndarray, method: str) -> None:
     """Raise if any available value is negative (the mean is undefined there)."""
     if np.any(x[~np.isnan(x)] < 0):
-        raise ValueError(
+        raise errors.NotComputable(
             f"the {method} mean needs non-negative values (min = {np.nanmin(x):g}); "
             "normalise to a non-negative range such as [0, 100] or [1, 100] first"
         )
@@ -87,7 +92,7 @@ def geometric(
     avail = ~np.isnan(x)
     if zero == "error":
         if np.any(x[avail] <= 0):
-            raise ValueError(
+            raise errors.NotComputable(
                 f"the geometric mean needs positive values but {int(np.sum(x[avail] <= 0))} "
                 f"are <= 0 (min = {np.nanmin(x):g}); normalise to a positive range such as "
                 "[1, 100], or set zero: shift (adds `shift`, default 1, then subtracts it) "
@@ -97,16 +102,16 @@ def geometric(
     elif zero == "shift":
         y, back = x + shift, shift
         if np.any(y[avail] <= 0):
-            raise ValueError(
+            raise errors.NotComputable(
                 f"zero='shift' with shift={shift:g} leaves values <= 0 (min = {np.nanmin(x):g});"
                 " choose shift > -min"
             )
     elif zero == "epsilon":
         if eps <= 0:
-            raise ValueError(f"eps must be positive, got {eps:g}")
+            raise errors.NotComputable(f"eps must be positive, got {eps:g}")
         y, back = np.where(avail, np.maximum(x, eps), np.nan), 0.0
     else:
-        raise ValueError(f"unknown zero rule {zero!r}; use 'error', 'shift' or 'epsilon'")
+        raise errors.NotComputable(f"unknown zero rule {zero!r}; use 'error', 'shift' or 'epsilon'")
     logs = np.log(np.where(avail, y, 1.0))
     return np.exp(_weighted_mean(logs, wm, den)) - back
 
@@ -197,7 +202,9 @@ def grey_relational(
     reference and dmin/dmax. If every value equals the reference, xi = 1.
     """
     if not 0 < rho <= 1:
-        raise ValueError(f"the distinguishing coefficient rho must lie in (0, 1], got {rho:g}")
+        raise errors.NotComputable(
+            f"the distinguishing coefficient rho must lie in (0, 1], got {rho:g}"
+        )
     x, w = _prepare(x, w)
     avail = ~np.isnan(x)
     ref = np.where(avail, x, -np.inf).max(axis=-2, keepdims=True)

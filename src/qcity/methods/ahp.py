@@ -80,19 +80,19 @@ class AHPResult:
 def parse_judgement(value: object) -> float:
     """One judgement as a float: a number, or a string like ``"3"``, ``"1/9"``, ``"0.5"``."""
     if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
+        raise PairwiseError(f"not a number: {value!r}")
     if isinstance(value, int | float | np.number):
         return float(value)
     text = str(value).strip().replace("／", "/").replace(" ", "")
     if not text:
-        raise ValueError("empty cell")
+        raise PairwiseError("empty cell")
     try:
         if re.fullmatch(r"[+-]?\d+(\.\d*)?/[+-]?\d+(\.\d*)?", text):
             num, den = text.split("/")
             return float(Fraction(num) / Fraction(den))
         return float(text)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"not a number or fraction such as 3 or 1/9: {value!r}") from None
+        raise PairwiseError(f"not a number or fraction such as 3 or 1/9: {value!r}") from None
 
 
 def format_judgement(v: float) -> str:

@@ -32,6 +32,8 @@ from typing import Literal
 
 import numpy as np
 
+from qcity import errors
+
 #: Lower bounds (left-closed) and names of the ten coordination bands, D in [0, 1].
 BANDS: tuple[tuple[float, str, str], ...] = (
     (0.0, "极度失调", "extreme imbalance"),
@@ -62,9 +64,11 @@ def _alpha(alpha: np.ndarray | None, s: int) -> np.ndarray:
         return np.full(s, 1.0 / s)
     a = np.asarray(alpha, dtype=float).reshape(-1)
     if a.shape != (s,):
-        raise ValueError(f"alpha has {a.size} weights but there are {s} subsystems")
+        raise errors.NotComputable(f"alpha has {a.size} weights but there are {s} subsystems")
     if not np.all(np.isfinite(a)) or np.any(a < 0) or a.sum() <= 0:
-        raise ValueError(f"alpha must be non-negative with a positive sum, got {a.tolist()}")
+        raise errors.NotComputable(
+            f"alpha must be non-negative with a positive sum, got {a.tolist()}"
+        )
     return a / a.sum()
 
 
@@ -110,10 +114,10 @@ def coupling_coordination(
     """
     u = np.asarray(u, dtype=float)
     if u.ndim == 0 or u.shape[-1] < 2:
-        raise ValueError("coupling needs at least two subsystems on the last axis")
+        raise errors.NotComputable("coupling needs at least two subsystems on the last axis")
     finite = u[np.isfinite(u)]
     if finite.size and (finite.min() < -1e-12 or finite.max() > 1 + 1e-12):
-        raise ValueError(
+        raise errors.NotComputable(
             f"subsystem scores must lie in [0, 1] (found {finite.min():g} to {finite.max():g}); "
             "divide 0-100 scores by 100 first"
         )
@@ -124,7 +128,9 @@ def coupling_coordination(
     elif formula == "traditional":
         c = coupling_degree_traditional(u)
     else:
-        raise ValueError(f"unknown coupling formula {formula!r}; use 'wang2021' or 'traditional'")
+        raise errors.NotComputable(
+            f"unknown coupling formula {formula!r}; use 'wang2021' or 'traditional'"
+        )
     t = u @ _alpha(alpha, s)
     d = np.sqrt(c * t)
     return CouplingResult(C=c, T=t, D=d)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from qcity import errors
 from qcity.methods.columns import Columns
 from qcity.methods.errors import raise_for
 
@@ -42,7 +43,9 @@ def apply_direction(x: np.ndarray, cols: Columns) -> tuple[np.ndarray, Columns]:
     d = np.asarray(cols.direction, dtype=float)
     k = len(cols.codes)
     if x.shape[-1] != k:
-        raise ValueError(f"data have {x.shape[-1]} columns but {k} indicator facts were given")
+        raise errors.NotComputable(
+            f"data have {x.shape[-1]} columns but {k} indicator facts were given"
+        )
     raise_for(
         "direction",
         cols.codes,

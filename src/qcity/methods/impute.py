@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.methods import _stats
 from qcity.methods.registry import IMPUTERS
 
@@ -20,7 +21,7 @@ def _check(x: np.ndarray) -> np.ndarray:
     """x as a float array of shape (T, n, k)."""
     x = np.asarray(x, dtype=float)
     if x.ndim != 3:
-        raise ValueError(f"imputation expects data of shape (T, n, k), got {x.shape}")
+        raise errors.NotComputable(f"imputation expects data of shape (T, n, k), got {x.shape}")
     return x
 
 
@@ -30,7 +31,7 @@ def _group_codes(groups: np.ndarray | None, n: int) -> np.ndarray:
         return np.zeros(n, dtype=np.intp)
     g = np.asarray(groups)
     if g.shape != (n,):
-        raise ValueError(f"imputation: groups must have shape ({n},), got {g.shape}")
+        raise errors.NotComputable(f"imputation: groups must have shape ({n},), got {g.shape}")
     codes, _ = pd.factorize(pd.Series(g, dtype=object), use_na_sentinel=True)
     return np.asarray(codes, dtype=np.intp)
 
@@ -113,7 +114,9 @@ def _times(times: np.ndarray | None, big: int, method: str) -> np.ndarray:
     """The time of each period (T,), strictly increasing; positions 0, 1, ... when None."""
     s = np.arange(big, dtype=float) if times is None else np.asarray(times, dtype=float)
     if s.shape != (big,) or np.any(np.diff(s) <= 0):
-        raise ValueError(f"{method}: times must be strictly increasing, one value per period")
+        raise errors.NotComputable(
+            f"{method}: times must be strictly increasing, one value per period"
+        )
     return s
 
 
@@ -136,7 +139,7 @@ def impute_locf(
     """
     x = _check(x)
     if max_gap is not None and max_gap < 0:
-        raise ValueError(f"locf: max_gap must be >= 0, got {max_gap}")
+        raise errors.NotComputable(f"locf: max_gap must be >= 0, got {max_gap}")
     s = _times(times, x.shape[0], "locf")
     limit = np.inf if max_gap is None else max_gap
     out = x.copy()

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qcity import errors
 from qcity.methods import _stats
 from qcity.methods.columns import Columns
 from qcity.methods.errors import raise_for, warn_degenerate
@@ -31,7 +32,7 @@ def _prepare(x: np.ndarray, cols: Columns, method: str) -> np.ndarray:
     """x as float with shape (..., n, k) matching the k columns of ``cols``; warns on empty ones."""
     x = np.asarray(x, dtype=float)
     if x.ndim < 2 or x.shape[-1] != len(cols.codes):
-        raise ValueError(
+        raise errors.NotComputable(
             f"{method}: data of shape {x.shape} do not match (..., n, k) with "
             f"k = {len(cols.codes)} indicators"
         )
@@ -48,7 +49,9 @@ def _flag(method: str, cols: Columns, bad: npt.ArrayLike, reason: str) -> None:
 def _check_lu(method: str, l: float, u: float) -> None:  # noqa: E741
     """Require the output bounds l < u."""
     if not l < u:
-        raise ValueError(f"{method}: the lower bound l={l} must be below the upper bound u={u}")
+        raise errors.NotComputable(
+            f"{method}: the lower bound l={l} must be below the upper bound u={u}"
+        )
 
 
 def _scale(y: np.ndarray, l: float, u: float) -> np.ndarray:  # noqa: E741
@@ -85,7 +88,9 @@ def zscore(x: np.ndarray, cols: Columns, m: float = 0.0, sd: float = 1.0) -> np.
     OECD/JRC Handbook (2008), sec. 5.2. Fewer than 2 values or s = 0 give NaN and a warning.
     """
     if not sd > 0:
-        raise ValueError(f"zscore: the target standard deviation sd must be > 0, got {sd}")
+        raise errors.NotComputable(
+            f"zscore: the target standard deviation sd must be > 0, got {sd}"
+        )
     x = _prepare(x, cols, "zscore")
     s = _stats.nanstd(x, ddof=1)
     flat = (_stats.count(x) > 0) & ~(s > 0)
@@ -153,7 +158,9 @@ def target(
     """
     _check_lu("target", l, u)
     if formula not in ("ratio", "distance"):
-        raise ValueError(f"target: formula must be 'ratio' or 'distance', got {formula!r}")
+        raise errors.NotComputable(
+            f"target: formula must be 'ratio' or 'distance', got {formula!r}"
+        )
     x = _prepare(x, cols, "target")
     t = cols.target
     raise_for(

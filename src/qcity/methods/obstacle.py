@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from qcity import errors
+
 
 def obstacle_degree(x: np.ndarray, w: np.ndarray, top: float = 1.0) -> np.ndarray:
     """Obstacle degrees ``O_j = w_j (1 - x_j/top) / sum_k w_k (1 - x_k/top)``, shape of ``x``.
@@ -24,15 +26,17 @@ def obstacle_degree(x: np.ndarray, w: np.ndarray, top: float = 1.0) -> np.ndarra
     x = np.asarray(x, dtype=float)
     w = np.asarray(w, dtype=float).reshape(-1)
     if x.ndim == 0 or x.shape[-1] != w.size:
-        raise ValueError(f"x has {x.shape[-1] if x.ndim else 0} indicators but w has {w.size}")
+        raise errors.NotComputable(
+            f"x has {x.shape[-1] if x.ndim else 0} indicators but w has {w.size}"
+        )
     if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError(f"weights must be finite and non-negative, got {w.tolist()}")
+        raise errors.NotComputable(f"weights must be finite and non-negative, got {w.tolist()}")
     if top <= 0:
-        raise ValueError(f"top must be positive, got {top}")
+        raise errors.NotComputable(f"top must be positive, got {top}")
     finite = x[np.isfinite(x)]
     tol = 1e-9 * top
     if finite.size and (finite.min() < -tol or finite.max() > top + tol):
-        raise ValueError(
+        raise errors.NotComputable(
             f"indicator values must lie in [0, {top:g}] (found {finite.min():g} to "
             f"{finite.max():g}); rescale them, or pass top=100 for 0-100 scores"
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qcity import errors
 from qcity.methods.registry import SCREENS
 
 
@@ -34,7 +35,7 @@ class ScreenResult:
 def _check(x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     if x.ndim != 3:
-        raise ValueError(f"screening expects data of shape (T, n, k), got {x.shape}")
+        raise errors.NotComputable(f"screening expects data of shape (T, n, k), got {x.shape}")
     return x
 
 
@@ -67,7 +68,7 @@ def screen_availability(
     """
     for name, v in (("unit", unit_threshold), ("indicator", indicator_threshold)):
         if not 0.0 <= v <= 1.0:
-            raise ValueError(f"screening: {name} threshold must lie in [0, 1], got {v}")
+            raise errors.NotComputable(f"screening: {name} threshold must lie in [0, 1], got {v}")
     x = _check(x)
     unit = unit_availability(x)
     keep = unit >= unit_threshold

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qcity import errors
 from qcity.methods.registry import TRANSFORMS
 
 
@@ -15,7 +16,7 @@ def _require_positive(name: str, x: np.ndarray) -> None:
     """Raise ValueError if an observed value of x is <= 0, saying how many and the smallest."""
     bad = ~np.isnan(x) & (x <= 0)
     if bad.any():
-        raise ValueError(
+        raise errors.NotComputable(
             f"{name} transform needs positive values, but {int(bad.sum())} value(s) are <= 0 "
             f"(smallest {np.nanmin(x):g}). Shift the indicator (e.g. x + c) or choose another "
             "transform such as the COINr treatment, which shifts by the minimum."
@@ -50,7 +51,7 @@ def boxcox_lambda(x: np.ndarray) -> float:
     _require_positive("boxcox", x)
     obs = x[~np.isnan(x)].ravel()
     if obs.size < 2 or np.all(obs == obs[0]):
-        raise ValueError(
+        raise errors.NotComputable(
             "boxcox: lambda cannot be estimated from fewer than 2 distinct values; give lmbda"
         )
     from scipy import stats

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.methods._stats import skew_kurt
 from qcity.methods.errors import warn_degenerate
 from qcity.methods.registry import TREATMENTS
@@ -40,10 +41,12 @@ def _check(x: np.ndarray, codes: Sequence[str] | None) -> tuple[np.ndarray, tupl
     """x as float (n, k) and k column codes."""
     x = np.asarray(x, dtype=float)
     if x.ndim != 2:
-        raise ValueError(f"treatment expects one period of data, shape (n, k), got {x.shape}")
+        raise errors.NotComputable(
+            f"treatment expects one period of data, shape (n, k), got {x.shape}"
+        )
     names = tuple(codes) if codes is not None else tuple(f"x{i}" for i in range(x.shape[1]))
     if len(names) != x.shape[1]:
-        raise ValueError(f"treatment: {len(names)} codes given for {x.shape[1]} columns")
+        raise errors.NotComputable(f"treatment: {len(names)} codes given for {x.shape[1]} columns")
     return x, names
 
 
@@ -205,7 +208,7 @@ def treat_coinr(
     """
     x, names = _check(x, codes)
     if winmax is not None and winmax < 0:
-        raise ValueError(f"treatment: winmax must be >= 0 or None, got {winmax}")
+        raise errors.NotComputable(f"treatment: winmax must be >= 0 or None, got {winmax}")
     pass0, skew0, kurt0 = check_skew_kurt(x, skew_thresh, kurt_thresh)
     undecided = np.isnan(pass0)
     warn_degenerate(

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.combine import resolve
 from qcity.engine.panel import period_label
 from qcity.engine.steps import split_params
@@ -87,13 +88,15 @@ def attribution(
     p0, p1 = period_label(from_period), period_label(to_period)
     for p in (p0, p1):
         if p not in panel.periods:
-            raise ValueError(
+            raise errors.BadValue(
                 f"no period {p} in this evaluation; periods: {', '.join(panel.periods)}"
             )
     if unit not in panel.units:
-        raise ValueError(f"no unit {unit!r} in this evaluation; units: {', '.join(panel.units)}")
+        raise errors.BadValue(
+            f"no unit {unit!r} in this evaluation; units: {', '.join(panel.units)}"
+        )
     if node is not None and node not in tree.children:
-        raise ValueError(
+        raise errors.BadValue(
             f"{node!r} is not a composite of this evaluation; composites: {', '.join(tree.nodes)}"
         )
     t0, t1, n = panel.periods.index(p0), panel.periods.index(p1), panel.units.index(unit)
@@ -138,7 +141,7 @@ def _aggregators(evaluation: Evaluation, tree: Tree) -> dict[str, MethodSpec]:
     bad = {c: sp.method for c, sp in specs.items() if sp.method not in EXACT}
     if bad:
         shown = ", ".join(f"{c} ({m})" for c, m in bad.items())
-        raise ValueError(
+        raise errors.BadValue(
             f"attribution decomposes arithmetic and geometric means exactly; {shown} "
             "aggregate otherwise"
         )

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from qcity import errors
+
 ArrayLike = float | np.ndarray
 
 
@@ -63,7 +65,7 @@ def attainment(
     t = np.asarray(target, float)
     d = np.asarray(direction, float)
     if not np.isin(d, (1.0, -1.0)).all():
-        raise ValueError(
+        raise errors.BadValue(
             f"direction is 1 (higher is better) or -1 (lower is better), not {direction!r}"
         )
     shape = np.broadcast_shapes(x.shape, t.shape, d.shape)

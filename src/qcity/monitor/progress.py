@@ -43,6 +43,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from qcity import errors
+
 ProgressClass = Literal[
     "target_achieved",
     "on_track",
@@ -88,7 +90,7 @@ def period_year(period: object) -> float:
     try:
         return float(int(float(text)))
     except ValueError:
-        raise ValueError(
+        raise errors.BadValue(
             f"period {period!r} is neither a year (2024) nor a quarter (2024Q2)"
         ) from None
 
@@ -250,7 +252,7 @@ def _one_series(
     t0, t1 = period_year(base_year), period_year(latest_year)
     ty = period_year(target_year) if target_year is not None else np.nan
     if check_target and target_year is not None and ty <= t0:
-        raise ValueError(f"target year {target_year} must be after the base year {base_year}")
+        raise errors.BadValue(f"target year {target_year} must be after the base year {base_year}")
     r = progress_values(
         np.array(base_value, float),
         np.array(t0),
@@ -284,13 +286,13 @@ def progress_class(
     not two data points. Statistics Canada / open-sdg method (module docstring);
     ``fallback=True`` turns on the linear-change extension."""
     if direction not in (1, -1):
-        raise ValueError(
+        raise errors.BadValue(
             f"direction is 1 (higher is better) or -1 (lower is better), not {direction!r}"
         )
     if None in (base_value, base_year, latest_value, latest_year):
         return None
     if (target_value is None) != (target_year is None):
-        raise ValueError("give both target_value and target_year, or neither")
+        raise errors.BadValue("give both target_value and target_year, or neither")
     r = _one_series(
         base_value,
         base_year,

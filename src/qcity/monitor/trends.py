@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.panel import period_times
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def series(evaluation: Evaluation, on: On = "value") -> pd.DataFrame:
     an evaluation (see the module docstring for ``on``); units screened out of a period
     are left out of it."""
     if on not in ("value", "score"):
-        raise ValueError(f"on must be 'value' or 'score', got {on!r}")
+        raise errors.BadValue(f"on must be 'value' or 'score', got {on!r}")
     scores = evaluation.scores()
     frame = pd.DataFrame(
         {
@@ -105,7 +106,9 @@ def _wide(data: Evaluation | pd.DataFrame, on: On) -> tuple[pd.DataFrame, np.nda
     frame = data if isinstance(data, pd.DataFrame) else series(data, on)
     missing = [c for c in (*KEY, "period", "value") if c not in frame.columns]
     if missing:
-        raise ValueError(f"the table needs columns unit, node, period, value; missing {missing}")
+        raise errors.BadValue(
+            f"the table needs columns unit, node, period, value; missing {missing}"
+        )
     frame = frame.assign(period=frame["period"].astype(str))
     wide = frame.pivot_table(
         index=KEY, columns="period", values="value", aggfunc="first", dropna=False, sort=True
@@ -113,7 +116,7 @@ def _wide(data: Evaluation | pd.DataFrame, on: On) -> tuple[pd.DataFrame, np.nda
     periods = [str(p) for p in wide.columns]
     times = period_times(periods)
     if times is None:
-        raise ValueError(
+        raise errors.BadValue(
             f"periods {periods[:5]} are not years, quarters or months, so no trend in time "
             "can be computed"
         )
@@ -181,7 +184,7 @@ def cagr_table(
     for given, pos in ((from_period, first), (to_period, last)):
         if given is not None:
             if str(given) not in periods:
-                raise ValueError(f"no period {given}; periods: {', '.join(periods)}")
+                raise errors.BadValue(f"no period {given}; periods: {', '.join(periods)}")
             pos[:] = periods.index(str(given))
     rows = np.arange(len(x))
     start, end = x[rows, first], x[rows, last]

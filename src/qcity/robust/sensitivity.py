@@ -23,6 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.evaluation import Evaluation
 from qcity.robust.problem import Problem, Runner, rank_stats, run_design
 from qcity.robust.rank_counts import RankCounts
@@ -78,16 +79,16 @@ def run_sensitivity(
     from SALib.sample import sobol as sample
 
     if n < 2:
-        raise ValueError(f"the sensitivity analysis needs N >= 2, got {n}")
+        raise errors.BadValue(f"the sensitivity analysis needs N >= 2, got {n}")
     if output != "shift" and unit is None:
-        raise ValueError(f"output {output!r} needs a unit (--unit CODE)")
+        raise errors.BadValue(f"output {output!r} needs a unit (--unit CODE)")
     seed = int(seed if seed is not None else spec.seed if spec.seed is not None else DEFAULT_SEED)
     problem = problem or Problem(ev, spec, unit=unit)
     if output != "shift" and problem.unit != unit:
-        raise ValueError(f"the problem keeps unit {problem.unit!r}, not {unit!r}")
+        raise errors.BadValue(f"the problem keeps unit {problem.unit!r}, not {unit!r}")
     D = len(problem.inputs)
     if D < 2:
-        raise ValueError("the sensitivity analysis needs at least two uncertain inputs")
+        raise errors.BadValue("the sensitivity analysis needs at least two uncertain inputs")
     salib = {"num_vars": D, "names": problem.names(), "bounds": [[0.0, 1.0]] * D}
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     with warnings.catch_warnings():
@@ -112,7 +113,7 @@ def run_sensitivity(
     for part, rows in ((first, ab), (mixes, ~ab)):
         y[rows] = {"shift": part.shift, "rank": part.unit_rank, "score": part.unit_score}[output]
     if np.isnan(y).any():
-        raise ValueError(f"the output ({output}) is missing in some runs; choose another unit")
+        raise errors.BadValue(f"the output ({output}) is missing in some runs; choose another unit")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # constant outputs give 0/0 (NaN indices)
         si = analyze.analyze(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.engine.evaluation import Evaluation
 from qcity.robust.problem import Problem, Runner, rank_stats, run_design
 from qcity.robust.rank_counts import RankCounts
@@ -99,7 +100,7 @@ def run_uncertainty(
     ``qcity.robust.distributed.dask_runner``); ``chunk``: samples per chunk.
     """
     if n < 1:
-        raise ValueError(f"the number of samples must be at least 1, got {n}")
+        raise errors.BadValue(f"the number of samples must be at least 1, got {n}")
     seed = int(seed if seed is not None else spec.seed if spec.seed is not None else DEFAULT_SEED)
     problem = problem or Problem(ev, spec, unit=unit)
     cats, mult, _ = draw_design(problem, n, seed)

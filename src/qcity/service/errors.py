@@ -1,32 +1,53 @@
-"""What an exception that escaped a command means to the user: one short message and an
-exit code. The CLI's handler (``qcity.cli.app``) uses it, and the web API can share the
-wording; nothing here prints or imports Typer.
+"""What an exception that escaped a command or a request means to the user: one short
+message, an exit code and an HTTP status. The CLI's handler (``qcity.cli.app``) and the
+web's (``qcity.web.app``) both use it; nothing here prints or imports Typer or FastAPI.
 
-Exit codes: 1 for bad input and the environment (file, database, driver), 130 for an
-interrupt, 2 for an internal error (a bug: the message asks for a report).
+The mapping is by type, never by the module an exception came from:
+
+- a ``qcity.errors.QcityError`` (any kind): its message (and hint), the kind's
+  ``exit_code`` and ``http_status``;
+- the environment, named as such: the database (SQLAlchemy's errors), a driver that is
+  not installed, the file system (``OSError``), a file in an unknown encoding or format:
+  exit 1, HTTP 503 / 400;
+- an interrupt: exit 130;
+- anything else is a bug: logged with its traceback (stdlib ``logging``, to the file
+  ``error_log()``), shown as ``internal error <id> / 内部错误 <id>``, exit 70 (EX_SOFTWARE
+  of sysexits.h), HTTP 500. The id is in the log line, so a report can be matched to it.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import os
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from qcity.errors import QcityError, StoreError
 
 #: Set to 1 to get the Python traceback instead of the one-line message.
 DEBUG_ENV = "QCITY_DEBUG"
+#: The file internal errors are logged to (default: ``error_log()``).
+LOG_ENV = "QCITY_ERROR_LOG"
 
-INTERNAL_EXIT = 2
+INTERNAL_EXIT = 70
 INTERRUPT_EXIT = 130
 _MAX_LEN = 300
+_LOGGER = "qcity.internal"
 
 
 @dataclass(frozen=True)
 class Failure:
-    """The message for the user, the exit code, and whether it is qcity's own bug."""
+    """The message for the user, the exit code, the HTTP status, and whether it is
+    qcity's own bug (then ``error_id`` names its entry in the error log)."""
 
     message: str
     exit_code: int = 1
     internal: bool = False
+    http_status: int = 400
+    hint: str | None = None
+    error_id: str | None = None
 
 
 def debug() -> bool:
@@ -40,21 +61,69 @@ def explain(exc: BaseException, *, nothing_written: bool = False) -> Failure:
     if isinstance(exc, KeyboardInterrupt):
         tail = "; nothing was written / 未写入任何内容" if nothing_written else ""
         return Failure(f"interrupted / 已中断{tail}", INTERRUPT_EXIT)
-    for explainer in (_qcity_error, _database_error, _missing_module, _os_error, _file_format):
+    if isinstance(exc, QcityError):
+        return _qcity_error(exc)
+    for explainer in (_database_error, _missing_module, _os_error):
         failure = explainer(exc)
-        if failure is not None:
-            return failure
-    return internal(exc)
+        if failure is not None:  # the server's environment: a StoreError's status
+            return replace(failure, http_status=StoreError.http_status)
+    failure = _file_format(exc)
+    return failure if failure is not None else internal(exc)
+
+
+def error_log() -> Path:
+    """The file internal errors are logged to: ``$QCITY_ERROR_LOG``, else
+    ``errors.log`` in the user's state folder (``$XDG_STATE_HOME/qcity``, by default
+    ``~/.local/state/qcity``)."""
+    given = os.environ.get(LOG_ENV, "").strip()
+    if given:
+        return Path(given).expanduser()
+    state = os.environ.get("XDG_STATE_HOME", "").strip()
+    base = Path(state) if state else Path.home() / ".local" / "state"
+    return base / "qcity" / "errors.log"
+
+
+def log_internal(exc: BaseException) -> str:
+    """Log ``exc`` with its traceback to ``error_log()`` and return the new error's id
+    (12 hex digits). A log that cannot be written is not a second failure: the error
+    goes to the ``qcity.internal`` logger's other handlers (if any) only."""
+    error_id = secrets.token_hex(6)
+    logger = logging.getLogger(_LOGGER)
+    path = error_log()
+    handler: logging.Handler | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    except OSError:
+        handler = None
+    try:
+        logger.error(
+            "internal error %s: %s: %s",
+            error_id,
+            type(exc).__name__,
+            _first_line(str(exc)),
+            exc_info=(type(exc), exc, exc.__traceback__),
+        )
+    finally:
+        if handler is not None:
+            logger.removeHandler(handler)
+            handler.close()
+    return error_id
 
 
 def internal(exc: BaseException) -> Failure:
-    """The one line for a bug: type, message, and how to report it."""
-    text = _first_line(str(exc))
-    what = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    """A bug: logged with its traceback (``log_internal``), shown only by its id."""
+    error_id = log_internal(exc)
     return Failure(
-        f"internal error: {what} — please report it; run with {DEBUG_ENV}=1 for the traceback",
+        f"internal error {error_id} / 内部错误 {error_id} — please report it with this id "
+        f"(the details are in {error_log().name}; {DEBUG_ENV}=1 shows the traceback) / "
+        "请报告此编号",
         INTERNAL_EXIT,
         internal=True,
+        http_status=500,
+        error_id=error_id,
     )
 
 
@@ -70,30 +139,15 @@ def _message(exc: BaseException) -> str:
     return str(exc).strip()
 
 
-def _raised_in_qcity(exc: BaseException) -> bool:
-    """True when the innermost frame of the traceback is qcity's own code."""
-    tb = exc.__traceback__
-    if tb is None:
-        return False
-    while tb.tb_next is not None:
-        tb = tb.tb_next
-    return str(tb.tb_frame.f_globals.get("__name__", "")).split(".")[0] == "qcity"
-
-
-def _qcity_error(exc: BaseException) -> Failure | None:
-    """qcity's own errors (any class defined in qcity: StoreError, FrameworkError,
-    ImportErrorReport, EvaluationError, UnknownMethodError, PairwiseError ...), and plain
-    ValueError/KeyError raised with a sentence by qcity code."""
-    message = _message(exc)
-    if not message:
-        return None
-    if type(exc).__module__.split(".")[0] == "qcity":
-        return Failure(message)
-    if type(exc) in {ValueError, KeyError} and _raised_in_qcity(exc):
-        if isinstance(exc, KeyError) and " " not in message:
-            return None  # a failed lookup, d[key]: a bug
-        return Failure(message)
-    return None
+def _qcity_error(exc: QcityError) -> Failure:
+    """One of qcity's own errors: its text and hint, its kind's exit code and status."""
+    message = _message(exc) or type(exc).__name__
+    hint = getattr(exc, "hint", None)
+    if hint and hint not in message:
+        message = f"{message}; {hint}"
+    return Failure(
+        message, exc.exit_code, http_status=exc.http_status, hint=getattr(exc, "hint", None)
+    )
 
 
 def _database_error(exc: BaseException) -> Failure | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from qcity import errors
 from qcity.data.atomic import atomic_folder, moved
 from qcity.data.safe_cells import safe_frame
 from qcity.engine.steps import Step, split_params
@@ -370,7 +371,7 @@ class _Lang:
 
     def __init__(self, lang: str) -> None:
         if lang not in ("zh", "en"):
-            raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
+            raise errors.BadValue(f"lang must be 'zh' or 'en', got {lang!r}")
         self.zh_first = lang == "zh"
 
     def pair(self, zh: str, en: str, sep: str = " ") -> str:

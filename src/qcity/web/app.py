@@ -27,12 +27,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qcity import __version__, errors
-from qcity.data.limits import TooLongError
 from qcity.service.errors import explain
 from qcity.web.access import public
 from qcity.web.i18n import COOKIE, LANGS
-from qcity.web.monitoring import Unavailable
-from qcity.web.state import Dashboard, NotFound
+from qcity.web.state import Dashboard
 
 HERE = Path(__file__).resolve().parent
 
@@ -132,13 +130,9 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(TimingAndLanguage)
 
-    @app.exception_handler(NotFound)
-    async def not_found(request: Request, exc: NotFound) -> Response:
-        return error_response(request, 404, str(exc))
-
-    @app.exception_handler(TooLongError)
-    async def too_long(request: Request, exc: TooLongError) -> Response:
-        return error_response(request, 422, str(exc), field=exc.field)
+    @app.exception_handler(errors.QcityError)
+    async def qcity_error(request: Request, exc: errors.QcityError) -> Response:
+        return qcity_error_response(request, exc)
 
     @app.exception_handler(OverflowError)
     async def overflow(request: Request, exc: OverflowError) -> Response:
@@ -149,10 +143,6 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
             hint="use a smaller number / 请填写较小的数值",
             code="out_of_range",
         )
-
-    @app.exception_handler(Unavailable)
-    async def unavailable(request: Request, exc: Unavailable) -> Response:
-        return error_response(request, 400, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -173,8 +163,9 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> Response:
-        f = explain(exc)
-        return error_response(request, 500, f.message)
+        f = explain(exc)  # the environment (503), or a bug: logged, shown by its id (500)
+        extra = {"error_id": f.error_id} if f.error_id else {}
+        return error_response(request, f.http_status, f.message, **extra)
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -229,6 +220,21 @@ class TimingAndLanguage:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def qcity_error_response(request: Request, exc: errors.QcityError) -> Response:
+    """The answer to one of qcity's errors, by its kind (``http_status``: InputError 400,
+    or 422 when it names a request field; FrameworkError and EvaluationError 422,
+    PermissionDenied 403, NotFound 404, ConflictError 409, StoreError 503). An
+    ``HTTPException`` that is also a kind (``FieldError``) keeps its own status."""
+    field = getattr(exc, "field", None)
+    if isinstance(exc, StarletteHTTPException):
+        return error_response(request, exc.status_code, str(exc.detail), field=field)
+    status = exc.http_status
+    if isinstance(exc, errors.InputError) and field:
+        status = 422
+    message = str(exc).strip() or type(exc).__name__
+    return error_response(request, status, message, field=field, hint=exc.hint)
 
 
 def error_response(request: Request, status: int, message: str, **details: Any) -> Response:

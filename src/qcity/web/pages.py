@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qcity.data.roles import Actor, can
+from qcity.service.errors import explain
 from qcity.web import fmt, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
@@ -83,9 +84,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         fw = d.framework
         problem = "\n".join(d.problems()) or None
         published = _published_note(d.published_run(), lang) if d.published else None
-    except Exception as exc:  # the database cannot be read: say why, keep the menu
-        from qcity.service.errors import explain
-
+    except Exception as exc:  # the database cannot be read: say why (a bug: its id), keep the menu
         scopes, fw, problem, published = [], None, explain(exc).message, None
     other = "en" if lang == "zh" else "zh"
     actor = page_actor(request)
@@ -181,7 +180,8 @@ async def cached(request: Request, build: Callable[[], HTMLResponse]) -> HTMLRes
 def _safe_scopes(d: Dashboard) -> list[str]:
     try:
         return d.scopes()
-    except Exception:
+    except Exception as exc:  # the page says why on load; a bug is logged with its id
+        explain(exc)
         return []
 
 
@@ -347,7 +347,8 @@ def _robust_available(d: Dashboard, scopes: list[str]) -> bool:
 
     try:
         return available(d, scopes)
-    except Exception:  # the menu must not fail
+    except Exception as exc:  # the menu must not fail; a bug is logged with its id
+        explain(exc)
         return False
 
 
@@ -378,9 +379,10 @@ def error_page(request: Request, status: int, message: str) -> str:
     try:
         page = render(request, "error.html", title=str(status), status=status, message=message)
         return bytes(page.body).decode("utf-8")
-    except Exception:  # the error page itself must not fail
+    except Exception as exc:  # the error page itself must not fail; a bug is logged
         import html
 
+        explain(exc)
         return f"<!doctype html><title>{status}</title><p>{html.escape(message)}</p>" + (
             f"<p>{word('not_found', lang)}</p>" if status == 404 else ""
         )

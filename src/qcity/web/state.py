@@ -20,6 +20,7 @@ from qcity.data.engine import display_url, resolve_url
 from qcity.data.store import Store
 from qcity.engine.errors import EvaluationError
 from qcity.framework.model import Framework
+from qcity.service.errors import explain
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.inputs import EvaluationInput, InputError, describe_selection, from_store
 
@@ -151,7 +152,8 @@ def _marker(url: str, published: bool = False) -> str | None:
             run = newest_published(url)
             marker += f":{run['id'] if run else '-'}"
         return marker
-    except Exception:  # no file, no schema yet, server down: the pages say why on load
+    except Exception as exc:  # no file, no schema yet, server down: the pages say why on load
+        explain(exc)  # (a bug is logged with its id)
         return None
 
 

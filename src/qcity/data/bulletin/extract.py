@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from qcity import errors
 from qcity.data.bulletin.numbers import Figure, classify, convert, find_figures, split_unit
 from qcity.data.bulletin.rules import Rules, Target, latin_upper
 from qcity.data.bulletin.text import Sentence
@@ -366,5 +367,5 @@ def derive_value(op: str, a: Decimal, a_unit: str, b: Decimal, b_unit: str, to: 
         b_same = convert(b, b_unit, a_unit)
         result = None if b_same is None or b_same == 0 else a / b_same
     if result is None:
-        raise ValueError(f"cannot express {a_unit} ÷ {b_unit} in {to}")
+        raise errors.BadValue(f"cannot express {a_unit} ÷ {b_unit} in {to}")
     return result.quantize(DERIVED_PLACES)
