@@ -9,11 +9,15 @@ from typing import Any
 
 
 def lazy_exports(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
-    """A module ``__getattr__`` that imports ``name`` from ``exports[name]`` when asked."""
+    """A module ``__getattr__`` that imports ``name`` from ``exports[name]`` when asked
+    (``name`` may also be a sub-module of ``exports[name]``)."""
 
     def __getattr__(name: str) -> Any:
         if name in exports:
-            return getattr(import_module(exports[name]), name)
+            module = import_module(exports[name])
+            if hasattr(module, name):
+                return getattr(module, name)
+            return import_module(f"{exports[name]}.{name}")  # a sub-module, e.g. data.migrate
         raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
     return __getattr__

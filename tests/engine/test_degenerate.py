@@ -12,8 +12,9 @@ from tests.engine.test_evaluation import panel_data, small_framework
 
 def test_one_unit_cannot_be_normalised_against_itself() -> None:
     data = panel_data(units=1)
-    with pytest.raises(EvaluationError, match=r"only one unit \(u0\).*a1.*--group"):
+    with pytest.raises(EvaluationError, match=r"only one unit \(u0\).*a1.*a group") as err:
         Evaluation(small_framework(), data).run()
+    assert err.value.options == ("group",) and "--" not in str(err.value)
 
 
 def test_one_unit_over_time_is_scored_with_a_warning() -> None:

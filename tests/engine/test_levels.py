@@ -42,8 +42,10 @@ def test_mixed_levels_are_refused_naming_types_counts_and_the_way_out() -> None:
         Evaluation(leveled(), data, UNITS).run()
     text = str(err.value)
     for part in ("city (3 units, 5 indicators)", "town (2 units, 2 indicators)",
-                 "street (2 units, 2 indicators)", "--unit-type", "--group"):  # fmt: skip
+                 "street (2 units, 2 indicators)", "unit type", "group"):  # fmt: skip
         assert part in text
+    assert "--" not in text, "the engine names no CLI option"
+    assert err.value.options == ("unit_type", "group")
 
 
 def test_towns_and_streets_are_one_level_evaluated_on_their_own_indicators() -> None:

@@ -12,14 +12,14 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app
-from qcity.data.judgements import read_pairwise
-from qcity.methods.ahp import (
+from qcity.service.ahp import (
     CR_THRESHOLD,
     RI_TABLES,
     AHPResult,
     ahp,
     combine_judgements,
     format_judgement,
+    read_pairwise,
 )
 
 MATRIX_ARG = typer.Argument(

@@ -8,6 +8,7 @@ import atexit
 import contextlib
 import os
 import sys
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import typer
@@ -52,12 +53,24 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
+def with_flags(exc: BaseException) -> str:
+    """The command-line spelling of the choices an error names (``options`` of an
+    engine error: ``group`` -> ``--group GROUP``); empty when it names none."""
+    from qcity.cli.options import FLAGS
+
+    options = getattr(exc, "options", ()) or ()
+    return ", ".join(FLAGS.get(o, f"--{o.replace('_', '-')}") for o in options)
+
+
 def report(exc: BaseException, command: str | None = None) -> int:
     """Print what ``exc`` means and return the exit code; re-raise exits and usage errors,
     and everything under ``QCITY_DEBUG=1``."""
     if _passes_through(exc) or (debug() and not isinstance(exc, KeyboardInterrupt)):
         raise exc
     failure = explain(exc, nothing_written=command in NOTHING_WRITTEN)
+    flags = with_flags(exc)
+    if flags and not failure.internal:
+        failure = replace(failure, message=f"{failure.message} ({flags})")
     print_failure(failure)
     return failure.exit_code
 

@@ -12,25 +12,27 @@ from rich.table import Table
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import (
-    DataOption,
-    DbUrlOption,
-    FrameworkOption,
-    GroupOption,
-    OutOption,
     Selection,
-    UnitsOption,
-    UnitTypeOption,
     data_time,
     evaluate_selection,
     open_framework,
     spinner,
     stages,
 )
+from qcity.cli.options import (
+    DataOption,
+    DbOption,
+    FrameworkOption,
+    GroupOption,
+    OutOption,
+    UnitsOption,
+    UnitTypeOption,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.robust.statistical_audit import AuditResult
+    from qcity.service.audit import AuditResult
     from qcity.service.evaluation import EvaluationResult
 
 console = Console()
@@ -45,7 +47,7 @@ def audit(
     out: OutOption,
     data: DataOption = None,
     units: UnitsOption = None,
-    db: DbUrlOption = None,
+    db: DbOption = None,
     as_of: str | None = typer.Option(
         None, "--as-of", help="audit the data as stored at this time 按此时点的数据"
     ),
@@ -62,9 +64,8 @@ def audit(
     correlations.csv, cronbach.csv, pca.csv, influence.csv (UTF-8 with BOM, names beside
     codes) and README.txt.
     """
-    from qcity.robust.audit_files import write_audit_folder
-    from qcity.robust.statistical_audit import AuditError
-    from qcity.robust.statistical_audit import audit as run_audit
+    from qcity.service.audit import AuditError, write_audit_folder
+    from qcity.service.audit import audit as run_audit
 
     path, fw = open_framework(framework)
     sel = Selection(data, units, db, data_time(fw, data, units, as_of), group, unit_type)

@@ -17,20 +17,21 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import FRAMEWORK_HELP, cli_operator
-from qcity.cli.data import DbOption, _console, _entered_by, _load_framework, open_store
+from qcity.cli.common import cli_operator
+from qcity.cli.data import _console, _entered_by, _load_framework, open_store
+from qcity.cli.options import FRAMEWORK_HELP, DbOption
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.data.bulletin import BulletinResult
-    from qcity.data.store import Store
-    from qcity.framework.model import Framework
+    from qcity.service.bulletin import BulletinResult
+    from qcity.service.frameworks import Framework
+    from qcity.service.store import Store
 
 
 def _check_year(year: int) -> None:
     """A year the store accepts (as ``qcity import`` does), else stop naming it."""
-    from qcity.data.periods import MIN_YEAR, max_year
+    from qcity.service.files import MIN_YEAR, max_year
 
     if not MIN_YEAR <= year <= max_year():
         fail(
@@ -42,7 +43,7 @@ def _check_year(year: int) -> None:
 def _framework(name: str) -> tuple[Path, Framework]:
     """The file and framework of ``-f`` (a file or a shipped name); it must have
     bulletin rules."""
-    from qcity.frameworks import framework_path
+    from qcity.service.frameworks import framework_path
 
     path = framework_path(name)
     fw = _load_framework(path)
@@ -140,8 +141,7 @@ def _print(result: BulletinResult) -> None:
 def _write_review(df: pd.DataFrame, out: Path) -> None:
     """Write the review table (UTF-8 with BOM, so that Excel shows the Chinese) whole or
     not at all: a temporary file in the same folder, then renamed."""
-    from qcity.data.atomic import atomic_file
-    from qcity.data.safe_cells import safe_frame
+    from qcity.service.files import atomic_file, safe_frame
 
     with atomic_file(out) as tmp:
         safe_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
@@ -153,9 +153,8 @@ def _accept(
     """Import the review file as ``qcity import`` does (one transaction); ``reason``
     accepts values outside their plausible range (``--accept-implausible``)."""
     from qcity.cli.data import problems_table
-    from qcity.data.importer import import_file
-    from qcity.data.problems import ImportErrorReport
-    from qcity.data.store import StoreError
+    from qcity.service.files import ImportErrorReport, import_file
+    from qcity.service.store import StoreError
 
     console = _console()
     try:
@@ -227,7 +226,7 @@ def import_bulletin_cmd(
 ) -> None:
     """Propose values read from a statistical bulletin, each with its sentence; write
     review.csv for `qcity import`, or --accept. 从统计公报文本中提取指标数值供核对。"""
-    from qcity.data.bulletin import BulletinReadError, BulletinRuleError, read_bulletin
+    from qcity.service.bulletin import BulletinReadError, BulletinRuleError, read_bulletin
 
     if out is None and not accept:
         fail(

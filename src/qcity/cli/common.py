@@ -1,11 +1,9 @@
 """What the commands that evaluate share: their data options (``--framework``, ``--data``,
-``--units``, ``--db``, ``--as-of``, ``--group``, ``--unit-type``, ``--out``) and the one way
+``--units``, ``--db``, ``--as-of``, ``--group``, ``--unit-type``, ``--out``, defined once
+in ``qcity.cli.options``) and the one way
 they load: the framework, then the data from files or the database, restricted to a group
 or unit type (a ``Selection``), then evaluated (``open_framework``, ``data_time``,
 ``read_inputs``, ``evaluate_selection``).
-
-Each option below is a ``typing.Annotated`` type whose help is the same for every
-command that uses it; a command with its own wording keeps its own ``typer.Option``.
 """
 
 from __future__ import annotations
@@ -14,69 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from qcity.cli.app import fail
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
-    from qcity.data.roles import Actor
-    from qcity.framework.model import Framework
+    from qcity.service.access import Actor
     from qcity.service.evaluation import EvaluationResult
+    from qcity.service.frameworks import Framework
     from qcity.service.inputs import EvaluationInput
-
-FRAMEWORK_HELP = "framework YAML, or the name of a shipped one (liyang) 指标体系文件"
-DATA_HELP = (
-    "CSV/XLSX file in any layout `qcity import` reads; omit to read the database 省略则读取数据库"
-)
-DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
-AS_OF_HELP = (
-    "evaluate the data as stored at this time (ISO 8601, e.g. 2024-06-30 or "
-    "2024-06-30T12:00+08:00); without an offset the time is Asia/Shanghai (or the "
-    "framework's timezone) 按此时点的数据评价"
-)
-
-#: ``--framework`` (required): a framework file or a shipped framework's name.
-FrameworkOption = Annotated[str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)]
-#: ``--data``: a data file in any layout; without it the command reads the database.
-DataOption = Annotated[Path | None, typer.Option("--data", "-d", help=DATA_HELP)]
-#: ``--units``: a units file that overrides the framework's (goes with ``--data``).
-UnitsOption = Annotated[
-    Path | None,
-    typer.Option("--units", "-u", help="units CSV with attributes (overrides the framework's)"),
-]
-#: ``--units`` in the short wording of the commands with a short ``--data`` help.
-UnitsWithDataOption = Annotated[
-    Path | None, typer.Option("--units", "-u", help="units CSV (with --data)")
-]
-#: ``--db``: the database read when there is no ``--data``.
-DbUrlOption = Annotated[str | None, typer.Option("--db", help=DB_HELP)]
-#: ``--as-of``: the data as stored at a time (evaluate, monitor).
-EvaluateAsOfOption = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP)]
-#: ``--values``: which stored values an evaluation reads.
-ValuesOption = Annotated[
-    str,
-    typer.Option(
-        "--values",
-        help="approved (default): only reviewed values; all: the latest revision of each "
-        "value, drafts and submitted values included 默认仅用已审核数值",
-    ),
-]
-#: ``--group``: only the members of a unit group.
-GroupOption = Annotated[
-    str | None, typer.Option("--group", help="only the members of this unit group")
-]
-#: ``--unit-type``: only the units of one type.
-UnitTypeOption = Annotated[str | None, typer.Option("--unit-type", help="only units of this type")]
-#: ``--out`` (required): the output folder.
-OutOption = Annotated[Path, typer.Option("--out", "-o", help="output folder 输出目录")]
-#: ``--out`` when the command can print without writing files.
-OptionalOutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="output folder 输出目录")
-]
 
 
 def cli_operator() -> Actor:
@@ -84,7 +31,7 @@ def cli_operator() -> Actor:
     them: ``cli:<login>`` (``cli:unknown`` where the system has no login name)."""
     import getpass
 
-    from qcity.data.roles import operator
+    from qcity.service.access import operator
 
     try:
         return operator(getpass.getuser())
@@ -106,8 +53,7 @@ def spinner() -> Progress:
 def open_framework(framework: str) -> tuple[Path, Framework]:
     """The file of ``--framework`` (a path, or the name of a shipped framework) and the
     framework read from it."""
-    from qcity.framework.io import load_framework
-    from qcity.frameworks import framework_path
+    from qcity.service.frameworks import framework_path, load_framework
 
     path = framework_path(framework)
     return path, load_framework(path)
@@ -125,7 +71,7 @@ def data_time(
         fail("--as-of reads the database; it does not apply to a --data file")
     if as_of is None:
         return None
-    from qcity.data.asof import parse_as_of
+    from qcity.service.files import parse_as_of
 
     return parse_as_of(as_of, fw.timezone)
 

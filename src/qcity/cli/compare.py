@@ -6,54 +6,40 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import (
-    DbUrlOption,
+from qcity.cli.common import Selection, data_time, open_framework, read_inputs
+from qcity.cli.options import (
+    DataFileOption,
+    DbOption,
+    LevelOption,
     OptionalOutOption,
-    Selection,
+    PeerFrameworkOption,
+    PeerGroupOption,
+    StoredAsOfOption,
     UnitsWithDataOption,
-    data_time,
-    open_framework,
-    read_inputs,
+    YearOption,
 )
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     import pandas as pd
 
-    from qcity.engine.evaluation import Evaluation
-    from qcity.robust.spec import RobustSpec
     from qcity.service.evaluation import EvaluationResult
+    from qcity.service.robust import RobustSpec
+    from qcity.service.steps import Evaluation
 
 console = Console()
 
-FRAMEWORK_HELP = "framework YAML, or the name of a shipped one (default liyang) 指标体系"
-GROUP_HELP = "compare with the members of this unit group (e.g. sunan) 对标的单元组"
-LEVEL_HELP = (
-    "compare at this unit level (town: Liyang's towns and streets, the siblings of --unit) "
-    "按层级对标（镇街）"
-)
 ROBUSTNESS_NOTE = (
     "a gap of a few points may be noise: add --bands for the 5-95% rank band of the index "
     "from the robustness analysis (qcity robust); without it read close ranks as a tie "
     "排名相近者视为并列"
 )
-#: The options ``qcity compare`` and ``qcity path`` share (besides ``--unit``).
-PeerGroupOption = Annotated[str | None, typer.Option("--group", help=GROUP_HELP)]
-LevelOption = Annotated[str | None, typer.Option("--level", help=LEVEL_HELP)]
-YearOption = Annotated[str | None, typer.Option("--year", help="year (default the latest) 年份")]
-PeerFrameworkOption = Annotated[str, typer.Option("--framework", "-f", help=FRAMEWORK_HELP)]
-StoredAsOfOption = Annotated[
-    str | None, typer.Option("--as-of", help="the data as stored at this time")
-]
-DataFileOption = Annotated[
-    Path | None, typer.Option("--data", "-d", help="data file instead of the store")
-]
 BANDS_HELP = (
     "add the index's 5-95% rank band of every unit from the robustness analysis (the "
     "framework's shipped spec, or --spec) and say whether the unit is surely in the top k "
@@ -74,7 +60,7 @@ def evaluate_peers(
     """Evaluate the peers of ``unit``: the members of ``group``, and/or the units of
     ``level`` sharing its parent; without either, the units of its own level. Reads the
     database (or ``data``), selects as ``qcity evaluate --group`` does, and evaluates."""
-    from qcity.benchmark.focus import level_peers
+    from qcity.service.compare import level_peers
     from qcity.service.evaluation import evaluate
     from qcity.service.inputs import describe_selection
 
@@ -155,7 +141,7 @@ def compare(
     k: int = typer.Option(5, "--k", min=1, help="first tier = the top k 第一方阵的名次"),
     out: OptionalOutOption = None,
     framework: PeerFrameworkOption = "liyang",
-    db: DbUrlOption = None,
+    db: DbOption = None,
     as_of: StoredAsOfOption = None,
     data: DataFileOption = None,
     units: UnitsWithDataOption = None,
@@ -180,12 +166,12 @@ def compare(
     gains rank_low, rank_high (5th and 95th percentile rank of the robustness analysis)
     and tier (in / out / uncertain: whether the whole band is inside the top k).
     """
-    from qcity.benchmark.peers import compare as compare_table
-    from qcity.benchmark.peers import compare_years, strengths
+    from qcity.service.compare import compare as compare_table
+    from qcity.service.compare import compare_years, strengths
 
     given = None
     if spec is not None:  # read (and checked) before anything else
-        from qcity.robust.spec import load_spec
+        from qcity.service.robust import load_spec
 
         given = load_spec(spec)
     result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
@@ -201,8 +187,11 @@ def compare(
     written: list[Path] = []
     if out is not None:
         years = compare_years(ev, unit, k=k)
-        from qcity.data.atomic import atomic_folder, moved
-        from qcity.data.safe_cells import safe_frame  # formula injection
+        from qcity.service.files import (
+            atomic_folder,
+            moved,
+            safe_frame,  # formula injection
+        )
 
         tables = {"compare.csv": table, "strengths.csv": strong, "compare_years.csv": years}
         with atomic_folder(out, stale=[*tables, "NOTICE.txt"]) as tmp:  # all or nothing
@@ -227,7 +216,7 @@ def rank_bands(
     import pandas as pd
 
     from qcity.cli.robust import spec_for
-    from qcity.robust.uncertainty import run_uncertainty
+    from qcity.service.robust import run_uncertainty
 
     if spec is None or name is None:
         spec, name = spec_for(None, ev.framework.code)

@@ -26,36 +26,15 @@ from rich.text import Text
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
-from qcity.data.engine import URL_ENV, display_url
+from qcity.cli.options import AsOfOption, DbOption
+from qcity.service.store import display_url
 
 if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts fast
     import pandas as pd
 
-    from qcity.data.problems import Problem
-    from qcity.data.store import Store
-    from qcity.data.yearbook import Recognition
-    from qcity.framework.model import Framework
-
-#: The ``--db`` option shared by every command that opens the store.
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        help=f"database URL, e.g. postgresql+psycopg://user@host/qcity "
-        f"(default ${URL_ENV}, else var/qcity.sqlite) / 数据库地址",
-        show_default=False,
-    ),
-]
-
-#: Help of every ``--as-of`` option (``AsOfOption``).
-AS_OF_HELP = (
-    "data as recorded at this time. ISO 8601; without an offset the time is Asia/Shanghai "
-    "(or the framework's timezone), e.g. 2025-01-01, 2025-01-01T08:00, 2025-01-01T00:00Z / "
-    "截至该时间录入的数据。ISO 8601；不带时区时按北京时间 Asia/Shanghai（或指标体系的 timezone）"
-)
-
-#: The ``--as-of`` option shared by every command that reads data as of a time.
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help=AS_OF_HELP, show_default=False)]
+    from qcity.service.files import Problem, Recognition
+    from qcity.service.frameworks import Framework
+    from qcity.service.store import Store
 
 #: Files with more rows than this get a progress bar while they are written.
 PROGRESS_MIN_ROWS = 5000
@@ -75,7 +54,7 @@ def open_store(db: str | None, *, check: bool = True, create: bool = True) -> St
     """The store at ``--db`` (or the default); with ``check`` it must be migrated, else the
     command stops with the hint to run ``qcity db upgrade``; ``create=False`` (read-only
     commands) stops instead of creating a missing SQLite file."""
-    from qcity.data.store import SchemaNotReadyError, Store, StoreError
+    from qcity.service.store import SchemaNotReadyError, Store, StoreError
 
     try:
         store = Store(db, create=create)
@@ -92,8 +71,7 @@ def open_store(db: str | None, *, check: bool = True, create: bool = True) -> St
 
 def _load_framework(path: Path) -> Framework:
     """The framework at ``path``; stops with every problem of the file listed."""
-    from qcity.framework.io import load_framework
-    from qcity.framework.problems import FrameworkError
+    from qcity.service.frameworks import FrameworkError, load_framework
 
     try:
         return load_framework(path)
@@ -106,7 +84,7 @@ def as_of_option(text: str | None, fw: Framework | None = None) -> datetime | No
     """The ``--as-of`` time (``qcity.data.asof.parse_as_of``): without an offset, local
     time in the framework's timezone (default Asia/Shanghai); stops with the accepted
     forms when the text is not one of them."""
-    from qcity.data.asof import DEFAULT_TIMEZONE, parse_as_of
+    from qcity.service.files import DEFAULT_TIMEZONE, parse_as_of
 
     if text is None:
         return None
@@ -128,7 +106,7 @@ def _s(value: object) -> str:
 
 def problems_table(problems: list[Problem], limit: int = 500) -> Table:
     """Rich table of import problems: severity, sheet, row, column, value, reason."""
-    from qcity.data.problems import sort_problems
+    from qcity.service.files import sort_problems
 
     table = Table(title="问题 / Problems", expand=False)
     for name, justify in (
@@ -158,7 +136,7 @@ def problems_table(problems: list[Problem], limit: int = 500) -> Table:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Create or migrate the tables to the newest schema. 创建或升级数据库表。"""
-    from qcity.data import migrate
+    from qcity.service.store import migrate
 
     store = open_store(db, check=False)
     before, head = store.schema_revision(), migrate.head_revision()
@@ -307,9 +285,8 @@ def import_cmd(
 ) -> None:
     """Check a data file against the framework and import it in one transaction.
     检查数据文件并在一个事务中导入；任何错误都不写入。"""
-    from qcity.data.importer import import_file
-    from qcity.data.problems import ImportErrorReport
-    from qcity.data.store import StoreError
+    from qcity.service.files import ImportErrorReport, import_file
+    from qcity.service.store import StoreError
 
     console = _console()
     fw = _load_framework(framework)
@@ -410,7 +387,7 @@ def _yearbook_names(
     """The confirmed row names for a yearbook import: the names file beside the
     framework, then each ``--name ROW=CODE``; None without ``--unit``. Stops on a
     ``--name`` not of that form, or ``--name``/``--save-names`` without ``--unit``."""
-    from qcity.data.names import NamesFileError, load_names, names_path, split_decoration
+    from qcity.service.files import NamesFileError, load_names, names_path, split_decoration
 
     if unit is None:
         if given or save:
@@ -433,8 +410,8 @@ def _yearbook_names(
 
 def _save_names(framework: Path, names: dict[str, str], dry_run: bool) -> None:
     """Write the confirmed names beside the framework (not on a dry run) and say where."""
-    from qcity.data.names import names_path, save_names
-    from qcity.framework.io import load_framework
+    from qcity.service.files import names_path, save_names
+    from qcity.service.frameworks import load_framework
 
     path = names_path(framework)
     if dry_run:
@@ -483,8 +460,8 @@ def _load_csv_table(
     transaction); print what it returns, or the error with nothing written."""
     import pandas as pd
 
-    from qcity.data.readers import FileReadError, decode_csv
-    from qcity.data.store import StoreError
+    from qcity.service.files import FileReadError, decode_csv
+    from qcity.service.store import StoreError
 
     store = open_store(db)
     try:
@@ -611,7 +588,7 @@ def export_cmd(
 ) -> None:
     """Export observations with provenance to CSV, Excel or Parquet; with --results RUN,
     a stored run's results workbook. 导出数据及来源；或评价批次结果工作簿。"""
-    from qcity.data.exporter import export_observations
+    from qcity.service.files import export_observations
 
     if results is not None:
         others = {

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app, print_failure
+from qcity.cli.options import DbOption
 from qcity.service.errors import Failure
 
 console = Console()
@@ -71,9 +72,7 @@ def render_summary(summary: dict[str, Any]) -> Group:
 
 @app.command("demo")
 def demo(
-    db: str | None = typer.Option(
-        None, "--db", help="database URL (default $QCITY_DATABASE_URL, else var/qcity.sqlite)"
-    ),
+    db: DbOption = None,
     seed: int | None = typer.Option(
         None, "--seed", help="generator seed (default: the demo's documented seed) 随机种子"
     ),
@@ -109,9 +108,7 @@ def demo(
     """
     # imported here so that other commands start without loading the demo and the engine
     from qcity.cli.evaluate import operator, report, run_and_keep
-    from qcity.data.engine import display_url, resolve_url
-    from qcity.data.store import Store
-    from qcity.demo.build import (
+    from qcity.service.demo import (
         DEFAULT_SEED,
         build_demo,
         default_framework_path,
@@ -120,9 +117,10 @@ def demo(
         refuse_foreign_data,
         reset_database,
     )
-    from qcity.engine import EvaluationError
-    from qcity.framework.io import load_framework
+    from qcity.service.frameworks import load_framework
     from qcity.service.inputs import from_store
+    from qcity.service.steps import EvaluationError
+    from qcity.service.store import Store, display_url, resolve_url
 
     seed = DEFAULT_SEED if seed is None else seed
     url = resolve_url(db)

@@ -13,28 +13,23 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import (
+from qcity.cli.common import Selection, data_time, open_framework, read_inputs, spinner
+from qcity.cli.options import (
     DataOption,
-    DbUrlOption,
+    DbOption,
     EvaluateAsOfOption,
     FrameworkOption,
     GroupOption,
-    Selection,
     UnitsOption,
     UnitTypeOption,
     ValuesOption,
-    data_time,
-    open_framework,
-    read_inputs,
-    spinner,
 )
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
-    from qcity.engine.log_file import SavedLog
-    from qcity.engine.steps import Step
-    from qcity.framework.model import Framework
     from qcity.service.evaluation import EvaluationResult
+    from qcity.service.frameworks import Framework
     from qcity.service.inputs import EvaluationInput
+    from qcity.service.steps import SavedLog, Step
 
 console = Console()
 
@@ -59,7 +54,7 @@ def evaluate(
     ),
     data: DataOption = None,
     units: UnitsOption = None,
-    db: DbUrlOption = None,
+    db: DbOption = None,
     as_of: EvaluateAsOfOption = None,
     group: GroupOption = None,
     unit_type: UnitTypeOption = None,
@@ -148,8 +143,8 @@ def run_and_keep(
     written under a temporary name, the run is committed as the last step after all of
     them are written, and only then do the files take their names (a failure anywhere
     leaves neither files nor a run)."""
-    from qcity.data.atomic import atomic_folder, moved
     from qcity.service.evaluation import evaluate, write_folder
+    from qcity.service.files import atomic_folder, moved
     from qcity.service.folder import FILES
 
     result = evaluate(fw, inp, steps=steps, framework_text=framework_text, edited_log=edited_log)

@@ -13,20 +13,19 @@ from rich.text import Text
 from rich.tree import Tree
 
 from qcity.cli.app import app
-from qcity.cli.common import (
-    DbUrlOption,
-    GroupOption,
-    Selection,
-    UnitsWithDataOption,
-    UnitTypeOption,
-    data_time,
-    evaluate_selection,
-    open_framework,
+from qcity.cli.common import Selection, data_time, evaluate_selection, open_framework
+from qcity.cli.options import DbOption, GroupOption, UnitsWithDataOption, UnitTypeOption
+from qcity.service.frameworks import (
+    Framework,
+    Indicator,
+    Moderate,
+    Node,
+    Problem,
+    check_document,
+    errors_only,
+    parse_yaml,
+    read_source,
 )
-from qcity.framework.model import Framework, Indicator, Moderate, Node
-from qcity.framework.problems import Problem, errors_only
-from qcity.framework.source import parse_yaml, read_source
-from qcity.framework.validate import check_document
 
 _SETTINGS: tuple[Literal["normalise", "weighting", "aggregate"], ...] = (
     "normalise",
@@ -143,7 +142,7 @@ def freeze(
         None, "--data", "-d", help="CSV/XLSX data file; omit to read the database"
     ),
     units: UnitsWithDataOption = None,
-    db: DbUrlOption = None,
+    db: DbOption = None,
     group: GroupOption = None,
     unit_type: UnitTypeOption = None,
 ) -> None:
@@ -155,8 +154,7 @@ def freeze(
     the framework with them as each indicator's goalposts to OUT (see docs/en/scale.md).
     """
     from qcity.cli.app import fail
-    from qcity.engine.scale import frozen_framework
-    from qcity.framework.io import dump_framework
+    from qcity.service.frameworks import dump_framework, frozen_framework
 
     path, fw = open_framework(framework)
     if fw.reference_period is None:

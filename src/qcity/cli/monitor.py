@@ -13,13 +13,14 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import DbUrlOption, EvaluateAsOfOption, data_time, open_framework
+from qcity.cli.common import data_time, open_framework
+from qcity.cli.options import DbOption, EvaluateAsOfOption
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.monitor.table import Monitor
     from qcity.service.evaluation import EvaluationResult
+    from qcity.service.monitoring import Monitor
 
 console = Console()
 
@@ -50,7 +51,7 @@ def monitor(
         help="targets CSV (indicator,kind,year,value,source,...) overriding the framework's "
         "目标文件",
     ),
-    db: DbUrlOption = None,
+    db: DbOption = None,
     as_of: EvaluateAsOfOption = None,
 ) -> None:
     """Monitor a unit against its targets. 动态监测：目标完成、进展分类、分部门预警。
@@ -62,11 +63,9 @@ def monitor(
     and OUT/attribution.csv (node,indicator,from_period,to_period,change,contribution: what
     moved each composite since last year); prints the warnings per department.
     """
-    from qcity.monitor.progress import period_year
-    from qcity.monitor.table import MonitorError, monitor
-    from qcity.monitor.targets import read_targets_csv
     from qcity.service.evaluation import evaluate
     from qcity.service.inputs import from_store
+    from qcity.service.monitoring import MonitorError, monitor, period_year, read_targets_csv
 
     try:
         period_year(year)
@@ -111,7 +110,7 @@ def write_monitor(
     """Write monitor.csv, warnings.csv, attribution.csv (when available) and NOTICE.txt
     (illustrative data), UTF-8 with BOM like the results folder, all or nothing
     (``qcity.data.atomic``); returns the paths."""
-    from qcity.data.atomic import atomic_folder, moved
+    from qcity.service.files import atomic_folder, moved
 
     stale = ("monitor.csv", "warnings.csv", "attribution.csv", "NOTICE.txt")
     with atomic_folder(out, stale=stale) as tmp:
@@ -127,7 +126,7 @@ def _write_monitor(
     if attribution is not None:
         files["attribution.csv"] = attribution
     written = []
-    from qcity.data.safe_cells import safe_frame  # formula injection
+    from qcity.service.files import safe_frame  # formula injection
 
     for name, frame in files.items():
         safe_frame(frame).to_csv(out / name, index=False, encoding="utf-8-sig")
@@ -142,8 +141,7 @@ def _write_monitor(
 def _attribution(result: EvaluationResult, unit: str, period: str) -> pd.DataFrame | None:
     """What moved each composite from the previous period to ``period`` (None when the
     previous period is not in the evaluation)."""
-    from qcity.monitor.attribution import attribution
-    from qcity.monitor.table import previous_period
+    from qcity.service.monitoring import attribution, previous_period
 
     previous = previous_period(period)
     periods = set(result.evaluation.scores()["period"].astype(str))

@@ -24,9 +24,10 @@ from rich.progress import (
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
-from qcity.cli.data import DbOption, open_store
+from qcity.cli.data import open_store
+from qcity.cli.options import DbOption
 from qcity.cli.workflow import audit_app
-from qcity.data.engine import display_url
+from qcity.service.store import display_url
 
 #: A progress bar appears once a backup or restore has run this long (seconds).
 PROGRESS_AFTER = 1.0
@@ -72,7 +73,7 @@ def backup_cmd(
     """Back up every table of the database to one NEW file (never over an existing file,
     link, device or folder); refused if the audit log does not verify.
     备份整个数据库到一个新文件。"""
-    from qcity.data.backup import backup, check_target
+    from qcity.service.backup import backup, check_target
 
     if out.is_dir() and not out.is_symlink():
         fail(f"{out} is a folder; give the name of the backup file, e.g. {out / 'qcity.zip'}")
@@ -101,8 +102,8 @@ def restore_cmd(
 ) -> None:
     """Restore a backup into an empty or new database, in one transaction.
     将备份恢复到空数据库（一个事务）。"""
-    from qcity.data.backup import read_manifest, restore
-    from qcity.data.engine import parse_url, sqlite_file
+    from qcity.service.backup import read_manifest, restore
+    from qcity.service.store import parse_url, sqlite_file
 
     store = open_store(db, check=False)
     existing = sqlite_file(parse_url(store.url))
@@ -122,7 +123,7 @@ def restore_cmd(
 def audit_verify(db: DbOption = None) -> None:
     """Check the audit log's hash chain; name the first entry changed or removed outside
     qcity (exit 1). 校验审计日志的哈希链。"""
-    from qcity.data.audit import verify_chain
+    from qcity.service.audit import verify_chain
 
     store = open_store(db, create=False)
     with store.engine.connect() as conn:

@@ -10,7 +10,6 @@ import typer
 from rich.table import Table
 
 from qcity.cli.app import app
-from qcity.cli.common import DbUrlOption, OptionalOutOption, UnitsWithDataOption
 from qcity.cli.compare import (
     DataFileOption,
     LevelOption,
@@ -25,6 +24,7 @@ from qcity.cli.compare import (
     number,
     unit_names,
 )
+from qcity.cli.options import DbOption, OptionalOutOption, UnitsWithDataOption
 
 
 @app.command("path")
@@ -47,7 +47,7 @@ def path(
     ),
     out: OptionalOutOption = None,
     framework: PeerFrameworkOption = "liyang",
-    db: DbUrlOption = None,
+    db: DbOption = None,
     as_of: StoredAsOfOption = None,
     data: DataFileOption = None,
     units: UnitsWithDataOption = None,
@@ -59,8 +59,7 @@ def path(
     scores before and after, solver, notes). Importing value_to as new revisions and
     re-evaluating gives the unit the target rank or better (the plan was verified so).
     """
-    from qcity.benchmark.focus import resolve_year
-    from qcity.benchmark.plan import change_text, find_path, one_rank_up
+    from qcity.service.compare import change_text, find_path, one_rank_up, resolve_year
 
     result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
     if rank is None:
@@ -69,8 +68,11 @@ def path(
     plan = find_path(result.evaluation, unit, year, k=rank, horizon=horizon, margin=margin)
     written: list[Path] = []
     if out is not None:
-        from qcity.data.atomic import atomic_folder, moved
-        from qcity.data.safe_cells import safe_frame  # formula injection
+        from qcity.service.files import (
+            atomic_folder,
+            moved,
+            safe_frame,  # formula injection
+        )
 
         stale = ("plan.csv", "plan.json", "NOTICE.txt")
         with atomic_folder(out, stale=stale) as tmp:  # all or nothing

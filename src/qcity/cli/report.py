@@ -10,7 +10,8 @@ import typer
 from rich.console import Console
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import DbUrlOption, open_framework
+from qcity.cli.common import open_framework
+from qcity.cli.options import DbOption
 
 console = Console()
 
@@ -42,7 +43,7 @@ def report(
     framework: str = typer.Option(
         "liyang", "--framework", "-f", help="framework YAML, or a shipped one 指标体系"
     ),
-    db: DbUrlOption = None,
+    db: DbOption = None,
 ) -> None:
     """Write the annual self-evaluation report. 生成年度自我评价报告。
 

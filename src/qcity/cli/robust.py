@@ -12,25 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import (
-    DbUrlOption,
-    GroupOption,
-    OutOption,
-    Selection,
-    UnitsWithDataOption,
-    UnitTypeOption,
-    data_time,
-    evaluate_selection,
-    open_framework,
-    stages,
-)
+from qcity.cli.common import Selection, data_time, evaluate_selection, open_framework, stages
 from qcity.cli.evaluate import _unit_names
+from qcity.cli.options import DbOption, GroupOption, OutOption, UnitsWithDataOption, UnitTypeOption
 
 if TYPE_CHECKING:
-    from qcity.robust.problem import Runner
-    from qcity.robust.sensitivity import SensitivityResult
-    from qcity.robust.spec import RobustSpec
-    from qcity.robust.uncertainty import UncertaintyResult
+    from qcity.service.robust import RobustSpec, Runner, SensitivityResult, UncertaintyResult
 
 console = Console()
 err = Console(stderr=True)
@@ -38,7 +25,7 @@ err = Console(stderr=True)
 
 def spec_for(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
     """The spec at ``spec``, else the framework's shipped one (stops if it has none)."""
-    from qcity.robust.spec import load_spec, shipped_spec
+    from qcity.service.robust import load_spec, shipped_spec
 
     if spec is not None:
         return load_spec(spec), str(spec)
@@ -83,7 +70,7 @@ def robust(
         None, "--data", "-d", help="data file; omit to read the database 省略则读取数据库"
     ),
     units: UnitsWithDataOption = None,
-    db: DbUrlOption = None,
+    db: DbOption = None,
     group: GroupOption = None,
     unit_type: UnitTypeOption = None,
 ) -> None:
@@ -93,10 +80,14 @@ def robust(
     inputs of every sample and its mean absolute rank shift) and, with --sa,
     OUT/sensitivity.csv (input,Si,STi,Si_lo,Si_hi,STi_lo,STi_hi).
     """
-    from qcity.robust.distributed import connect, dask_runner
-    from qcity.robust.problem import Problem, local_runner
-    from qcity.robust.sensitivity import run_sensitivity
-    from qcity.robust.uncertainty import run_uncertainty
+    from qcity.service.robust import (
+        Problem,
+        connect,
+        dask_runner,
+        local_runner,
+        run_sensitivity,
+        run_uncertainty,
+    )
 
     path, fw = open_framework(framework)
     data_time(fw, data, units, None)  # refuses --units without --data
@@ -141,8 +132,10 @@ def robust(
     finally:
         if client is not None:
             client.close()
-    from qcity.data.atomic import atomic_folder
-    from qcity.data.safe_cells import safe_frame  # formula injection
+    from qcity.service.files import (
+        atomic_folder,
+        safe_frame,  # formula injection
+    )
 
     stale = ("rank_stats.csv", "samples.csv", "sensitivity.csv", "NOTICE.txt")
     with atomic_folder(out, stale=stale) as tmp:  # all or nothing

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app
+from qcity.cli.options import DbOption
 
 runs_app = typer.Typer(
     help="stored evaluation runs 已保存的评价批次: list, show, publish, export",
@@ -20,8 +21,6 @@ runs_app = typer.Typer(
 app.add_typer(runs_app, name="runs")
 
 console = Console()
-
-DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
 
 
 TIMES = ("created_at", "published_at", "as_of")
@@ -47,7 +46,7 @@ def _when(value: Any) -> str:
 
 @runs_app.command("list")
 def list_cmd(
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of runs)"),
 ) -> None:
     """List the stored runs, newest first. 列出评价批次。"""
@@ -81,7 +80,7 @@ def list_cmd(
 @runs_app.command("show")
 def show_cmd(
     run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     as_json: bool = typer.Option(False, "--json", help="print the run's record as JSON"),
 ) -> None:
     """Show one run: what went in, who ran it, its diagnostics and ranking. 查看评价批次。"""
@@ -148,7 +147,7 @@ def _ranking(scores: Any, facts: dict[str, Any], names: dict[str, str]) -> None:
 @runs_app.command("publish")
 def publish_cmd(
     run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     by: str | None = typer.Option(None, "--by", help="who publishes (default: you)"),
 ) -> None:
     """Publish a run: it becomes the city's reported result. 发布评价批次。"""
@@ -165,7 +164,7 @@ def publish_cmd(
 def export_cmd(
     run_id: int = typer.Argument(..., help="run id (see `qcity runs list`)"),
     out: Path = typer.Option(..., "--out", "-o", help="output folder 输出目录"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Write a stored run's results folder (scores.csv and the rest, as first written).
     导出评价批次结果。"""

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from qcity.cli.app import app, fail
-from qcity.cli.data import DbOption
+from qcity.cli.options import DbOption
 
 
 @app.command("serve")
@@ -43,8 +43,7 @@ def serve(
     address that login throttling counts) and X-Forwarded-Proto (https: the session
     cookie is then Secure) believed. Stop with Ctrl+C.
     """
-    from qcity.data.engine import display_url
-    from qcity.data.store import Store
+    from qcity.service.store import Store, display_url
     from qcity.web.app import create_app
 
     trusted = proxy_addresses(proxy)

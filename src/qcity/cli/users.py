@@ -18,8 +18,9 @@ from rich.table import Table
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
-from qcity.cli.data import DbOption, open_store
-from qcity.data.roles import ROLES
+from qcity.cli.data import open_store
+from qcity.cli.options import DbOption
+from qcity.service.access import ROLES
 
 user_app = typer.Typer(
     help="user accounts 用户账号: add, list, passwd, disable, role", no_args_is_help=True
@@ -70,7 +71,7 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a user (asks for the password twice). 添加用户。"""
-    from qcity.data.users import check_role
+    from qcity.service.access import check_role
     from qcity.service.accounts import create_user
 
     with open_store(db) as store:
@@ -114,7 +115,7 @@ def list_cmd(
 ) -> None:
     """List the users (never their password hashes); --json adds each one's failed logins
     (counted over every address) and the latest lock still in force. 列出用户。"""
-    from qcity.data.users import list_users, login_failures
+    from qcity.service.access import list_users, login_failures
 
     with open_store(db, create=False) as store:
         failures = login_failures(store)
@@ -145,7 +146,7 @@ def passwd(
 ) -> None:
     """Set a user's password: forgets their failed logins, ends their sessions and revokes
     their API tokens. 重设密码（同时结束会话、撤销接口令牌）。"""
-    from qcity.data.users import get_user
+    from qcity.service.access import get_user
     from qcity.service.accounts import set_password
 
     with open_store(db) as store:
@@ -204,7 +205,7 @@ def token_list(
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of tokens)"),
 ) -> None:
     """List the API tokens (never the tokens themselves). 列出接口令牌。"""
-    from qcity.data.users import list_tokens
+    from qcity.service.access import list_tokens
 
     def when(v: Any) -> str | None:
         return v.isoformat() if v is not None else None

@@ -14,11 +14,12 @@ from rich.table import Table
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
+from qcity.cli.options import DbOption
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.data.store import Store
+    from qcity.service.store import Store
 
 values_app = typer.Typer(
     help="values entered by departments 部门填报数值: list, approve, reject", no_args_is_help=True
@@ -30,14 +31,13 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit-log")
 
 console = Console()
-DB_HELP = "database URL (default $QCITY_DATABASE_URL)"
 STATES = ("draft", "submitted", "approved", "rejected")
 STATE_ZH = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "rejected": "已退回"}
 
 
 def _open(db: str | None, *, write: bool = False) -> Store:
     """The store at ``db`` with the newest schema (never created by a reader)."""
-    from qcity.data.store import Store
+    from qcity.service.store import Store
 
     store = Store(db, create=write)
     store.check_schema()
@@ -65,12 +65,12 @@ def values_list(
     everything: bool = typer.Option(
         False, "--all", help="also the values the operator imported (approved at once) 含导入数值"
     ),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of values)"),
 ) -> None:
     """List the values entered through the workflow (drafts, submitted, reviewed) with
     their state; --all adds the imported ones. 列出填报数值及审核状态。"""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     if state is not None and state not in STATES:
         fail(f"--state {state!r}: write one of {', '.join(STATES)}")
@@ -119,7 +119,7 @@ def values_list(
 def values_approve(
     ids: list[int] = typer.Argument(..., help="value ids (see `qcity values list`)"),
     comment: str | None = typer.Option(None, "--comment", help="the reviewer's comment 审核意见"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Approve submitted values: evaluations use them from now on. 审核通过。"""
     from qcity.service.workflow import approve
@@ -133,7 +133,7 @@ def values_approve(
 def values_reject(
     ids: list[int] = typer.Argument(..., help="value ids (see `qcity values list`)"),
     reason: str = typer.Option(..., "--reason", help="why (required) 退回理由"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Reject submitted values with a reason; the clerk enters a corrected revision. 退回。"""
     from qcity.service.workflow import reject
@@ -149,11 +149,11 @@ def audit_list(
         None, "--entity", help="only one kind: value, import_batch, framework, run"
     ),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="at most this many, newest first"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of entries)"),
 ) -> None:
     """Show the audit log, newest first. 查看审计日志。"""
-    from qcity.data.audit import read_log
+    from qcity.service.audit import read_log
 
     with _open(db) as store:
         frame = read_log(store.engine, entity=entity, limit=limit)
@@ -187,11 +187,11 @@ def _short(value: Any) -> str:
 @audit_app.command("export")
 def audit_export(
     out: Path = typer.Option(..., "--out", "-o", help="FILE.csv or FILE.xlsx"),
-    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    db: DbOption = None,
 ) -> None:
     """Export the whole audit log (oldest first) to CSV or Excel. 导出审计日志。"""
-    from qcity.data.audit import read_log
-    from qcity.data.safe_cells import safe_frame, safe_xlsx
+    from qcity.service.audit import read_log
+    from qcity.service.files import safe_frame, safe_xlsx
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -207,7 +207,7 @@ def audit_export(
         ),
         after=frame["after"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
     )
-    from qcity.data.atomic import atomic_file
+    from qcity.service.files import atomic_file
 
     with atomic_file(out) as tmp:  # whole or not at all
         if suffix == ".csv":

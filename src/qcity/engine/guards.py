@@ -87,7 +87,8 @@ def check_single_unit(
     if len(with_data) == 0:
         raise EvaluationError(
             "no unit has data for the framework's indicators; check the indicator codes of "
-            "the data against the framework, and the unit selection (--group, --unit-type)"
+            "the data against the framework, and the unit selection (group, unit type)",
+            options=("group", "unit_type"),
         )
     if len(with_data) > 1:
         return
@@ -107,9 +108,10 @@ def check_single_unit(
             what.append(f"aggregating {shown(relative, 5)} by comparing units")
         raise EvaluationError(
             f"only one unit ({unit}) has data, so {' and '.join(what)} means nothing. "
-            "Evaluate it with its peers (--group GROUP), or score it against fixed "
+            "Evaluate it with its peers (a group), or score it against fixed "
             "goalposts or targets (normalise: goalposts / target), or over time "
-            "(normalise scope: pooled, with two or more periods)"
+            "(normalise scope: pooled, with two or more periods)",
+            options=("group",),
         )
     note(
         f"only one unit ({unit}) has data: its scores compare periods or fixed "

@@ -54,9 +54,10 @@ def level_exclusions(
         raise EvaluationError(
             f"the data hold units of different levels: {found}; the framework's indicators "
             "do not cover these types alike, so their scores would be normalised and ranked "
-            "together by accident. Evaluate one level at a time: --unit-type TYPE (e.g. "
-            f"--unit-type {counts.index[0]}) or --group GROUP "
-            "(Python: EvaluationInput.restrict(unit_type=..., group=...))"
+            "together by accident. Evaluate one level at a time: choose a unit type (e.g. "
+            f"{counts.index[0]}) or a group "
+            "(Python: EvaluationInput.restrict(unit_type=..., group=...))",
+            options=("unit_type", "group"),
         )
     level = ", ".join(counts.index)
     used = next(iter(cover.values()))

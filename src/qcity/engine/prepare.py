@@ -125,7 +125,8 @@ def group_labels(attr: str | None, unit_codes: tuple[str, ...], units: pd.DataFr
     if units is None or attr not in units.columns:
         raise EvaluationError(
             f"imputation by group {attr!r} needs a units table with a column {attr!r} "
-            "(give --units U.csv or name units_file in the framework)"
+            "(give a units table or name units_file in the framework)",
+            options=("units",),
         )
     labels = units.set_index("code")[attr].reindex(list(unit_codes))
     missing = [u for u, v in zip(unit_codes, labels, strict=True) if pd.isna(v)]

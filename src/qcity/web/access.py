@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import Depends, HTTPException, Request
 
-from qcity.data.roles import ANONYMOUS, Actor, can
+from qcity.service.access import ANONYMOUS, Actor, can
 
 #: The session cookie (HttpOnly, SameSite=Lax, Secure over https).
 SESSION_COOKIE = "qcity_session"
@@ -45,7 +45,7 @@ def accounts_store(app: Any) -> Any:
     """The app's store for accounts (one engine per app, opened on first use)."""
     store = getattr(app.state, "accounts_store", None)
     if store is None:
-        from qcity.data.store import Store
+        from qcity.service.store import Store
 
         store = Store(app.state.dashboard.url, create=False)
         app.state.accounts_store = store

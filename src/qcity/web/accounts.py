@@ -17,8 +17,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from qcity.data.roles import PERMISSIONS, ROLES, Actor
 from qcity.service import accounts
+from qcity.service.access import PERMISSIONS, ROLES, Actor
 from qcity.web.access import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -148,7 +148,7 @@ def _account_page(
     good: bool = False,
     new_token: str | None = None,
 ) -> HTMLResponse:
-    from qcity.data.users import list_tokens
+    from qcity.service.access import list_tokens
 
     lang = request_lang(request)
     tokens = list_tokens(accounts_store(request.app), actor.user_id) if actor.user_id else []
@@ -228,7 +228,7 @@ def revoke_token(request: Request, token_id: int, actor: Actor = SELF) -> Respon
 def _users_page(
     request: Request, *, status: int = 200, message: str | None = None, good: bool = False
 ) -> HTMLResponse:
-    from qcity.data.users import list_users
+    from qcity.service.access import list_users
 
     lang = request_lang(request)
     page = render(

@@ -16,8 +16,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from qcity.data.limits import FILE_NAME_LIMIT
-from qcity.data.roles import Actor
+from qcity.service.access import Actor
+from qcity.service.store import FILE_NAME_LIMIT
 from qcity.web import monitoring, views
 from qcity.web.access import require
 from qcity.web.app import FieldError, error_body
@@ -117,7 +117,7 @@ def indicator(
     """An indicator's series against the peers, its provenance (every stored revision of
     the unit's values), the method that normalised it, and (``monitor``) its target
     path, trend forecast with prediction interval, target and feasibility."""
-    from qcity.data.store import Store
+    from qcity.service.store import Store
 
     d = dashboard(request)
     s = d.scope(scope)
@@ -141,7 +141,7 @@ def indicator(
 def _with_states(store: Any, history: pd.DataFrame, unit: str, code: str) -> pd.DataFrame:
     """``history`` with each revision's review state (``review``: draft, submitted,
     approved, rejected) so that a draft is never taken for a reviewed value."""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     states = list_values(store, units=[unit], indicators=[code])[["period", "revision", "state"]]
     states = states.astype({"period": str, "revision": "int64"}).rename(columns={"state": "review"})
@@ -154,7 +154,7 @@ def _public_history(
 ) -> pd.DataFrame:
     """The revisions of ``history`` the public may see: those approved by ``as_of`` (the
     published run's data), without who entered them."""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     approved = list_values(store, state="approved", units=[unit], indicators=[code])
     if as_of is not None:
@@ -247,7 +247,7 @@ def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
     d = dashboard(request)
     steps = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
     if steps is None:
-        from qcity.engine.steps import default_steps
+        from qcity.service.steps import default_steps
 
         steps = default_steps(d.framework)
     return views.methodology(d.framework, list(steps), lang)
@@ -328,9 +328,8 @@ def upload(
     validation report and, when there is no error, a token to store it with
     ``POST /api/upload/{token}`` (for the same user only). A clerk may upload only their
     own department's indicators."""
-    from qcity.data.importer import read_checked
-    from qcity.data.problems import ImportErrorReport
-    from qcity.data.store import Store
+    from qcity.service.files import ImportErrorReport, read_checked
+    from qcity.service.store import Store
 
     d = dashboard(request)
     name = _safe_name(file.filename)
@@ -376,7 +375,7 @@ def upload(
             f"{path.name}: {len(refused)} row(s) of indicators outside your department "
             f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
         )
-    from qcity.data.workflow import latest_revisions
+    from qcity.service.review import latest_revisions
 
     with Store(d.url, create=False) as store:
         expected = latest_revisions(store, checked.observations)
@@ -413,13 +412,10 @@ def confirm(
     stored; values equal to the approved (or already submitted) ones are left alone. The
     batch records the file and the user (``web:<name>``, the user's id);
     ``accept_implausible`` as for the check (the reason goes to the audit log)."""
-    from qcity.data.importer import file_sha256, read_checked
-    from qcity.data.problems import ImportErrorReport
-    from qcity.data.readers import file_format
-    from qcity.data.store import Store
-    from qcity.data.tables import KEY, StoreError
-    from qcity.data.workflow import UploadFile
     from qcity.service import workflow as service
+    from qcity.service.files import ImportErrorReport, file_format, file_sha256, read_checked
+    from qcity.service.review import UploadFile
+    from qcity.service.store import KEY, Store, StoreError
     from qcity.web.workflow import _http
 
     d = dashboard(request)

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from qcity import errors
-from qcity.framework.model import Indicator
-from qcity.monitor.progress import CLASS_LABELS
+from qcity.service.frameworks import Indicator
+from qcity.service.monitoring import CLASS_LABELS
 from qcity.web import fmt
 from qcity.web.i18n import name, word
 from qcity.web.state import PEERS, NotFound, Scope
@@ -68,7 +68,7 @@ def _once(scope: Scope, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any
 def monitored(scope: Scope, unit: str | None, period: str | None = None) -> Any:
     """``qcity.monitor.monitor`` of ``unit`` (default the focus) in ``period`` (default the
     latest) with the scope's peer group; cached per scope."""
-    from qcity.monitor import monitor
+    from qcity.service.monitoring import monitor
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
@@ -212,8 +212,7 @@ def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str,
     """An indicator against its target: the target path from the baseline to the goal,
     a linear trend forecast with its 95% prediction interval, the target, attainment, gap closed,
     progress class, warning and the feasibility of the pace required."""
-    from qcity.monitor.forecast import fit_trend
-    from qcity.monitor.progress import period_year
+    from qcity.service.monitoring import fit_trend, period_year
 
     ind: Indicator = node_of(scope.framework, code, Indicator)
     unit = check_unit(scope, unit)
@@ -247,7 +246,7 @@ def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str,
         and kind not in (None, "band", "not_worse")
         and goal_year > base_year
     ):
-        from qcity.monitor.targets import Target
+        from qcity.service.monitoring import Target
 
         anchors = tuple(
             (float(y), float(v))
@@ -277,8 +276,8 @@ def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str,
     # as the monitor takes it (the framework's target first, else the direction's band)
     band: dict[str, Any] | None = None
     if kind == "band":
-        from qcity.framework.model import Moderate
-        from qcity.monitor.targets import spec_of
+        from qcity.service.frameworks import Moderate
+        from qcity.service.monitoring import spec_of
 
         spec = spec_of(ind)
         lo_hi = spec.band if spec is not None and spec.band is not None else None
@@ -359,7 +358,7 @@ def change_text(change: float | None, measure: str, lang: str) -> str:
 
 def _period_label(ev: Any, unit: str, period: str | None) -> str:
     """The period ``find_path`` would use for ``unit`` (the latest scored when None)."""
-    from qcity.benchmark.focus import resolve_year
+    from qcity.service.compare import resolve_year
 
     return resolve_year(ev, unit, period)
 
@@ -375,7 +374,7 @@ def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
     """Gap to the first tier (the top ``k``): for the index, the dimensions and the
     sub-dimensions, the unit's rank and score against the leader, the median and the
     k-th unit's score (the threshold), from ``qcity.benchmark.compare``."""
-    from qcity.benchmark import compare
+    from qcity.service.compare import compare
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
@@ -427,8 +426,7 @@ def plan(
     indicator's own units with its share of the gap, the plan's total time, and the other
     targets a leader asks for (two ranks up, the top); says when the unit is already there
     or the rank is out of reach."""
-    from qcity.benchmark import find_path
-    from qcity.benchmark.plan import one_rank_up
+    from qcity.service.compare import find_path, one_rank_up
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)

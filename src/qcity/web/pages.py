@@ -15,7 +15,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from qcity.data.roles import Actor, can
+from qcity.service.access import Actor, can
 from qcity.service.errors import explain
 from qcity.web import fmt, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require

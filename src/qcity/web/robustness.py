@@ -32,7 +32,7 @@ _lock = threading.Lock()
 
 def spec_path(d: Dashboard) -> Path | None:
     """The robustness spec shipped for the framework in force (None: no such page)."""
-    from qcity.robust.spec import shipped_spec
+    from qcity.service.robust import shipped_spec
 
     return shipped_spec(d.framework.code)
 
@@ -53,7 +53,7 @@ def label(text: str, lang: str) -> str:
 def compute(scope: Scope) -> dict[str, Any]:
     """The language-free results: rank statistics, per-unit shift, Sobol indices. The rank
     bands come from ``qcity.service.robustness`` (the report reads the same)."""
-    from qcity.robust.sensitivity import run_sensitivity
+    from qcity.service.robust import run_sensitivity
     from qcity.service.robustness import rank_bands
 
     ev = scope.result.evaluation

@@ -16,13 +16,12 @@ from typing import Any
 import pandas as pd
 
 from qcity import errors
-from qcity.data.engine import display_url, resolve_url
-from qcity.data.store import Store
-from qcity.engine.errors import EvaluationError
-from qcity.framework.model import Framework
 from qcity.service.errors import explain
 from qcity.service.evaluation import EvaluationResult, evaluate
+from qcity.service.frameworks import Framework
 from qcity.service.inputs import EvaluationInput, InputError, describe_selection, from_store
+from qcity.service.steps import EvaluationError
+from qcity.service.store import Store, display_url, resolve_url
 
 PEERS = "peers"
 TOWNS = "towns"
@@ -87,10 +86,9 @@ def _names(units: pd.DataFrame | None) -> dict[str, dict[str, str]]:
 def framework_in_force(url: str) -> tuple[Framework, str]:
     """The framework of the newest stored run (as stored with it), else the shipped
     default; with the YAML text."""
-    from qcity.data.store import Store
-    from qcity.framework.io import load_framework, parse_framework
-    from qcity.frameworks import builtin_path
+    from qcity.service.frameworks import builtin_path, load_framework, parse_framework
     from qcity.service.runs import list_runs
+    from qcity.service.store import Store
 
     runs = list_runs(url)
     if not runs.empty:
@@ -174,7 +172,7 @@ def published_inputs(url: str, run: dict[str, Any]) -> tuple[Framework, str, Eva
     """What the published ``run`` evaluated, read again: its framework version as stored
     and the approved values as of its data vintage (later entries, approvals and
     revisions are not visible: the public sees the published numbers)."""
-    from qcity.framework.io import parse_framework
+    from qcity.service.frameworks import parse_framework
 
     with Store(url, create=False) as store:
         text = store.framework_text(str(run["framework_code"]), str(run["framework_version"]))

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from qcity.framework.model import Framework, Indicator, Node
+from qcity.service.frameworks import Framework, Indicator, Node
 from qcity.web import fmt
 from qcity.web.i18n import direction, name, status, word
 from qcity.web.state import Scope
@@ -387,7 +387,7 @@ def dimension(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str,
 
 def _method_doc(kind: str, method: str) -> str:
     """The docstring of a registered method (its formula and source)."""
-    from qcity.methods.registry import ALL
+    from qcity.service.frameworks import ALL
 
     try:
         func = ALL[kind].get(method)
@@ -638,7 +638,7 @@ def methodology(fw: Framework, steps: list[Any], lang: str) -> dict[str, Any]:
     """The framework as a reader needs it: every dimension, sub-dimension and indicator
     (goal, source, department, direction, weight), every step with its method, and
     every method with its formula."""
-    from qcity.methods.registry import ALL, load_methods
+    from qcity.service.frameworks import ALL, load_methods
 
     load_methods()
     tree = []

@@ -19,14 +19,11 @@ from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Reques
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from qcity.data.limits import LIMITS, TooLongError
-from qcity.data.roles import Actor
-from qcity.data.safe_cells import safe_frame
-from qcity.data.store import Store
-from qcity.data.tables import StoreError
-from qcity.framework.departments import same_department
-from qcity.framework.model import Framework
 from qcity.service import workflow as service
+from qcity.service.access import Actor
+from qcity.service.files import safe_frame
+from qcity.service.frameworks import Framework, same_department
+from qcity.service.store import LIMITS, Store, StoreError, TooLongError
 from qcity.web.access import require
 from qcity.web.app import FieldError
 from qcity.web.i18n import name, word
@@ -97,7 +94,7 @@ def api_values(
 ) -> JSONResponse:
     """Values with their revision and review state (the newest revision of each key unless
     ``latest=false``), of one unit and period if given; a clerk sees their department's."""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     inds = None
     if actor.role == "clerk":
@@ -248,7 +245,7 @@ async def api_reject(
 @router.get("/api/review", tags=["workflow"])
 def api_review(request: Request, actor: Actor = Depends(require("values.review"))) -> JSONResponse:
     """The submitted values waiting for review."""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     frame = list_values(workflow_store(request), state="submitted")
     return JSONResponse({"values": _records(frame)})
@@ -262,7 +259,7 @@ def api_audit(
     actor: Actor = Depends(require("audit.read")),
 ) -> JSONResponse:
     """The audit log, newest first."""
-    from qcity.data.audit import read_log
+    from qcity.service.audit import read_log
 
     frame = read_log(workflow_store(request).engine, entity=entity, limit=max(1, min(limit, 10000)))
     return JSONResponse({"entries": _records(frame)})
@@ -272,7 +269,7 @@ def api_audit(
 def _entry_rows(request: Request, actor: Actor, unit: str, year: str) -> list[dict[str, Any]]:
     """The entry table: each of the actor's indicators with the newest revision of its
     value for ``unit`` and ``year`` (value, revision, state, id)."""
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     fw = workflow_framework(request)
     lang = request_lang(request)
@@ -401,7 +398,7 @@ def _number_text(value: Any) -> str:
 
 
 def _review_page(request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
-    from qcity.data.workflow import list_values
+    from qcity.service.review import list_values
 
     store = workflow_store(request)
     lang = request_lang(request)
@@ -476,7 +473,7 @@ def audit_page(
     request: Request, entity: str | None = None, actor: Actor = Depends(require("audit.read"))
 ) -> HTMLResponse:
     """The newest 500 entries of the audit log."""
-    from qcity.data.audit import read_log
+    from qcity.service.audit import read_log
 
     frame = read_log(workflow_store(request).engine, entity=entity or None, limit=500)
     rows = _records(frame)
@@ -495,7 +492,7 @@ def audit_page(
 @router.get("/audit/export.csv", include_in_schema=False)
 def audit_export(request: Request, actor: Actor = Depends(require("audit.export"))) -> Response:
     """The whole audit log as CSV (UTF-8 with BOM, for Excel), oldest first."""
-    from qcity.data.audit import read_log
+    from qcity.service.audit import read_log
 
     frame = read_log(workflow_store(request).engine).iloc[::-1]
     for side in ("before", "after"):
