@@ -59,7 +59,7 @@ from qcity.benchmark.focus import (
     kth_best,
     resolve_year,
 )
-from qcity.engine.combine import normalise_specs, resolve
+from qcity.engine import normalise_specs, resolve
 from qcity.engine.evaluation import Evaluation
 from qcity.engine.panel import Panel
 from qcity.engine.steps import split_params

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from qcity import errors
-from qcity.engine.combine import resolve
+from qcity.engine import resolve
 from qcity.engine.panel import period_label
 from qcity.engine.steps import split_params
 from qcity.framework.model import MethodSpec

@@ -21,9 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from qcity.engine import FastPath, StageCache, rank_desc, rank_rows
 from qcity.engine.evaluation import Evaluation
-from qcity.engine.fast import FastPath, StageCache, rank_rows
-from qcity.engine.outputs import rank_desc
 from qcity.engine.steps import Step, replace_step, split_params
 from qcity.framework.model import MethodSpec
 from qcity.robust.rank_counts import Accumulator, RankCounts
