@@ -203,8 +203,8 @@ def check_gaps_and_path(c: TestClient, peers: EvaluationResult, towns: Evaluatio
 
 def check_errors(c: TestClient) -> None:
     for path, status in (
-        ("/api/path?k=0", 400),
-        ("/api/gaps?k=99", 400),
+        ("/api/path?k=0", 422),  # an EvaluationError (Unavailable): 422 by its kind
+        ("/api/gaps?k=99", 422),
         ("/api/gaps?unit=nowhere", 404),
         ("/api/warnings?unit=nowhere", 404),
         ("/api/path?period=1999", 404),
