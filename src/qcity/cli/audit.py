@@ -28,6 +28,7 @@ from qcity.cli.options import (
     UnitsOption,
     UnitTypeOption,
 )
+from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,7 +105,7 @@ def show(found: AuditResult, result: EvaluationResult) -> None:
 
     fw = result.framework
     title = f"统计审计 Statistical audit — {fw.root.name_zh} — {found.period}"
-    banner = "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+    banner = f"\n[bold yellow]{BANNER}[/]"
     if result.illustrative:
         title += banner
     console.print(f"[bold]{title}[/]")
@@ -114,8 +115,8 @@ def show(found: AuditResult, result: EvaluationResult) -> None:
     _influence(found, fw.root.code, banner if result.illustrative else "")
     if result.notice:
         console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
-            f"{result.values_used} values used are generated; see NOTICE.txt"
+            "[bold yellow]"
+            + count_line(result.illustrative, result.values_used, tail="see NOTICE.txt")
         )
 
 

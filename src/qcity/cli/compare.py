@@ -25,6 +25,7 @@ from qcity.cli.options import (
     UnitsWithDataOption,
     YearOption,
 )
+from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     import pandas as pd
@@ -126,10 +127,7 @@ def notice_line(result: EvaluationResult) -> None:
     """The illustrative-data label every output made from demo values carries."""
     scale_line(result)
     if result.notice:
-        console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
-            f"{result.values_used} values used are generated — not real statistics"
-        )
+        console.print("[bold yellow]" + count_line(result.illustrative, result.values_used))
 
 
 @app.command("compare")
@@ -268,7 +266,7 @@ def _print(
     period = table["period"].iloc[0]
     title = f"{label(names, unit)} {period} — 名次与差距 ranks and gaps (第一方阵 top {k})"
     if result.illustrative:
-        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+        title += f"\n[bold yellow]{BANNER}[/]"
     t = Table(title=title)
     t.add_column("指标 node", no_wrap=True, overflow="ellipsis", max_width=24)
     for col in (

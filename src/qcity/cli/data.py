@@ -27,6 +27,7 @@ from rich.text import Text
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
 from qcity.cli.options import AsOfOption, DbOption
+from qcity.service.notice import count_line
 from qcity.service.store import display_url
 
 if TYPE_CHECKING:  # imported inside the commands, so that `qcity --help` starts fast
@@ -656,8 +657,8 @@ def _export_results(
     )
     if book.illustrative:
         console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {book.illustrative} of the "
-            f"{book.values_used} values used are generated; every sheet carries the notice"
+            "[bold yellow]"
+            + count_line(book.illustrative, book.values_used, tail="every sheet carries the notice")
         )
 
 

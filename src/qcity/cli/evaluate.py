@@ -24,6 +24,7 @@ from qcity.cli.options import (
     UnitTypeOption,
     ValuesOption,
 )
+from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from qcity.service.evaluation import EvaluationResult
@@ -182,7 +183,7 @@ def report(result: EvaluationResult, written: list[Path], run_id: int | None) ->
     top = scores[(scores["node"] == root) & (scores["period"] == last)].sort_values("rank")
     title = f"{ev.framework.root.name_zh} / {ev.framework.root.name_en} — {last}"
     if result.illustrative:
-        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+        title += f"\n[bold yellow]{BANNER}[/]"
     table = Table(title=title)
     names = _unit_names(result)
     for col in ("rank", "unit 单元", "score 得分"):
@@ -211,8 +212,8 @@ def report(result: EvaluationResult, written: list[Path], run_id: int | None) ->
         console.print(f"[yellow]... {len(result.diagnostics) - 10} more notes in log.json")
     if result.notice:
         console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {result.illustrative} of the "
-            f"{result.values_used} values used are generated; see NOTICE.txt"
+            "[bold yellow]"
+            + count_line(result.illustrative, result.values_used, tail="see NOTICE.txt")
         )
     if written:
         console.print(f"wrote {len(written)} files to {written[0].parent}")

@@ -26,6 +26,7 @@ from qcity.service.frameworks import (
     parse_yaml,
     read_source,
 )
+from qcity.service.notice import LABEL
 
 _SETTINGS: tuple[Literal["normalise", "weighting", "aggregate"], ...] = (
     "normalise",
@@ -172,7 +173,7 @@ def freeze(
         f"{ref.first}-{ref.last} of framework {fw.code} {fw.version} (qcity freeze)."
     )
     if result.notice:
-        note += " 示例数据 ILLUSTRATIVE: computed from generated demo values, not real statistics."
+        note += f" {LABEL}: computed from generated demo values, not real statistics."
     frozen.description = f"{frozen.description}\n{note}" if frozen.description else note
     dump_framework(frozen, out)
     console = _console()

@@ -15,6 +15,7 @@ from rich.table import Table
 from qcity.cli.app import app, fail
 from qcity.cli.common import data_time, open_framework
 from qcity.cli.options import DbOption, EvaluateAsOfOption
+from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -169,7 +170,7 @@ def show(mon: Monitor, result: EvaluationResult, written: list[Path]) -> None:
     table = mon.table
     unit = str(table["unit"].iloc[0]) if len(table) else "-"
     period = str(table["period"].iloc[0]) if len(table) else "-"
-    flag = "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]" if result.notice else ""
+    flag = f"\n[bold yellow]{BANNER}[/]" if result.notice else ""
     dims = {n.code for n in fw.root.children} | {fw.root.code}
     prog = Table(title=f"进展评分 progress score (-5..+5) — {unit} {period}{flag}")
     for col in ("composite 综合", "score 评分", "class 进展分类", "indicators 指标数"):
@@ -215,8 +216,13 @@ def show(mon: Monitor, result: EvaluationResult, written: list[Path]) -> None:
         console.print("[yellow]attribution.csv not written: no previous period to compare with")
     if result.notice:
         console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {mon.illustrative} of the {len(table)} rows "
-            "show illustrative (generated) values, marked in their messages; see NOTICE.txt"
+            "[bold yellow]"
+            + count_line(
+                mon.illustrative,
+                len(table),
+                what="rows' values",
+                tail="marked in their messages; see NOTICE.txt",
+            )
         )
     if written:
         console.print(f"wrote {', '.join(p.name for p in written)} to {written[0].parent}")

@@ -25,6 +25,7 @@ from qcity.cli.compare import (
     unit_names,
 )
 from qcity.cli.options import DbOption, OptionalOutOption, UnitsWithDataOption
+from qcity.service.notice import BANNER
 
 
 @app.command("path")
@@ -90,7 +91,7 @@ def path(
     names = unit_names(result)
     who = label(names, unit)
     if result.illustrative:
-        console.print("[bold yellow]示例数据 ILLUSTRATIVE — not real statistics")
+        console.print(f"[bold yellow]{BANNER}")
     console.print(
         f"{who} {plan.period}: rank 名次 {plan.rank_before}, score 得分 {plan.score_before:.2f}; "
         f"rank {rank} needs at least {plan.threshold_before:.2f} (no. {rank} among the "

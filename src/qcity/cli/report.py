@@ -12,6 +12,7 @@ from rich.console import Console
 from qcity.cli.app import app, fail
 from qcity.cli.common import open_framework
 from qcity.cli.options import DbOption
+from qcity.service.notice import count_line
 
 console = Console()
 
@@ -74,6 +75,5 @@ def report(
     )
     if made.result.notice:
         console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {made.result.illustrative} of the "
-            f"{made.result.values_used} values used are generated — not real statistics"
+            "[bold yellow]" + count_line(made.result.illustrative, made.result.values_used)
         )

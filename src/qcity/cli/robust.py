@@ -15,6 +15,7 @@ from qcity.cli.app import app, fail
 from qcity.cli.common import Selection, data_time, evaluate_selection, open_framework, stages
 from qcity.cli.evaluate import _unit_names
 from qcity.cli.options import DbOption, GroupOption, OutOption, UnitsWithDataOption, UnitTypeOption
+from qcity.service.notice import BANNER
 
 if TYPE_CHECKING:
     from qcity.service.robust import RobustSpec, Runner, SensitivityResult, UncertaintyResult
@@ -173,7 +174,7 @@ def _report(
 ) -> None:
     title = f"{name_zh} / {name_en} — rank bands 排名区间 ({ua.node}, {ua.period}, N={ua.n})"
     if notice:
-        title += "\n[bold yellow]示例数据 ILLUSTRATIVE — not real statistics[/]"
+        title += f"\n[bold yellow]{BANNER}[/]"
     table = Table(title=title)
     for col in ("unit 单元", "nominal 名义", "median 中位", "5-95% 区间", "mean 均值"):
         table.add_column(col, justify="left" if col.startswith("unit") else "right")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from qcity.cli.app import app
 from qcity.cli.options import DbOption
+from qcity.service.notice import count_line
 
 runs_app = typer.Typer(
     help="stored evaluation runs 已保存的评价批次: list, show, publish, export",
@@ -120,10 +121,7 @@ def show_cmd(
     for note in facts.get("diagnostics") or []:
         console.print(f"[yellow]note 提示: {note}")
     if counts.get("illustrative"):
-        console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {counts['illustrative']} of the "
-            f"{sum(counts.values())} values used are generated"
-        )
+        console.print("[bold yellow]" + count_line(counts["illustrative"], sum(counts.values())))
     _ranking(run.scores, facts, run.unit_names)
 
 

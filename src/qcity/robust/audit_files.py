@@ -15,6 +15,7 @@ import pandas as pd
 
 from qcity.data.atomic import atomic_folder, moved
 from qcity.data.safe_cells import safe_frame
+from qcity.data.statuses import ILLUSTRATIVE_LABEL
 
 if TYPE_CHECKING:
     from qcity.robust.statistical_audit import AuditResult
@@ -46,7 +47,7 @@ FILES = {
     ),
 }
 CODE_COLUMNS = ("group", "a", "b", "node", "code", "other")
-STATUS = "示例数据 ILLUSTRATIVE"
+STATUS = ILLUSTRATIVE_LABEL
 
 
 def labelled(frame: pd.DataFrame, result: AuditResult, illustrative: bool) -> pd.DataFrame:

@@ -9,9 +9,22 @@ from __future__ import annotations
 
 import pandas as pd
 
+from qcity.data.statuses import ILLUSTRATIVE, ILLUSTRATIVE_BANNER, ILLUSTRATIVE_LABEL
 from qcity.framework.model import Framework
 
-ILLUSTRATIVE = "illustrative"
+#: The label and the one-line banner of outputs made from illustrative values.
+LABEL = ILLUSTRATIVE_LABEL
+BANNER = ILLUSTRATIVE_BANNER
+
+__all__ = [
+    "BANNER",
+    "ILLUSTRATIVE",
+    "LABEL",
+    "count_line",
+    "notice_text",
+    "used_rows",
+    "value_counts",
+]
 
 
 def used_rows(data: pd.DataFrame, fw: Framework, units: list[str], periods: list[str]) -> pd.Series:
@@ -44,8 +57,17 @@ def notice_text(illustrative: int, total: int) -> str | None:
     if not illustrative:
         return None
     return (
-        f"示例数据 ILLUSTRATIVE: {illustrative} of the {total} values used are illustrative "
+        f"{LABEL}: {illustrative} of the {total} values used are illustrative "
         "(generated), not official statistics. These results must not be presented as real.\n"
         f"本结果使用的 {total} 个数值中有 {illustrative} 个是示例（生成）数值，并非官方统计数据，"
         "不得作为真实结果发布。\n"
     )
+
+
+def count_line(illustrative: int, total: int, *, what: str = "values used", tail: str = "") -> str:
+    """The one-line count the CLI prints under a result made from illustrative values:
+    ``示例数据 ILLUSTRATIVE: 87 of the 90 values used are generated (生成) — not real
+    statistics / 非真实统计数据`` (``tail``: where to read more, e.g. ``see NOTICE.txt``)."""
+    line = f"{LABEL}: {illustrative} of the {total} {what} are generated (生成)"
+    line += BANNER.removeprefix(LABEL)
+    return f"{line}; {tail}" if tail else line
