@@ -16,6 +16,7 @@ from qcity.cli.app import app, fail
 from qcity.cli.common import data_time, open_framework
 from qcity.cli.options import DbOption, EvaluateAsOfOption
 from qcity.service.notice import BANNER, count_line
+from qcity.service.peers import default_peer_group
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +77,7 @@ def monitor(
     imported = read_targets_csv(targets, fw) if targets is not None else None
     when = data_time(fw, None, None, as_of)
     inp = from_store(db, when)
-    peers = group if group is not None else (fw.monitor.peer_group if fw.monitor else None)
+    peers = default_peer_group(fw, chosen=group)
     groups = inp.groups
     members: set[str] = set()
     if peers is not None and groups is not None:

@@ -7,10 +7,14 @@ text from here, so they always agree.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from qcity.data.statuses import ILLUSTRATIVE, ILLUSTRATIVE_BANNER, ILLUSTRATIVE_LABEL
-from qcity.framework.model import Framework
+
+if TYPE_CHECKING:  # a light module: the CLI imports its label when it starts
+    import pandas as pd
+
+    from qcity.framework.model import Framework
 
 #: The label and the one-line banner of outputs made from illustrative values.
 LABEL = ILLUSTRATIVE_LABEL
@@ -45,6 +49,8 @@ def value_counts(
 ) -> dict[str, int]:
     """Number of values used, by status (``final``, ``preliminary``, ``estimated``,
     ``illustrative``); values without a status count as ``final``."""
+    import pandas as pd
+
     used = data[used_rows(data, fw, units, periods)]
     status = used["status"].fillna("final") if "status" in used else pd.Series("final", used.index)
     counts = {str(k): int(v) for k, v in status.astype(str).value_counts().items()}

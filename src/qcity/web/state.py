@@ -20,6 +20,7 @@ from qcity.service.errors import explain
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.frameworks import Framework
 from qcity.service.inputs import EvaluationInput, InputError, describe_selection, from_store
+from qcity.service.peers import peer_group
 from qcity.service.steps import EvaluationError
 from qcity.service.store import Store, display_url, resolve_url
 
@@ -115,20 +116,6 @@ def _focus(inp: EvaluationInput, members: list[str]) -> str:
         if not counts.empty:
             return str(counts.index[0])
     return members[0]
-
-
-def _peer_group(inp: EvaluationInput) -> tuple[str | None, dict[str, str]]:
-    """The group to compare with: the first peer group (kind ``peer``), else the first."""
-    groups = inp.groups
-    if groups is None or groups.empty:
-        return None, {}
-    kinds = groups.drop_duplicates("group")
-    peer = kinds[kinds["kind"].astype(str) == "peer"] if "kind" in kinds else kinds
-    row = (peer if not peer.empty else kinds).iloc[0]
-    return str(row["group"]), {
-        "zh": str(row.get("name_zh") or row["group"]),
-        "en": str(row.get("name_en") or row["group"]),
-    }
 
 
 NOTHING_PUBLISHED = (
@@ -276,7 +263,8 @@ class Dashboard:
         except InputError:
             return loaded  # an empty store: only the pages that need no data
         names = _names(inp.units)
-        group, group_name = _peer_group(inp)
+        peers_of = peer_group(fw, inp.groups)  # the framework's peer_group (service.peers)
+        group, group_name = peers_of.code, peers_of.names
         try:
             peers = inp.restrict(group=group) if group is not None else inp
             members = list(peers.selection["units"])
