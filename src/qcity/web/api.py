@@ -17,10 +17,12 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from fastapi.responses import JSONResponse
 
 from qcity.service.access import Actor
+from qcity.service.reweight import parse_weights
 from qcity.service.store import FILE_NAME_LIMIT
 from qcity.web import monitoring, views
 from qcity.web.access import require
 from qcity.web.app import FieldError, error_body
+from qcity.web.params import Lang, ScopeQ, UnitViewDep
 from qcity.web.state import PEERS, Dashboard, NotFound, dashboard_of, run_as_of
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -35,10 +37,6 @@ MAX_UPLOAD = 50 * 1024 * 1024
 
 PENDING_UPLOADS = 50
 """How many checked, not yet stored files are kept (in a temporary folder each)."""
-
-Lang = Query("zh", description="zh (default) or en", pattern="^(zh|en)$")
-ScopeQ = Query(PEERS, description="peers (the peer group) or towns (towns and streets)")
-UnitQ = Query(None, description="unit code (default: the focus unit of the scope)")
 
 
 def dashboard(request: Request) -> Dashboard:
@@ -90,33 +88,30 @@ def runs(request: Request) -> list[dict[str, Any]]:
 
 
 @router.get("/overview", dependencies=READ)
-def overview(
-    request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
-) -> dict[str, Any]:
+def overview(request: Request, view: UnitViewDep) -> dict[str, Any]:
     """驾驶舱: index and rank over time, radar of the dimensions against the peer median
     and the first tier, coupling coordination, biggest movers."""
+    scope, unit, lang = view.scope, view.unit, view.lang
     s = dashboard(request).scope(scope)
     data = views.overview(s, unit, lang)
     return {**data, "warnings": monitoring.counts(s, data["unit"], lang)}
 
 
 @router.get("/dimensions/{code}", dependencies=READ)
-def dimension(
-    request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
-) -> dict[str, Any]:
+def dimension(request: Request, code: str, view: UnitViewDep) -> dict[str, Any]:
     """A dimension's sub-dimensions and indicators: value, unit, normalised score, rank,
     and from monitoring each row's target, completion, progress class and warning light."""
+    scope, unit, lang = view.scope, view.unit, view.lang
     s = dashboard(request).scope(scope)
     return monitoring.dimension(s, views.dimension(s, code, unit, lang), lang)
 
 
 @router.get("/indicators/{code}", dependencies=READ)
-def indicator(
-    request: Request, code: str, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
-) -> dict[str, Any]:
+def indicator(request: Request, code: str, view: UnitViewDep) -> dict[str, Any]:
     """An indicator's series against the peers, its provenance (every stored revision of
     the unit's values), the method that normalised it, and (``monitor``) its target
     path, trend forecast with prediction interval, target and feasibility."""
+    scope, unit, lang = view.scope, view.unit, view.lang
     from qcity.service.store import Store
 
     d = dashboard(request)
@@ -170,11 +165,10 @@ def _public_history(
 
 
 @router.get("/warnings", dependencies=READ)
-def warnings(
-    request: Request, scope: str = ScopeQ, unit: str | None = UnitQ, lang: str = Lang
-) -> dict[str, Any]:
+def warnings(request: Request, view: UnitViewDep) -> dict[str, Any]:
     """预警: every indicator's warning light (green, yellow, red) and sentence in the
     latest period, grouped by responsible department, with the counts per colour."""
+    scope, unit, lang = view.scope, view.unit, view.lang
     return monitoring.department_warnings(dashboard(request).scope(scope), unit, lang)
 
 
@@ -185,30 +179,26 @@ KQ = Query(5, description="the first tier: the top k (default 5)")
 @router.get("/gaps", dependencies=READ)
 def gaps(
     request: Request,
-    scope: str = ScopeQ,
-    unit: str | None = UnitQ,
+    view: UnitViewDep,
     period: str | None = PeriodQ,
     k: int = KQ,
-    lang: str = Lang,
 ) -> dict[str, Any]:
     """Gap to the first tier: rank and score of the index, dimensions and
     sub-dimensions against the leader, the median and the k-th unit (qcity compare)."""
-    return monitoring.gaps(dashboard(request).scope(scope), unit, period, k, lang)
+    return monitoring.gaps(dashboard(request).scope(view.scope), view.unit, period, k, view.lang)
 
 
 @router.get("/path", dependencies=READ)
 def path(
     request: Request,
-    scope: str = ScopeQ,
-    unit: str | None = UnitQ,
+    view: UnitViewDep,
     period: str | None = PeriodQ,
     k: int | None = Query(None, description="the target rank (default one rank up)"),
-    lang: str = Lang,
 ) -> dict[str, Any]:
     """The least-cost path to rank k (qcity path; default one rank up): each indicator
     change in raw units with its share of the gap; ``state`` is already, path or
     unreachable; ``total_years`` and the other ``choices`` of target rank."""
-    return monitoring.plan(dashboard(request).scope(scope), unit, period, k, lang)
+    return monitoring.plan(dashboard(request).scope(view.scope), view.unit, period, k, view.lang)
 
 
 @router.get("/ranking", dependencies=READ)
@@ -234,7 +224,7 @@ def reweight(
     """Scores and ranks of the latest year recomputed with these dimension weights."""
     s = dashboard(request).scope(scope)
     try:
-        weights = views.parse_weights(s.framework, w)
+        weights = parse_weights(s.framework, w)
     except ValueError as exc:
         raise HTTPException(400, str(exc)) from None
     return views.reweight(s, weights, lang)

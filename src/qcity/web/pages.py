@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qcity.service.access import Actor, can
 from qcity.service.errors import explain
+from qcity.service.reweight import default_weights, parse_weights
 from qcity.web import fmt, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
@@ -220,10 +221,11 @@ async def indicator_page(
     request: Request, code: str, scope: str = Query(PEERS), unit: str | None = Query(None)
 ) -> HTMLResponse:
     from qcity.web.api import indicator
+    from qcity.web.params import UnitView
 
     def build() -> HTMLResponse:
         lang = request_lang(request)
-        data = indicator(request, code, scope, unit, lang)
+        data = indicator(request, code, UnitView(scope, unit, lang))
         return render_unit_page(request, "indicator.html", data["name"], data, scope)
 
     return await cached(request, build)
@@ -307,9 +309,9 @@ async def reweight_page(
         lang = request_lang(request)
         s = _scope(request, scope)
         try:
-            weights = views.parse_weights(s.framework, w)
+            weights = parse_weights(s.framework, w)
         except ValueError:
-            weights = views.default_weights(s.framework)
+            weights = default_weights(s.framework)
         data = views.reweight(s, weights, lang)
         return render(
             request,

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from qcity.service.frameworks import Framework, Indicator, Node
+from qcity.service.reweight import reweighted_scores
 from qcity.web import fmt
 from qcity.web.i18n import direction, name, status, word
 from qcity.web.state import Scope
@@ -542,38 +543,6 @@ def ranking(scope: Scope, lang: str, period: str | None = None) -> dict[str, Any
     }
 
 
-def default_weights(fw: Framework) -> dict[str, float]:
-    """The framework's nominal weights of the dimensions."""
-    return {d.code: float(d.weight) for d in fw.root.children}
-
-
-def parse_weights(fw: Framework, text: str | None) -> dict[str, float]:
-    """``economy:2,society:1`` -> weights of the dimensions (others keep the framework's);
-    ValueError naming the bad part."""
-    weights = default_weights(fw)
-    if not text:
-        return weights
-    for part in text.split(","):
-        if not part.strip():
-            continue
-        code, sep, value = part.partition(":")
-        code = code.strip()
-        if not sep or code not in weights:
-            raise ValueError(
-                f"weights: {part!r} is not CODE:WEIGHT with a dimension code ({', '.join(weights)})"
-            )
-        try:
-            w = float(value)
-        except ValueError:
-            raise ValueError(f"weights: {value!r} for {code} is not a number") from None
-        if not math.isfinite(w) or w < 0 or w > 100:
-            raise ValueError(f"weights: {code}={value} must be a number from 0 to 100")
-        weights[code] = w
-    if sum(weights.values()) <= 0:
-        raise ValueError("weights: at least one dimension needs a weight above 0")
-    return weights
-
-
 def reweight(scope: Scope, weights: dict[str, float], lang: str) -> dict[str, Any]:
     """Scores and ranks of the latest period with the dimensions weighted ``weights``
     (the evaluation's weight step with these nominal weights; everything else equal)."""
@@ -582,17 +551,7 @@ def reweight(scope: Scope, weights: dict[str, float], lang: str) -> dict[str, An
     key = ("reweight", tuple(sorted(weights.items())))
     cached = scope.cache.get(key)
     if cached is None:
-        ev = scope.result.evaluation
-        step = next(s for s in ev.log if s.name == "weight")
-        params = {**step.params, "nominal": {**step.params.get("nominal", {}), **weights}}
-        new = ev.with_step("weight", params=params).scores()
-        new = new[new["node"].astype(str) == root]
-        last = new["period"].astype(str).max()
-        new = new[new["period"].astype(str) == last]
-        cached = (
-            last,
-            dict(zip(new["unit"].astype(str), new["score"].astype(float), strict=True)),
-        )
+        cached = reweighted_scores(scope.result.evaluation, weights)  # service.reweight
         kept = [k for k in list(scope.cache) if isinstance(k, tuple) and k[0] == "reweight"]
         if len(kept) >= REWEIGHT_CACHE:
             for k in kept:
