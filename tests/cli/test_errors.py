@@ -431,6 +431,11 @@ def _raise(kind: str) -> None:
         "denied": PermissionError(13, "Permission denied", "locked.csv"),
         "decode": UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
     }
+    if kind == "selection":
+        from qcity.engine.errors import EvaluationError
+
+        raise EvaluationError("only one unit has data; evaluate it with its peers (a group)",
+                              options=("group", "unit_type"))  # fmt: skip
     if kind == "value":
         from qcity.methods.ahp import parse_judgement
 
@@ -448,6 +453,7 @@ def _fine() -> None:
     ("kind", "code", "text"),
     [
         ("store", 1, "error 错误: unit 'XX' is not in the store"),
+        ("selection", 1, "(a group) (--group GROUP, --unit-type TYPE)"),
         ("value", 1, "error 错误: not a number or fraction such as 3 or 1/9: 'abc'"),
         ("lookup", 70, "内部错误"),
         ("bug", 70, "— please report it with this id"),
