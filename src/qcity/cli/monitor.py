@@ -16,7 +16,6 @@ from qcity.cli.app import app, fail
 from qcity.cli.common import data_time, open_framework
 from qcity.cli.options import DbOption, EvaluateAsOfOption
 from qcity.service.notice import BANNER, count_line
-from qcity.service.peers import default_peer_group
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,9 +64,7 @@ def monitor(
     and OUT/attribution.csv (node,indicator,from_period,to_period,change,contribution: what
     moved each composite since last year); prints the warnings per department.
     """
-    from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import from_store
-    from qcity.service.monitoring import MonitorError, monitor, period_year, read_targets_csv
+    from qcity.service.monitoring import monitor_unit, period_year, read_targets_csv
 
     try:
         period_year(year)
@@ -76,32 +73,17 @@ def monitor(
     path, fw = open_framework(framework)
     imported = read_targets_csv(targets, fw) if targets is not None else None
     when = data_time(fw, None, None, as_of)
-    inp = from_store(db, when)
-    peers = default_peer_group(fw, chosen=group)
-    groups = inp.groups
-    members: set[str] = set()
-    if peers is not None and groups is not None:
-        members = set(groups.loc[groups["group"] == peers, "unit_code"].astype(str))
-    if group is not None or unit in members:
-        inp = inp.restrict(group=peers)  # evaluate the unit with its peers
-    elif inp.units is not None and "type" in inp.units.columns:
-        kind = inp.units.loc[inp.units["code"].astype(str) == unit, "type"].dropna()
-        if len(kind):  # a town with its fellow towns: one level at a time
-            inp = inp.restrict(unit_type=str(kind.iloc[0]))
-    if unit not in set(inp.data["unit"].astype(str)):
-        where = f" among the members of group {peers!r}" if group is not None else ""
-        raise MonitorError(
-            f"no data for unit {unit!r}{where} in {inp.source}; check the code (qcity export "
-            "lists the units with data)"
-        )
-    result = evaluate(fw, inp, framework_text=path.read_text(encoding="utf-8"))
-    periods = set(result.evaluation.scores()["period"].astype(str))
-    wanted = str(year).strip().upper()
-    if wanted not in periods and not any(p.startswith(wanted + "Q") for p in periods):
-        raise MonitorError(
-            f"no data for period {wanted} in the evaluation; periods: {', '.join(sorted(periods))}"
-        )
-    mon = monitor(result, unit, wanted, group, targets=imported, as_of=when)
+    run = monitor_unit(
+        fw,
+        unit=unit,
+        year=year,
+        db=db,
+        group=group,
+        targets=imported,
+        as_of=when,
+        framework_text=path.read_text(encoding="utf-8"),
+    )
+    mon, result, wanted = run.monitor, run.result, run.period
     written = write_monitor(mon, result, out, unit, wanted)
     show(mon, result, written)
 
