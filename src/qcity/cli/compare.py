@@ -4,7 +4,6 @@ and indicator, strengths and weaknesses (长板/短板); towns and streets with 
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from qcity.cli.app import app, fail
+from qcity.cli.app import app
 from qcity.cli.common import Selection, data_time, open_framework, read_inputs
 from qcity.cli.options import (
     DataFileOption,
@@ -61,24 +60,13 @@ def evaluate_peers(
     """Evaluate the peers of ``unit``: the members of ``group``, and/or the units of
     ``level`` sharing its parent; without either, the units of its own level. Reads the
     database (or ``data``), selects as ``qcity evaluate --group`` does, and evaluates."""
-    from qcity.service.compare import level_peers
+    from qcity.service.compare import select_peers
     from qcity.service.evaluation import evaluate
-    from qcity.service.inputs import describe_selection
 
     path, fw = open_framework(framework)
     when = data_time(fw, data, units, as_of)
     inp = read_inputs(fw, path, Selection(data, units, db, when, group))
-    if level is not None or group is None:
-        keep = set(level_peers(fw, inp.units, unit, level))
-        chosen = inp.data[inp.data["unit"].astype(str).isin(keep)]
-        selection = describe_selection(chosen, inp.units, group=group, unit_type=level)
-        inp = replace(inp, data=chosen, selection=selection)
-    present = set(inp.data["unit"].astype(str))
-    if unit not in present:
-        where = f"group {group!r}" if group else f"level {level or 'of the unit'}"
-        fail(f"unit {unit!r} has no data among the units compared ({where}); check --unit")
-    if len(present) < 2:
-        fail(f"only {unit!r} is selected: a comparison needs peers (--group or --level)")
+    inp = select_peers(fw, inp, unit=unit, group=group, level=level)
     return evaluate(fw, inp, framework_text=path.read_text(encoding="utf-8"))
 
 

@@ -108,4 +108,6 @@ FLAGS = {
     "group": "--group GROUP",
     "unit_type": "--unit-type TYPE",
     "units": "--units U.csv",
+    "unit": "--unit",
+    "level": "--level",
 }
