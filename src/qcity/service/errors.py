@@ -143,11 +143,10 @@ def _qcity_error(exc: QcityError) -> Failure:
     """One of qcity's own errors: its text and hint, its kind's exit code and status."""
     message = _message(exc) or type(exc).__name__
     hint = getattr(exc, "hint", None)
-    if hint and hint not in message:
+    hint = hint if isinstance(hint, str) and hint.strip() else None
+    if hint is not None and hint not in message:
         message = f"{message}; {hint}"
-    return Failure(
-        message, exc.exit_code, http_status=exc.http_status, hint=getattr(exc, "hint", None)
-    )
+    return Failure(message, exc.exit_code, http_status=exc.http_status, hint=hint)
 
 
 def _database_error(exc: BaseException) -> Failure | None:
