@@ -7,7 +7,9 @@ it introduces (``地区生产总值`` introduces both the GDP total and its grow
 figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
 ``人均地区生产总值`` is never read as ``地区生产总值``. An indicator's phrasings are its
 rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
-uses), so that a name declared once serves both readers.
+uses), so that a name declared once serves both readers. Each phrasing is also looked
+for in the spellings bulletins use for the same name (``SPELLINGS``: 每千人口 / 每千常住人口 /
+每千人拥有, 比率 / 比例, 占…的比重, a trailing 数), so that a rule need not list them.
 """
 
 from __future__ import annotations
@@ -30,6 +32,46 @@ def latin_upper(text: str) -> str:
     """``text`` with ASCII letters in upper case: phrasings are found whatever the case of
     an abbreviation (``GDp``, ``gdp``), and the text keeps its length."""
     return text.translate(_UPPER)
+
+
+#: Spellings of one name that bulletins use interchangeably: each pattern's match may be
+#: written as any of its alternatives (a per-thousand base, 比率 and 比例, 占…的比重).
+SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"每千(?:常住)?(?:人口|人)(?:拥有)?",
+        ("每千常住人口", "每千人口", "每千人", "每千常住人口拥有", "每千人口拥有", "每千人拥有"),
+    ),
+    (
+        r"每万(?:常住)?(?:人口|人)(?:拥有)?",
+        ("每万常住人口", "每万人口", "每万人", "每万常住人口拥有", "每万人口拥有", "每万人拥有"),
+    ),
+    (r"比率|比例", ("比率", "比例")),
+    (r"的比重|比重", ("的比重", "比重")),
+    (r"^空气质量|^环境空气质量", ("空气质量", "环境空气质量")),
+)
+_SPELLINGS = [(re.compile(p), alts) for p, alts in SPELLINGS]
+
+#: Ends of a count's name that bulletins drop or add (``…医师数`` / ``…医师``).
+_COUNT_END = re.compile(r"(?:床位|医师|医生|病床)数?$")
+
+
+def spellings(name: str) -> list[str]:
+    """``name`` and the other spellings of it (``SPELLINGS``; a count's name with and
+    without its trailing 数), ``name`` first."""
+    out = [name]
+    for pattern, alternatives in _SPELLINGS:
+        more = []
+        for n in out:
+            m = pattern.search(n)
+            if m is not None:
+                more += [n[: m.start()] + a + n[m.end() :] for a in alternatives]
+        out += [n for n in more if n not in out]
+    for n in list(out):
+        if _COUNT_END.search(n):
+            other = n[:-1] if n.endswith("数") else n + "数"
+            if other not in out:
+                out.append(other)
+    return out
 
 
 class BulletinRuleError(errors.InputError, ValueError):
@@ -78,7 +120,7 @@ class Rules:
     def add(self, target: Target, names: list[str]) -> None:
         """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
         self.targets[target.key] = target
-        for name in (latin_upper(narrow(n)) for n in names):
+        for name in (latin_upper(narrow(s)) for n in names for s in spellings(n)):
             keys = self.names.setdefault(name, [])
             if target.key not in keys:
                 keys.append(target.key)
