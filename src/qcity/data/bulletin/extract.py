@@ -150,6 +150,14 @@ _AFTER_BRACKET = re.compile(r"^\s*\(([^()]{1,20})\)")
 #: A phrasing that itself says "growth" (``地区生产总值增长率``): its percentage is a growth.
 _GROWTH_NAME = re.compile(r"(?:增长率|增速|增长速度|增幅)$")
 
+#: A note in brackets (``实际使用外资(以验资口径计)``): it qualifies (``(不含开发区)``
+#: refuses) but names no other subject.
+_NOTE = re.compile(r"\([^()]{1,24}\)")
+
+#: A section label run into the first sentence of its section (``人口 年末常住人口…``,
+#: ``经济 初步核算…``): a few words, then a space, at the start of a sentence.
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[ \t]+(?=[\u4e00-\u9fff])")
+
 #: The reason given for a figure whose subject other words name.
 OTHER_SUBJECT = "another subject / 其他主体"
 
@@ -205,7 +213,8 @@ def refusal(gap: str, ctx: Context) -> str:
 
 
 def _basis(text: str) -> str:
-    """``text`` with every ``按…计算`` blanked, a registered-population one kept as 户籍."""
+    """``text`` with every ``按…计算`` blanked, a registered-population one kept as 户籍,
+    and a section label at its start blanked."""
 
     def blank(m: re.Match[str]) -> str:
         n = len(m.group())
@@ -214,6 +223,7 @@ def _basis(text: str) -> str:
                 return kept.ljust(n)
         return " " * n
 
+    text = _LABEL.sub(lambda m: " " * len(m.group()), text)
     return _BASIS.sub(blank, text)
 
 
@@ -297,7 +307,7 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             assert isinstance(payload, tuple)
             number, unit = payload
             why = refusal(gap, ctx)  # refuses this figure only (按户籍人口计算为…)
-            if names_something(gap, ctx) and not plural and not why:  # 分别: all compete
+            if names_something(_NOTE.sub("", gap), ctx) and not plural and not why:  # 分别
                 current = None
                 continue
             if current is not None and current.reason == REGISTERED and "常住" in gap:
