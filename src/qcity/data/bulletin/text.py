@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qcity import errors
+from qcity.data.bulletin.tables import read_tables
 from qcity.data.readers import FileReadError, decode_csv
 
 
@@ -94,11 +95,18 @@ def qualifiers_in(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """The sentences of ``text`` (blank ones dropped), each cut into clauses."""
+    """The sentences of ``text`` (blank ones dropped), each cut into clauses; a row of a
+    flattened table is one sentence, read as the sentence it stands for (``tables``)."""
     out: list[Sentence] = []
-    for part in _SENTENCE_END.split(text):
-        original = part.strip()
-        s = narrow(original)
+    lines = text.splitlines()
+    rows = read_tables([narrow(line) for line in lines])
+    pieces = [
+        (line.strip(), row) if row is not None else (part.strip(), None)
+        for line, row in zip(lines, rows, strict=True)
+        for part in ([line] if row is not None else _SENTENCE_END.split(line))
+    ]
+    for original, row in pieces:
+        s = row if row is not None else narrow(original)
         if not s:
             continue
         seps = list(_CLAUSE_SEP.finditer(s))
