@@ -162,7 +162,18 @@ RULES: dict[str, dict[str, Any]] = {
         "names": ["每千常住人口执业(助理)医师数", "每千人拥有执业(助理)医师"],
         "measure": "level",
     },
-    "PS09": {"names": ["常住人口城镇化率", "城镇化率"], "measure": "share"},
+    "PS09": {
+        "names": [
+            "常住人口城镇化率",
+            "城镇化率",
+            *(
+                f"{town}…占{whole}比重"
+                for town in ("城镇人口", "城镇常住人口")
+                for whole in ("常住人口", "年末常住人口", "总人口", "常住总人口", "全部人口")
+            ),
+        ],
+        "measure": "share",
+    },
     "LV01": {
         "names": ["城镇常住居民人均可支配收入", "城镇居民人均可支配收入"],
         "measure": "level",

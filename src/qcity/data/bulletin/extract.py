@@ -269,7 +269,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
     out: list[Candidate] = []
     current: _Subject | None = None
     pending = ""  # a qualifier stated in a clause of its own: applies to the next clause
-    for a, b in sentence.clauses:
+    for i, (a, b) in enumerate(sentence.clauses):
+        before = sentence.clauses[i - 1][0] if i else a  # where the clause before starts
         clause = text[a:b]
         plural = "分别" in clause
         found = rules.pattern.finditer(latin_upper(clause))  # same length, same positions
@@ -301,6 +302,11 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                 if bracketed and current is not None and not gap[:-1].strip():
                     continue  # 城镇化率(常住人口), 地区生产总值(GDP): qualifies the subject
                 keys = rules.names[payload]
+                heads = rules.heads.get(payload)
+                if heads and not any(h in latin_upper(text[before : a + start]) for h in heads):
+                    said = "/".join(dict.fromkeys(heads))
+                    current = _Subject(keys, payload, f"{OTHER_SUBJECT}: not of {said} / 非{said}")
+                    continue  # 乡村人口…占常住人口比重: not the share its rule means
                 why = _name_reason(rules.strip_scope(gap, keys), bracketed, plural, ctx)
                 current = _Subject(keys, payload, why or pending)
                 continue

@@ -106,6 +106,7 @@ class Rules:
     operands: dict[str, tuple[str, str]] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
     scope: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    heads: dict[str, list[str]] = field(default_factory=dict)
 
     def strip_scope(self, gap: str, keys: list[str]) -> str:
         """``gap`` without the scope words every one of ``keys`` accepts (县城, 城区)."""
@@ -118,12 +119,23 @@ class Rules:
         return gap
 
     def add(self, target: Target, names: list[str]) -> None:
-        """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
+        """Register ``target`` under each of ``names`` (narrowed, as the text is read).
+        A name ``HEAD…TAIL`` is the phrasing TAIL said right after a clause naming HEAD
+        (``城镇人口…占常住人口比重``: the share the town population makes of the residents,
+        i.e. the urbanisation rate, in a sentence that never names it)."""
         self.targets[target.key] = target
-        for name in (latin_upper(narrow(s)) for n in names for s in spellings(n)):
-            keys = self.names.setdefault(name, [])
-            if target.key not in keys:
-                keys.append(target.key)
+        for full in names:
+            head, _, tail = full.rpartition("…")
+            for name in (latin_upper(narrow(s)) for s in spellings(tail)):
+                if head:
+                    self.heads.setdefault(name, []).append(latin_upper(narrow(head)))
+                self._register(name, target.key)
+
+    def _register(self, name: str, key: str) -> None:
+        """``name`` introduces ``key``."""
+        keys = self.names.setdefault(name, [])
+        if key not in keys:
+            keys.append(key)
 
 
 def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: Framework) -> str:

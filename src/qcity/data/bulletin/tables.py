@@ -66,7 +66,9 @@ class _Header:
     def __init__(self, cells: list[str]) -> None:
         self.units = [_unit_of(c) for c in cells]
         self.growth = [bool(_GROWTH_HEADER.search(c)) for c in cells]
-        self.years = [(m.group().replace(" ", "") if (m := _HEADER_YEAR.search(c)) else "") for c in cells]
+        self.years = [
+            (m.group().replace(" ", "") if (m := _HEADER_YEAR.search(c)) else "") for c in cells
+        ]
         self.unit_column = next((i for i, c in enumerate(cells) if c.strip() == "单位"), None)
 
     @property
