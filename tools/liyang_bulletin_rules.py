@@ -116,7 +116,8 @@ RULES: dict[str, dict[str, Any]] = {
             "空气质量优良天数比率",
             "空气质量优良天数比例",
             "空气优良天数比率",
-            "优良天数比率",
+            "空气质量…优良天数比率",
+            "空气质量…优良率",
         ],
         "measure": "share",
         "scope": AIR_SCOPE,
@@ -166,6 +167,8 @@ RULES: dict[str, dict[str, Any]] = {
         "names": [
             "常住人口城镇化率",
             "城镇化率",
+            "常住人口城镇化水平",
+            "城镇化水平",
             *(
                 f"{town}…占{whole}比重"
                 for town in ("城镇人口", "城镇常住人口")

@@ -59,6 +59,9 @@ FRAMING: tuple[str, ...] = (
     "控制在",
     "平均",
     "人员",
+    "金额",
+    "总额",
+    "总量",
     "比上年同期",
     "较上年同期",
     "比上年末",
@@ -307,6 +310,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                     said = "/".join(dict.fromkeys(heads))
                     current = _Subject(keys, payload, f"{OTHER_SUBJECT}: not of {said} / 非{said}")
                     continue  # 乡村人口…占常住人口比重: not the share its rule means
+                for h in heads or ():  # 城镇人口占总人口的比重: the head is no other subject
+                    gap = gap.replace(h, "")
                 why = _name_reason(rules.strip_scope(gap, keys), bracketed, plural, ctx)
                 current = _Subject(keys, payload, why or pending)
                 continue

@@ -1,7 +1,7 @@
 """Numbers with units in bulletin prose, what kind of figure each is, and unit conversion.
 
 A figure is a number directly followed by a unit of measure (``1557.22亿元``, ``9.7%``,
-``1.73:1``); a bare number (a year, ``PM2.5``) is not one. Its kind comes from the words
+``1.73:1``, ``40 215 元`` with a space between thousands); a bare number (a year, ``PM2.5``) is not one. Its kind comes from the words
 right before it: ``增长9.7%`` is a growth rate, ``下降3.2%`` a negative one, ``增加0.41万人``
 an absolute change (never taken as a level), ``提高0.7个百分点`` a change in points (never
 taken), any other percentage a share, any other number a level. Values are exact decimals
@@ -79,9 +79,16 @@ _PREFIXES: tuple[tuple[str, Decimal], ...] = (
     ("万", Decimal(10) ** 4),
 )
 
-_NUMBER = r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)"
+#: A number: thousands separated by commas (1,026.84) or by single spaces as typeset
+#: (40 215), or plain digits with an optional decimal part.
+_NUMBER = (
+    r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d{1,3}(?:[ \u00a0\u2009]\d{3})+(?:\.\d+)?"
+    r"|[-+]?\d+(?:\.\d+)?)"
+)
 _UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *UNIT_SPELLINGS], key=len, reverse=True))
-FIGURE = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
+FIGURE = re.compile(
+    rf"(?<![\d.])(?<!\d[ \u00a0\u2009]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))"
+)
 
 #: Words that, right before a number, make it a change: growth in % or an absolute change.
 _CHANGE = re.compile(
@@ -108,7 +115,7 @@ def find_figures(text: str) -> list[tuple[int, int, Decimal, str]]:
     out = []
     for m in FIGURE.finditer(text):
         unit = "倍" if m["ratio"] else UNIT_SPELLINGS.get(m["unit"], m["unit"])
-        out.append((m.start(), m.end(), Decimal(m["num"].replace(",", "")), unit))
+        out.append((m.start(), m.end(), Decimal(re.sub(r"[,\s]", "", m["num"])), unit))
     return out
 
 

@@ -9,7 +9,8 @@ figure's kind decides which), and ``pattern`` finds the phrasings, longest first
 rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
 uses), so that a name declared once serves both readers. Each phrasing is also looked
 for in the spellings bulletins use for the same name (``SPELLINGS``: 每千人口 / 每千常住人口 /
-每千人拥有, 比率 / 比例, 占…的比重, a trailing 数), so that a rule need not list them.
+每千人拥有 and the base after the count, 比率 / 比例, 占…的比重, R&D / 研发 / 研究与试验发展,
+GDP / 地区生产总值, a trailing 数), so that a rule need not list them.
 """
 
 from __future__ import annotations
@@ -46,10 +47,18 @@ SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("每万常住人口", "每万人口", "每万人", "每万常住人口拥有", "每万人口拥有", "每万人拥有"),
     ),
     (r"比率|比例", ("比率", "比例")),
+    (
+        r"研究与试验发展\(R&D\)|研究与试验发展|R&D|研发",
+        ("研究与试验发展(R&D)", "研究与试验发展", "R&D", "研发"),
+    ),
+    (r"地区生产总值|GDP", ("地区生产总值", "GDP", "生产总值")),
     (r"的比重|比重", ("的比重", "比重")),
     (r"^空气质量|^环境空气质量", ("空气质量", "环境空气质量")),
 )
 _SPELLINGS = [(re.compile(p), alts) for p, alts in SPELLINGS]
+
+#: A name that starts with its per-thousand (per-ten-thousand) base, and the rest.
+_PER_BASE = re.compile(r"^(每[千万](?:常住)?(?:人口|人)(?:拥有)?)(.*)$")
 
 #: Ends of a count's name that bulletins drop or add (``…医师数`` / ``…医师``).
 _COUNT_END = re.compile(r"(?:床位|医师|医生|病床)数?$")
@@ -66,6 +75,12 @@ def spellings(name: str) -> list[str]:
             if m is not None:
                 more += [n[: m.start()] + a + n[m.end() :] for a in alternatives]
         out += [n for n in more if n not in out]
+    for n in list(out):  # 高价值发明专利拥有量每万人: the base written after the count
+        m = _PER_BASE.match(n)
+        if m is not None and m.group(2):
+            inverted = m.group(2) + m.group(1).replace("拥有", "")
+            if inverted not in out:
+                out.append(inverted)
     for n in list(out):
         if _COUNT_END.search(n):
             other = n[:-1] if n.endswith("数") else n + "数"
