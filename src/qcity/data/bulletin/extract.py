@@ -26,6 +26,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from qcity.data.bulletin.elision import elided
 from qcity.data.bulletin.numbers import Figure, classify, convert, find_figures, split_unit
 from qcity.data.bulletin.rules import Rules, Target, latin_upper
 from qcity.data.bulletin.text import Sentence
@@ -59,6 +60,9 @@ FRAMING: tuple[str, ...] = (
     "控制在",
     "平均",
     "人员",
+    "和",
+    "与",
+    "及",
     "金额",
     "总额",
     "总量",
@@ -263,6 +267,21 @@ def _name_reason(gap: str, bracketed: bool, plural: bool, ctx: Context) -> str:
     return f"{OTHER_SUBJECT}: {''.join(words)[:12]}"
 
 
+def _respectively(figures: list[tuple[int, str]], n: int) -> dict[int, int]:
+    """{figure start: index of its subject} when ``figures`` (start, unit) come in runs of
+    ``n`` in one unit (``45210元和23150元，增长5.1%和6.6%``: the i-th of each run is the
+    i-th subject's), else {} (the figures compete)."""
+    runs: list[list[tuple[int, str]]] = []
+    for f in figures:
+        if runs and runs[-1][-1][1] == f[1] and len(runs[-1]) < n:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    if not runs or any(len(r) != n for r in runs):
+        return {}
+    return {start: i for r in runs for i, (start, _) in enumerate(r)}
+
+
 def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) -> list[Candidate]:
     """The candidates of one sentence, taken and refused (see the module docstring)."""
     if rules.pattern is None:
@@ -272,12 +291,14 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
     out: list[Candidate] = []
     current: _Subject | None = None
     pending = ""  # a qualifier stated in a clause of its own: applies to the next clause
+    listed_before: list[_Subject] = []  # subjects a 分别 clause listed, for the next one
     for i, (a, b) in enumerate(sentence.clauses):
         before = sentence.clauses[i - 1][0] if i else a  # where the clause before starts
         clause = text[a:b]
         plural = "分别" in clause
-        found = rules.pattern.finditer(latin_upper(clause))  # same length, same positions
-        mentions = [(m.start(), m.end(), m.group()) for m in found]
+        upper = latin_upper(clause)  # same length, same positions
+        mentions = [(m.start(), m.end(), m.group()) for m in rules.pattern.finditer(upper)]
+        mentions = sorted([*mentions, *elided(upper, mentions, rules.names)])
         taken = [(s, e) for s, e, _ in mentions]
         figures = [
             f for f in find_figures(clause) if not any(s < f[1] and f[0] < e for s, e in taken)
@@ -296,9 +317,15 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             current.reason = current.reason or pending
         pos = 0
         plural_growth = False
+        # 城镇和农村居民人均可支配收入分别为39846元和19573元: listed subjects, one figure each
+        names_end = max((e for _, e, _ in mentions), default=-1)
+        paired = [(f_start, f_unit) for f_start, _, _, f_unit in figures if f_start >= names_end]
+        listed: list[_Subject] = listed_before if not mentions else []
         for start, end, kind, payload in tokens:
             gap = clause[pos:start]
             pos = end
+            if kind == "name" and listed and names_something(gap, ctx):
+                listed = []  # a new list starts: words other than 和/与/及 came between
             if kind == "name":
                 assert isinstance(payload, str)
                 bracketed = clause[start - 1 : start] == "(" and clause[end : end + 1] == ")"
@@ -314,6 +341,7 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                     gap = gap.replace(h, "")
                 why = _name_reason(rules.strip_scope(gap, keys), bracketed, plural, ctx)
                 current = _Subject(keys, payload, why or pending)
+                listed.append(current)
                 continue
             assert isinstance(payload, tuple)
             number, unit = payload
@@ -323,6 +351,11 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
                 continue
             if current is not None and current.reason == REGISTERED and "常住" in gap:
                 current.reason = ""  # …，按常住人口计算的为85200元: the basis changed
+            order = _respectively(paired, len(listed)) if plural and len(listed) > 1 else {}
+            pair = start in order
+            if pair:
+                current = listed[order[start]]
+                why = why or refusal(clause[max(names_end, 0) : paired[0][0]], ctx)
             if current is None or _APPROXIMATE.match(clause[end:]):
                 continue
             fkind, value = classify(number, unit, gap)
@@ -335,7 +368,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             for key in current.keys:
                 stored = _accepts(rules.targets[key], figure)
                 if stored is not None:
-                    out.append(Candidate(key, stored, sentence, plural, why))
+                    out.append(Candidate(key, stored, sentence, plural and not pair, why))
+        listed_before = listed if plural and len(listed) > 1 else []
         pending = ""
         if names_something(clause[pos:], ctx):
             current = None

@@ -1,10 +1,11 @@
 """Numbers with units in bulletin prose, what kind of figure each is, and unit conversion.
 
 A figure is a number directly followed by a unit of measure (``1557.22亿元``, ``9.7%``,
-``1.73:1``, ``40 215 元`` with a space between thousands); a bare number (a year, ``PM2.5``) is not one. Its kind comes from the words
-right before it: ``增长9.7%`` is a growth rate, ``下降3.2%`` a negative one, ``增加0.41万人``
-an absolute change (never taken as a level), ``提高0.7个百分点`` a change in points (never
-taken), any other percentage a share, any other number a level. Values are exact decimals
+``1.73:1``, ``40 215 元`` with a space between thousands); a bare number (a year,
+``PM2.5``) is not one. Its kind comes from the words right before it: ``增长9.7%`` is a
+growth rate, ``下降3.2%`` a negative one, ``增加0.41万人`` an absolute change (never taken
+as a level), ``提高0.7个百分点`` a change in points (never taken), any other percentage a
+share, any other number a level. Values are exact decimals
 (``19.3万元`` is 193000 元, not 193000.00000000003).
 """
 
@@ -86,9 +87,8 @@ _NUMBER = (
     r"|[-+]?\d+(?:\.\d+)?)"
 )
 _UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *UNIT_SPELLINGS], key=len, reverse=True))
-FIGURE = re.compile(
-    rf"(?<![\d.])(?<!\d[ \u00a0\u2009]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))"
-)
+_NOT_AFTER = r"(?<![\d.])(?<!\d[ \u00a0\u2009])"  # never the tail of a number
+FIGURE = re.compile(rf"{_NOT_AFTER}{_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
 
 #: Words that, right before a number, make it a change: growth in % or an absolute change.
 _CHANGE = re.compile(
