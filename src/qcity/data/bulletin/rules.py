@@ -10,7 +10,7 @@ rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbo
 uses), so that a name declared once serves both readers. Each phrasing is also looked
 for in the spellings bulletins use for the same name (``SPELLINGS``: 每千人口 / 每千常住人口 /
 每千人拥有 and the base after the count, 比率 / 比例, 占…的比重, R&D / 研发 / 研究与试验发展,
-GDP / 地区生产总值, a trailing 数), so that a rule need not list them.
+GDP / 地区生产总值, 浓度 / 浓度值, a trailing 数), so that a rule need not list them.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"地区生产总值|GDP", ("地区生产总值", "GDP", "生产总值")),
     (r"的比重|比重", ("的比重", "比重")),
     (r"^空气质量|^环境空气质量", ("空气质量", "环境空气质量")),
+    (r"浓度值$|浓度$", ("浓度", "浓度值")),
 )
 _SPELLINGS = [(re.compile(p), alts) for p, alts in SPELLINGS]
 
