@@ -8,9 +8,10 @@ figure's kind decides which), and ``pattern`` finds the phrasings, longest first
 ``人均地区生产总值`` is never read as ``地区生产总值``. An indicator's phrasings are its
 rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
 uses), so that a name declared once serves both readers. Each phrasing is also looked
-for in the spellings bulletins use for the same name (``SPELLINGS``: 每千人口 / 每千常住人口 /
-每千人拥有 and the base after the count, 比率 / 比例, 占…的比重, R&D / 研发 / 研究与试验发展,
-GDP / 地区生产总值, 浓度 / 浓度值, a trailing 数), so that a rule need not list them.
+for in the spellings bulletins use for the same name (``spellings``): 每千人口 / 每千常住人口
+/ 每千人拥有 and the base after the count, a leading 全社会 or none, 比率 / 比例, 占…的比重,
+R&D / 研发 / 研究与试验发展, GDP / 地区生产总值 and 占全区生产总值, 浓度 / 浓度值, a trailing 数;
+so a rule need not list them.
 """
 
 from __future__ import annotations
@@ -54,9 +55,15 @@ SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (r"地区生产总值|GDP", ("地区生产总值", "GDP", "生产总值")),
     (r"的比重|比重", ("的比重", "比重")),
     (r"^空气质量|^环境空气质量", ("空气质量", "环境空气质量")),
+    (r"^全社会", ("全社会", "")),
     (r"浓度值$|浓度$", ("浓度", "浓度值")),
 )
 _SPELLINGS = [(re.compile(p), alts) for p, alts in SPELLINGS]
+
+#: A share of GDP inside a name (``占地区生产总值比重``, ``相当于GDP的``), where
+#: bulletins put the place's framing word (``占全区生产总值的比重``).
+_SHARE_OF_GDP = re.compile(r"(占|相当于)(?:地区生产总值|GDP|生产总值)")
+_PLACE_WORDS = ("全市", "全区", "全县", "全镇", "全旗")
 
 #: A name that starts with its per-thousand (per-ten-thousand) base, and the rest.
 _PER_BASE = re.compile(r"^(每[千万](?:常住)?(?:人口|人)(?:拥有)?)(.*)$")
@@ -76,6 +83,11 @@ def spellings(name: str) -> list[str]:
             if m is not None:
                 more += [n[: m.start()] + a + n[m.end() :] for a in alternatives]
         out += [n for n in more if n not in out]
+    for n in list(out):  # 占全区生产总值的比重: the place's framing word inside the name
+        m = _SHARE_OF_GDP.search(n)
+        if m is not None:
+            more = [n[: m.end(1)] + w + n[m.end(1) :] for w in _PLACE_WORDS]
+            out += [x for x in more if x not in out]
     for n in list(out):  # 高价值发明专利拥有量每万人: the base written after the count
         m = _PER_BASE.match(n)
         if m is not None and m.group(2):
