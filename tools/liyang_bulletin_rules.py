@@ -29,7 +29,13 @@ RESIDENTS: dict[str, Any] = {
 
 #: General public budget revenue, in 亿元.
 BUDGET_REVENUE: dict[str, Any] = {
-    "names": ["一般公共预算收入", "一般公共预算收入总额", "地方一般公共预算收入"],
+    "names": [
+        "一般公共预算收入",
+        "一般公共预算收入总额",
+        "地方一般公共预算收入",
+        "公共财政预算收入",
+        "地方公共财政预算收入",
+    ],
     "measure": "level",
     "unit": "亿元",
 }
@@ -207,6 +213,9 @@ RULES: dict[str, dict[str, Any]] = {
     "LV06": {"names": ["城镇调查失业率"], "measure": "share"},
     "LV07": {"names": ["基本养老保险参保率"], "measure": "share"},
     "LV08": {"names": ["基本医疗保险参保率"], "measure": "share"},
-    "LV12": {"names": ["人均预期寿命", "居民人均预期寿命"], "measure": "level"},
+    "LV12": {
+        "names": ["人均预期寿命", "居民人均预期寿命", "人口平均预期寿命"],
+        "measure": "level",
+    },
 }
 """Bulletin rule of each indicator code that a bulletin states (or from which it is derived)."""

@@ -2,7 +2,8 @@
 
 Bulletins put their main figures in tables (``表1 2023年地区生产总值``); pasted as text,
 each row becomes a line of cells separated by ``|`` (or tabs) under a header that gives
-each column's unit::
+each column's unit (or the year it holds; the unit is then in the row's label, or in a
+``单位`` column)::
 
     指标 | 绝对数（亿元） | 比上年增长（%）
     地区生产总值 | 613.52 | 4.7
@@ -73,8 +74,10 @@ class _Header:
 
     @property
     def useful(self) -> bool:
-        """True when some column after the first has a unit or a 单位 column exists."""
-        return any(self.units[1:]) or self.unit_column is not None
+        """True when some column after the first has a unit, a year or a growth, or a
+        单位 column exists (a row without a unit of its own is then left alone)."""
+        later = zip(self.units[1:], self.years[1:], self.growth[1:], strict=True)
+        return any(any(c) for c in later) or self.unit_column is not None
 
 
 def _read_row(cells: list[str], header: _Header) -> str | None:
@@ -82,7 +85,9 @@ def _read_row(cells: list[str], header: _Header) -> str | None:
     label = cells[0].lstrip("#＃ ").strip()
     if not label or _NUMBER_CELL.match(label) or len(cells) > len(header.units):
         return None
-    row_unit = ""
+    row_unit = _unit_of(label)  # 城镇居民人均可支配收入(元): the unit in the row's label
+    if row_unit:
+        label = _HEADER_UNIT.sub("", label).strip()
     if header.unit_column is not None and header.unit_column < len(cells):
         row_unit = cells[header.unit_column].strip()
         row_unit = row_unit if row_unit in _KNOWN_UNITS else ""
