@@ -4,9 +4,10 @@ test).
 How the corpus was built: **every text is composed** — written by us in our own words
 after reading many real 国民经济和社会发展统计公报 of districts, counties, towns and
 county-level cities of several provinces (2015-2023), reproducing their sentence
-patterns (never a published sentence); every place but Liyang is invented and every
-figure but Liyang's GDP is invented. Each text has the values a careful clerk would take,
-entered by hand from the text before the reader was run on it (``*.truth.csv``), and
+patterns (never a published sentence); every place but Liyang is invented, and every
+figure but Liyang's public ones (GDP, its growth and per capita). Each text has the
+values a careful clerk would take, entered by hand from the text before the reader was
+run on it (``*.truth.csv``), and
 the values it states that a clerk would NOT take (``*.traps.csv``: 不含开发区, 按户籍人口,
 中位数, 上年, 前三季度, two-year averages, 森林 for 林木覆盖率 ...). Three sets:
 
