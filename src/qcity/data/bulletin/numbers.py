@@ -94,6 +94,8 @@ FIGURE = re.compile(rf"{_NOT_AFTER}{_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])
 _CHANGE = re.compile(
     r"(?P<word>增长|增速|增幅|增加|净增|提高|上升|下降|减少|回落|降低|下滑)(?:了|为|达)?\s*$"
 )
+#: A note in brackets right before a number (``增长(下同)``), set aside to see the word.
+_TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)\s*$")
 _FALLING = frozenset({"下降", "减少", "回落", "降低", "下滑"})
 
 Kind = Literal["level", "growth", "share", "change", "points"]
@@ -124,7 +126,7 @@ def classify(number: Decimal, unit: str, before: str) -> tuple[Kind, Decimal]:
     value (a fall is negative)."""
     if unit in ("个百分点", "百分点", "个千分点", "千分点"):
         return "points", number
-    change = _CHANGE.search(before)
+    change = _CHANGE.search(_TRAILING_NOTE.sub("", before))  # 比上年增长(下同)7.3%
     if change is not None:
         value = -number if change["word"] in _FALLING and number > 0 else number
         return ("growth" if unit == "%" else "change"), value
