@@ -387,3 +387,13 @@ def test_a_flattened_table_is_read_row_by_row() -> None:
     assert refused(text, 2019) == [("LV01", 57640.0, "another year (2018) / 其他年份")]
     # a header without units: nothing is guessed
     assert taken("指标 | 数值\n城镇居民人均可支配收入 | 37215\n") == {}
+
+
+def test_a_title_naming_the_city_before_the_district() -> None:
+    title = "南湖市东坡区2022年国民经济和社会发展统计公报\n"
+    assert taken(title + "东坡区实现地区生产总值392.8亿元，比上年增长3.2%。") == {"EC02": 3.2}
+    assert taken(title + "南湖市实现地区生产总值增长4.0%。") == {}
+
+
+def test_a_note_in_brackets_after_the_change_word() -> None:
+    assert taken("全县生产总值按可比价计算，比上年增长（下同）7.3%。") == {"EC02": 7.3}
