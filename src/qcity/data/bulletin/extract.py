@@ -17,6 +17,11 @@ registered population (按户籍人口计算), is a 中位数, a multi-year aver
 so that the clerk sees it and it never competes with the place's own value. A qualifier
 in a clause of its own applies to the next clause; in brackets right after a figure, to
 that figure. A figure followed by 左右/以上/余 is approximate and never taken.
+
+Lists: a name written once for two subjects is read for both (``elision``); with 分别, one
+figure per listed subject pairs them in order, otherwise the figures compete. A phrasing
+with a required head (``城镇人口…占常住人口比重``) names its subject only right after a
+clause naming the head; elsewhere its figure is refused as another subject's.
 """
 
 from __future__ import annotations
