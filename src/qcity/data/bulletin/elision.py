@@ -19,7 +19,9 @@ CONJUNCTIONS = "和与及、"
 _SPAN = 12
 
 
-def _shared_end(clause: str, start: int, name: str, names: dict[str, list[str]], floor: int):
+def _shared_end(
+    clause: str, start: int, name: str, names: dict[str, list[str]], floor: int
+) -> tuple[int, int, str] | None:
     """The mention ending at the conjunction before ``clause[start]`` (where ``name``
     starts) whose end is ``name``'s: ``城镇`` + ``居民人均可支配收入``; None if none."""
     p = start - 1
@@ -35,7 +37,9 @@ def _shared_end(clause: str, start: int, name: str, names: dict[str, list[str]],
     return best
 
 
-def _shared_start(clause: str, p: int, name: str, names: dict[str, list[str]]):
+def _shared_start(
+    clause: str, p: int, name: str, names: dict[str, list[str]]
+) -> tuple[int, int, str] | None:
     """The mention right after the conjunction at ``clause[p]`` whose start is that of
     ``name`` (the previous mention): ``每千人口拥有`` + ``执业(助理)医师``; None if none."""
     rest = clause[p + 1 : p + 1 + _SPAN + len(name)]
