@@ -29,7 +29,13 @@ RESIDENTS: dict[str, Any] = {
 
 #: General public budget revenue, in 亿元.
 BUDGET_REVENUE: dict[str, Any] = {
-    "names": ["一般公共预算收入", "一般公共预算收入总额"],
+    "names": [
+        "一般公共预算收入",
+        "一般公共预算收入总额",
+        "地方一般公共预算收入",
+        "公共财政预算收入",
+        "地方公共财政预算收入",
+    ],
     "measure": "level",
     "unit": "亿元",
 }
@@ -53,7 +59,14 @@ AIR_SCOPE = [
     "县城环境",
     "城区环境",
     "市区环境",
+    "县政府所在地",
+    "旗所在地",
+    "县城所在地",
+    "城市",
 ]
+
+#: Where the green cover of the built-up area is measured for a county: its seat.
+TOWN_SCOPE = ["县城", "城区", "市区", "中心城区", "主城区", "城市"]
 
 RULES: dict[str, dict[str, Any]] = {
     "EC01": {
@@ -88,6 +101,10 @@ RULES: dict[str, dict[str, Any]] = {
             "全社会研发经费支出占地区生产总值比重",
             "研发经费支出占地区生产总值比重",
             "研发投入占GDP比重",
+            *(f"{rd}…相当于地区生产总值的" for rd in ("R&D", "研发", "研究与试验发展")),
+            "R&D经费投入强度",
+            "研发经费投入强度",
+            "研发投入强度",
         ],
         "measure": "share",
     },
@@ -102,7 +119,13 @@ RULES: dict[str, dict[str, Any]] = {
     "EC10": {"names": ["每万人高价值发明专利拥有量"], "measure": "level"},
     "EC12": {"names": ["实际使用外资", "实际利用外资"], "measure": "level"},
     "EN01": {
-        "names": ["空气质量优良天数比率", "空气质量优良天数比例", "空气优良天数比率"],
+        "names": [
+            "空气质量优良天数比率",
+            "空气质量优良天数比例",
+            "空气优良天数比率",
+            "空气质量…优良天数比率",
+            "空气质量…优良率",
+        ],
         "measure": "share",
         "scope": AIR_SCOPE,
     },
@@ -118,6 +141,9 @@ RULES: dict[str, dict[str, Any]] = {
             "细颗粒物(PM2.5)浓度",
             "细颗粒物年均浓度",
             "细颗粒物平均浓度",
+            "PM2.5年均值",
+            "PM2.5年平均值",
+            "细颗粒物(PM2.5)年均值",
         ],
         "measure": "level",
         "scope": AIR_SCOPE,
@@ -127,7 +153,7 @@ RULES: dict[str, dict[str, Any]] = {
         "measure": "share",
     },
     "EN04": {"names": ["林木覆盖率"], "measure": "share"},
-    "EN05": {"names": ["建成区绿化覆盖率"], "measure": "share"},
+    "EN05": {"names": ["建成区绿化覆盖率"], "measure": "share", "scope": TOWN_SCOPE},
     "EN11": {
         "names": ["接待国内外游客", "接待境内外游客", "接待游客"],
         "measure": "level",
@@ -138,6 +164,8 @@ RULES: dict[str, dict[str, Any]] = {
             "每千常住人口医疗卫生机构床位数",
             "每千人拥有医疗卫生机构床位",
             "每千常住人口拥有医疗卫生机构床位",
+            "每千常住人口床位数",
+            "每千常住人口病床数",
         ],
         "measure": "level",
     },
@@ -145,13 +173,32 @@ RULES: dict[str, dict[str, Any]] = {
         "names": ["每千常住人口执业(助理)医师数", "每千人拥有执业(助理)医师"],
         "measure": "level",
     },
-    "PS09": {"names": ["常住人口城镇化率", "城镇化率"], "measure": "share"},
+    "PS09": {
+        "names": [
+            "常住人口城镇化率",
+            "城镇化率",
+            "常住人口城镇化水平",
+            "城镇化水平",
+            *(
+                f"{town}…占{whole}比重"
+                for town in ("城镇人口", "城镇常住人口")
+                for whole in ("常住人口", "年末常住人口", "总人口", "常住总人口", "全部人口")
+            ),
+        ],
+        "measure": "share",
+    },
     "LV01": {
         "names": ["城镇常住居民人均可支配收入", "城镇居民人均可支配收入"],
         "measure": "level",
     },
     "LV02": {
-        "names": ["农村常住居民人均可支配收入", "农村居民人均可支配收入"],
+        "names": [
+            "农村常住居民人均可支配收入",
+            "农村居民人均可支配收入",
+            "农村牧区常住居民人均可支配收入",
+            "农村牧区居民人均可支配收入",
+            "农民人均可支配收入",
+        ],
         "measure": "level",
     },
     "LV03": {
@@ -166,6 +213,9 @@ RULES: dict[str, dict[str, Any]] = {
     "LV06": {"names": ["城镇调查失业率"], "measure": "share"},
     "LV07": {"names": ["基本养老保险参保率"], "measure": "share"},
     "LV08": {"names": ["基本医疗保险参保率"], "measure": "share"},
-    "LV12": {"names": ["人均预期寿命"], "measure": "level"},
+    "LV12": {
+        "names": ["人均预期寿命", "居民人均预期寿命", "人口平均预期寿命"],
+        "measure": "level",
+    },
 }
 """Bulletin rule of each indicator code that a bulletin states (or from which it is derived)."""

@@ -76,12 +76,18 @@ def test_the_same_value_twice_is_no_competition(fw: Framework) -> None:
     assert got == {"EC02": 6.0} and amb.empty
 
 
-def test_respectively_is_ambiguous(fw: Framework) -> None:
-    """分别: the numbers of one clause are shared among subjects: listed, not taken."""
+def test_respectively_pairs_listed_subjects_or_is_ambiguous(fw: Framework) -> None:
+    """分别: one figure per listed subject, in order, pairs them (the shared end of the
+    two names written once); when the figures do not match the subjects one to one,
+    they are listed, not taken."""
     text = "城镇、农村常住居民人均可支配收入分别为65730元和37220元。"
     got, amb = _values(text, fw)
+    assert got == {"LV01": 65730.0, "LV02": 37220.0, "LV03": round(65730 / 37220, 2)}
+    assert amb.empty
+    text = "城镇、农村常住居民人均可支配收入分别为65730元、37220元和41000元。"
+    got, amb = _values(text, fw)
     assert got == {}
-    assert sorted(amb["value"].astype(float)) == [37220.0, 65730.0]
+    assert sorted(amb["value"].astype(float)) == [37220.0, 41000.0, 65730.0]
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,11 @@ registered population (按户籍人口计算), is a 中位数, a multi-year aver
 so that the clerk sees it and it never competes with the place's own value. A qualifier
 in a clause of its own applies to the next clause; in brackets right after a figure, to
 that figure. A figure followed by 左右/以上/余 is approximate and never taken.
+
+Lists: a name written once for two subjects is read for both (``elision``); with 分别, one
+figure per listed subject pairs them in order, otherwise the figures compete. A phrasing
+with a required head (``城镇人口…占常住人口比重``) names its subject only right after a
+clause naming the head; elsewhere its figure is refused as another subject's.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qcity import errors
+from qcity.data.bulletin.elision import elided
 from qcity.data.bulletin.numbers import Figure, classify, convert, find_figures, split_unit
 from qcity.data.bulletin.rules import Rules, Target, latin_upper
 from qcity.data.bulletin.text import Sentence
@@ -55,11 +61,18 @@ FRAMING: tuple[str, ...] = (
     "实现",
     "完成",
     "达到",
+    "相当于",
     "稳定在",
     "保持在",
     "控制在",
     "平均",
     "人员",
+    "和",
+    "与",
+    "及",
+    "金额",
+    "总额",
+    "总量",
     "比上年同期",
     "较上年同期",
     "比上年末",
@@ -151,6 +164,14 @@ _AFTER_BRACKET = re.compile(r"^\s*\(([^()]{1,20})\)")
 #: A phrasing that itself says "growth" (``地区生产总值增长率``): its percentage is a growth.
 _GROWTH_NAME = re.compile(r"(?:增长率|增速|增长速度|增幅)$")
 
+#: A note in brackets (``实际使用外资(以验资口径计)``): it qualifies (``(不含开发区)``
+#: refuses) but names no other subject.
+_NOTE = re.compile(r"\([^()]{1,24}\)")
+
+#: A section label run into the first sentence of its section (``人口 年末常住人口…``,
+#: ``经济 初步核算…``): a few words, then a space, at the start of a sentence.
+_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}[ \t]+(?=[\u4e00-\u9fff])")
+
 #: The reason given for a figure whose subject other words name.
 OTHER_SUBJECT = "another subject / 其他主体"
 
@@ -206,7 +227,8 @@ def refusal(gap: str, ctx: Context) -> str:
 
 
 def _basis(text: str) -> str:
-    """``text`` with every ``按…计算`` blanked, a registered-population one kept as 户籍."""
+    """``text`` with every ``按…计算`` blanked, a registered-population one kept as 户籍,
+    and a section label at its start blanked."""
 
     def blank(m: re.Match[str]) -> str:
         n = len(m.group())
@@ -215,6 +237,7 @@ def _basis(text: str) -> str:
                 return kept.ljust(n)
         return " " * n
 
+    text = _LABEL.sub(lambda m: " " * len(m.group()), text)
     return _BASIS.sub(blank, text)
 
 
@@ -251,6 +274,21 @@ def _name_reason(gap: str, bracketed: bool, plural: bool, ctx: Context) -> str:
     return f"{OTHER_SUBJECT}: {''.join(words)[:12]}"
 
 
+def _respectively(figures: list[tuple[int, str]], n: int) -> dict[int, int]:
+    """{figure start: index of its subject} when ``figures`` (start, unit) come in runs of
+    ``n`` in one unit (``45210元和23150元，增长5.1%和6.6%``: the i-th of each run is the
+    i-th subject's), else {} (the figures compete)."""
+    runs: list[list[tuple[int, str]]] = []
+    for f in figures:
+        if runs and runs[-1][-1][1] == f[1] and len(runs[-1]) < n:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    if not runs or any(len(r) != n for r in runs):
+        return {}
+    return {start: i for r in runs for i, (start, _) in enumerate(r)}
+
+
 def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) -> list[Candidate]:
     """The candidates of one sentence, taken and refused (see the module docstring)."""
     if rules.pattern is None:
@@ -260,11 +298,14 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
     out: list[Candidate] = []
     current: _Subject | None = None
     pending = ""  # a qualifier stated in a clause of its own: applies to the next clause
-    for a, b in sentence.clauses:
+    listed_before: list[_Subject] = []  # subjects a 分别 clause listed, for the next one
+    for i, (a, b) in enumerate(sentence.clauses):
+        before = sentence.clauses[i - 1][0] if i else a  # where the clause before starts
         clause = text[a:b]
         plural = "分别" in clause
-        found = rules.pattern.finditer(latin_upper(clause))  # same length, same positions
-        mentions = [(m.start(), m.end(), m.group()) for m in found]
+        upper = latin_upper(clause)  # same length, same positions
+        mentions = [(m.start(), m.end(), m.group()) for m in rules.pattern.finditer(upper)]
+        mentions = sorted([*mentions, *elided(upper, mentions, rules.names)])
         taken = [(s, e) for s, e, _ in mentions]
         figures = [
             f for f in find_figures(clause) if not any(s < f[1] and f[0] < e for s, e in taken)
@@ -283,26 +324,45 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             current.reason = current.reason or pending
         pos = 0
         plural_growth = False
+        # 城镇和农村居民人均可支配收入分别为39846元和19573元: listed subjects, one figure each
+        names_end = max((e for _, e, _ in mentions), default=-1)
+        paired = [(f_start, f_unit) for f_start, _, _, f_unit in figures if f_start >= names_end]
+        listed: list[_Subject] = listed_before if not mentions else []
         for start, end, kind, payload in tokens:
             gap = clause[pos:start]
             pos = end
+            if kind == "name" and listed and names_something(gap, ctx):
+                listed = []  # a new list starts: words other than 和/与/及 came between
             if kind == "name":
                 assert isinstance(payload, str)
                 bracketed = clause[start - 1 : start] == "(" and clause[end : end + 1] == ")"
                 if bracketed and current is not None and not gap[:-1].strip():
                     continue  # 城镇化率(常住人口), 地区生产总值(GDP): qualifies the subject
                 keys = rules.names[payload]
+                heads = rules.heads.get(payload)
+                if heads and not any(h in latin_upper(text[before : a + start]) for h in heads):
+                    said = "/".join(dict.fromkeys(heads))
+                    current = _Subject(keys, payload, f"{OTHER_SUBJECT}: not of {said} / 非{said}")
+                    continue  # 乡村人口…占常住人口比重: not the share its rule means
+                for h in heads or ():  # 城镇人口占总人口的比重: the head is no other subject
+                    gap = gap.replace(h, "")
                 why = _name_reason(rules.strip_scope(gap, keys), bracketed, plural, ctx)
                 current = _Subject(keys, payload, why or pending)
+                listed.append(current)
                 continue
             assert isinstance(payload, tuple)
             number, unit = payload
             why = refusal(gap, ctx)  # refuses this figure only (按户籍人口计算为…)
-            if names_something(gap, ctx) and not plural and not why:  # 分别: all compete
+            if names_something(_NOTE.sub("", gap), ctx) and not plural and not why:  # 分别
                 current = None
                 continue
             if current is not None and current.reason == REGISTERED and "常住" in gap:
                 current.reason = ""  # …，按常住人口计算的为85200元: the basis changed
+            order = _respectively(paired, len(listed)) if plural and len(listed) > 1 else {}
+            pair = start in order
+            if pair:
+                current = listed[order[start]]
+                why = why or refusal(clause[max(names_end, 0) : paired[0][0]], ctx)
             if current is None or _APPROXIMATE.match(clause[end:]):
                 continue
             fkind, value = classify(number, unit, gap)
@@ -315,7 +375,8 @@ def scan_sentence(sentence: Sentence, rules: Rules, ctx: Context | None = None) 
             for key in current.keys:
                 stored = _accepts(rules.targets[key], figure)
                 if stored is not None:
-                    out.append(Candidate(key, stored, sentence, plural, why))
+                    out.append(Candidate(key, stored, sentence, plural and not pair, why))
+        listed_before = listed if plural and len(listed) > 1 else []
         pending = ""
         if names_something(clause[pos:], ctx):
             current = None

@@ -1,10 +1,11 @@
 """Numbers with units in bulletin prose, what kind of figure each is, and unit conversion.
 
 A figure is a number directly followed by a unit of measure (``1557.22亿元``, ``9.7%``,
-``1.73:1``); a bare number (a year, ``PM2.5``) is not one. Its kind comes from the words
-right before it: ``增长9.7%`` is a growth rate, ``下降3.2%`` a negative one, ``增加0.41万人``
-an absolute change (never taken as a level), ``提高0.7个百分点`` a change in points (never
-taken), any other percentage a share, any other number a level. Values are exact decimals
+``1.73:1``, ``40 215 元`` with a space between thousands); a bare number (a year,
+``PM2.5``) is not one. Its kind comes from the words right before it: ``增长9.7%`` is a
+growth rate, ``下降3.2%`` a negative one, ``增加0.41万人`` an absolute change (never taken
+as a level), ``提高0.7个百分点`` a change in points (never taken), any other percentage a
+share, any other number a level. Values are exact decimals
 (``19.3万元`` is 193000 元, not 193000.00000000003).
 """
 
@@ -79,14 +80,22 @@ _PREFIXES: tuple[tuple[str, Decimal], ...] = (
     ("万", Decimal(10) ** 4),
 )
 
-_NUMBER = r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?)"
+#: A number: thousands separated by commas (1,026.84) or by single spaces as typeset
+#: (40 215), or plain digits with an optional decimal part.
+_NUMBER = (
+    r"(?P<num>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d{1,3}(?:[ \u00a0\u2009]\d{3})+(?:\.\d+)?"
+    r"|[-+]?\d+(?:\.\d+)?)"
+)
 _UNIT = "|".join(re.escape(u) for u in sorted([*UNITS, *UNIT_SPELLINGS], key=len, reverse=True))
-FIGURE = re.compile(rf"(?<![\d.]){_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
+_NOT_AFTER = r"(?<![\d.])(?<!\d[ \u00a0\u2009])"  # never the tail of a number
+FIGURE = re.compile(rf"{_NOT_AFTER}{_NUMBER}\s*(?:(?P<ratio>[:：]\s*1)(?![\d.])|(?P<unit>{_UNIT}))")
 
 #: Words that, right before a number, make it a change: growth in % or an absolute change.
 _CHANGE = re.compile(
     r"(?P<word>增长|增速|增幅|增加|净增|提高|上升|下降|减少|回落|降低|下滑)(?:了|为|达)?\s*$"
 )
+#: A note in brackets right before a number (``增长(下同)``), set aside to see the word.
+_TRAILING_NOTE = re.compile(r"\([^()]{1,10}\)\s*$")
 _FALLING = frozenset({"下降", "减少", "回落", "降低", "下滑"})
 
 Kind = Literal["level", "growth", "share", "change", "points"]
@@ -108,7 +117,7 @@ def find_figures(text: str) -> list[tuple[int, int, Decimal, str]]:
     out = []
     for m in FIGURE.finditer(text):
         unit = "倍" if m["ratio"] else UNIT_SPELLINGS.get(m["unit"], m["unit"])
-        out.append((m.start(), m.end(), Decimal(m["num"].replace(",", "")), unit))
+        out.append((m.start(), m.end(), Decimal(re.sub(r"[,\s]", "", m["num"])), unit))
     return out
 
 
@@ -117,7 +126,7 @@ def classify(number: Decimal, unit: str, before: str) -> tuple[Kind, Decimal]:
     value (a fall is negative)."""
     if unit in ("个百分点", "百分点", "个千分点", "千分点"):
         return "points", number
-    change = _CHANGE.search(before)
+    change = _CHANGE.search(_TRAILING_NOTE.sub("", before))  # 比上年增长(下同)7.3%
     if change is not None:
         value = -number if change["word"] in _FALLING and number > 0 else number
         return ("growth" if unit == "%" else "change"), value

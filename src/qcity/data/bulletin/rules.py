@@ -7,7 +7,11 @@ it introduces (``地区生产总值`` introduces both the GDP total and its grow
 figure's kind decides which), and ``pattern`` finds the phrasings, longest first, so that
 ``人均地区生产总值`` is never read as ``地区生产总值``. An indicator's phrasings are its
 rule's ``names`` plus its Chinese name and its ``aliases`` (the names the yearbook import
-uses), so that a name declared once serves both readers.
+uses), so that a name declared once serves both readers. Each phrasing is also looked
+for in the spellings bulletins use for the same name (``spellings``): 每千人口 / 每千常住人口
+/ 每千人拥有 and the base after the count, a leading 全社会 or none, 比率 / 比例, 占…的比重,
+R&D / 研发 / 研究与试验发展, GDP / 地区生产总值 and 占全区生产总值, 浓度 / 浓度值, a trailing 数;
+so a rule need not list them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,72 @@ def latin_upper(text: str) -> str:
     """``text`` with ASCII letters in upper case: phrasings are found whatever the case of
     an abbreviation (``GDp``, ``gdp``), and the text keeps its length."""
     return text.translate(_UPPER)
+
+
+#: Spellings of one name that bulletins use interchangeably: each pattern's match may be
+#: written as any of its alternatives (a per-thousand base, 比率 and 比例, 占…的比重).
+SPELLINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"每千(?:常住)?(?:人口|人)(?:拥有)?",
+        ("每千常住人口", "每千人口", "每千人", "每千常住人口拥有", "每千人口拥有", "每千人拥有"),
+    ),
+    (
+        r"每万(?:常住)?(?:人口|人)(?:拥有)?",
+        ("每万常住人口", "每万人口", "每万人", "每万常住人口拥有", "每万人口拥有", "每万人拥有"),
+    ),
+    (r"比率|比例", ("比率", "比例")),
+    (
+        r"研究与试验发展\(R&D\)|研究与试验发展|R&D|研发",
+        ("研究与试验发展(R&D)", "研究与试验发展", "R&D", "研发"),
+    ),
+    (r"地区生产总值|GDP", ("地区生产总值", "GDP", "生产总值")),
+    (r"的比重|比重", ("的比重", "比重")),
+    (r"^空气质量|^环境空气质量", ("空气质量", "环境空气质量")),
+    (r"^全社会", ("全社会", "")),
+    (r"浓度值$|浓度$", ("浓度", "浓度值")),
+)
+_SPELLINGS = [(re.compile(p), alts) for p, alts in SPELLINGS]
+
+#: A share of GDP inside a name (``占地区生产总值比重``, ``相当于GDP的``), where
+#: bulletins put the place's framing word (``占全区生产总值的比重``).
+_SHARE_OF_GDP = re.compile(r"(占|相当于)(?:地区生产总值|GDP|生产总值)")
+_PLACE_WORDS = ("全市", "全区", "全县", "全镇", "全旗")
+
+#: A name that starts with its per-thousand (per-ten-thousand) base, and the rest.
+_PER_BASE = re.compile(r"^(每[千万](?:常住)?(?:人口|人)(?:拥有)?)(.*)$")
+
+#: Ends of a count's name that bulletins drop or add (``…医师数`` / ``…医师``).
+_COUNT_END = re.compile(r"(?:床位|医师|医生|病床)数?$")
+
+
+def spellings(name: str) -> list[str]:
+    """``name`` and the other spellings of it (``SPELLINGS``; a count's name with and
+    without its trailing 数), ``name`` first."""
+    out = [name]
+    for pattern, alternatives in _SPELLINGS:
+        more = []
+        for n in out:
+            m = pattern.search(n)
+            if m is not None:
+                more += [n[: m.start()] + a + n[m.end() :] for a in alternatives]
+        out += [n for n in more if n not in out]
+    for n in list(out):  # 占全区生产总值的比重: the place's framing word inside the name
+        m = _SHARE_OF_GDP.search(n)
+        if m is not None:
+            more = [n[: m.end(1)] + w + n[m.end(1) :] for w in _PLACE_WORDS]
+            out += [x for x in more if x not in out]
+    for n in list(out):  # 高价值发明专利拥有量每万人: the base written after the count
+        m = _PER_BASE.match(n)
+        if m is not None and m.group(2):
+            inverted = m.group(2) + m.group(1).replace("拥有", "")
+            if inverted not in out:
+                out.append(inverted)
+    for n in list(out):
+        if _COUNT_END.search(n):
+            other = n[:-1] if n.endswith("数") else n + "数"
+            if other not in out:
+                out.append(other)
+    return out
 
 
 class BulletinRuleError(errors.InputError, ValueError):
@@ -64,6 +134,7 @@ class Rules:
     operands: dict[str, tuple[str, str]] = field(default_factory=dict)
     pattern: re.Pattern[str] | None = None
     scope: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    heads: dict[str, list[str]] = field(default_factory=dict)
 
     def strip_scope(self, gap: str, keys: list[str]) -> str:
         """``gap`` without the scope words every one of ``keys`` accepts (县城, 城区)."""
@@ -76,12 +147,23 @@ class Rules:
         return gap
 
     def add(self, target: Target, names: list[str]) -> None:
-        """Register ``target`` under each of ``names`` (narrowed, as the text is read)."""
+        """Register ``target`` under each of ``names`` (narrowed, as the text is read).
+        A name ``HEAD…TAIL`` is the phrasing TAIL said right after a clause naming HEAD
+        (``城镇人口…占常住人口比重``: the share the town population makes of the residents,
+        i.e. the urbanisation rate, in a sentence that never names it)."""
         self.targets[target.key] = target
-        for name in (latin_upper(narrow(n)) for n in names):
-            keys = self.names.setdefault(name, [])
-            if target.key not in keys:
-                keys.append(target.key)
+        for full in names:
+            head, _, tail = full.rpartition("…")
+            for name in (latin_upper(narrow(s)) for s in spellings(tail)):
+                if head:
+                    self.heads.setdefault(name, []).append(latin_upper(narrow(head)))
+                self._register(name, target.key)
+
+    def _register(self, name: str, key: str) -> None:
+        """``name`` introduces ``key``."""
+        keys = self.names.setdefault(name, [])
+        if key not in keys:
+            keys.append(key)
 
 
 def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: Framework) -> str:

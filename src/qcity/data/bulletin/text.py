@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from qcity import errors
+from qcity.data.bulletin.tables import read_tables
 from qcity.data.readers import FileReadError, decode_csv
 
 
@@ -94,11 +95,18 @@ def qualifiers_in(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """The sentences of ``text`` (blank ones dropped), each cut into clauses."""
+    """The sentences of ``text`` (blank ones dropped), each cut into clauses; a row of a
+    flattened table is one sentence, read as the sentence it stands for (``tables``)."""
     out: list[Sentence] = []
-    for part in _SENTENCE_END.split(text):
-        original = part.strip()
-        s = narrow(original)
+    lines = text.splitlines()
+    rows = read_tables([narrow(line) for line in lines])
+    pieces = [
+        (line.strip(), row) if row is not None else (part.strip(), None)
+        for line, row in zip(lines, rows, strict=True)
+        for part in ([line] if row is not None else _SENTENCE_END.split(line))
+    ]
+    for original, row in pieces:
+        s = row if row is not None else narrow(original)
         if not s:
             continue
         seps = list(_CLAUSE_SEP.finditer(s))
@@ -153,7 +161,8 @@ _PLACE_KIND = "市区县旗镇乡州"
 
 def title_place(sentences: list[Sentence]) -> tuple[str, ...]:
     """The place a bulletin's title names and its short form (``溧阳市``, ``溧阳``), which
-    frame a figure as 全市 does; empty without such a title."""
+    frame a figure as 全市 does; for a title naming the city before the district
+    (``南湖市东坡区``), the district and its short form too; empty without such a title."""
     for s in sentences[:3]:
         m = _TITLE_PLACE.search(s.text)
         if m is None:
@@ -161,7 +170,11 @@ def title_place(sentences: list[Sentence]) -> tuple[str, ...]:
         place = m["before"] or m["after"]
         if not place:
             return ()
-        if place[-1] in _PLACE_KIND and len(place) > 2:
-            return (place, place[:-1])
-        return (place,)
+        # 南湖市东坡区: the district is the place (its city is another subject)
+        parts = re.findall(rf"[^{_PLACE_KIND}]+[{_PLACE_KIND}]", place)
+        last = parts[-1] if len(parts) > 1 and len(parts[-1]) > 2 else place
+        names = [place] if last == place else [place, last]
+        if last[-1] in _PLACE_KIND and len(last) > 2:
+            names.append(last[:-1])
+        return tuple(names)
     return ()
