@@ -90,8 +90,5 @@ def report(
     console.print(
         f"wrote 已生成 {out} ({chosen}, {len(sections)} sections 章节; {how} {made.run.run_id})"
     )
-    if made.result.notice:
-        console.print(
-            f"[bold yellow]示例数据 ILLUSTRATIVE: {made.result.illustrative} of the "
-            f"{made.result.values_used} values used are generated — not real statistics"
-        )
+    if made.result.notice:  # the one wording (qcity.service.notice)
+        console.print(made.result.notice.strip(), style="bold yellow", markup=False)

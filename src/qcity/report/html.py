@@ -10,6 +10,7 @@ the text reflows and wide tables scroll inside their own box."""
 from __future__ import annotations
 
 import base64
+import re
 from html import escape
 
 from qcity.report.model import Chart, Notice, Paragraph, Report, Table
@@ -46,6 +47,7 @@ caption { text-align: left; margin-bottom: 3px; font-size: 10.5pt; }
 th, td { border: 1px solid #999; padding: 2px 5px; vertical-align: top; }
 th { background: #eef1f5; font-size: 9.5pt; }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.qty { white-space: nowrap; }
 tr { break-inside: avoid; }
 table.short { break-inside: avoid; }
 thead { display: table-header-group; }
@@ -62,6 +64,10 @@ nav ol { margin: 0.2em 0; }
 }
 @media print { .scroll { overflow: visible; } }
 """.replace("SERIF", SERIF).replace("SANS", SANS)
+
+
+#: A number with its unit ("441.00 亿元", "5–7%"): kept on one line.
+QUANTITY = re.compile(r"[-\d.,–]+ ?\S{0,6}")
 
 
 def _numeric(text: str) -> bool:
@@ -139,11 +145,15 @@ def _table(table: Table) -> str:
     body = []
     for row in table.rows:
         cells = "".join(
-            f'<td class="num">{escape(c)}</td>' if _numeric(c) else f"<td>{escape(c)}</td>"
+            f'<td class="num">{escape(c)}</td>'
+            if _numeric(c)
+            else f'<td class="qty">{escape(c)}</td>'
+            if QUANTITY.fullmatch(c)
+            else f"<td>{escape(c)}</td>"
             for c in row
         )
         body.append(f"<tr>{cells}</tr>")
-    short = ' class="short"' if len(table.rows) <= 20 else ""
+    short = ' class="short"' if len(table.rows) <= 12 else ""
     return (
         f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(table.caption)}">'
         f"<table{short}><caption>{escape(table.caption)}</caption><thead><tr>{head}</tr></thead>"

@@ -108,12 +108,16 @@ def money_scale(values: list[Any], unit: str) -> tuple[float, str]:
 
 
 def measure(values: list[Any], unit: str) -> tuple[list[str], str]:
-    """Values of one indicator and their unit as the report writes them: money in
-    万元/亿元 with two decimals, other values by :func:`num`."""
+    """Values of one indicator and their unit as the report writes them, all with the same
+    decimals: money in 万元/亿元 with two, other values by the largest's magnitude (as
+    :func:`num`)."""
     divisor, shown = money_scale(values, unit)
     if shown in MONEY and unit in MONEY:
         return ["" if missing(v) else f"{float(v) / divisor:,.2f}" for v in values], shown
-    return [num(v) for v in values], shown
+    present = [abs(float(v)) for v in values if not missing(v)]
+    top = max(present, default=0.0)
+    digits = 0 if top >= 1000 else 1 if top >= 100 else 2
+    return ["" if missing(v) else f"{float(v):,.{digits}f}" for v in values], shown
 
 
 def percent(x: Any) -> str:
