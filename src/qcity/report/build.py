@@ -28,7 +28,7 @@ def build_report(m: ReportModel) -> Report:
         m.lang,
         notice=m.notice,
         office=m.office,
-        date=f"{issued.year}年{issued.month}月{issued.day}日" if zh else issued.isoformat(),
+        date=f"{issued.year}年{issued.month}月{issued.day}日" if zh else f"{issued:%-d %B %Y}",
         label=m.label,
         page=t("page", m.lang),
         contents=t("contents", m.lang),

@@ -21,7 +21,7 @@ SANS = '"Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Heiti SC", sans-ser
 CSS = """
 * { box-sizing: border-box; }
 body { font-family: SERIF; font-size: 12pt; line-height: 1.75; color: #1a1a1a;
-  max-width: 180mm; margin: 0 auto; padding: 0 12px; overflow-wrap: anywhere; }
+  max-width: 180mm; margin: 0 auto; padding: 0 12px; overflow-wrap: break-word; }
 h1, h2, h3, caption, th, .office { font-family: SANS; font-weight: 700; }
 h1 { font-size: 22pt; line-height: 1.4; text-align: center; margin: 0.6em 0 0.4em; }
 h2 { font-size: 16pt; border-bottom: 2px solid #1f3b5c; padding-bottom: 2px;
@@ -66,8 +66,8 @@ nav ol { margin: 0.2em 0; }
 """.replace("SERIF", SERIF).replace("SANS", SANS)
 
 
-#: A number with its unit ("441.00 亿元", "5–7%"): kept on one line.
-QUANTITY = re.compile(r"[-\d.,–]+ ?\S{0,6}")
+#: A number with its unit ("441.00 亿元", "5–7%", "441.00 100m yuan"): kept on one line.
+QUANTITY = re.compile(r"[-\d.,–]+(?: ?[^\s\d]{1,6}| \d+m yuan| 10k yuan)?")
 
 
 def _numeric(text: str) -> bool:

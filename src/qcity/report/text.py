@@ -48,6 +48,8 @@ SCORE_UNITS = {"分", "score"}
 
 #: Money units and their size in 元: amounts are written in 万元 or 亿元.
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
+#: The money units in English.
+MONEY_EN = {"元": "yuan", "万元": "10k yuan", "亿元": "100m yuan"}
 
 
 def t(key: str, lang: str) -> str:
@@ -110,13 +112,15 @@ def money_scale(values: list[Any], unit: str) -> tuple[float, str]:
 def measure(values: list[Any], unit: str) -> tuple[list[str], str]:
     """Values of one indicator and their unit as the report writes them, all with the same
     decimals: money in 万元/亿元 with two, other values by the largest's magnitude (as
-    :func:`num`)."""
+    :func:`num`), whole numbers without decimals."""
     divisor, shown = money_scale(values, unit)
     if shown in MONEY and unit in MONEY:
         return ["" if missing(v) else f"{float(v) / divisor:,.2f}" for v in values], shown
     present = [abs(float(v)) for v in values if not missing(v)]
     top = max(present, default=0.0)
     digits = 0 if top >= 1000 else 1 if top >= 100 else 2
+    if present and all(v == int(v) for v in present):  # counts, whole percentages
+        digits = 0
     return ["" if missing(v) else f"{float(v):,.{digits}f}" for v in values], shown
 
 

@@ -5,8 +5,19 @@ unit's own value this year."""
 from __future__ import annotations
 
 from qcity.report.model import Notice, Section, Table
-from qcity.report.text import num, t
+from qcity.report.text import MONEY_EN, measure, missing, t
 from qcity.service.report_model import ReportModel
+
+
+def _value(m: ReportModel, code: str, value: object) -> str:
+    """The unit's value of ``code`` with its unit of measure, as the report writes values."""
+    if missing(value):
+        return ""
+    unit = next((i.unit for i in m.indicators() if i.code == code), "") or ""
+    (text,), shown = measure([value], unit)
+    if m.lang != "zh":
+        shown = MONEY_EN.get(shown, shown)
+    return f"{text}{'' if shown in {'%', ''} else ' '}{shown}"
 
 
 def chapter(m: ReportModel) -> Section | None:
@@ -31,7 +42,7 @@ def chapter(m: ReportModel) -> Section | None:
                 str(len(g)),
                 str(g["unit"].nunique()),
                 f"{periods[0]}–{periods[-1]}",
-                num(mine_by.get(str(code))),
+                _value(m, str(code), mine_by.get(str(code))),
             ]
         )
     header = (

@@ -9,9 +9,12 @@ from qcity.report.model import Paragraph, Section, Table
 from qcity.report.text import t
 from qcity.service.report_model import ReportModel
 
-KIND = {
-    "official": ("官方出版物", "official publication"),
-    "press": ("新闻报道", "press"),
+HEADERS = {
+    "official": (
+        ["出版物", "发布机关", "年份", "数值个数"],
+        ["Publication", "Issuer", "Year", "Values"],
+    ),
+    "press": (["报刊", "年份", "数值个数"], ["Paper", "Year", "Values"]),
 }
 REST = {
     "other": ("其他网络资料（百科、转载等，非官方出版物，仅作参照）",
@@ -28,27 +31,27 @@ def chapter(m: ReportModel) -> Section | None:
     zh = m.lang == "zh"
     i = 0 if zh else 1
     sec = Section(t("sources", m.lang), key="sources")
-    cited = [(c, n) for c, n in m.citations if c.kind in KIND]
-    cited.sort(key=lambda cn: (cn[0].kind != "official", cn[0].issuer, cn[0].year or 0))
-    if cited:
-        sec.blocks.append(
-            Table(
-                "引用的出版物" if zh else "Publications cited",
-                ["出版物", "发布机关", "年份", "类别", "数值个数"]
-                if zh
-                else ["Publication", "Issuer", "Year", "Kind", "Values"],
-                [
-                    [
-                        f"《{c.title}》" if c.kind == "official" else c.title,
-                        c.issuer,
-                        str(c.year or ""),
-                        KIND[c.kind][i],
-                        str(n),
-                    ]
-                    for c, n in cited
-                ],
-            )
-        )
+    for kind, (caption_zh, caption_en) in (
+        ("official", ("引用的官方出版物", "Official publications cited")),
+        ("press", ("引用的新闻报道", "Press reports cited")),
+    ):
+        cited = [(c, n) for c, n in m.citations if c.kind == kind]
+        if not cited:
+            continue
+        cited.sort(key=lambda cn: (cn[0].issuer, cn[0].year or 0, cn[0].title))
+        header = HEADERS[kind][i]
+        if kind == "official":
+            rows = [[f"《{c.title}》", c.issuer, str(c.year or ""), str(n)] for c, n in cited]
+        else:  # a paper once, with the years of its reports
+            papers: dict[str, tuple[set[int], int]] = {}
+            for c, n in cited:
+                years, count = papers.get(c.title, (set(), 0))
+                papers[c.title] = (years | ({c.year} if c.year else set()), count + n)
+            rows = [
+                [f"《{p}》" if zh else p, "、".join(str(y) for y in sorted(ys)), str(n)]
+                for p, (ys, n) in sorted(papers.items())
+            ]
+        sec.blocks.append(Table(caption_zh if zh else caption_en, header, rows))
     rest: dict[str, int] = {}
     for c, n in m.citations:
         if c.kind in REST:

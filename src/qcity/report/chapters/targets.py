@@ -8,7 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from qcity.report.model import Paragraph, Section, Table
-from qcity.report.text import LIGHT, SCORE_UNITS, SEVERITY, cell, measure, percent, pick, t, year
+from qcity.report.text import (
+    LIGHT,
+    MONEY_EN,
+    SCORE_UNITS,
+    SEVERITY,
+    cell,
+    measure,
+    percent,
+    pick,
+    t,
+    year,
+)
 from qcity.service.report_model import ReportModel, bilingual, progress_classes
 
 
@@ -23,6 +34,8 @@ def texts(m: ReportModel, code: str, value: Any, target: Any, unit: str) -> list
         out, shown = [cell(v) for v in (value, target)], unit
     else:
         out, shown = measure([value, target], unit)
+    if m.lang != "zh":
+        shown = MONEY_EN.get(shown, shown)
     sep = "" if shown in {"%", ""} else " "
     now, goal = out[0], out[1]
     if band:  # the band as the framework states it ("5–7%")
