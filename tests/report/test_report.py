@@ -254,13 +254,45 @@ def test_the_chinese_report_is_chinese_only(built: Built) -> None:
     assert " / " not in text  # no bilingual "交通局 / Transport Bureau"
 
 
+_MODELS: dict[tuple[str, str], Any] = {}
+
+
 def _model(built: Built, lang: str = "zh") -> Any:
+    """The report model of Liyang in ``lang`` from the fixture's run (made once)."""
     from qcity.service.report_model import report_model
 
     made = built.made["html"]
-    return report_model(
-        result=made.result, unit="liyang", period="2024", lang=lang, run=made.run, samples=20
-    )
+    key = (str(built.root), lang)
+    if key not in _MODELS:
+        _MODELS[key] = report_model(
+            result=made.result, unit="liyang", period="2024", lang=lang, run=made.run, samples=20
+        )
+    return _MODELS[key]
+
+
+def test_the_report_imports_only_the_service() -> None:
+    """``qcity.report`` is an interface: it imports ``qcity.service`` and ``qcity.errors``
+    (and itself), never the layers below (issue 20)."""
+    import ast
+
+    import qcity.report
+
+    root = Path(qcity.report.__file__).parent
+    allowed = ("qcity.report", "qcity.service", "qcity.errors")
+    seen = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module == "qcity":
+                names = [f"qcity.{a.name}" for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            seen += [(path.name, n) for n in names if n.split(".")[0] == "qcity"]
+    assert seen and all(n.startswith(allowed) for _, n in seen), [
+        s for s in seen if not s[1].startswith(allowed)
+    ]
 
 
 def test_the_english_report_is_english(built: Built) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from qcity.report.model import Paragraph, Section, Table
 from qcity.report.text import t
+from qcity.service.notice import label
 from qcity.service.report_model import ReportModel
 
 HEADERS = {
@@ -19,7 +20,6 @@ HEADERS = {
 REST = {
     "other": ("其他网络资料（百科、转载等，非官方出版物，仅作参照）",
               "other web material (encyclopedias, reprints; not official publications)"),
-    "generated": ("示例（生成）数值，非官方统计", "illustrative (generated) values, not official"),
     "none": ("未注明来源", "no source given"),
 }  # fmt: skip
 
@@ -54,14 +54,17 @@ def chapter(m: ReportModel) -> Section | None:
         sec.blocks.append(Table(caption_zh if zh else caption_en, header, rows))
     rest: dict[str, int] = {}
     for c, n in m.citations:
-        if c.kind in REST:
+        if c.kind in {*REST, "generated"}:
             rest[c.kind] = rest.get(c.kind, 0) + n
     if rest:
         sec.blocks.append(
             Table(
                 "其他数值" if zh else "Other values",
                 ["来源", "数值个数"] if zh else ["Source", "Values"],
-                [[REST[k][i], str(v)] for k, v in rest.items()],
+                [
+                    [label(m.lang) if k == "generated" else REST[k][i], str(v)]
+                    for k, v in rest.items()
+                ],
             )
         )
     sec.blocks.append(
