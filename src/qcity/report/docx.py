@@ -71,6 +71,10 @@ def write_docx(report: Report, path: Path) -> None:
         doc.styles[name].font.bold = True
         doc.styles[name].font.color.rgb = RGBColor(0x1A, 0x1A, 0x1A)
     doc.styles["Normal"].font.size = Pt(12)
+    page = doc.sections[0]  # A4, as government documents (GB/T 9704)
+    page.page_width, page.page_height = Cm(21.0), Cm(29.7)
+    page.top_margin, page.bottom_margin = Cm(3.7), Cm(3.5)
+    page.left_margin, page.right_margin = Cm(2.8), Cm(2.6)
     _footer(doc, report)
     # the cover
     for _ in range(4):
@@ -107,8 +111,10 @@ def write_docx(report: Report, path: Path) -> None:
         doc.add_heading(sec.title, level=sec.level)
         for block in sec.blocks:
             if isinstance(block, Paragraph):
-                p = doc.add_paragraph(block.text)
-                if not sec.page:
+                if sec.page:  # the key findings: one bullet each
+                    doc.add_paragraph(block.text, style="List Bullet")
+                else:
+                    p = doc.add_paragraph(block.text)
                     p.paragraph_format.first_line_indent = Pt(24)
             elif isinstance(block, Notice):
                 _notice(doc, block.text, RGBColor)
