@@ -57,7 +57,7 @@ def _direction(direction: Any, zh: bool) -> str:
         return "逆向" if zh else "−"
     band = getattr(direction, "band", None)
     optimal = getattr(direction, "optimal", None)
-    where = f"{num(band[0])}–{num(band[1])}" if band is not None else num(optimal)
+    where = f"{float(band[0]):g}–{float(band[1]):g}" if band is not None else num(optimal)
     return f"适度（{where}）" if zh else f"moderate ({where})"
 
 
