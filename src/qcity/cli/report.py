@@ -41,6 +41,17 @@ def report(
         min=10,
         help="Monte Carlo samples for the rank bands 抽样次数 (the dashboard's: 1000)",
     ),
+    office: str | None = typer.Option(
+        None,
+        "--office",
+        help="issuing office on the cover, e.g. '溧阳市统计局 / Liyang Bureau of Statistics' "
+        "(default: the framework's report.office) 发布机关",
+    ),
+    issued: str | None = typer.Option(
+        None,
+        "--date",
+        help="issuing date YYYY-MM-DD (default: the framework's report.date, else today) 发布日期",
+    ),
     framework: str = typer.Option(
         "liyang", "--framework", "-f", help="framework YAML, or a shipped one 指标体系"
     ),
@@ -62,11 +73,19 @@ def report(
         fail(f"--lang {lang!r}: choose zh or en")
     if out.exists() and out.is_dir():
         fail(f"--out {out} is a folder; give a file name such as {out / ('report.' + chosen)}")
+    when = None
+    if issued is not None:
+        from datetime import date
+
+        try:
+            when = date.fromisoformat(issued)
+        except ValueError:
+            fail(f"--date {issued!r}: write the date as YYYY-MM-DD, e.g. 2025-03-31")
     path, fw = open_framework(framework)
     with console.status("报告 building the report ..."):
         made = make_report(
             db, fw, path.read_text(encoding="utf-8"), unit, year, chosen, out,
-            group=group, lang=lang, run_id=run, samples=samples,
+            group=group, lang=lang, run_id=run, samples=samples, office=office, issued=when,
         )  # fmt: skip
     how = "stored as run 已保存为运行" if made.run.kept else "from run 取自运行"
     sections = [s.title for s in made.report.sections if s.level == 1]

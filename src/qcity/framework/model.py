@@ -7,6 +7,7 @@ validated as a whole (see ``qcity.framework.validate``). Method settings
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -221,6 +222,17 @@ class Defaults(_Strict):
     aggregate: MethodSpec = Field(default_factory=lambda: MethodSpec(method="arithmetic"))
 
 
+class ReportSpec(_Strict):
+    """The annual report's cover (``qcity report``): the issuing office, written
+    ``中文 / English`` like departments, and the issuing date (default: the day the report
+    is made, in the framework's ``timezone``)."""
+
+    office: str | None = Field(
+        default=None, description="issuing office, e.g. 溧阳市统计局 / Liyang Bureau of Statistics"
+    )
+    date: datetime.date | None = Field(default=None, description="issuing date (YYYY-MM-DD)")
+
+
 class Framework(_Strict):
     """A versioned framework: metadata, pipeline settings and the tree."""
 
@@ -241,6 +253,7 @@ class Framework(_Strict):
     pipeline: PipelineSpec = Field(default_factory=PipelineSpec)
     defaults: Defaults = Field(default_factory=Defaults)
     monitor: MonitorSpec | None = None
+    report: ReportSpec | None = None
     root: Node
 
     @field_validator("timezone")

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 #: Colours: the unit, its peers, the peers' median.
-UNIT, PEER, MEDIAN = "#c0392b", "#9aa5b1", "#2c3e50"
+UNIT, PEER, MEDIAN = "#1f4e79", "#b8c2cc", "#7f7f7f"
 
 
 @lru_cache(maxsize=1)

@@ -52,17 +52,25 @@ class Section:
     blocks: list[Block] = field(default_factory=list)
     level: int = 1
     key: str = ""
+    page: bool = False  # a page of its own (the key findings)
 
 
 @dataclass
 class Report:
-    """The whole report: title, subtitle lines, the language and the sections."""
+    """The whole report: the cover (title, subtitle lines, issuing office and date), the
+    language, the sections, the illustrative-data notice and the short label every page's
+    footer carries, and the footer's page wording (``{n}`` for the number)."""
 
     title: str
     subtitle: list[str]
     lang: str
     sections: list[Section] = field(default_factory=list)
     notice: str | None = None
+    office: str | None = None
+    date: str = ""
+    label: str | None = None
+    page: str = "{n}"
+    contents: str = "Contents"
 
     def narratives(self) -> list[str]:
         """Every narrative paragraph, in order."""

@@ -32,7 +32,8 @@ def chromium() -> str:
 
 
 def html_to_pdf(html: str, out: Path, timeout: float = 120.0) -> None:
-    """Print ``html`` to ``out`` with headless Chromium (A4, no header or footer)."""
+    """Print ``html`` to ``out`` with headless Chromium (A4; Chromium's own header and
+    footer off: the page footers are the report's CSS ``@page`` boxes)."""
     exe = chromium()
     with tempfile.TemporaryDirectory(prefix="qcity-report-") as tmp:
         page = Path(tmp) / "report.html"

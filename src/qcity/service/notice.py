@@ -22,9 +22,13 @@ BANNER = ILLUSTRATIVE_BANNER
 
 __all__ = [
     "BANNER",
+    "FOOTER_LABEL",
     "ILLUSTRATIVE",
     "LABEL",
     "count_line",
+    "label",
+    "notice_in",
+    "notice_lines",
     "notice_text",
     "used_rows",
     "value_counts",
@@ -57,17 +61,46 @@ def value_counts(
     return dict(sorted(counts.items()))
 
 
+#: The short label every page of a report made from illustrative values carries (footer).
+FOOTER_LABEL = {
+    "zh": "示例数据，非官方统计，不得作为真实结果发布",
+    "en": "Illustrative data, not official statistics: not to be presented as real",
+}
+
+
+def label(lang: str) -> str:
+    """The short illustrative-data label in ``lang`` ("zh" or "en")."""
+    return FOOTER_LABEL["zh" if lang == "zh" else "en"]
+
+
+def notice_lines(illustrative: int, total: int) -> dict[str, str]:
+    """The notice for ``illustrative`` generated values out of ``total`` used, in each
+    language (one line each)."""
+    return {
+        "en": f"{illustrative} of the {total} values used are illustrative (generated), not "
+        "official statistics. These results must not be presented as real.",
+        "zh": f"本结果使用的 {total} 个数值中有 {illustrative} 个是示例（生成）数值，"
+        "并非官方统计数据，不得作为真实结果发布。",
+    }
+
+
+def notice_in(lang: str, illustrative: int, total: int) -> str | None:
+    """The notice in one language (a Chinese report is Chinese only); None when no value
+    is illustrative."""
+    if not illustrative:
+        return None
+    key = "zh" if lang == "zh" else "en"
+    head = "示例数据：" if key == "zh" else "ILLUSTRATIVE DATA: "
+    return head + notice_lines(illustrative, total)[key]
+
+
 def notice_text(illustrative: int, total: int) -> str | None:
     """The bilingual notice for results made from ``illustrative`` generated values out
     of ``total`` values used; None when no value is illustrative."""
     if not illustrative:
         return None
-    return (
-        f"{LABEL}: {illustrative} of the {total} values used are illustrative "
-        "(generated), not official statistics. These results must not be presented as real.\n"
-        f"本结果使用的 {total} 个数值中有 {illustrative} 个是示例（生成）数值，并非官方统计数据，"
-        "不得作为真实结果发布。\n"
-    )
+    lines = notice_lines(illustrative, total)
+    return f"{LABEL}: {lines['en']}\n{lines['zh']}\n"
 
 
 def count_line(illustrative: int, total: int, *, what: str = "values used", tail: str = "") -> str:
