@@ -314,7 +314,7 @@ def test_an_evaluation_that_fails_is_explained_on_the_page(tmp_path: Path) -> No
     url = _demo(f"sqlite:///{tmp_path / 'mixed.sqlite'}")
     with Store(url) as store:
         store.add_group("sunan", "混合组", "mixed", ["liyang", "liyang_daibu"], kind="peer")
-        store.add_group("aaa", "示例组", "first in order", ["liyang", "jintan"], kind="peer")
+        store.add_group("aaa", "示例组", "first in order", ["liyang", "kunshan"], kind="peer")
     with TestClient(create_app(url)) as c:
         home = c.get("/")
         assert home.status_code == 200
