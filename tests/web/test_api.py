@@ -308,10 +308,13 @@ def test_an_empty_database_shows_only_what_needs_no_data(store: Store) -> None:
 
 def test_an_evaluation_that_fails_is_explained_on_the_page(tmp_path: Path) -> None:
     """A peer group mixing a city with a town cannot be ranked (different indicator sets):
-    the pages say why instead of failing."""
+    the pages say why instead of failing. The group is the framework's ``peer_group``
+    (sunan), which the dashboard compares with (``qcity.service.peers``), whatever group
+    comes first in order."""
     url = _demo(f"sqlite:///{tmp_path / 'mixed.sqlite'}")
     with Store(url) as store:
-        store.add_group("aaa", "混合组", "mixed", ["liyang", "liyang_daibu"], kind="peer")
+        store.add_group("sunan", "混合组", "mixed", ["liyang", "liyang_daibu"], kind="peer")
+        store.add_group("aaa", "示例组", "first in order", ["liyang", "kunshan"], kind="peer")
     with TestClient(create_app(url)) as c:
         home = c.get("/")
         assert home.status_code == 200

@@ -49,7 +49,7 @@ class PeerSelectionError(errors.InputError, ValueError):
     """The unit has no peers to compare with as selected; ``options`` names the choices
     that select others (each interface spells them its own way)."""
 
-    def __init__(self, message: str, options: tuple[str, ...]) -> None:
+    def __init__(self, message: str, options: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.options = options
 
