@@ -1,5 +1,5 @@
 """Each layer of ``src/qcity`` imports only from the layers below it (CONTRIBUTING.md):
-methods <- framework <- data <- engine / demo <- analyses <- service <- interfaces."""
+methods <- framework <- data <- engine / demo <- analyses <- exports <- service <- interfaces."""
 
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ LAYER = {
     "monitor": 4,
     "benchmark": 4,
     "robust": 4,
-    "service": 5,
-    "cli": 6,
-    "web": 6,
-    "report": 6,
+    "exports": 5,
+    "service": 6,
+    "cli": 7,
+    "web": 7,
+    "report": 7,
 }
 
 

@@ -1,6 +1,7 @@
 """Checks of imported records against the framework and the store, every cell at once.
 
-Each check is a vectorised mask over all records; each bad cell becomes a ``Problem``
+Each check (``qcity.data.record_checks.CHECKS``, small named functions run in order) is a
+vectorised mask over all records; each bad cell becomes a ``Problem``
 naming sheet, row, column, value and reason. Errors block the import; warnings (a unit
 type the indicator is not defined for, a quarterly value of an annual indicator) are
 listed and the values stored.
@@ -14,7 +15,6 @@ all call it. A non-finite value (inf, nan, 1e400) is never accepted.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,8 +25,6 @@ import numpy as np
 import pandas as pd
 
 from qcity import errors
-from qcity.data.limits import limit_of, too_long
-from qcity.data.periods import MIN_YEAR, max_year, parse_periods
 from qcity.data.problems import Problem, Severity
 from qcity.data.statuses import STATUSES
 from qcity.data.textops import all_text, nfkc
@@ -161,7 +159,7 @@ def measure_hint(declared: str, expected: str) -> str:
 
 def accept_reason(reason: str | None) -> str | None:
     """The reason given for accepting implausible values, stripped; None for none.
-    ValueError for a blank one: a confirmation must say why."""
+    ``errors.BadValue`` (a ValueError) for a blank one: a confirmation must say why."""
     if reason is None:
         return None
     if not str(reason).strip():
@@ -280,203 +278,20 @@ def check_records(
     problems; ``units`` is ``Store.units()`` (codes and types of known units), or None
     to accept every unit code (a file evaluated on its own: its units are the units).
     ``accept_implausible``: the reason for keeping values outside their plausible range
-    (ignored with ``strict``, under which they stay errors)."""
+    (ignored with ``strict``, under which they stay errors). The checks are the small
+    named functions of ``qcity.data.record_checks.CHECKS``, run in order."""
+    from qcity.data import record_checks
+
     reason = accept_reason(accept_implausible)
     r = records.reset_index(drop=True)
-    problems: list[Problem] = []
     values, kind = parse_values(r["value"])
     skip = (kind == "empty") & r["layout"].isin(["wide", "yearbook", "template"]).to_numpy()
     r, values, kind = r[~skip].reset_index(drop=True), values[~skip], kind[~skip]
     for f in ("unit", "indicator", "period", "status", "source", "measure", "flag"):
         r[f] = nfkc(r[f]) if f != "source" else r[f].astype(object).map(str).str.strip()
-
-    # values
-    problems += _problems(
-        r, kind == "empty", "value", "value is empty; enter the number or delete the row"
-    )
-    raw_text = r["value"].astype(str)
-    pct = raw_text.str.contains("%", regex=False)
-    problems += _problems(
-        r,
-        (kind == "bad") & pct.to_numpy(),
-        "value",
-        "not a number: write it without the % sign (the unit is in the framework)",
-    )
-    as_text = nfkc(r["value"].astype(object).where(r["value"].notna(), "")).str.lower()
-    with np.errstate(invalid="ignore"):
-        infinite = np.isinf(pd.to_numeric(as_text, errors="coerce").to_numpy(dtype="float64"))
-    nonfinite = (kind == "bad") & (infinite | as_text.eq("nan").to_numpy())
-    problems += _problems(
-        r,
-        nonfinite,
-        "value",
-        "not a finite number (inf, nan or too large); enter the value itself / 不是有限数值",
-    )
-    problems += _problems(
-        r,
-        (kind == "bad") & ~pct.to_numpy() & ~nonfinite,
-        "value",
-        "not a number; use digits, a decimal point and optionally thousands separators (1,234.5)",
-    )
-    problems += _problems(
-        r,
-        kind == "date",
-        "value",
-        "a date or time in Excel, not a number; format the cell as a number "
-        "(常规/General or 数值/Number) and type the value again",
-    )
-
-    # lengths: what SQLite stores and PostgreSQL refuses is refused on both
-    for f, column in LENGTH_COLUMNS.items():
-        problems += _problems(
-            r,
-            too_long(r[f], column),
-            f,
-            f"longer than {limit_of(column)} characters; shorten it / 字段过长",
-        )
-
-    # units
-    known_units = set(r["unit"]) if units is None else set(units["code"]) if len(units) else set()
-    problems += _problems(r, r["unit"].eq("").to_numpy(), "unit", "unit code is empty")
-    unknown_unit = r["unit"].ne("") & ~r["unit"].isin(known_units)
-    problems += _problems(
-        r,
-        unknown_unit.to_numpy(),
-        "unit",
-        "unknown unit code; load it first with `qcity import-units` (Store.add_units)"
-        if known_units
-        else "no units in the database yet; load them with `qcity import-units`",
-    )
-
-    # indicators
-    table = _indicator_table(fw)
-    known_ind = set(table.index)
-    problems += _problems(
-        r, r["indicator"].eq("").to_numpy(), "indicator", "indicator code is empty"
-    )
-    unknown_ind = r["indicator"].ne("") & ~r["indicator"].isin(known_ind)
-    if unknown_ind.any():
-        hints = {
-            code: f"not an indicator of framework {fw.code} {fw.version}"
-            + (
-                f"; did you mean {close[0]}?"
-                if (close := difflib.get_close_matches(code, sorted(known_ind), n=1, cutoff=0.5))
-                else ""
-            )
-            for code in r.loc[unknown_ind, "indicator"].unique()
-        }
-        problems += _problems(r, unknown_ind.to_numpy(), "indicator", r["indicator"].map(hints))
-
-    # periods
-    periods = parse_periods(r["period"])
-    not_period = ~periods["well_formed"].to_numpy()
-    as_date = r["period"].str.match(_DATE_TEXT).to_numpy(dtype=bool)
-    problems += _problems(
-        r,
-        not_period & ~as_date,
-        "period",
-        "period must be a year like 2024 or a quarter like 2024Q1",
-    )
-    problems += _problems(
-        r,
-        not_period & as_date,
-        "period",
-        "a date, not a period: format the cell as text (文本) or a number and type a year "
-        "like 2024 or a quarter like 2024Q1",
-    )
-    problems += _problems(
-        r,
-        (periods["well_formed"] & ~periods["in_range"]).to_numpy(),
-        "period",
-        f"year outside {MIN_YEAR}–{max_year()}; check for a typing error",
-    )
-
-    # statuses
-    status_key = r["status"].str.lower()
-    status = status_key.map(STATUS_ALIASES).where(status_key.ne(""), "final")
-    problems += _problems(
-        r,
-        status.isna().to_numpy(),
-        "status",
-        f"status must be one of {', '.join(STATUSES)} (or 正式/初步/预计/估算/示例)",
-    )
-
-    # units of measure
-    ind = table.reindex(r["indicator"])
-    expected = ind["unit_of_measure"].to_numpy(dtype=object)
-    declared = r["measure"].to_numpy(dtype=object)
-    checkable = (r["measure"].ne("") & r["indicator"].isin(known_ind)).to_numpy() & ~ind[
-        "series_only"
-    ].fillna(True).to_numpy(dtype=bool)
-    exp_norm = nfkc(pd.Series(expected, dtype=object).fillna("")).to_numpy(dtype=object)
-    mismatch = checkable & (declared != exp_norm)
-    if mismatch.any():
-        reasons = pd.Series(
-            [
-                f"unit of measure {d!r} but {i} is in {e!r}; {measure_hint(d, e)}"
-                for d, e, i in zip(declared, exp_norm, r["indicator"], strict=True)
-            ],
-            index=r.index,
-        )
-        problems += _problems(r, mismatch, "measure", reasons)
-    percent = r["value_percent"].to_numpy(dtype=bool) if "value_percent" in r else None
-    if percent is not None and percent.any():
-        problems += _percent_cells(r, values, percent & (kind == "ok"), ind, exp_norm)
-
-    # duplicates within the file
-    key = pd.DataFrame({"u": r["unit"], "i": r["indicator"], "p": periods["period"]})
-    dup = key.duplicated(keep=False).to_numpy()
-    if dup.any():
-        grouped = r.groupby([key["u"], key["i"], key["p"]], sort=False)
-        first = grouped["value_row"].transform("first")
-        first_sheet = grouped["sheet"].transform("first")
-        where = [
-            f"row {row}" + (f" of sheet {sh}" if sh else "")
-            for row, sh in zip(first, first_sheet, strict=True)
-        ]
-        problems += _problems(
-            r,
-            dup,
-            "value",
-            pd.Series(
-                [
-                    f"{u} {i} {p} given twice (first at {w}); keep one"
-                    for u, i, p, w in zip(key["u"], key["i"], key["p"], where, strict=True)
-                ],
-                index=r.index,
-            ),
-        )
-
-    # plausibility
-    outside, reasons = implausible(r["indicator"], values, fw)
-    erred = {(p.sheet, p.row, p.column) for p in problems if p.severity == "error"}
-    if erred:  # a cell refused already (e.g. a percentage of a 元 indicator): said once
-        cells = zip(r["sheet"], r["value_row"], r["value_col"], strict=True)
-        outside &= ~np.array([(sh, int(i), str(c)) in erred for sh, i, c in cells], dtype=bool)
-    outside &= kind == "ok"
-    accepted = reason is not None and not strict
-    accepted_text: list[str] = []
-    if outside.any():
-        if accepted:
-            reasons = reasons + f"; accepted: {reason}"
-            sub = r[outside]
-            accepted_text = [
-                implausible_text(u, i, str(p), float(v), _where(sh, row))
-                for u, i, p, v, sh, row in zip(
-                    sub["unit"],
-                    sub["indicator"],
-                    periods["period"].to_numpy()[outside],
-                    values[outside],
-                    sub["sheet"],
-                    sub["value_row"],
-                    strict=True,
-                )
-            ]
-        else:
-            reasons = reasons + "; " + ACCEPT_HINT
-        problems += _problems(r, outside, "value", reasons, "warning" if accepted else "error")
-
-    problems += _coverage_warnings(r, ind, periods, units)
+    accept = reason if not strict else None
+    x = record_checks.run(record_checks.Records(r, values, kind, fw, units, accept))
+    outside = x.outside if x.outside is not None else np.zeros(len(r), dtype=bool)
     flag = r["flag"].where(
         ~outside | r["flag"].str.contains(IMPLAUSIBLE, regex=False),
         (r["flag"] + "; " + IMPLAUSIBLE).str.lstrip("; "),
@@ -485,14 +300,14 @@ def check_records(
         {
             "unit": r["unit"],
             "indicator": r["indicator"],
-            "period": periods["period"],
-            "value": values,
-            "status": status,
+            "period": x.periods["period"],
+            "value": x.values,
+            "status": x.status,
             "source": r["source"].where(r["source"].ne(""), None),
             "flag": flag.where(flag.ne(""), None),
         }
     )
-    return CheckResult(clean, list(dict.fromkeys(problems)), implausible=accepted_text)
+    return CheckResult(clean, list(dict.fromkeys(x.problems)), implausible=x.accepted_text)
 
 
 def _percent_cells(

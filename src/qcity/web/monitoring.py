@@ -8,11 +8,9 @@ evaluation and kept in the scope's cache (emptied when new data are stored).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from qcity import errors
@@ -35,9 +33,6 @@ FEASIBILITY = {
 }
 COMPOSITES = ("综合指数与维度", "Index and dimensions")
 """The group of the warnings of composites (they have no department)."""
-
-FORECAST_YEARS = 3
-"""How many years ahead the forecast goes when the indicator has no target year."""
 
 
 class Unavailable(errors.EvaluationError, ValueError):
@@ -209,125 +204,52 @@ def _department(text: str, lang: str) -> str:
 
 
 def indicator(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str, Any]:
-    """An indicator against its target: the target path from the baseline to the goal,
-    a linear trend forecast with its 95% prediction interval, the target, attainment, gap closed,
-    progress class, warning and the feasibility of the pace required."""
-    from qcity.service.monitoring import fit_trend, period_year
+    """An indicator against its target, rendered from the service's
+    ``IndicatorOutlook`` (``qcity.service.indicator``): the target path from the baseline
+    to the goal, a linear trend forecast with its 95% prediction interval, the target,
+    attainment, gap closed, progress class, warning and the feasibility of the pace
+    required."""
+    from qcity.service.indicator import indicator_outlook
 
     ind: Indicator = node_of(scope.framework, code, Indicator)
     unit = check_unit(scope, unit)
-    mon = monitored(scope, unit)
-    table = mon.table.set_index("indicator")
-    details = mon.details.set_index("indicator")
-    if code not in table.index:
+    out = indicator_outlook(scope.result, code, unit=unit, monitored=monitored(scope, unit))
+    if out is None:
         return {"available": False}
-    row, det = table.loc[code], details.loc[code]
     info = monitor_rows(scope, unit, lang)[code]
-    # the unit's own series up to the period monitored (as the monitor reads it)
-    ev = scope.result.evaluation
-    values = ev.dataset("denominated" if "denominated" in ev.datasets() else "raw")
-    series = values[code].xs(unit, level="unit") if code in values.columns else pd.Series()
-    series.index = series.index.astype(str)
-    t_now = period_year(str(row["period"]))
-    years = np.array([period_year(p) for p in series.index], float)
-    keep = (years <= t_now) & np.isfinite(series.to_numpy(float))
-    known_t, known_v = years[keep], series.to_numpy(float)[keep]
-    goal, goal_year = _f(row["target"]), _i(row["target_year"])
-    base_year, base_value = _f(det["base_year"]), _f(det["base_value"])
-    # the target path: straight (or at constant growth) from the baseline through any
-    # intermediate targets of the framework to the goal, as monitor.targets.Target.at
-    path: list[dict[str, Any]] = []
-    kind = det["kind"] if isinstance(det["kind"], str) else None
-    if (
-        goal is not None
-        and goal_year is not None
-        and base_year is not None
-        and base_value is not None
-        and kind not in (None, "band", "not_worse")
-        and goal_year > base_year
-    ):
-        from qcity.service.monitoring import Target
-
-        anchors = tuple(
-            (float(y), float(v))
-            for y, v in sorted(ind.targets.items())
-            if ind.target is None and base_year < y < goal_year
-        )
-        target = Target(
-            code,
-            kind,
-            float(goal_year),
-            goal,
-            base_year,
-            base_value,
-            path=str(det["path"] or "linear"),
-            anchors=anchors,
-        )
-        path = [
-            {"period": str(y), "value": _f(target.at(float(y)))}
-            for y in range(int(base_year), int(goal_year) + 1)
-        ]
-        # drawn only when it is the monitor's path (it passes this year's path value;
-        # a path the monitor resolves otherwise, such as an own trend, is not redrawn)
-        now = _f(det["path_value"])
-        if now is not None and not math.isclose(target.at(t_now), now, rel_tol=1e-9):
-            path = []
-    # a band target (a moderate indicator, or a band in the framework): the band itself,
-    # as the monitor takes it (the framework's target first, else the direction's band)
     band: dict[str, Any] | None = None
-    if kind == "band":
-        from qcity.service.frameworks import Moderate
-        from qcity.service.monitoring import spec_of
-
-        spec = spec_of(ind)
-        lo_hi = spec.band if spec is not None and spec.band is not None else None
-        if lo_hi is None and isinstance(ind.direction, Moderate):
-            d = ind.direction
-            lo_hi = d.band if d.band is not None else (d.optimal, d.optimal)  # type: ignore[assignment]
-        if lo_hi is not None:
-            low, high = _f(lo_hi[0]), _f(lo_hi[1])
-            text = (
-                f"{fmt.number(low, lang)}–{fmt.value_with_unit(high, ind.unit, lang)}"
-                if low != high
-                else fmt.value_with_unit(low, ind.unit, lang)
-            )
-            band = {"low": low, "high": high, "label": word("target_band", lang), "text": text}
-    # the forecast: the linear trend of the known values with its prediction interval
-    forecast: list[dict[str, Any]] = []
-    fit = fit_trend(known_t, known_v, "linear")
-    if fit is not None and len(known_t):
-        last = math.floor(known_t.max())
-        end = max(goal_year or 0, last + FORECAST_YEARS)
-        future = np.arange(last + 1, end + 1, dtype=float)
-        pred = fit.predict(future)
-        forecast = [
-            {"period": str(int(y)), "value": _f(f), "lower": _f(lo), "upper": _f(hi)}
-            for y, f, lo, hi in zip(
-                pred["year"], pred["forecast"], pred["lower"], pred["upper"], strict=True
-            )
-        ]
-    feas = det["feasibility"] if isinstance(det["feasibility"], str) else None
-    pace = det["present_pace"] if isinstance(det["present_pace"], str) else None
+    if out.band is not None:
+        low, high = out.band
+        text = (
+            f"{fmt.number(low, lang)}–{fmt.value_with_unit(high, ind.unit, lang)}"
+            if low != high
+            else fmt.value_with_unit(low, ind.unit, lang)
+        )
+        band = {"low": low, "high": high, "label": word("target_band", lang), "text": text}
+    pace = out.present_pace
     if pace is not None and not pace.isdigit():
         pace_text = "按当前趋势无法达到" if lang == "zh" else "not reached on the present trend"
     elif pace is not None:
         pace_text = f"按当前趋势 {pace} 年达到" if lang == "zh" else f"met in {pace} at this pace"
     else:
         pace_text = fmt.DASH
-    required = _f(det["required_rate"])
+    feas, required = out.feasibility, out.required_rate
     return {
         "available": True,
-        "period": str(row["period"]),
-        "kind": kind,
-        "assumed": bool(det["assumed"]),
-        "target_source": det["source"] if isinstance(det["source"], str) else "",
-        "base_year": _i(base_year),
-        "base_value": base_value,
+        "period": out.period,
+        "kind": out.kind,
+        "assumed": out.assumed,
+        "target_source": out.target_source,
+        "base_year": _i(out.base_year),
+        "base_value": out.base_value,
         **info,
-        "path_value": _f(det["path_value"]),
-        "path": path,
+        "path_value": out.path_value,
+        "path": [{"period": p, "value": v} for p, v in out.path],
         "band": band,
-        "forecast": forecast,
+        "forecast": [
+            {"period": f.period, "value": f.value, "lower": f.lower, "upper": f.upper}
+            for f in out.forecast
+        ],
         "forecast_label": word("forecast", lang),
         "interval_label": word("interval", lang),
         "path_label": word("target_path", lang),
