@@ -5,10 +5,11 @@ codebook from them."""
 
 from __future__ import annotations
 
+from qcity.data.statuses import ILLUSTRATIVE_BANNER
 from qcity.exports.spec import SCORE, SHARE, TEXT, TWO
 from qcity.exports.spec import col as _c
 
-BANNER = "示例数据 ILLUSTRATIVE — not official statistics"
+BANNER = ILLUSTRATIVE_BANNER  # the one wording (qcity.data.statuses)
 DIGITS = 2
 """Decimals of the scores in the files for reading (scores.csv keeps full precision)."""
 

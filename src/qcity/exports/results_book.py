@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from qcity.data.statuses import ILLUSTRATIVE
 from qcity.exports.columns import READABLE
 from qcity.exports.folder import _indicators_sheet, _text, _unit_names
 from qcity.exports.spec import TEXT, TWO, Col, Sheet, SheetSpec, titles
@@ -20,7 +21,6 @@ from qcity.exports.spec import col as _c
 from qcity.monitor.progress import CLASS_LABELS
 from qcity.monitor.table import Monitor
 
-ILLUSTRATIVE = "illustrative"
 """The status of a generated value (``qcity.data.statuses``)."""
 
 VALUE = "#,##0.0##"
