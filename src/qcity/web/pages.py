@@ -19,6 +19,7 @@ from qcity.data.roles import Actor, can
 from qcity.web import fmt, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
+from qcity.web.headline import add_headline
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
 from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound, dashboard_of
 
@@ -197,6 +198,7 @@ async def overview_page(
         s = d.scope(scope)
         data = views.overview(s, unit, lang)
         data["warnings"] = monitoring.counts(s, data["unit"], lang)
+        add_headline(s, data, lang)
         return render_unit_page(request, "overview.html", word("overview", lang), data, scope)
 
     return await cached(request, build)
