@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from qcity.data.roles import Actor, can
-from qcity.web import fmt, monitoring, views
+from qcity.web import audit_words, fmt, method_words, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
 from qcity.web.headline import add_headline
@@ -35,6 +35,16 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters["score"] = fmt.score
+env.globals.update(
+    kind_name=method_words.kind_name,
+    method_name=method_words.method_name,
+    method_text=method_words.method_text,
+    params_text=method_words.params_text,
+    local_time=audit_words.local_time,
+    action_name=audit_words.action_name,
+    audit_summary=audit_words.summary,
+    entity_name=audit_words.entity_name,
+)
 env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
 
 
