@@ -30,7 +30,10 @@ def test_the_sentence_of_the_issue() -> None:
         band=(5, 6),
         red_departments=["工信局", "工信局"],
     )
-    zh = "90.4分，苏南第5（上年第5），落后第4名2.2分、领先第6名3.6分，90%情形下第5–6名；2项红灯均属工信局"
+    zh = (
+        "90.4分，苏南第5（上年第5），落后第4名2.2分、领先第6名3.6分，"
+        "90%情形下第5–6名；2项红灯均属工信局"
+    )
     assert headline(f, "zh") == zh
     en = headline(f, "en")
     assert en.startswith("90.4 points, 5th of 10 (苏南), 5th last year; 2.2 behind the 4th")
@@ -54,7 +57,8 @@ def test_a_one_rank_band_and_several_departments() -> None:
         band=(11, 11),
         red_departments=["A局", "B局", "A局"],
     )
-    assert headline(f, "zh") == "60.0分，G第11（上年第12），90%情形下第11名；3项红灯：A局2项、B局1项"
+    zh = "60.0分，G第11（上年第12），90%情形下第11名；3项红灯：A局2项、B局1项"
+    assert headline(f, "zh") == zh
     en = headline(f, "en")
     assert "11th of 12 (G), 12th last year; 11th in 90% of scenarios" in en
     assert en.endswith("3 red lights: A局 2, B局 1.")
