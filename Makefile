@@ -63,7 +63,8 @@ unit: $(STAMP)
 
 ## make bench: engine, start-up (whole commands), the national-scale store on SQLite
 ## and PostgreSQL (3.4 million observations: takes minutes), the robustness analyses
-## (ASEM against COINr's times; national scale, also on Dask) and the dashboard's server.
+## (ASEM against COINr's times; national scale, also on Dask), the dashboard's server and its
+## weight and first paint in the browser (plotly.js blocking and uncompressed vs deferred).
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_startup.py
@@ -71,6 +72,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/robust_asem.py
 	$(BIN)/python benchmarks/robust_national.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_bulletin.py
 	$(BIN)/python benchmarks/bench_clerks.py
 

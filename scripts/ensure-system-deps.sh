@@ -24,6 +24,15 @@ apt_install() {
 # render its PDF with poppler-utils (pdftoppm, pdftotext).
 apt_install chromium fonts-noto-cjk poppler-utils
 
+# The accessibility checks inject axe-core (npm, pinned in package-lock.json) into the pages.
+if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+here=$(cd "$(dirname "$0")/.." && pwd)
+locked=$(cd "$here" && node -p "require('./package-lock.json').packages['node_modules/axe-core'].version")
+installed=$(cd "$here" && node -p "require('./node_modules/axe-core/package.json').version" 2>/dev/null || true)
+if [ "$locked" != "$installed" ]; then
+  (cd "$here" && npm ci --no-audit --no-fund --silent)
+fi
+
 if ! command -v pg_isready >/dev/null 2>&1; then apt_install postgresql-client; fi
 
 if pg_up; then

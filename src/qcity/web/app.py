@@ -24,6 +24,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Redirect
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qcity import __version__, errors
@@ -129,6 +130,8 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     app.state.login_limiter = RateLimiter()
     app.add_middleware(CsrfMiddleware)
     app.add_middleware(TimingAndLanguage)
+    # pages and JSON compressed on the wire (plotly.js comes compressed: qcity.web.vendor)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
 
     @app.exception_handler(errors.QcityError)
     async def qcity_error(request: Request, exc: errors.QcityError) -> Response:
@@ -170,12 +173,10 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False, dependencies=[Depends(public)])
-    def plotly() -> FileResponse:
-        return FileResponse(
-            plotly_js(),
-            media_type="text/javascript",
-            headers={"Cache-Control": "public, max-age=86400"},
-        )
+    def plotly(request: Request) -> Response:
+        from qcity.web.vendor import plotly_response
+
+        return plotly_response(request)
 
     @app.get("/favicon.ico", include_in_schema=False, dependencies=[Depends(public)])
     def favicon() -> Response:

@@ -6,6 +6,7 @@ bilingual names (``name_zh`` / ``name_en``); the words of the interface are here
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 LANGS = ("zh", "en")
@@ -106,6 +107,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "sub_dimension": ("子维度", "Sub-dimension"),
     "name": ("名称", "Name"),
     "code": ("代码", "Code"),
+    "version": ("版本", "version"),
+    "skip_to_content": ("跳到正文", "Skip to content"),
+    "menu": ("主菜单", "Main menu"),
+    "light_red": ("红灯", "red"),
+    "light_yellow": ("黄灯", "yellow"),
+    "light_green": ("绿灯", "green"),
     "series": ("指标走势与对标", "Series against peers"),
     "provenance": ("数据来源与修订记录", "Provenance and every revision"),
     "revision": ("修订", "Revision"),
@@ -332,6 +339,9 @@ WORDS.update(
         "nothing_submitted": ("没有待审核的数值", "No values waiting for review"),
         "export_csv": ("导出 CSV", "Export CSV"),
         "at": ("时间（UTC）", "Time (UTC)"),
+        "at_local": ("时间（北京时间）", "Time (Beijing, UTC+8)"),
+        "entry_no": ("序号", "No."),
+        "changes": ("变更内容", "What changed"),
         "who": ("操作人", "Who"),
         "action": ("操作", "Action"),
         "object": ("对象", "Object"),
@@ -365,6 +375,38 @@ def name(obj: Any, lang: str) -> str:
     if isinstance(obj, dict):
         return str(obj.get(f"name_{lang}") or obj.get("name_zh") or obj.get("code", ""))
     return str(getattr(obj, f"name_{lang}", None) or getattr(obj, "name_zh", ""))
+
+
+def bilingual(text: str | None, lang: str) -> str:
+    """``统计局 / Statistics Bureau`` -> the part in ``lang`` (the whole text when it has no
+    `` / `` part)."""
+    if not text:
+        return ""
+    zh, sep, en = text.partition(" / ")
+    return (en.strip() or zh.strip()) if lang == "en" and sep else zh.strip()
+
+
+def _chinese(text: str) -> bool:
+    """Whether ``text`` is written in Chinese (a fifth or more of it Chinese characters;
+    an English sentence quoting 亿元 is English)."""
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return han * 5 >= len(text)
+
+
+_EN_ASIDE = re.compile(r" / [\x20-\x7e]+?(?=[）)]|$)")
+
+
+def in_lang(text: str | None, lang: str) -> str:
+    """A framework text written in both languages, as ``lang`` reads it: of a text of
+    several paragraphs, those in ``lang`` (Chinese: those mostly in Chinese characters); in
+    Chinese, English asides `` / target year assumed`` dropped."""
+    if not text:
+        return ""
+    paragraphs = [p for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    if len(paragraphs) > 1:
+        mine = [p for p in paragraphs if _chinese(p) == (lang == "zh")]
+        text = "\n".join(mine or paragraphs)
+    return _EN_ASIDE.sub("", text) if lang == "zh" else text
 
 
 def direction(d: Any, lang: str) -> str:

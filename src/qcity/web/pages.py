@@ -18,9 +18,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from qcity.service.access import Actor, can
 from qcity.service.errors import explain
 from qcity.service.reweight import default_weights, parse_weights
-from qcity.web import fmt, monitoring, views
+from qcity.web import audit_words, fmt, method_words, monitoring, views
 from qcity.web.access import csrf_token, page_actor, require
 from qcity.web.app import HERE
+from qcity.web.headline import add_headline
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
 from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound, dashboard_of
 
@@ -36,6 +37,16 @@ env = Environment(
     lstrip_blocks=True,
 )
 env.filters["score"] = fmt.score
+env.globals.update(
+    kind_name=method_words.kind_name,
+    method_name=method_words.method_name,
+    method_text=method_words.method_text,
+    params_text=method_words.params_text,
+    local_time=audit_words.local_time,
+    action_name=audit_words.action_name,
+    audit_summary=audit_words.summary,
+    entity_name=audit_words.entity_name,
+)
 env.filters["tojson_attr"] = lambda v: json.dumps(v, ensure_ascii=False)
 
 
@@ -198,6 +209,7 @@ async def overview_page(
         s = d.scope(scope)
         data = views.overview(s, unit, lang)
         data["warnings"] = monitoring.counts(s, data["unit"], lang)
+        add_headline(s, data, lang)
         return render_unit_page(request, "overview.html", word("overview", lang), data, scope)
 
     return await cached(request, build)

@@ -28,6 +28,7 @@ N = SAMPLES
 the Sobol indices use the same ``N`` (``N (inputs + 2)`` runs)."""
 
 _lock = threading.Lock()
+_bands_lock = threading.Lock()
 
 
 def spec_path(d: Dashboard) -> Path | None:
@@ -54,10 +55,9 @@ def compute(scope: Scope) -> dict[str, Any]:
     """The language-free results: rank statistics, per-unit shift, Sobol indices. The rank
     bands come from ``qcity.service.robustness`` (the report reads the same)."""
     from qcity.service.robust import run_sensitivity
-    from qcity.service.robustness import rank_bands
 
     ev = scope.result.evaluation
-    bands = rank_bands(ev, period=_latest_period(scope), samples=N)
+    bands = cached_bands(scope)
     if bands is None:
         raise NotFound(f"framework {ev.framework.code} has no shipped robustness spec")
     ua, problem = bands.result, bands.problem
@@ -79,6 +79,19 @@ def compute(scope: Scope) -> dict[str, Any]:
         "sobol": sobol,
         "spec": bands.spec.name,
     }
+
+
+def cached_bands(scope: Scope) -> Any:
+    """The rank bands of the scope's latest year (``qcity.service.robustness.rank_bands``,
+    None without a shipped spec), computed once per evaluation: the overview's headline
+    and this page read the same."""
+    from qcity.service.robustness import rank_bands
+
+    with _bands_lock:
+        if "bands" not in scope.cache:
+            ev = scope.result.evaluation
+            scope.cache["bands"] = rank_bands(ev, period=_latest_period(scope), samples=N)
+    return scope.cache["bands"]
 
 
 def _latest_period(scope: Scope) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from qcity.service.frameworks import Framework, Indicator, Node
 from qcity.service.reweight import reweighted_scores
 from qcity.web import fmt
-from qcity.web.i18n import direction, name, status, word
+from qcity.web.i18n import bilingual, direction, in_lang, name, status, word
 from qcity.web.state import Scope
 
 TOP = 5
@@ -470,9 +470,9 @@ def indicator(
         "unit_name": scope.name(unit, lang),
         "measure": ind.unit,
         "direction": direction(ind.direction, lang),
-        "goal": ind.goal or "",
+        "goal": in_lang(ind.goal, lang),
         "source": ind.source or "",
-        "department": ind.department or "",
+        "department": bilingual(ind.department, lang),
         "targets": {str(k): v for k, v in sorted(ind.targets.items())},
         "periods": periods,
         "lines": lines,
@@ -616,9 +616,9 @@ def methodology(fw: Framework, steps: list[Any], lang: str) -> dict[str, Any]:
                             "code": i.code,
                             "name": name(i, lang),
                             "measure": i.unit,
-                            "goal": i.goal or "",
+                            "goal": in_lang(i.goal, lang),
                             "source": i.source or "",
-                            "department": i.department or "",
+                            "department": bilingual(i.department, lang),
                             "direction": direction(i.direction, lang),
                             "weight": float(i.weight),
                             "normalise": fw.resolved(i.code, "normalise").method,
@@ -654,7 +654,7 @@ def methodology(fw: Framework, steps: list[Any], lang: str) -> dict[str, Any]:
         "code": fw.code,
         "version": fw.version,
         "name": name(fw, lang),
-        "description": fw.description or "",
+        "description": in_lang(fw.description, lang),
         "dimensions": tree,
         "steps": step_rows,
         "methods": methods,

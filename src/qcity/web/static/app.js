@@ -17,15 +17,53 @@
 })();
 var qcity = (function () {
   var font = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
-  var colors = {focus: "#c0392b", grey: "#7f8c8d", light: "#c5cfd8", top: "#1f5fa8", ink: "#1d2733"};
+  // red, amber and green are the warning lights only: the city is drawn in dark blue, the
+  // first tier in purple, the others in greys
+  var colors = {focus: "#0b2f6b", grey: "#6b7785", light: "#c5cfd8", top: "#6a51a3", ink: "#1d2733"};
   function getJSON(url) {
     return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
       return r.json().then(function (d) { if (!r.ok) { throw new Error(d.error ? d.error.message : r.status); } return d; });
     });
   }
+  function num(v) {
+    return typeof v === "number" ? (Math.round(v * 10) / 10).toString() : (v === null || v === undefined ? "–" : String(v));
+  }
+  // A chart's text alternative: each series' first and last point (lines), or every
+  // point (bars, radars: few), or the table's size (heatmaps; the table is on the page).
+  function describe(traces) {
+    return traces.filter(function (t) { return t.showlegend !== false && t.hoverinfo !== "skip"; }).map(function (t) {
+      var name = t.name ? t.name + ": " : "";
+      if (t.type === "heatmap") return (t.y || []).length + " × " + (t.x || []).length;
+      if (t.type === "scatterpolar") {
+        return name + (t.theta || []).slice(0, -1).map(function (th, i) { return th + " " + num(t.r[i]); }).join(", ");
+      }
+      var xs = t.x || [], ys = t.y || [];
+      if (t.type === "bar" || t.orientation === "h" || xs.length <= 3) {
+        var pairs = xs.map(function (x, i) { return String(x).replace(/<br>/g, " ") + " " + num(ys[i]); });
+        return name + pairs.slice(0, 12).join(", ") + (pairs.length > 12 ? " …" : "");
+      }
+      var idx = ys.map(function (y, i) { return y === null ? -1 : i; }).filter(function (i) { return i >= 0; });
+      if (!idx.length) return name + "–";
+      var a = idx[0], b = idx[idx.length - 1];
+      return name + xs[a] + " " + num(ys[a]) + " → " + xs[b] + " " + num(ys[b]);
+    }).join("; ");
+  }
+  function label(el, traces) {
+    var card = el.closest(".card"), head = card ? card.querySelector("h2") : null;
+    var title = head ? head.textContent.trim() : "";
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", (title ? title + " — " : "") + describe(traces));
+  }
   function plot(id, traces, layout) {
     var el = document.getElementById(id);
-    if (!el || typeof Plotly === "undefined") return;
+    if (!el) return;
+    label(el, traces);
+    if (typeof Plotly === "undefined") {  // plotly.js loads deferred: draw once it is there
+      if (document.readyState !== "complete") {
+        window.addEventListener("load", function () { if (typeof Plotly !== "undefined") plot(id, traces, layout); });
+      }
+      return;
+    }
     var base = {font: {family: font, size: 13}, margin: {t: 20, r: 50, b: 50, l: 50},
                 paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", autosize: true};
     for (var k in layout) {
@@ -69,6 +107,14 @@ var qcity = (function () {
   }
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("table.sortable").forEach(sortable);
+    // a box that scrolls sideways is reachable (and scrollable) from the keyboard
+    document.querySelectorAll(".scroll:not([tabindex])").forEach(function (box) {
+      var card = box.closest(".card"), head = card ? card.querySelector("h2") : null;
+      var cap = box.querySelector("caption");
+      box.tabIndex = 0;
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", (cap || head || {textContent: document.title}).textContent.trim());
+    });
   });
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll("details").forEach(function (d) { d.open = true; });
