@@ -399,6 +399,19 @@ WORDS.update(
         "downloads": ("下载数据", "Downloads"),
         "annual_report": ("年度报告", "Annual report"),
         "report_of_run": ("年度报告（评价 #{id}，Word）", "Annual report (run #{id}, Word)"),
+        "charts_png": (
+            "图表：点击图表右上角的相机图标，下载为 PNG 图片。",
+            "Charts: the camera icon at the top right of a chart downloads it as a PNG image.",
+        ),
+        "leader_name": ("第一名单位", "Leader"),
+        "path_to_tier": ("进入第一方阵的路径", "Path into the first tier"),
+        "tier_threshold": ("第一方阵门槛", "First-tier threshold"),
+        "units_n": ("单元数", "Units"),
+        "value_from": ("现值", "From"),
+        "value_to": ("目标值", "To"),
+        "review_state": ("审核状态", "Review state"),
+        "mover_before": ("上年得分", "Score last year"),
+        "mover_after": ("本年得分", "Score this year"),
     }
 )
 
