@@ -52,16 +52,21 @@ class Table:
 
 
 def _r(x: Any, digits: int = 4) -> Any:
-    """A number rounded for a table (``digits`` decimals); anything else as is."""
-    return round(float(x), digits) if isinstance(x, int | float) and x == x else x
+    """A fractional number rounded for a table (``digits`` decimals); whole numbers (a
+    rank, a year) and anything else as they are."""
+    return round(x, digits) if isinstance(x, float) and x == x else x
 
 
 def _frame(rows: list[dict[str, Any]], columns: dict[str, str], lang: str) -> pd.DataFrame:
     """``rows`` as a table of ``columns`` (row key -> interface word of the header)."""
-    out = pd.DataFrame(
-        [[_r(r.get(k)) for k in columns] for r in rows],
-        columns=[word(w, lang) for w in columns.values()],
-    )
+    values = [[_r(r.get(k)) for k in columns] for r in rows]
+    out = pd.DataFrame(values, columns=[word(w, lang) for w in columns.values()], dtype=object)
+    for j in range(out.shape[1]):  # whole numbers with gaps stay whole (not 3.0)
+        cells = [v for v in out.iloc[:, j] if v is not None]
+        if cells and all(isinstance(v, int) and not isinstance(v, bool) for v in cells):
+            out.isetitem(j, out.iloc[:, j].astype("Int64"))
+        elif cells and all(isinstance(v, int | float) for v in cells):
+            out.isetitem(j, pd.to_numeric(out.iloc[:, j]))
     return out
 
 
@@ -425,7 +430,8 @@ async def table_file(request: Request, table: str, fmt: str) -> Response:
         )
     with tempfile.TemporaryDirectory(prefix="qcity-xlsx-") as tmp:
         out = Path(tmp) / "table.xlsx"
-        safe_xlsx(frame, out, title[:31])
+        cells = frame.astype(object).where(frame.notna(), None)  # a gap: an empty cell
+        safe_xlsx(cells, out, title[:31])
         body = out.read_bytes()
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return Response(body, media_type=media, headers=_file_name(stem, "xlsx", f"qcity-{table}"))
