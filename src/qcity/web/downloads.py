@@ -24,10 +24,11 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from qcity import errors
 from qcity.data.safe_cells import safe_frame, safe_xlsx
 from qcity.web import monitoring, views
 from qcity.web.access import page_actor, require
@@ -59,14 +60,17 @@ def _r(x: Any, digits: int = 4) -> Any:
 
 def _frame(rows: list[dict[str, Any]], columns: dict[str, str], lang: str) -> pd.DataFrame:
     """``rows`` as a table of ``columns`` (row key -> interface word of the header)."""
-    values = [[_r(r.get(k)) for k in columns] for r in rows]
-    out = pd.DataFrame(values, columns=[word(w, lang) for w in columns.values()], dtype=object)
-    for j in range(out.shape[1]):  # whole numbers with gaps stay whole (not 3.0)
-        cells = [v for v in out.iloc[:, j] if v is not None]
-        if cells and all(isinstance(v, int) and not isinstance(v, bool) for v in cells):
-            out.isetitem(j, out.iloc[:, j].astype("Int64"))
-        elif cells and all(isinstance(v, int | float) for v in cells):
-            out.isetitem(j, pd.to_numeric(out.iloc[:, j]))
+    table: dict[str, pd.Series] = {}
+    for key, header in columns.items():
+        cells = [_r(r.get(key)) for r in rows]
+        known = [v for v in cells if v is not None]
+        column = pd.Series(cells, dtype=object)
+        if known and all(isinstance(v, int) and not isinstance(v, bool) for v in known):
+            column = column.astype("Int64")  # whole numbers with gaps stay whole (not 3.0)
+        elif known and all(isinstance(v, int | float) for v in known):
+            column = pd.to_numeric(column)
+        table[word(header, lang)] = column
+    out = pd.DataFrame(table)
     return out
 
 
@@ -332,7 +336,10 @@ async def report_docx(request: Request, lang: str = Query("zh", pattern="^(zh|en
             else "no stored evaluation run: an analyst keeps one (qcity evaluate --keep) "
             "/ 尚无保存的评价运行"
         )
-    body, stem = await run_in_threadpool(_report_bytes, request, run, lang)
+    try:
+        body, stem = await run_in_threadpool(_report_bytes, request, run, lang)
+    except errors.InputError as exc:  # e.g. the data changed since the run: say so
+        raise HTTPException(409, f"{exc} / 无法生成该评价的报告") from None
     return Response(
         body,
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
