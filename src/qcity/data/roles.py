@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "values.enter": frozenset({"analyst", "clerk"}),
     # submit entered values for review
     "values.submit": frozenset({"analyst", "clerk"}),
+    # check a file of values against the framework without storing it (the upload page's
+    # check, as ``qcity import --dry-run``): those who enter values, and the admin
+    "values.check": frozenset({"admin", "analyst", "clerk"}),
     # approve or reject submitted values, with a comment
     "values.review": frozenset({"reviewer"}),
     # run evaluations, keep targets, publish runs
@@ -86,12 +89,21 @@ def can(actor: Actor, permission: str, *, public_read: bool = False) -> bool:
         return public_read and permission == "results.read"
     if actor.role not in holders:
         return False
-    return actor.scopes is None or permission in actor.scopes
+    if actor.scopes is None or permission in actor.scopes:
+        return True
+    implied = IMPLIED_BY.get(permission)
+    return implied is not None and implied in actor.scopes
+
+
+#: A permission a token holds through another of its scopes: a token made to enter values
+#: (before ``values.check`` existed) may still check the files it uploads.
+IMPLIED_BY: dict[str, str] = {"values.check": "values.enter"}
 
 
 __all__ = [
     "ANONYMOUS",
     "ANONYMOUS_ROLE",
+    "IMPLIED_BY",
     "OPERATOR_ROLE",
     "PERMISSIONS",
     "ROLES",

@@ -125,6 +125,15 @@ def require(permission: str) -> Callable[..., Actor]:
     return dependency
 
 
+def may_read(request: Request, actor: Actor) -> bool:
+    """Whether ``actor`` may read results here: anyone on a public dashboard, only
+    logged-in users on a private one (``qcity serve --private``), where an anonymous
+    visitor sees the login form and nothing else: no menu, no framework, no run."""
+    return can(
+        actor, "results.read", public_read=bool(getattr(request.app.state, "public_read", True))
+    )
+
+
 def public() -> None:
     """The dependency of routes anyone may open (the login page, static assets)."""
 
@@ -139,6 +148,7 @@ __all__ = [
     "bearer",
     "csrf_token",
     "current_actor",
+    "may_read",
     "page_actor",
     "public",
     "require",

@@ -27,6 +27,7 @@ from qcity.web.access import (
     public,
     require,
 )
+from qcity.web.i18n import local_first
 from qcity.web.pages import render, request_lang
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +58,7 @@ def _login_page(
         "login.html",
         title=_word("login", lang),
         login_csrf=token,
-        error=error,
+        error=local_first(error, lang) if error else None,
         next=safe_next(next_),
         private=private,
     )
@@ -159,10 +160,10 @@ def _account_page(
         title=_word("account", lang),
         tokens=tokens,
         scopes=scopes,
-        message=message,
         good=good,
         new_token=new_token,
         min_password=accounts.MIN_PASSWORD,
+        message=local_first(message, lang) if message else None,
     )
     page.status_code = status
     return page
@@ -237,7 +238,7 @@ def _users_page(
         title=_word("users", lang),
         users=list_users(accounts_store(request.app)),
         roles=ROLES,
-        message=message,
+        message=local_first(message, lang) if message else None,
         good=good,
         min_password=accounts.MIN_PASSWORD,
     )

@@ -31,6 +31,8 @@ router = APIRouter(prefix="/api", tags=["api"])
 READ = [Depends(require("results.read"))]
 #: Who may upload values (a clerk only for their own department's indicators).
 ENTER = Depends(require("values.enter"))
+#: Who may check a file without storing it (also the admin: ``values.check``).
+CHECK = Depends(require("values.check"))
 
 MAX_UPLOAD = 50 * 1024 * 1024
 """The largest file the upload accepts (bytes)."""
@@ -310,7 +312,7 @@ def upload(
     request: Request,
     file: UploadFile = File(...),
     accept_implausible: str | None = Form(None),
-    actor: Actor = ENTER,
+    actor: Actor = CHECK,
 ) -> JSONResponse:
     """Check a CSV/Excel file against the framework and the store's units, exactly as
     ``qcity import --dry-run`` does; nothing is stored. ``accept_implausible``: the

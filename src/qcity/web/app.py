@@ -184,6 +184,7 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
 
     from qcity.web.accounts import router as account_router
     from qcity.web.api import router as api_router
+    from qcity.web.downloads import router as download_router
     from qcity.web.pages import router as page_router
     from qcity.web.workflow import router as workflow_router
 
@@ -191,6 +192,7 @@ def create_app(db_url: str | None = None, *, public_read: bool = True) -> FastAP
     app.include_router(page_router)
     app.include_router(account_router)
     app.include_router(workflow_router)
+    app.include_router(download_router)
     return app
 
 

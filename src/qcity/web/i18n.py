@@ -358,6 +358,84 @@ WORDS.update(
     }
 )
 
+# The workflow pages' messages, and the downloads (tables, charts, the annual report)
+WORDS.update(
+    {
+        "saved_n": (
+            "已保存 {n} 个数值（草稿）。勾选后提交审核，审核通过后参与评价。",
+            "Saved: {n} value(s) as drafts. Tick them and submit them for review; "
+            "evaluations use them once approved.",
+        ),
+        "submitted_n": (
+            "已提交 {n} 个数值，等待审核。",
+            "Submitted: {n} value(s), waiting for review.",
+        ),
+        "nothing_changed": ("没有修改，未保存。", "Nothing changed: nothing saved."),
+        "not_a_number": (
+            "第 {row} 行「{what}」：“{raw}”不是数字，请填写数字（如 211031 或 6.1）",
+            'Row {row}, {what}: "{raw}" is not a number; type a number such as 211031 or 6.1',
+        ),
+        "nothing_saved": (
+            "未保存任何数值，您填写的内容保留在下表中，请修改后再保存。",
+            "Nothing was saved; what you typed is kept below: correct it and save again.",
+        ),
+        "entry_conflict": (
+            "未保存：您打开页面后，他人修改了以下数值。下表“当前值”已更新，您填写的内容仍保留，"
+            "请核对后再保存。",
+            "Not saved: someone else changed these values after you opened the page. The "
+            "current values below are the new ones and what you typed is kept: check, then "
+            "save again.",
+        ),
+        "entry_implausible": (
+            "未保存：有数值超出合理范围。如确属实，请在“原因”栏说明后再保存。",
+            "Not saved: a value is outside its plausible range. If it is right, give the "
+            "reason in the reason field and save again.",
+        ),
+        "entry_not_allowed": ("未保存：无权填报该指标。", "Not saved: you may not enter this."),
+        "entry_failed": ("未保存。", "Not saved."),
+        "details": ("详情", "Details"),
+        "review_done_approve": ("已通过。", "Approved."),
+        "review_done_reject": ("已退回。", "Rejected."),
+        "review_failed": ("未完成审核。", "The review was not recorded."),
+        "change_pct": ("变化率", "Change"),
+        "check_only": (
+            "管理员可在此检查文件（与 qcity import --dry-run 相同）；"
+            "写入数据须由填报员或分析员账号提交。",
+            "An admin can check a file here (as qcity import --dry-run does); storing its "
+            "values needs a clerk's or an analyst's account.",
+        ),
+        "download": ("下载", "Download"),
+        "downloads": ("下载数据", "Downloads"),
+        "annual_report": ("年度报告", "Annual report"),
+        "report_of_run": ("年度报告（评价 #{id}，Word）", "Annual report (run #{id}, Word)"),
+        "charts_png": (
+            "图表：点击图表右上角的相机图标，下载为 PNG 图片。",
+            "Charts: the camera icon at the top right of a chart downloads it as a PNG image.",
+        ),
+        "leader_name": ("第一名单位", "Leader"),
+        "path_to_tier": ("进入第一方阵的路径", "Path into the first tier"),
+        "tier_threshold": ("第一方阵门槛", "First-tier threshold"),
+        "units_n": ("单元数", "Units"),
+        "value_from": ("现值", "From"),
+        "value_to": ("目标值", "To"),
+        "review_state": ("审核状态", "Review state"),
+        "mover_before": ("上年得分", "Score last year"),
+        "mover_after": ("本年得分", "Score this year"),
+    }
+)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def local_first(message: str, lang: str) -> str:
+    """A bilingual message ``"English / 中文"`` (the services' form) with the page's
+    language first: ``"中文 / English"`` on a Chinese page. Other messages as they are."""
+    en, sep, zh = message.rpartition(" / ")
+    if not sep or not _CJK.search(zh) or _CJK.search(en) or lang == "en":
+        return message
+    return f"{zh} / {en}"
+
 
 def lang_of(value: str | None) -> str:
     """``value`` when it is a known language, else the default (Chinese)."""

@@ -19,7 +19,7 @@ from qcity.service.access import Actor, can
 from qcity.service.errors import explain
 from qcity.service.reweight import default_weights, parse_weights
 from qcity.web import audit_words, fmt, method_words, monitoring, views
-from qcity.web.access import csrf_token, page_actor, require
+from qcity.web.access import csrf_token, may_read, page_actor, require
 from qcity.web.app import HERE
 from qcity.web.headline import add_headline
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
@@ -78,7 +78,7 @@ def _nav(d: Dashboard, lang: str, scopes: list[str], actor: Actor) -> list[dict[
         ("/reweight", "reweight", has),
         ("/robustness", "robustness", has and _robust_available(d, scopes)),
         ("/methodology", "methodology", True),
-        ("/upload", "upload", can(actor, "values.enter")),
+        ("/upload", "upload", can(actor, "values.check")),
         ("/entry", "entry", can(actor, "values.enter")),
         ("/review", "review", can(actor, "values.review")),
         ("/audit", "audit_log", can(actor, "audit.read")),
@@ -100,6 +100,8 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         scopes, fw, problem, published = [], None, explain(exc).message, None
     other = "en" if lang == "zh" else "zh"
     actor = page_actor(request)
+    if not may_read(request, actor):  # a private dashboard: the visitor sees the login only
+        scopes, fw, problem, published = [], None, None, None
     base = {
         "request": request,
         "lang": lang,
@@ -107,7 +109,7 @@ def render(request: Request, template: str, **context: Any) -> HTMLResponse:
         "name": lambda obj: name(obj, lang),
         "fmt": fmt,
         "direction": lambda d_: direction(d_, lang),
-        "nav": _nav(d, lang, scopes, actor),
+        "nav": _nav(d, lang, scopes, actor) if may_read(request, actor) else [],
         "actor": actor,
         "csrf": csrf_token(request) if actor.via == "session" else None,
         "login_url": "/login?next=" + quote(_with(request), safe=""),
@@ -349,11 +351,16 @@ async def methodology_page(request: Request) -> HTMLResponse:
     return await cached(request, build)
 
 
-@router.get("/upload", response_class=HTMLResponse, dependencies=[Depends(require("values.enter"))])
+@router.get("/upload", response_class=HTMLResponse, dependencies=[Depends(require("values.check"))])
 async def upload_page(request: Request) -> HTMLResponse:
-    return await cached(
-        request, lambda: render(request, "upload.html", title=word("upload", request_lang(request)))
-    )
+    """Check a file (everyone with ``values.check``) and store it (``values.enter`` too)."""
+
+    def build() -> HTMLResponse:
+        lang = request_lang(request)
+        store = can(page_actor(request), "values.enter")
+        return render(request, "upload.html", title=word("upload", lang), can_store=store)
+
+    return await cached(request, build)
 
 
 def _robust_available(d: Dashboard, scopes: list[str]) -> bool:

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import math
+import re
+import unicodedata
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pandas as pd
 from fastapi import APIRouter, Body, Depends, Form, HTTPException, Query, Request
@@ -26,7 +30,7 @@ from qcity.service.frameworks import Framework, same_department
 from qcity.service.store import LIMITS, Store, StoreError, TooLongError
 from qcity.web.access import require
 from qcity.web.app import FieldError
-from qcity.web.i18n import name, word
+from qcity.web.i18n import local_first, name, word
 from qcity.web.pages import render, request_lang
 
 router = APIRouter()
@@ -298,8 +302,20 @@ def _entry_page(
     year: str,
     message: str | None = None,
     status: int = 200,
+    *,
+    detail: str | None = None,
+    good: bool = False,
+    typed: dict[str, str] | None = None,
+    bad: set[str] | frozenset[str] = frozenset(),
+    reason: str = "",
 ) -> HTMLResponse:
+    """The entry page; after a refused save, ``typed`` (indicator code -> what the clerk
+    typed) fills the inputs again, ``bad`` marks the fields at fault, ``message`` says
+    what to do in the page's language and ``detail`` gives the store's own words."""
     rows = _entry_rows(request, actor, unit, year) if unit else []
+    for r in rows:
+        r["typed"] = (typed or {}).get(r["code"], r["value_text"])
+        r["bad"] = r["code"] in bad
     units = workflow_store(request).units()
     page = render(
         request,
@@ -311,6 +327,9 @@ def _entry_page(
         units=units[["code", "name_zh"]].to_dict("records"),
         actor=actor,
         message=message,
+        detail=detail,
+        good=good,
+        reason=reason,
     )
     page.status_code = status
     return page
@@ -321,26 +340,82 @@ def entry_page(
     request: Request,
     unit: str = "",
     year: str = "",
+    saved: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+    submitted: Annotated[int | None, Query(ge=0, le=10_000)] = None,
     actor: Actor = Depends(require("values.enter")),
 ) -> HTMLResponse:
-    """A clerk's entry page for one unit and year."""
-    return _entry_page(request, actor, unit, year)
+    """A clerk's entry page for one unit and year; after a save or a submission (the
+    redirect's ``saved=N`` / ``submitted=N``) it says so: 已保存 / 已提交."""
+    lang = request_lang(request)
+    message = None
+    if saved is not None:
+        message = word("saved_n", lang).format(n=saved)
+    elif submitted is not None:
+        message = word("submitted_n", lang).format(n=submitted)
+    return _entry_page(request, actor, unit, year, message, good=message is not None)
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def typed_number(raw: str) -> float | None:
+    """What a clerk typed as a number: full-width digits and signs read as ASCII
+    (NFKC), thousands separators allowed (``211,031``); None when it is not a number."""
+    text = unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _refusal(exc: Exception, lang: str) -> str:
+    """What a refused save means, in the page's language (the store's own words follow
+    as the detail)."""
+    if isinstance(exc, service.ConflictError):
+        return word("entry_conflict", lang)
+    if isinstance(exc, service.NotAllowedError):
+        return word("entry_not_allowed", lang)
+    if "accept_implausible" in str(exc):
+        return word("entry_implausible", lang)
+    return word("entry_failed", lang)
 
 
 @router.post("/entry", response_class=HTMLResponse, include_in_schema=False)
 async def entry_save(request: Request, actor: Actor = Depends(require("values.enter"))) -> Response:
     """Save the entry form: a value field ``value_<code>`` and ``expected_<code>`` per
-    indicator; empty or unchanged fields are left alone."""
+    indicator; empty or unchanged fields are left alone. A field that is not a number, or
+    a save the store refuses, shows the form again with what was typed, the fields at
+    fault marked and a message in the page's language; nothing is saved then."""
     form = await request.form()
+    lang = request_lang(request)
     unit, year = str(form.get("unit") or ""), str(form.get("year") or "")
-    reason = str(form.get("reason") or "").strip() or None  # for implausible values
+    reason_text = str(form.get("reason") or "").strip()
+    reason = reason_text or None  # for implausible values
+    own = _own_indicators(actor, workflow_framework(request))
+    names = {i.code: name(i, lang) for i in own}
+    line = {i.code: n for n, i in enumerate(own, start=1)}  # the row of the entry table
+    typed: dict[str, str] = {}
+    problems: list[str] = []
+    bad: set[str] = set()
     items = []
     for key, raw in form.multi_items():
         if not key.startswith("value_") or not str(raw).strip():
             continue
         code = key.removeprefix("value_")
+        text = str(raw).strip()
+        typed[code] = text
         old = str(form.get(f"current_{code}") or "")
-        if old and old == str(raw).strip():
+        if old and old == text:
+            continue
+        number = typed_number(text)
+        if number is None:
+            what = f"{code} {names.get(code, '')}".strip()
+            row = line.get(code, len(typed))
+            problems.append(word("not_a_number", lang).format(row=row, what=what, raw=text))
+            bad.add(code)
             continue
         expected = str(form.get(f"expected_{code}") or "").strip()
         items.append(
@@ -348,15 +423,24 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
                 "unit": unit,
                 "indicator": code,
                 "period": year,
-                "value": str(raw).strip(),
+                "value": number,
                 "expected_revision": int(expected) if expected.isdigit() else None,
             }
         )
     from fastapi.concurrency import run_in_threadpool
 
+    def again(message: str, status: int, detail: str | None = None, at: set[str] = bad) -> Response:
+        return _entry_page(
+            request, actor, unit, year, message, status,
+            detail=detail, typed=typed, bad=at, reason=reason_text,
+        )  # fmt: skip
+
     def go() -> Response:
+        if problems:
+            sep, end = ("；", "。") if lang == "zh" else ("; ", ". ")
+            return again(sep.join(problems) + end + word("nothing_saved", lang), 422)
         if not items:
-            return _entry_page(request, actor, unit, year, "nothing changed / 没有修改")
+            return _entry_page(request, actor, unit, year, word("nothing_changed", lang))
         try:
             service.save_draft(
                 workflow_store(request),
@@ -367,8 +451,11 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
             )
         except StoreError as exc:
             err = _http(exc)
-            return _entry_page(request, actor, unit, year, str(exc), err.status_code)
-        return RedirectResponse(f"/entry?unit={unit}&year={year}&saved={len(items)}", 303)
+            detail = local_first(str(exc), lang)
+            at = {str(i["indicator"]) for i in items}
+            return again(_refusal(exc, lang), err.status_code, detail, at)
+        done = urlencode({"unit": unit, "year": year, "saved": len(items)})
+        return RedirectResponse(f"/entry?{done}", 303)
 
     return await run_in_threadpool(go)
 
@@ -382,12 +469,17 @@ def entry_submit(
     actor: Actor = Depends(require("values.submit")),
 ) -> Response:
     """Submit the ticked drafts for review."""
+    lang = request_lang(request)
     try:
         service.submit(workflow_store(request), actor, ids, workflow_framework(request))
     except StoreError as exc:
         err = _http(exc)
-        return _entry_page(request, actor, unit, year, str(exc), err.status_code)
-    return RedirectResponse(f"/entry?unit={unit}&year={year}&submitted={len(ids)}", 303)
+        message = _refusal(exc, lang)
+        return _entry_page(
+            request, actor, unit, year, message, err.status_code, detail=local_first(str(exc), lang)
+        )
+    done = urlencode({"unit": unit, "year": year, "submitted": len(ids)})
+    return RedirectResponse(f"/entry?{done}", 303)
 
 
 def _number_text(value: Any) -> str:
@@ -397,7 +489,30 @@ def _number_text(value: Any) -> str:
     return format(float(value), ".12g")
 
 
-def _review_page(request: Request, message: str | None = None, status: int = 200) -> HTMLResponse:
+def change_text(previous: Any, value: Any) -> str:
+    """The change from the approved value to the submitted one in per cent, signed, one
+    decimal (``+3.2%``): ``(new - old) / |old| × 100``; "—" without a previous value or
+    when it is zero (no percentage of nothing)."""
+    if previous is None or value is None or pd.isna(previous) or pd.isna(value):
+        return "—"
+    old, new = float(previous), float(value)
+    if old == 0:
+        return "—"
+    pct = (new - old) / abs(old) * 100
+    return "±0.0%" if round(pct, 1) == 0 else f"{pct:+.1f}%"
+
+
+def _place_names(store: Store, lang: str) -> dict[str, str]:
+    """Each unit's name in ``lang`` (the Chinese one when the English is missing)."""
+    units = store.units()
+    column = "name_en" if lang == "en" and "name_en" in units.columns else "name_zh"
+    names = units[column].where(units[column].notna(), units["name_zh"])
+    return dict(zip(units["code"].astype(str), names.astype(str), strict=True))
+
+
+def _review_page(
+    request: Request, message: str | None = None, status: int = 200, good: bool = False
+) -> HTMLResponse:
     from qcity.service.review import list_values
 
     store = workflow_store(request)
@@ -422,27 +537,37 @@ def _review_page(request: Request, message: str | None = None, status: int = 200
         ).sort_values("id")
     rows = _records(submitted)
     indicators = {i.code: i for i in workflow_framework(request).indicators()}
+    places = _place_names(store, lang)
     for r in rows:
         r["previous_text"] = _number_text(r.get("previous")) or "—"
         r["value_text"] = _number_text(r["value"])
+        r["change_text"] = change_text(r.get("previous"), r["value"])
         ind = indicators.get(r["indicator"])
         r["name"] = name(ind, lang) if ind is not None else ""
         r["measure"] = ind.unit if ind is not None else ""
+        r["unit_name"] = places.get(str(r["unit"]), "")
     page = render(
         request,
         "review.html",
         title=word("review", request_lang(request)),
         rows=rows,
         message=message,
+        good=good,
     )
     page.status_code = status
     return page
 
 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
-def review_page(request: Request, actor: Actor = Depends(require("values.review"))) -> HTMLResponse:
-    """The submitted values, each with approve and reject (with a reason)."""
-    return _review_page(request)
+def review_page(
+    request: Request,
+    done: str | None = Query(None, pattern="^(approve|reject)$"),
+    actor: Actor = Depends(require("values.review")),
+) -> HTMLResponse:
+    """The submitted values, each with approve and reject (with a reason); after a
+    decision (the redirect's ``done``) it says so: 已通过 / 已退回."""
+    message = word(f"review_done_{done}", request_lang(request)) if done else None
+    return _review_page(request, message, good=message is not None)
 
 
 @router.post("/review/{value_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -464,8 +589,10 @@ def review_decide(
             raise HTTPException(400, "decision: approve or reject")
     except StoreError as exc:
         err = _http(exc)
-        return _review_page(request, str(exc), err.status_code)
-    return RedirectResponse("/review", 303)
+        lang = request_lang(request)
+        lead = word("review_failed", lang)
+        return _review_page(request, f"{lead} {local_first(str(exc), lang)}", err.status_code)
+    return RedirectResponse(f"/review?done={decision}", 303)
 
 
 @router.get("/audit", response_class=HTMLResponse, include_in_schema=False)

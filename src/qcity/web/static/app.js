@@ -76,7 +76,7 @@ var qcity = (function () {
     ["xaxis", "yaxis"].forEach(function (k) {
       if (!base[k]) base[k] = {automargin: true, exponentformat: "none", separatethousands: true};
     });
-    Plotly.newPlot(el, traces, base, {displayModeBar: false, responsive: true});
+    Plotly.newPlot(el, traces, base, window.qcityChartConfig ? window.qcityChartConfig(el) : {displayModeBar: false, responsive: true});
   }
   function sortable(table) {
     var heads = table.tHead ? table.tHead.rows[0].cells : [];
