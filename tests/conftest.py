@@ -12,6 +12,10 @@ FAIL with a clear message (they are never skipped): ``make test`` starts it.
 
 ``demo_cache``: ``qcity demo`` run once per test session (the docs pages get copies of it).
 
+``demo_db``: ``db_url`` holding the demo, copied from the one the session built on that
+backend (``demo_sqlite``, ``demo_pg_url``; tests/demo_clone.py) instead of ``build_demo`` in
+each test.
+
 Under pytest-xdist (``make test`` runs ``pytest -n auto --dist loadgroup``) every worker is
 a session of its own: its own PostgreSQL database, ``tmp_path`` folders and session
 fixtures. ``pytest_collection_modifyitems`` keeps together on one worker the tests that
@@ -29,6 +33,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +42,7 @@ from sqlalchemy.exc import OperationalError
 
 from qcity.data.store import Store
 from qcity.engine import Evaluation
+from tests.demo_clone import clone_demo
 from tests.helpers import REPO, asem_evaluation
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -248,3 +254,30 @@ def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(f"sqlite:///{path}") as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg_url(pg_database_url: str) -> Iterator[str]:
+    """The demo database (``build_demo``, no run stored) in a schema of the session's
+    PostgreSQL database, built once per session (per xdist worker); its URL selects the
+    schema. Tests copy it (``demo_db``) and never write to it."""
+    from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+
+    with contextmanager(_fresh_pg_schema)(pg_database_url) as url:
+        with Store(url) as store:
+            build_demo(store, default_framework_path(), DEFAULT_SEED)
+        yield url
+
+
+@pytest.fixture
+def demo_db(store: Store, db_url: str, request: pytest.FixtureRequest) -> str:
+    """``db_url`` (the database of ``store``) holding the demo as
+    ``build_demo(store, default_framework_path(), DEFAULT_SEED)`` would leave it: a copy of
+    the session's demo database on the same backend (``demo_sqlite``, ``demo_pg_url``;
+    tests/demo_clone.py). Returns ``db_url``."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        source = f"sqlite:///{request.getfixturevalue('demo_sqlite')}"
+    else:
+        source = request.getfixturevalue("demo_pg_url")
+    clone_demo(source, db_url)
+    return db_url
