@@ -211,12 +211,37 @@ def asem() -> Evaluation:
 
 
 @pytest.fixture(scope="session")
-def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def qcity_forkserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The socket of tests/qcity_fork.py's server, started once per session: the docs'
+    ``qcity`` commands run in processes it forks, their imports done once (its log is
+    ``server.log`` next to the socket)."""
+    folder = tmp_path_factory.mktemp("qcity-fork")
+    socket = folder / "qcity.sock"
+    env = {k: v for k, v in os.environ.items() if k != "QCITY_DATABASE_URL"}
+    with open(folder / "server.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-P", str(REPO / "tests" / "qcity_fork.py"), "serve", str(socket)],
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield socket
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory, qcity_forkserver: Path) -> Path:
     """A folder where the real ``qcity demo`` ran once: ``demo.sqlite`` (the demo database
     with its run 1), ``out/`` (the results folder), ``stdout.txt`` (its printout),
     ``url.txt`` (the database's URL), and ``bin/qcity``: tests/demo_shim.py, which gives a
-    page's ``qcity demo`` into a new SQLite database a copy of it and runs any other
-    command with the real ``qcity``. Tests must not write into the folder."""
+    page's ``qcity demo`` into a new SQLite database a copy of it, and runs any other
+    command with the real ``qcity`` in a process forked by ``qcity_forkserver``
+    (tests/qcity_fork.py). Tests must not write into the folder."""
     folder = tmp_path_factory.mktemp("demo-cache")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     qcity = Path(sys.executable).parent / "qcity"
@@ -233,11 +258,13 @@ def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "url.txt").write_text(url, encoding="utf-8")
     shim = folder / "bin" / "qcity"
     shim.parent.mkdir()
-    # only ``qcity demo`` starts the shim's interpreter; any other command goes straight on
+    # ``qcity demo`` starts the shim's interpreter; any other command goes to the fork
+    # server (tests/qcity_fork.py: the real ``qcity`` when the server is not there)
+    fork = REPO / "tests" / "qcity_fork.py"
     shim.write_text(
         f'#!/bin/sh\nif [ "$1" = demo ]; then\n'
         f'  exec "{sys.executable}" -P "{REPO / "tests" / "demo_shim.py"}" "{folder}" "$@"\n'
-        f'fi\nexec "{qcity}" "$@"\n',
+        f'fi\nexec "{sys.executable}" -I -S "{fork}" client "{qcity_forkserver}" "{qcity}" "$@"\n',
         encoding="utf-8",
     )
     shim.chmod(0o755)

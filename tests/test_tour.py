@@ -1,8 +1,9 @@
 """The README's tour runs as written: every ```bash block of README.md in order, then every
 ```python block, in a scratch folder laid out like the repository root after `make run`
 (examples/ and frameworks/ linked, `.venv/bin/activate` putting this interpreter's `qcity`
-first on the PATH, the demo database built by `qcity demo` in var/qcity.sqlite: a copy of
-what the session's ``qcity demo`` built, ``demo_cache``)."""
+first on the PATH, through the docs tests' fork server; the demo database built by
+`qcity demo` in var/qcity.sqlite: a copy of what the session's ``qcity demo`` built,
+``demo_cache``)."""
 
 from __future__ import annotations
 
@@ -30,13 +31,16 @@ def _blocks(kind: str) -> list[str]:
 
 def _after_make_run(folder: Path, demo_cache: Path) -> dict[str, str]:
     """Lay out ``folder`` like the repository root after `make run`; the environment. Its
-    ``qcity demo`` is the session's (``demo_cache`` in tests/conftest.py), copied in."""
+    ``qcity demo`` is the session's (``demo_cache`` in tests/conftest.py), copied in, and
+    the tour's ``qcity`` the docs tests' (``demo_cache``'s bin: the real ``qcity`` in a
+    process forked by tests/qcity_fork.py's server, which imported it once)."""
     for name in ("examples", "frameworks"):
         (folder / name).symlink_to(REPO / name)
     bin_dir = Path(sys.executable).parent
     activate = folder / ".venv" / "bin" / "activate"
     activate.parent.mkdir(parents=True)
-    activate.write_text(f'export PATH={shlex.quote(str(bin_dir))}:"$PATH"\n', "utf-8")
+    first = f"{shlex.quote(str(demo_cache / 'bin'))}:{shlex.quote(str(bin_dir))}"
+    activate.write_text(f'export PATH={first}:"$PATH"\n', "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "QCITY_DATABASE_URL"}
     env["QCITY_DATABASE_URL"] = f"sqlite:///{folder / 'var' / 'qcity.sqlite'}"
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
