@@ -76,10 +76,11 @@ SHARED_GROUPS: dict[str, str] = {
     "account_server": "web-demo",
     "server": "web-demo",
     "account_url": "web-demo",
-    "demo_url": "web-demo",
 }
 """Session fixtures worth setting up once, and the xdist group of the tests that use them
-(in this order: a module using the browser goes to the browser's worker)."""
+(in this order: a module using the browser goes to the browser's worker). The dashboard's
+``demo_url`` is not one: a copy of ``demo_sqlite`` and one evaluation, it costs less on
+each worker than its 60-odd tests kept on one."""
 
 
 MODULE_GROUP_MAX = 100
