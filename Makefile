@@ -41,8 +41,11 @@ run: $(STAMP)
 	fi
 	$(BIN)/qcity serve --port $(PORT)
 
-## make test: install what the tests need (Debian packages too) and run every check.
-test: $(STAMP) system-deps lint typecheck unit
+## make test: install what the tests need (Debian packages too) and run every check. The
+## linters and mypy run beside pytest (make -j): one core is theirs while pytest collects
+## and while its last worker finishes; each check's output is printed when it ends.
+test: $(STAMP) system-deps
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck unit
 
 system-deps:
 	bash scripts/ensure-system-deps.sh

@@ -12,6 +12,10 @@ FAIL with a clear message (they are never skipped): ``make test`` starts it.
 
 ``demo_cache``: ``qcity demo`` run once per test session (the docs pages get copies of it).
 
+``demo_db``: ``db_url`` holding the demo, copied from the one the session built on that
+backend (``demo_sqlite``, ``demo_pg_url``; tests/demo_clone.py) instead of ``build_demo`` in
+each test.
+
 Under pytest-xdist (``make test`` runs ``pytest -n auto --dist loadgroup``) every worker is
 a session of its own: its own PostgreSQL database, ``tmp_path`` folders and session
 fixtures. ``pytest_collection_modifyitems`` keeps together on one worker the tests that
@@ -30,6 +34,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,6 +43,7 @@ from sqlalchemy.exc import OperationalError
 
 from qcity.data.store import Store
 from qcity.engine import Evaluation
+from tests.demo_clone import clone_demo
 from tests.helpers import REPO, asem_evaluation
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -77,10 +83,11 @@ SHARED_GROUPS: dict[str, str] = {
     "account_server": "web-demo",
     "server": "web-demo",
     "account_url": "web-demo",
-    "demo_url": "web-demo",
 }
 """Session fixtures worth setting up once, and the xdist group of the tests that use them
-(in this order: a module using the browser goes to the browser's worker)."""
+(in this order: a module using the browser goes to the browser's worker). The dashboard's
+``demo_url`` is not one: a copy of ``demo_sqlite`` and one evaluation, it costs less on
+each worker than its 60-odd tests kept on one."""
 
 
 MODULE_GROUP_MAX = 100
@@ -212,12 +219,37 @@ def asem() -> Evaluation:
 
 
 @pytest.fixture(scope="session")
-def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def qcity_forkserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The socket of tests/qcity_fork.py's server, started once per session: the docs'
+    ``qcity`` commands run in processes it forks, their imports done once (its log is
+    ``server.log`` next to the socket)."""
+    folder = tmp_path_factory.mktemp("qcity-fork")
+    socket = folder / "qcity.sock"
+    env = {k: v for k, v in os.environ.items() if k != "QCITY_DATABASE_URL"}
+    with open(folder / "server.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-P", str(REPO / "tests" / "qcity_fork.py"), "serve", str(socket)],
+            cwd=folder,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield socket
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory, qcity_forkserver: Path) -> Path:
     """A folder where the real ``qcity demo`` ran once: ``demo.sqlite`` (the demo database
     with its run 1), ``out/`` (the results folder), ``stdout.txt`` (its printout),
     ``url.txt`` (the database's URL), and ``bin/qcity``: tests/demo_shim.py, which gives a
-    page's ``qcity demo`` into a new SQLite database a copy of it and runs any other
-    command with the real ``qcity``. Tests must not write into the folder."""
+    page's ``qcity demo`` into a new SQLite database a copy of it, and runs any other
+    command with the real ``qcity`` in a process forked by ``qcity_forkserver``
+    (tests/qcity_fork.py). Tests must not write into the folder."""
     folder = tmp_path_factory.mktemp("demo-cache")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
     qcity = Path(sys.executable).parent / "qcity"
@@ -234,11 +266,13 @@ def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "url.txt").write_text(url, encoding="utf-8")
     shim = folder / "bin" / "qcity"
     shim.parent.mkdir()
-    # only ``qcity demo`` starts the shim's interpreter; any other command goes straight on
+    # ``qcity demo`` starts the shim's interpreter; any other command goes to the fork
+    # server (tests/qcity_fork.py: the real ``qcity`` when the server is not there)
+    fork = REPO / "tests" / "qcity_fork.py"
     shim.write_text(
         f'#!/bin/sh\nif [ "$1" = demo ]; then\n'
         f'  exec "{sys.executable}" -P "{REPO / "tests" / "demo_shim.py"}" "{folder}" "$@"\n'
-        f'fi\nexec "{qcity}" "$@"\n',
+        f'fi\nexec "{sys.executable}" -I -S "{fork}" client "{qcity_forkserver}" "{qcity}" "$@"\n',
         encoding="utf-8",
     )
     shim.chmod(0o755)
@@ -255,3 +289,30 @@ def demo_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(f"sqlite:///{path}") as store:
         build_demo(store, default_framework_path(), DEFAULT_SEED)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_pg_url(pg_database_url: str) -> Iterator[str]:
+    """The demo database (``build_demo``, no run stored) in a schema of the session's
+    PostgreSQL database, built once per session (per xdist worker); its URL selects the
+    schema. Tests copy it (``demo_db``) and never write to it."""
+    from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+
+    with contextmanager(_fresh_pg_schema)(pg_database_url) as url:
+        with Store(url) as store:
+            build_demo(store, default_framework_path(), DEFAULT_SEED)
+        yield url
+
+
+@pytest.fixture
+def demo_db(store: Store, db_url: str, request: pytest.FixtureRequest) -> str:
+    """``db_url`` (the database of ``store``) holding the demo as
+    ``build_demo(store, default_framework_path(), DEFAULT_SEED)`` would leave it: a copy of
+    the session's demo database on the same backend (``demo_sqlite``, ``demo_pg_url``;
+    tests/demo_clone.py). Returns ``db_url``."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        source = f"sqlite:///{request.getfixturevalue('demo_sqlite')}"
+    else:
+        source = request.getfixturevalue("demo_pg_url")
+    clone_demo(source, db_url)
+    return db_url

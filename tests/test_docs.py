@@ -19,7 +19,9 @@ runs exactly what its English twin runs. Two pages are EQUAL when
 
 ``qcity demo`` (about 4 s) is run once per test session (``demo_cache`` in conftest.py); a
 page's ``qcity demo`` that would build a new SQLite database gets a copy of what it built
-(tests/demo_shim.py), any other ``qcity`` command runs as it is.
+(tests/demo_shim.py), any other ``qcity`` command runs as it is, in a process forked from a
+server that imported qcity once (tests/qcity_fork.py: for most commands of the pages the
+start-up is most of the time).
 """
 
 from __future__ import annotations
@@ -199,3 +201,36 @@ def test_demo_shim_copies_only_into_a_new_database(
     assert (tmp_path / "q.sqlite").stat().st_mtime_ns == before
     assert not _copy(demo_cache, {"db": f"sqlite:///{tmp_path / 'new.sqlite'}", "out": "out/demo"})
     assert not (tmp_path / "new.sqlite").exists()  # the results folder is not empty
+
+
+def test_forked_qcity_is_the_qcity_script(qcity_forkserver: Path, tmp_path: Path) -> None:
+    """The docs' ``qcity`` (tests/qcity_fork.py) prints, reads and exits as the script does:
+    the same output and exit status for a command that works and for one that fails on
+    what it reads from standard input, in the caller's folder and environment; without
+    its server it is the script itself."""
+    real = str(Path(sys.executable).parent / "qcity")
+    fork = [sys.executable, "-I", "-S", str(REPO / "tests" / "qcity_fork.py"), "client"]
+    from qcity.data.store import Store
+
+    url = f"sqlite:///{tmp_path / 'q.sqlite'}"
+    with Store(url) as store:
+        store.upgrade()
+    env = {**os.environ, "QCITY_DATABASE_URL": url}
+    bad = "unit,indicator,period,value\nliyang,EC01,2024,abc\n"
+    commands = [
+        (["validate", "frameworks/liyang.yaml"], ""),
+        (["import", "/dev/stdin", "-f", "frameworks/liyang.yaml", "--dry-run"], bad),
+    ]
+    for args, stdin in commands:
+        runs = [
+            subprocess.run(cmd, input=stdin, cwd=REPO, env=env, capture_output=True, text=True)
+            for cmd in (
+                [real, *args],
+                [*fork, str(qcity_forkserver), real, *args],
+                [*fork, str(tmp_path / "no-server.sock"), real, *args],
+            )
+        ]
+        assert [(r.returncode, r.stdout, r.stderr) for r in runs[1:]] == [
+            (runs[0].returncode, runs[0].stdout, runs[0].stderr)
+        ] * 2, args
+    assert [r.returncode for r in runs] == [1, 1, 1] and "stdin: 1 error(s)" in runs[0].stderr

@@ -1,7 +1,9 @@
 """The README's tour runs as written: every ```bash block of README.md in order, then every
 ```python block, in a scratch folder laid out like the repository root after `make run`
 (examples/ and frameworks/ linked, `.venv/bin/activate` putting this interpreter's `qcity`
-first on the PATH, the demo database built by `qcity demo` in var/qcity.sqlite)."""
+first on the PATH, through the docs tests' fork server; the demo database built by
+`qcity demo` in var/qcity.sqlite: a copy of what the session's ``qcity demo`` built,
+``demo_cache``)."""
 
 from __future__ import annotations
 
@@ -27,19 +29,23 @@ def _blocks(kind: str) -> list[str]:
     return [m.group(2) for m in BLOCK.finditer(README.read_text("utf-8")) if m.group(1) == kind]
 
 
-def _after_make_run(folder: Path) -> dict[str, str]:
-    """Lay out ``folder`` like the repository root after `make run`; the environment."""
+def _after_make_run(folder: Path, demo_cache: Path) -> dict[str, str]:
+    """Lay out ``folder`` like the repository root after `make run`; the environment. Its
+    ``qcity demo`` is the session's (``demo_cache`` in tests/conftest.py), copied in, and
+    the tour's ``qcity`` the docs tests' (``demo_cache``'s bin: the real ``qcity`` in a
+    process forked by tests/qcity_fork.py's server, which imported it once)."""
     for name in ("examples", "frameworks"):
         (folder / name).symlink_to(REPO / name)
     bin_dir = Path(sys.executable).parent
     activate = folder / ".venv" / "bin" / "activate"
     activate.parent.mkdir(parents=True)
-    activate.write_text(f'export PATH={shlex.quote(str(bin_dir))}:"$PATH"\n', "utf-8")
+    first = f"{shlex.quote(str(demo_cache / 'bin'))}:{shlex.quote(str(bin_dir))}"
+    activate.write_text(f'export PATH={first}:"$PATH"\n', "utf-8")
     env = {k: v for k, v in os.environ.items() if k != "QCITY_DATABASE_URL"}
     env["QCITY_DATABASE_URL"] = f"sqlite:///{folder / 'var' / 'qcity.sqlite'}"
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     demo = subprocess.run(
-        [bin_dir / "qcity", "demo"], cwd=folder, env=env, capture_output=True, text=True
+        [demo_cache / "bin" / "qcity", "demo"], cwd=folder, env=env, capture_output=True, text=True
     )
     assert demo.returncode == 0, f"qcity demo (what `make run` does) failed:\n{demo.stderr}"
     return env
@@ -54,10 +60,12 @@ def test_every_example_file_the_tour_names_exists() -> None:
 
 
 @pytest.mark.slow
-def test_readme_tour_runs_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_tour_runs_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_cache: Path
+) -> None:
     bash, python = _blocks("bash"), _blocks("python")
     assert bash and python, "README.md has no ```bash or ```python block"
-    env = _after_make_run(tmp_path)
+    env = _after_make_run(tmp_path, demo_cache)
     for n, code in enumerate(bash):
         done = subprocess.run(
             ["bash", "-e", "-o", "pipefail", "-c", code],

@@ -12,7 +12,7 @@ import pytest
 from qcity.benchmark import find_path, level_peers
 from qcity.benchmark.plan import Plan
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.service.evaluation import EvaluationResult, evaluate
 from qcity.service.inputs import from_store
@@ -40,6 +40,7 @@ def _import(store: Store, plan: Plan) -> None:
     assert summary is not None
 
 
+@pytest.mark.usefixtures("demo_db")
 @pytest.mark.parametrize(
     ("unit", "level", "k"),
     [("liyang", None, 3), ("liyang", None, 1), ("liyang_shanghuang", "town", 4)],
@@ -47,7 +48,6 @@ def _import(store: Store, plan: Plan) -> None:
 def test_imported_plan_reaches_the_rank(
     store: Store, db_url: str, unit: str, level: str | None, k: int
 ) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     before = _evaluate(db_url, unit, level)
     assert _rank(before, unit) > k
     plan = find_path(before.evaluation, unit, 2024, k=k)
@@ -60,8 +60,8 @@ def test_imported_plan_reaches_the_rank(
     assert float(mine["score"].iloc[0]) == pytest.approx(plan.score_after, abs=1e-9)
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_unreachable_town_plan_reaches_its_best_rank(store: Store, db_url: str) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     before = _evaluate(db_url, "liyang_daibu", "town")
     plan = find_path(before.evaluation, "liyang_daibu", 2024, k=1)
     assert not plan.reached and plan.best_rank is not None

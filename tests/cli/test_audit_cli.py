@@ -14,7 +14,6 @@ from qcity import robust
 from qcity.cli import app
 from qcity.data.runs import list_runs
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.framework.io import load_framework
 from qcity.service.evaluation import evaluate
 from qcity.service.inputs import from_files
@@ -90,10 +89,10 @@ def test_too_few_units_is_a_clear_error(tmp_path: Path) -> None:
     assert "error" in res.output and "Traceback" not in res.output
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_demo_audit_is_labelled_illustrative(store: Store, db_url: str, tmp_path: Path) -> None:
     """The Liyang demo's peer group: the printout, NOTICE.txt and every row of the files
     say that the data are illustrative."""
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     runs_before = len(list_runs(store))
     out = tmp_path / "audit"
     res = runner.invoke(

@@ -6,17 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 
 ENV = {"COLUMNS": "200"}
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_compare_group_and_towns(store: Store, db_url: str, tmp_path: Path) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     out = tmp_path / "cmp"
     res = CliRunner().invoke(
         app,
@@ -63,8 +64,8 @@ def test_compare_group_and_towns(store: Store, db_url: str, tmp_path: Path) -> N
     assert "type town" in res.output
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_compare_refuses_a_unit_outside_the_selection(store: Store, db_url: str) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     res = CliRunner().invoke(
         app, ["compare", "--unit", "liyang_daibu", "--group", "sunan", "--db", db_url], env=ENV
     )
@@ -76,6 +77,7 @@ def test_compare_refuses_a_unit_outside_the_selection(store: Store, db_url: str)
     assert res.exit_code == 1 and "not of level 'town'" in res.output
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_compare_with_rank_bands(store: Store, db_url: str, tmp_path: Path) -> None:
     """--bands: the index row carries the 5th and 95th percentile ranks of the robustness
     analysis (the same numbers as run_uncertainty with the shipped spec and its seed) and
@@ -86,7 +88,6 @@ def test_compare_with_rank_bands(store: Store, db_url: str, tmp_path: Path) -> N
     from qcity.service.evaluation import evaluate
     from qcity.service.inputs import from_store
 
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     out = tmp_path / "cmp"
     res = CliRunner().invoke(
         app,

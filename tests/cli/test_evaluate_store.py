@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 
 
@@ -26,10 +27,10 @@ def _evaluate(db_url: str, out: Path, *extra: str) -> pd.DataFrame:
     return pd.read_csv(out / "scores.csv", dtype={"period": str})
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_evaluate_reads_the_store_and_reproduces_an_earlier_state(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     before = _evaluate(db_url, tmp_path / "before")
     assert set(before["unit"]) == set(store.groups().query("group == 'sunan'")["unit_code"])
     assert (tmp_path / "before" / "NOTICE.txt").read_text("utf-8").startswith("示例数据")

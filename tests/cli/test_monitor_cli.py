@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.monitor.progress import CLASSES
 from qcity.monitor.table import MONITOR_COLUMNS, WARNING_COLUMNS
 
@@ -23,8 +23,8 @@ def _read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig", dtype={"period": str})
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_monitor_liyang_2024_on_the_demo(store: Store, db_url: str, tmp_path: Path) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     out = tmp_path / "mon"
     res = runner.invoke(
         app, ["monitor", "--unit", "liyang", "--year", "2024", "--db", db_url, "--out", str(out)],
@@ -71,8 +71,8 @@ def test_monitor_liyang_2024_on_the_demo(store: Store, db_url: str, tmp_path: Pa
     assert set(attribution["to_period"].astype(str)) == {"2024"}
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_monitor_bad_requests(store: Store, db_url: str, tmp_path: Path) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     base = ["monitor", "--db", db_url, "--out", str(tmp_path / "x")]
     res = runner.invoke(app, [*base, "--unit", "liyang", "--year", "2031"], env=ENV)
     assert res.exit_code == 1 and "no data for period 2031" in res.output

@@ -9,11 +9,12 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 
 ENV = {"COLUMNS": "200"}
 FW = str(default_framework_path())
@@ -25,10 +26,10 @@ def _run(*args: str) -> str:
     return res.output
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_plan_imported_with_qcity_import_reaches_the_rank(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     out = tmp_path / "plan"
     printed = _run("path", "--unit", "liyang", "--group", "sunan", "--rank", "2", "--year",
                    "2024", "--out", str(out), "--db", db_url)  # fmt: skip
@@ -50,8 +51,8 @@ def test_plan_imported_with_qcity_import_reaches_the_rank(
     assert int(mine["rank"].iloc[0]) <= 2
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_already_there_and_unreachable(store: Store, db_url: str, tmp_path: Path) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     done = _run("path", "--unit", "liyang", "--group", "sunan", "--rank", "5", "--db", db_url,
                 "--out", str(tmp_path / "five"))  # fmt: skip
     assert "already at rank" in done
@@ -64,8 +65,8 @@ def test_already_there_and_unreachable(store: Store, db_url: str, tmp_path: Path
     assert summary["shortfall"] > 0
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_rank_beyond_the_group_size_is_an_error(store: Store, db_url: str) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     res = CliRunner().invoke(
         app,
         ["path", "--unit", "liyang", "--group", "sunan", "--rank", "99", "--db", db_url],

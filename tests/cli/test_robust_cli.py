@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.robust import distributed
 from tests.helpers import REPO
 
@@ -51,12 +50,12 @@ def test_asem_rank_bands_and_sensitivity(tmp_path: Path) -> None:
     assert (again / "sensitivity.csv").read_bytes() == (out / "sensitivity.csv").read_bytes()
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_liyang_demo_has_a_rank_band_for_every_city(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
     """``qcity demo`` then ``qcity robust -f liyang --group sunan``: the shipped spec, a
     band for each of the 10 cities, labelled illustrative."""
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     out = tmp_path / "bands"
     res = runner.invoke(
         app,

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data import runs as run_table
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 
 RUN_ID = re.compile(r"stored as run (\d+)")
 
@@ -42,10 +43,10 @@ def _evaluate(db_url: str, out: Path | None = None) -> int:
     return int(match.group(1))
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_a_stored_run_lists_shows_publishes_and_exports_unchanged(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     first = _evaluate(db_url, tmp_path / "first")
     second = _evaluate(db_url)  # no --out: stored only
     assert second == first + 1

@@ -5,6 +5,7 @@ rendered with Chinese text, and a report regenerated from its stored run."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.report.make import Made, make_report
 
@@ -32,12 +33,12 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The demo in a SQLite store and the report in the three formats (built once)."""
+def built(tmp_path_factory: pytest.TempPathFactory, demo_sqlite: Path) -> Built:
+    """The demo in a SQLite store (a copy of the session's) and the report in the three
+    formats (built once)."""
     root = tmp_path_factory.mktemp("report")
+    shutil.copyfile(demo_sqlite, root / "demo.sqlite")
     url = f"sqlite:///{root / 'demo.sqlite'}"
-    with Store(url) as store:
-        build_demo(store, FW_PATH, DEFAULT_SEED)
     fw = load_framework(FW_PATH)
     text = FW_PATH.read_text(encoding="utf-8")
     made = {
@@ -426,8 +427,8 @@ def test_english_report_and_bad_options(built: Built, tmp_path: Path) -> None:
     assert res.exit_code == 1 and "--format 'txt'" in res.output
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_report_on_both_backends(store: Store, db_url: str, tmp_path: Path) -> None:
-    build_demo(store, FW_PATH, DEFAULT_SEED)
     out = tmp_path / "r.html"
     res = runner.invoke(
         app,

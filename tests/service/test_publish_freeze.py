@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data import runs as run_table
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.service.evaluation import evaluate
 from qcity.service.inputs import from_store
@@ -56,10 +57,10 @@ def _folder(path: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_a_published_run_stays_bit_identical_after_revisions(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
-    build_demo(store, default_framework_path(), DEFAULT_SEED)
     run_id = _evaluate(db_url, tmp_path / "first")
     assert "published" in _cli("runs", "publish", str(run_id), "--db", db_url, "--by", "评估办")
     before = _snapshot(store, run_id)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from qcity.cli import app
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.monitor.table import monitor_table
 from qcity.service.evaluation import evaluate
@@ -67,9 +67,9 @@ def _column(ws: Any, header: str) -> int:
     return [c.value for c in ws[2]].index(header) + 1
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_the_workbook_of_a_stored_run(store: Store, db_url: str, tmp_path: Path) -> None:
     fw_path = default_framework_path()
-    build_demo(store, fw_path, DEFAULT_SEED)
     # a source and an operator that would read as formulas in Excel
     one = store.observations(units=["liyang"], indicators=["EC01"], periods=["2024"])
     original = float(one["value"].iloc[0])

@@ -4,6 +4,7 @@ Chromium driven by Playwright (one browser per session)."""
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -14,20 +15,17 @@ from typing import Any
 
 import pytest
 
-from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
-
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 """Where the browser tests save a screenshot of each page (gitignored: var/)."""
 
 
-def build_demo_db(path: Path) -> str:
-    """A SQLite demo database at ``path`` (Liyang, its peers, its towns and streets) with
-    its evaluation published (what anonymous visitors see)."""
+def build_demo_db(path: Path, demo: Path) -> str:
+    """A SQLite demo database at ``path`` (Liyang, its peers, its towns and streets: a copy
+    of ``demo``, the session's ``demo_sqlite``) with its evaluation published (what
+    anonymous visitors see)."""
+    shutil.copyfile(demo, path)
     url = f"sqlite:///{path}"
-    with Store(url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
     publish_evaluation(url)
     return url
 
@@ -46,9 +44,10 @@ def publish_evaluation(url: str, by: str = "cli:test") -> int:
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The demo database, built once per session; tests must not write to it."""
-    return build_demo_db(tmp_path_factory.mktemp("web-demo") / "demo.sqlite")
+def demo_url(tmp_path_factory: pytest.TempPathFactory, demo_sqlite: Path) -> str:
+    """The demo database with its evaluation published, made once per session; tests must
+    not write to it."""
+    return build_demo_db(tmp_path_factory.mktemp("web-demo") / "demo.sqlite", demo_sqlite)
 
 
 def free_port() -> int:

@@ -5,6 +5,7 @@ checks before it stores; and the same on PostgreSQL."""
 from __future__ import annotations
 
 import re
+import shutil
 import statistics
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from qcity.data.roles import Actor
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.web import create_app
 from qcity.web.access import current_actor
@@ -243,12 +244,12 @@ def test_upload_with_errors_stores_nothing(
 
 
 def _demo(url: str) -> str:
-    with Store(url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    """``url``, which holds the demo (``demo_db``), made ready for these tests."""
     publish_evaluation(url)  # what anonymous visitors see
     return url
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_upload_then_confirm_on_both_databases(db_url: str, tmp_path: Path) -> None:
     """On SQLite and PostgreSQL: check (nothing stored), confirm (stored in one batch, a
     new revision in the indicator's provenance, the dashboard re-evaluated), and the
@@ -306,11 +307,14 @@ def test_an_empty_database_shows_only_what_needs_no_data(store: Store) -> None:
         assert res.status_code == 404 and "no data" in res.json()["error"]["message"]
 
 
-def test_an_evaluation_that_fails_is_explained_on_the_page(tmp_path: Path) -> None:
+def test_an_evaluation_that_fails_is_explained_on_the_page(
+    tmp_path: Path, demo_sqlite: Path
+) -> None:
     """A peer group mixing a city with a town cannot be ranked (different indicator sets):
     the pages say why instead of failing. The group is the framework's ``peer_group``
     (sunan), which the dashboard compares with (``qcity.service.peers``), whatever group
     comes first in order."""
+    shutil.copyfile(demo_sqlite, tmp_path / "mixed.sqlite")
     url = _demo(f"sqlite:///{tmp_path / 'mixed.sqlite'}")
     with Store(url) as store:
         store.add_group("sunan", "混合组", "mixed", ["liyang", "liyang_daibu"], kind="peer")

@@ -15,8 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qcity.benchmark import compare, find_path, level_peers
-from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.monitor import monitor
 from qcity.monitor.targets import spec_of
@@ -29,8 +28,7 @@ ORDER = {"red": 0, "yellow": 1, "green": 2}
 
 
 def _demo(url: str) -> str:
-    with Store(url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    """``url``, which holds the demo (``demo_db``), made ready for these tests."""
     publish_evaluation(url)  # what anonymous visitors see
     return url
 
@@ -217,6 +215,7 @@ def check_errors(c: TestClient) -> None:
         assert body["error"]["message"]
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_monitoring_and_benchmarking_on_both_databases(db_url: str) -> None:
     url = _demo(db_url)
     peers, group = _peers(url)

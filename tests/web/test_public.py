@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from fastapi.testclient import TestClient
 
-from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.web import create_app
 from tests.web.auth_helpers import CLERK_DEPARTMENT, add_user, login
 from tests.web.conftest import publish_evaluation
@@ -32,9 +31,8 @@ def _enter(client: TestClient, value: float, expected: int) -> int:
     return int(res.json()["saved"][0]["id"])
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_anonymous_visitors_see_the_published_run_only(db_url: str) -> None:
-    with Store(db_url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
     add_user(db_url, "clerkzhao", "clerk", department=CLERK_DEPARTMENT)
     add_user(db_url, "reviewerqian", "reviewer")
     add_user(db_url, "analystsun", "analyst")

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from qcity.data.store import Store
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
+from qcity.demo.build import default_framework_path
 from qcity.framework.io import load_framework
 from qcity.robust.sensitivity import SensitivityResult, run_sensitivity
 from qcity.robust.spec import load_spec, shipped_spec
@@ -47,12 +47,12 @@ def _direct(url: str) -> tuple[UncertaintyResult, SensitivityResult]:
 
 
 def _demo(url: str) -> str:
-    with Store(url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    """``url``, which holds the demo (``demo_db``), made ready for these tests."""
     publish_evaluation(url)  # what anonymous visitors see
     return url
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_robustness_matches_the_analysis_run_directly(db_url: str) -> None:
     """On SQLite and PostgreSQL."""
     url = _demo(db_url)

@@ -5,11 +5,11 @@ confirmation is a conflict that stores nothing. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from qcity.data.store import Store
 from qcity.data.workflow import list_values
-from qcity.demo.build import DEFAULT_SEED, build_demo, default_framework_path
 from qcity.web import create_app
 from tests.web.auth_helpers import CLERK_DEPARTMENT, add_user, login
 
@@ -17,8 +17,7 @@ CSV = b"unit,indicator,period,value\nliyang,EC01,2024,250000\n"
 
 
 def _demo(url: str) -> str:
-    with Store(url) as store:
-        build_demo(store, default_framework_path(), DEFAULT_SEED)
+    """``url``, which holds the demo (``demo_db``), made ready for these tests."""
     add_user(url, "clerk", "clerk", department=CLERK_DEPARTMENT)
     add_user(url, "reviewer", "reviewer")
     return url
@@ -29,6 +28,7 @@ def _ec01(client: TestClient) -> float:
     return float(next(r for r in rows if r["code"] == "EC01")["value"])
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_a_web_upload_waits_for_review(db_url: str) -> None:
     url = _demo(db_url)
     app = create_app(url)
@@ -61,6 +61,7 @@ def test_a_web_upload_waits_for_review(db_url: str) -> None:
     assert repeat["stored"] is False and repeat["unchanged"] == 1
 
 
+@pytest.mark.usefixtures("demo_db")
 def test_a_value_saved_after_the_check_is_a_conflict(db_url: str) -> None:
     url = _demo(db_url)
     add_user(url, "clerk2", "clerk", department=CLERK_DEPARTMENT)
