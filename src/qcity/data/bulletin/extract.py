@@ -26,6 +26,7 @@ clause naming the head; elsewhere its figure is refused as another subject's.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -187,8 +188,14 @@ class Context:
     @property
     def framing(self) -> re.Pattern[str]:
         """``FRAMING`` plus the place's names."""
-        extra = [re.escape(p) for p in self.place if p]
-        return re.compile("|".join([*extra, *sorted(FRAMING, key=len, reverse=True)]))
+        return _framing(self.place)
+
+
+@functools.cache
+def _framing(place: tuple[str, ...]) -> re.Pattern[str]:
+    """``FRAMING`` plus the words of ``place`` (compiled once per place)."""
+    extra = [re.escape(p) for p in place if p]
+    return re.compile("|".join([*extra, *sorted(FRAMING, key=len, reverse=True)]))
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,34 @@ def _term_key(code: str, role: str, term: BulletinTerm | str, rules: Rules, fw: 
     return key
 
 
+#: A trie of phrasings: each character to the rest ("" marks the end of a phrasing).
+_Trie = dict[str, "_Trie"]
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, the longest one at a position
+    (as an alternation sorted longest first would), written as a trie so that a thousand
+    phrasings compile and match quickly."""
+    trie: _Trie = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:  # a word ends here: the longer ones are tried first (greedy)
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
 def compile_rules(fw: Framework) -> Rules:
     """The bulletin rules of ``fw``; empty when no indicator has one.
     ``BulletinRuleError`` when a derive operand names no indicator of ``fw`` or a rule's
@@ -215,6 +243,5 @@ def compile_rules(fw: Framework) -> Rules:
                 _term_key(ind.code, roles[1], b, rules, fw),
             )
     if rules.names:
-        alternatives = sorted(rules.names, key=len, reverse=True)
-        rules.pattern = re.compile("|".join(re.escape(n) for n in alternatives))
+        rules.pattern = re.compile(trie_pattern(list(rules.names)))
     return rules
