@@ -375,18 +375,27 @@ def test_the_key_findings(built: Built) -> None:
 
 def test_the_html_report_reads_on_a_phone(built: Built) -> None:
     """At 390 px nothing scrolls sideways: wide tables scroll inside their box."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            page = b.new_page(viewport={"width": 390, "height": 844})
-            page.goto(built.made["html"].path.as_uri())
-            width = page.evaluate("document.documentElement.scrollWidth")
-            boxes = page.evaluate("document.querySelectorAll('div.scroll').length")
-            font = page.evaluate("getComputedStyle(document.body).fontFamily")
-        finally:
-            b.close()
+    def look() -> tuple[int, int, str]:
+        # a thread of its own: a worker may already hold the browser tests' Playwright loop
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            try:
+                page = b.new_page(viewport={"width": 390, "height": 844})
+                page.goto(built.made["html"].path.as_uri())
+                return (
+                    page.evaluate("document.documentElement.scrollWidth"),
+                    page.evaluate("document.querySelectorAll('div.scroll').length"),
+                    page.evaluate("getComputedStyle(document.body).fontFamily"),
+                )
+            finally:
+                b.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        width, boxes, font = pool.submit(look).result()
     assert width <= 390, width
     assert boxes >= 10
     assert font.startswith('"Noto Serif CJK SC"')

@@ -127,7 +127,7 @@ def test_change_text() -> None:
 
 
 def _nav_links(html: str) -> list[str]:
-    nav = re.search(r"<nav>(.*?)</nav>", html, re.S)
+    nav = re.search(r"<nav[^>]*>(.*?)</nav>", html, re.S)
     return re.findall(r'href="([^"?]+)', nav.group(1)) if nav else []
 
 

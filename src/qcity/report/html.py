@@ -54,7 +54,7 @@ thead { display: table-header-group; }
 figure { margin: 0.5em 0 1em; text-align: center; break-inside: avoid; }
 figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 10pt; color: #333; }
-nav ol { margin: 0.2em 0; }
+nav ol { margin: 0.2em 0; list-style: none; padding-left: 1em; }  /* titles are numbered */
 @media screen and (max-width: 600px) {
   body { font-size: 15px; padding: 0 10px; }
   h1 { font-size: 21px; } h2 { font-size: 18px; } h3 { font-size: 16px; }

@@ -51,7 +51,7 @@ var qcity = (function () {
   function label(el, traces) {
     var card = el.closest(".card"), head = card ? card.querySelector("h2") : null;
     var title = head ? head.textContent.trim() : "";
-    el.setAttribute("role", "img");
+    el.setAttribute("role", "figure");  // "img" may not hold the chart's PNG button (axe: nested-interactive)
     el.setAttribute("aria-label", (title ? title + " — " : "") + describe(traces));
   }
   function plot(id, traces, layout) {
