@@ -85,7 +85,7 @@ SHARED_GROUPS: dict[str, str] = {
     "account_url": "web-demo",
 }
 """Session fixtures worth setting up once, and the xdist group of the tests that use them
-(in this order: a module using the browser goes to the browser's worker). The dashboard's
+(in this order: a module using the browser is a group of its own, handed out first). The dashboard's
 ``demo_url`` is not one: a copy of ``demo_sqlite`` and one evaluation, it costs less on
 each worker than its 60-odd tests kept on one."""
 
@@ -102,7 +102,9 @@ def _xdist_group(item: pytest.Item) -> str | None:
     names = set(getattr(item, "fixturenames", ()))
     for fixture, group in SHARED_GROUPS.items():
         if fixture in names:
-            return group
+            # the browser's modules are groups of their own: each worker launches its own
+            # Chromium (a second or two) rather than one worker running all of them
+            return f"{group}:{item.nodeid.split('::')[0]}" if group == "browser" else group
     info = getattr(item, "_fixtureinfo", None)
     defs = info.name2fixturedefs.values() if info is not None else ()
     if any(d[-1].scope in ("module", "package", "class") for d in defs if d):
@@ -118,7 +120,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not config.pluginmanager.hasplugin("xdist"):
         return
     order = list(dict.fromkeys(SHARED_GROUPS.values()))
-    rank = {group: n for n, group in enumerate(order)}
+    first = {group: n for n, group in enumerate(order)}
+
+    def rank(group: str, default: int) -> int:
+        """The group's place in ``order`` (a browser module's is the browser's)."""
+        return first.get(group.split(":")[0] if group.startswith("browser:") else group, default)
+
     by_module: dict[str, str] = {}
     for item in items:
         group = _xdist_group(item)
@@ -126,7 +133,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if group is None:
             continue
         held = by_module.get(module)
-        if held is None or rank.get(group, len(order)) < rank.get(held, len(order)):
+        if held is None or rank(group, len(order)) < rank(held, len(order)):
             by_module[module] = group
     size = Counter(item.nodeid.split("::")[0] for item in items)
     placed: dict[str, int] = {}
@@ -138,7 +145,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             placed[item.nodeid] = len(order) + (1 if item.get_closest_marker("slow") else 2)
             continue
         item.add_marker(pytest.mark.xdist_group(group))
-        placed[item.nodeid] = rank.get(group, len(order))
+        placed[item.nodeid] = rank(group, len(order))
     if os.environ.get("PYTEST_XDIST_WORKER"):
         # the largest groups and the slow tests first, so that no worker starts the
         # browser's tests when the others are nearly done (the order within a group and a
