@@ -37,9 +37,17 @@ PAGE_OF = {
 
 
 @pytest.fixture(scope="module")
-def public(demo_url: str) -> Any:
+def public_client(demo_url: str) -> Any:
     with TestClient(create_app(demo_url)) as c:
         yield c
+
+
+@pytest.fixture
+def public(public_client: TestClient) -> TestClient:
+    """The module's client as a new visitor: no language cookie left by an earlier test
+    (a ``?lang=en`` page sets one, and the pages then answer in English)."""
+    public_client.cookies.clear()
+    return public_client
 
 
 def _links(html: str) -> list[str]:
