@@ -21,8 +21,9 @@ SERIF, SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
 FALLBACK = {SERIF: "SimSun", SANS: "SimHei"}
 
 
-def _field(run: Any, instruction: str, placeholder: str) -> None:
-    """A Word field (``TOC ...``, ``PAGE``) in ``run``, marked dirty so Word updates it."""
+def _field(run: Any, instruction: str, shown: str) -> None:
+    """A Word field (``TOC ...``, ``PAGE``) in ``run``, marked dirty so Word updates it;
+    ``shown`` is the field's cached result, the text a reader sees until Word updates it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -35,7 +36,7 @@ def _field(run: Any, instruction: str, placeholder: str) -> None:
     sep = OxmlElement("w:fldChar")
     sep.set(qn("w:fldCharType"), "separate")
     text = OxmlElement("w:t")
-    text.text = placeholder
+    text.text = shown
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     for el in (begin, instr, sep, text, end):
