@@ -1,15 +1,15 @@
 """What the commands that evaluate share: their data options (``--framework``, ``--data``,
 ``--units``, ``--db``, ``--as-of``, ``--group``, ``--unit-type``, ``--out``, defined once
-in ``qcity.cli.options``) and the one way
-they load: the framework, then the data from files or the database, restricted to a group
-or unit type (a ``Selection``), then evaluated (``open_framework``, ``data_time``,
-``read_inputs``, ``evaluate_selection``).
+in ``qcity.cli.options``) and the one way they load, which the service decides
+(``qcity.service.selection``): the framework, then the data from files or the database,
+restricted to a group or unit type (a ``Selection``), then evaluated. The functions here
+(``open_framework``, ``data_time``, ``read_inputs``, ``evaluate_selection``) only pass the
+options on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +17,24 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from qcity.cli.app import fail
+from qcity.service.selection import Selection
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     from qcity.service.access import Actor
     from qcity.service.evaluation import EvaluationResult
     from qcity.service.frameworks import Framework
     from qcity.service.inputs import EvaluationInput
+
+__all__ = [
+    "Selection",
+    "cli_operator",
+    "data_time",
+    "evaluate_selection",
+    "open_framework",
+    "read_inputs",
+    "spinner",
+    "stages",
+]
 
 
 def cli_operator() -> Actor:
@@ -62,45 +73,19 @@ def open_framework(framework: str) -> tuple[Path, Framework]:
 def data_time(
     fw: Framework, data: Path | None, units: Path | None, as_of: str | None
 ) -> datetime | None:
-    """Refuse ``--units`` without ``--data`` (the database has its own units) and
-    ``--as-of`` with ``--data``; the ``--as-of`` time (in the framework's timezone when
-    it has no offset), or None for the data as they are now."""
-    if data is None and units is not None:
-        fail("--units goes with --data (the database has its own units)")
-    if data is not None and as_of is not None:
-        fail("--as-of reads the database; it does not apply to a --data file")
-    if as_of is None:
-        return None
-    from qcity.service.files import parse_as_of
+    """The ``--as-of`` time, or None for the data as they are now; ``--units`` without
+    ``--data`` and ``--as-of`` with ``--data`` are refused (``service.selection.input_time``)."""
+    from qcity.service.selection import input_time
 
-    return parse_as_of(as_of, fw.timezone)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What a command reads: the ``--data`` (and ``--units``) files, else the database at
-    ``db`` as stored at ``when`` (``data_time``); only the members of ``group`` and the
-    units of ``unit_type``."""
-
-    data: Path | None
-    units: Path | None
-    db: str | None
-    when: datetime | None = None
-    group: str | None = None
-    unit_type: str | None = None
-    values: str = "approved"
+    return input_time(fw, data=data, units=units, as_of=as_of)
 
 
 def read_inputs(fw: Framework, path: Path, sel: Selection) -> EvaluationInput:
     """The inputs ``sel`` names, read with ``fw`` (from ``path``) and restricted as it
-    says (``EvaluationInput.restrict``, which records the selection)."""
-    from qcity.service.inputs import from_files, from_store
+    says (``service.selection.read_selection``)."""
+    from qcity.service.selection import read_selection
 
-    if sel.data is not None:
-        inp = from_files(fw, path, sel.data, sel.units)
-    else:
-        inp = from_store(sel.db, sel.when, sel.values)
-    return inp.restrict(group=sel.group, unit_type=sel.unit_type)
+    return read_selection(fw, framework_file=path, selection=sel)
 
 
 def stages(progress: Progress) -> Callable[[str], object]:
@@ -112,12 +97,8 @@ def stages(progress: Progress) -> Callable[[str], object]:
 def evaluate_selection(
     fw: Framework, path: Path, sel: Selection, status: Callable[[str], object] | None = None
 ) -> EvaluationResult:
-    """Read the inputs ``sel`` names (``read_inputs``) and evaluate them with ``fw``
-    (nothing is stored); ``status`` is told each stage, for a progress display."""
-    from qcity.service.evaluation import evaluate
+    """Read the inputs ``sel`` names and evaluate them with ``fw`` (nothing is stored);
+    ``status`` is told each stage (``service.selection.evaluate_selection``)."""
+    from qcity.service import selection
 
-    say = status or (lambda _text: None)
-    say("reading data 读取数据")
-    inp = read_inputs(fw, path, sel)
-    say("evaluating 计算")
-    return evaluate(fw, inp)
+    return selection.evaluate_selection(fw, framework_file=path, selection=sel, status=status)

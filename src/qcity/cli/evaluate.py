@@ -4,7 +4,6 @@ on the database is stored and its id printed."""
 from __future__ import annotations
 
 import getpass
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from qcity.cli.app import app, fail
-from qcity.cli.common import Selection, data_time, open_framework, read_inputs, spinner
+from qcity.cli.app import app
+from qcity.cli.common import spinner, stages
 from qcity.cli.options import (
     DataOption,
     DbOption,
@@ -27,10 +26,8 @@ from qcity.cli.options import (
 from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
+    from qcity.service.evaluate_run import EvaluationRun
     from qcity.service.evaluation import EvaluationResult
-    from qcity.service.frameworks import Framework
-    from qcity.service.inputs import EvaluationInput
-    from qcity.service.steps import SavedLog, Step
 
 console = Console()
 
@@ -83,84 +80,33 @@ def evaluate(
     README.txt (and results.xlsx with --workbook). On the database the run is stored
     (`qcity runs list`) and its id printed.
     """
-    path, fw = open_framework(framework)
-    when = data_time(fw, data, units, as_of)
-    if values not in ("approved", "all"):
-        fail(f"--values {values!r}: write approved or all / 请写 approved 或 all")
-    if data is not None and values != "approved":
-        fail("--values reads the database; it does not apply to a --data file")
-    if data is not None and out is None:
-        fail("give --out DIR: a file evaluation is not stored, so its results go to a folder")
-    if allow_edited_log and replay is None:
-        fail("--allow-edited-log goes with --replay log.json")
-    log = _read_log(replay, fw, allow_edited_log) if replay is not None else None
-    edited = log is not None and (log.edited or log.previously_edited)
+    from qcity.service.evaluate_run import run_evaluation
+
     with spinner() as progress:
-        task = progress.add_task("reading data 读取数据", total=None)
-        inp = read_inputs(fw, path, Selection(data, units, db, when, group, unit_type, values))
-        progress.update(task, description="evaluating 计算")
-        result, written, run_id = run_and_keep(
-            fw,
-            path.read_text(encoding="utf-8"),
-            inp,
-            out,
+        run = run_evaluation(
+            framework=framework,
+            data=data,
+            units=units,
+            db=db,
+            as_of=as_of,
+            group=group,
+            unit_type=unit_type,
+            values=values,
+            out=out,
             by=by or operator(),
-            steps=log.steps if log is not None else None,
+            replay=replay,
+            allow_edited_log=allow_edited_log,
             workbook=workbook,
-            edited_log=edited,
+            status=stages(progress),
         )
-    report(result, written, run_id)
-    if log is not None:
-        from qcity.service.runs import replay_differences
-
-        for line in replay_differences(log.stamp, result.stamp):
-            console.print(f"[yellow]replay 重算: {line}")
-        if edited:
-            console.print(
-                "[bold yellow]edited log 已修改的日志: replayed with --allow-edited-log; "
-                "the stamp records edited_log: true"
-            )
-
-
-def _read_log(path: Path, fw: Framework, allow_edited: bool) -> SavedLog:
-    from qcity.service.runs import read_log
-
-    return read_log(path, fw, allow_edited=allow_edited)
-
-
-def run_and_keep(
-    fw: Framework,
-    framework_text: str,
-    inp: EvaluationInput,
-    out: Path | None,
-    *,
-    by: str,
-    steps: list[Step] | None = None,
-    workbook: bool = False,
-    edited_log: bool = False,
-) -> tuple[EvaluationResult, list[Path], int | None]:
-    """Evaluate, write the results folder (to ``out``, or a temporary one) and, when the
-    inputs came from the database, store the run there — all or nothing: the files are
-    written under a temporary name, the run is committed as the last step after all of
-    them are written, and only then do the files take their names (a failure anywhere
-    leaves neither files nor a run)."""
-    from qcity.service.evaluation import evaluate, write_folder
-    from qcity.service.files import atomic_folder, moved
-    from qcity.service.folder import FILES
-
-    result = evaluate(fw, inp, steps=steps, framework_text=framework_text, edited_log=edited_log)
-    url = inp.store_url
-    if url is not None:
-        from qcity.service.runs import keep_run
-    if out is None:
-        with tempfile.TemporaryDirectory(prefix="qcity-run-") as tmp:
-            written = write_folder(result, Path(tmp), workbook=workbook)
-            run_id = keep_run(result, url, by, written) if url else None
-        return result, [], run_id
-    with atomic_folder(out, stale=FILES) as tmp:
-        written = write_folder(result, tmp, workbook=workbook)
-        run_id = keep_run(result, url, by, written) if url else None
-    return result, moved(written, out), run_id
+    report(run)
+    for line in run.replay_differences:
+        console.print(f"[yellow]replay 重算: {line}")
+    if run.replayed and run.edited_log:
+        console.print(
+            "[bold yellow]edited log 已修改的日志: replayed with --allow-edited-log; "
+            "the stamp records edited_log: true"
+        )
 
 
 def _unit_names(result: EvaluationResult) -> dict[str, str]:
@@ -171,11 +117,12 @@ def _unit_names(result: EvaluationResult) -> dict[str, str]:
     return dict(zip(units["code"].astype(str), units["name_zh"].astype(str), strict=True))
 
 
-def report(result: EvaluationResult, written: list[Path], run_id: int | None) -> None:
+def report(run: EvaluationRun) -> None:
     """Print the latest ranking of the index, what was selected, the stamp, exclusions,
     diagnostics, the illustrative notice and where the results went."""
     from qcity.service.inputs import selection_text
 
+    result, run_id = run.result, run.run_id
     ev = result.evaluation
     scores = ev.scores()
     root = ev.framework.root.code
@@ -215,8 +162,8 @@ def report(result: EvaluationResult, written: list[Path], run_id: int | None) ->
             "[bold yellow]"
             + count_line(result.illustrative, result.values_used, tail="see NOTICE.txt")
         )
-    if written:
-        console.print(f"wrote {len(written)} files to {written[0].parent}")
+    if run.written:
+        console.print(f"wrote {len(run.written)} files to {run.folder}")
     if run_id is not None:
         console.print(
             f"stored as run {run_id} 已保存为评价批次 {run_id} "
