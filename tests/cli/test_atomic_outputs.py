@@ -118,38 +118,38 @@ def test_a_read_only_database_file_is_named_and_nothing_is_left(
     demo_copy: Path, tmp_path: Path, immutable: list[Path]
 ) -> None:
     url = f"sqlite:///{demo_copy}"
-    runs = len(list_runs(url))
+    runs = len(list_runs(db=url))
     make_immutable(demo_copy, immutable)
     out = tmp_path / "out"
     result = _evaluate_db(url, out)
     assert result.exit_code == 1, result.output
     assert "is read-only" in result.output and "cannot connect" not in result.output
     assert not out.exists() and _hidden(tmp_path) == []  # the run failed: no results folder
-    assert len(list_runs(url)) == runs
+    assert len(list_runs(db=url)) == runs
 
 
 def test_a_database_opened_read_only_is_named_and_nothing_is_left(
     demo_copy: Path, tmp_path: Path
 ) -> None:
     """SQLite's read-only mode: the same refusal as a read-only file, on any machine."""
-    runs = len(list_runs(f"sqlite:///{demo_copy}"))
+    runs = len(list_runs(db=f"sqlite:///{demo_copy}"))
     url = f"sqlite:///file:{demo_copy}?mode=ro&uri=true"
     out = tmp_path / "out"
     result = _evaluate_db(url, out)
     assert result.exit_code == 1, result.output
     assert "is read-only" in result.output and "cannot connect" not in result.output
     assert not out.exists() and _hidden(tmp_path) == []
-    assert len(list_runs(f"sqlite:///{demo_copy}")) == runs
+    assert len(list_runs(db=f"sqlite:///{demo_copy}")) == runs
 
 
 def test_a_full_disk_stores_no_run(
     demo_copy: Path, tmp_path: Path, full_disk: Callable[[str], None]
 ) -> None:
     url = f"sqlite:///{demo_copy}"
-    runs = len(list_runs(url))
+    runs = len(list_runs(db=url))
     full_disk("obstacles.csv")
     out = tmp_path / "out"
     result = _evaluate_db(url, out)
     assert result.exit_code == 1 and "disk full" in result.output, result.output
-    assert len(list_runs(url)) == runs
+    assert len(list_runs(db=url)) == runs
     assert not out.exists() and _hidden(tmp_path) == []

@@ -188,7 +188,7 @@ def test_a_stored_file_name_cannot_leave_the_export_folder(
     run_id = run_table.insert_run(store, record)
     out = tmp_path / "a" / "b"
     with pytest.raises(UnsafePathError):
-        export_run(db_url, run_id, out)
+        export_run(db=db_url, run_id=run_id, out=out)
     assert not (tmp_path / "x.csv").exists()
 
 

@@ -484,7 +484,7 @@ def test_pdf_without_chromium_stores_no_run(
     copy = tmp_path / "copy.sqlite"
     shutil.copy(built.root / "demo.sqlite", copy)
     url = f"sqlite:///{copy}"
-    before = len(list_runs(url))
+    before = len(list_runs(db=url))
     monkeypatch.setattr("qcity.report.pdf.CANDIDATES", ())
     monkeypatch.delenv("QCITY_CHROMIUM", raising=False)
     res = runner.invoke(
@@ -493,5 +493,5 @@ def test_pdf_without_chromium_stores_no_run(
          str(tmp_path / "r.pdf"), "--db", url],
     )  # fmt: skip
     assert res.exit_code == 1 and "Chromium" in res.output and "--format html" in res.output
-    assert len(list_runs(url)) == before
+    assert len(list_runs(db=url)) == before
     assert not (tmp_path / "r.pdf").exists()

@@ -32,13 +32,13 @@ def test_a_report_that_cannot_be_written_stores_no_run(
     copy = tmp_path / "demo.sqlite"
     copy.write_bytes(demo_sqlite.read_bytes())
     url = f"sqlite:///{copy}"
-    before = len(list_runs(url))
+    before = len(list_runs(db=url))
     full_disk("report.html")
     out = tmp_path / "reports" / "report.html"
     result = _report(url, out)
     assert result.exit_code == 1, result.output
     assert f"disk full while writing {out}" in result.output
-    assert len(list_runs(url)) == before
+    assert len(list_runs(db=url)) == before
     assert not out.exists() and list(out.parent.iterdir()) == []
 
 
@@ -46,10 +46,10 @@ def test_a_written_report_names_the_run_it_stored(demo_sqlite: Path, tmp_path: P
     copy = tmp_path / "demo.sqlite"
     copy.write_bytes(demo_sqlite.read_bytes())
     url = f"sqlite:///{copy}"
-    before = set(list_runs(url)["id"])
+    before = set(list_runs(db=url)["id"])
     out = tmp_path / "report.html"
     result = _report(url, out)
     assert result.exit_code == 0, result.output
-    (new,) = set(list_runs(url)["id"]) - before
+    (new,) = set(list_runs(db=url)["id"]) - before
     assert f"运行 {new}" in out.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.sqlite", "report.html"]

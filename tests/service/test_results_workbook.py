@@ -102,7 +102,7 @@ def test_the_workbook_of_a_stored_run(store: Store, db_url: str, tmp_path: Path)
         assert str(ws["A1"].value).startswith("示例数据 ILLUSTRATIVE")
 
     # scores: exactly the stored scores of the index, dimensions and sub-dimensions
-    run = get_run(db_url, run_id)
+    run = get_run(db=db_url, run_id=run_id)
     nodes = {n.code for n in fw.nodes()}
     stored = run.scores[run.scores["node"].isin(nodes)]
     ws = wb["得分 Scores"]
@@ -171,7 +171,7 @@ def test_the_workbook_of_a_stored_run(store: Store, db_url: str, tmp_path: Path)
     # indicators: raw values and the normalised scores of the run's normalised.csv
     ws = wb["指标 Indicators"]
     rows = _rows(ws)
-    files = export_run(db_url, run_id, tmp_path / "files")
+    files = export_run(db=db_url, run_id=run_id, out=tmp_path / "files").files
     normalised = pd.read_csv(next(p for p in files if p.name == "normalised.csv"))
     wide = normalised.set_index(["period", "unit"])
     for r in rows[:: max(1, len(rows) // 50)]:  # every 50th row, about 50 cells

@@ -34,12 +34,12 @@ def publish_evaluation(url: str, by: str = "cli:test") -> int:
     """Evaluate the peer group's approved values with the framework in force, keep the run and
     publish it, as an analyst does (``qcity evaluate --keep``, ``qcity runs publish``);
     the run's id."""
-    from qcity.service.runs import keep_run, publish
+    from qcity.service.runs import keep_run, publish_run
     from qcity.web.state import PEERS, Dashboard
 
     result = Dashboard(url).scope(PEERS).result  # the peer group, as the dashboard shows
     run_id = keep_run(result, url, by, [])
-    publish(url, run_id, by)
+    publish_run(db=url, run_id=run_id, by=by)
     return run_id
 
 

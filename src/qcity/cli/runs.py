@@ -53,7 +53,7 @@ def list_cmd(
     """List the stored runs, newest first. 列出评价批次。"""
     from qcity.service.runs import list_runs
 
-    frame = list_runs(db)
+    frame = list_runs(db=db)
     if as_json:
         rows = [_plain(r) for r in frame.to_dict("records")]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
@@ -88,7 +88,7 @@ def show_cmd(
     from qcity.service.inputs import selection_text
     from qcity.service.runs import get_run
 
-    run = get_run(db, run_id)
+    run = get_run(db=db, run_id=run_id)
     facts: dict[str, Any] = _plain(run.facts)
     if as_json:
         typer.echo(json.dumps(facts, ensure_ascii=False, indent=2, default=str))
@@ -150,9 +150,9 @@ def publish_cmd(
 ) -> None:
     """Publish a run: it becomes the city's reported result. 发布评价批次。"""
     from qcity.cli.evaluate import operator
-    from qcity.service.runs import publish
+    from qcity.service.runs import publish_run
 
-    if publish(db, run_id, by or operator()):
+    if publish_run(db=db, run_id=run_id, by=by or operator()).newly_published:
         console.print(f"run {run_id} published 已发布")
     else:
         console.print(f"run {run_id} was already published; nothing changed 已是发布状态")
@@ -168,5 +168,5 @@ def export_cmd(
     导出评价批次结果。"""
     from qcity.service.runs import export_run
 
-    written = export_run(db, run_id, out)
-    console.print(f"wrote {len(written)} files of run {run_id} to {out}")
+    exported = export_run(db=db, run_id=run_id, out=out)
+    console.print(f"wrote {len(exported.files)} files of run {run_id} to {exported.out}")

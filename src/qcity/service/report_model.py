@@ -344,7 +344,7 @@ def make_report(
     if run_id is not None:
         from qcity.service.runs import get_run
 
-        facts = get_run(url, run_id).facts
+        facts = get_run(db=url, run_id=run_id).facts
         if facts["framework_code"] != fw.code or str(facts["framework_version"]) != fw.version:
             raise ReportError(
                 f"run {run_id} used framework {facts['framework_code']} "

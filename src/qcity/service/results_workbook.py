@@ -81,7 +81,7 @@ def rebuild(url: str | None, run_id: int) -> tuple[StoredRun, EvaluationResult, 
     data as of the run's time (or its vintage), its units and steps. Returns the run, the
     result and the largest score difference; ``RunNotReproducedError`` when the scores
     (or ranks, or the data hash) differ from the stored ones."""
-    run = get_run(url, run_id)
+    run = get_run(db=url, run_id=run_id)
     facts = run.facts
     code, version = str(facts["framework_code"]), str(facts["framework_version"])
     with Store(url, create=False) as store:

@@ -83,16 +83,24 @@ class StoredRun:
         return int(self.facts["id"])
 
 
-def list_runs(url: str | None) -> pd.DataFrame:
-    """Every stored run, newest first (id, status, created_at, created_by, framework ...)."""
-    with Store(url, create=False) as store:
+def list_runs(*, db: str | None, published_only: bool = False) -> pd.DataFrame:
+    """Every stored run of the database at ``db``, newest first (only the published ones
+    with ``published_only``), without its outputs: one row per run with the columns
+    ``id, status, created_at, created_by, published_at, published_by, framework_code,
+    framework_version, index_node, data_source, data_vintage, as_of, data_sha256,
+    config_sha256, qcity_version`` (``status`` is ``draft`` or ``published``)."""
+    with Store(db, create=False) as store:
         store.check_schema()
-        return run_table.list_runs(store)
+        frame = run_table.list_runs(store)
+    if published_only:
+        frame = frame[frame["status"].astype(str) == "published"]
+    return frame
 
 
-def get_run(url: str | None, run_id: int) -> StoredRun:
-    """Run ``run_id`` with its scores; ``RunNotFoundError`` if there is none."""
-    with Store(url, create=False) as store:
+def get_run(*, db: str | None, run_id: int) -> StoredRun:
+    """Run ``run_id`` of the database at ``db`` with its scores and the units' Chinese
+    names; ``RunNotFoundError`` (a ``NotFound``) if there is none."""
+    with Store(db, create=False) as store:
         store.check_schema()
         facts = run_table.read_run(store, run_id)
         units = store.units()
@@ -100,23 +108,43 @@ def get_run(url: str | None, run_id: int) -> StoredRun:
         return StoredRun(facts, run_table.read_scores(store, run_id), names)
 
 
-def publish(url: str | None, run_id: int, by: str) -> bool:
-    """Publish run ``run_id``; False if it was already published."""
-    with Store(url, create=False) as store:
+@dataclass(frozen=True)
+class PublishedRun:
+    """What publishing did: the run, and whether it is newly published (False: it already
+    was, and nothing changed)."""
+
+    run_id: int
+    newly_published: bool
+
+
+def publish_run(*, db: str | None, run_id: int, by: str) -> PublishedRun:
+    """Publish run ``run_id`` as ``by`` (recorded with the run and in the audit log): it
+    becomes the city's reported result. Publishing a published run changes nothing;
+    ``RunNotFoundError`` (a ``NotFound``) if there is no such run."""
+    with Store(db, create=False) as store:
         store.check_schema()
-        return run_table.publish_run(store, run_id, by)
+        return PublishedRun(run_id, run_table.publish_run(store, run_id, by))
 
 
-def export_run(url: str | None, run_id: int, out: Path) -> list[Path]:
+@dataclass(frozen=True)
+class ExportedRun:
+    """A stored run's results folder written again: the run, the folder and its files."""
+
+    run_id: int
+    out: Path
+    files: tuple[Path, ...]
+
+
+def export_run(*, db: str | None, run_id: int, out: Path) -> ExportedRun:
     """Write run ``run_id``'s results folder to ``out``: the same files, byte for byte,
-    that its evaluation wrote (``scores.csv`` included)."""
-    with Store(url, create=False) as store:
+    that its evaluation wrote (``scores.csv`` included) — all of them or none."""
+    with Store(db, create=False) as store:
         store.check_schema()
         files = run_table.read_files(store, run_id)
     with atomic_folder(out) as tmp:  # all the files or none
         for name, content in files.items():
             inside(tmp, name).write_bytes(content)  # a name such as ../x.csv cannot leave
-    return [inside(out, name) for name in files]
+    return ExportedRun(run_id, out, tuple(inside(out, name) for name in files))
 
 
 def read_log(path: Path, fw: Framework, *, allow_edited: bool = False) -> SavedLog:

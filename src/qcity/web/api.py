@@ -75,11 +75,10 @@ def runs(request: Request) -> list[dict[str, Any]]:
     from qcity.service.runs import list_runs
 
     d = dashboard(request)
-    frame = list_runs(d.url)
+    frame = list_runs(db=d.url, published_only=d.published)  # the public: published ones
     names = ["id", "status", "created_at", "created_by", "framework_code"]
     names += ["framework_version", "data_vintage"]
-    if d.published:  # the public sees published runs, and no login names
-        frame = frame[frame["status"].astype(str) == "published"]
+    if d.published:  # and no login names
         names = [c for c in names if c != "created_by"] + ["published_at"]
     keep = [c for c in names if c in frame.columns]
     out = frame[keep].astype(object).where(frame[keep].notna(), None)
@@ -236,13 +235,11 @@ def reweight(
 def methodology(request: Request, lang: str = Lang) -> dict[str, Any]:
     """Every indicator with goal, source, department and direction; every method with
     its formula."""
-    d = dashboard(request)
-    steps = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
-    if steps is None:
-        from qcity.service.steps import default_steps
+    from qcity.service.steps import method_steps
 
-        steps = default_steps(d.framework)
-    return views.methodology(d.framework, list(steps), lang)
+    d = dashboard(request)
+    shown = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
+    return views.methodology(d.framework, method_steps(d.framework, shown=shown), lang)
 
 
 # -- upload -------------------------------------------------------------------------------

@@ -216,10 +216,10 @@ def _robustness(d: Dashboard, q: dict[str, str], lang: str) -> pd.DataFrame:
 
 
 def _methodology(d: Dashboard, q: dict[str, str], lang: str) -> pd.DataFrame:
-    from qcity.service.steps import default_steps
+    from qcity.service.steps import method_steps
 
-    steps = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
-    data = views.methodology(d.framework, list(steps or default_steps(d.framework)), lang)
+    shown = d.scope(PEERS).result.evaluation.log if PEERS in d.scopes() else None
+    data = views.methodology(d.framework, method_steps(d.framework, shown=shown), lang)
     rows = [
         {**i, "dimension": dim["name"], "sub": sub["name"]}
         for dim in data["dimensions"]
@@ -363,7 +363,7 @@ def _report_run(request: Request) -> int | None:
             return int(published["id"])
         if page_actor(request).is_anonymous:
             return None
-        runs = list_runs(d.url)
+        runs = list_runs(db=d.url)
     except Exception:  # no run table yet: nothing to report on
         return None
     return None if runs.empty else int(runs.iloc[0]["id"])
@@ -390,7 +390,7 @@ def _report_bytes(request: Request, run_id: int, lang: str) -> tuple[bytes, str]
         if (run_id, lang) in cache:
             return cache[(run_id, lang)]
         d: Dashboard = request.app.state.dashboard
-        facts = get_run(d.url, run_id).facts
+        facts = get_run(db=d.url, run_id=run_id).facts
         with Store(d.url, create=False) as store:
             text = store.framework_text(
                 str(facts["framework_code"]), str(facts["framework_version"])

@@ -91,7 +91,7 @@ def framework_in_force(url: str) -> tuple[Framework, str]:
     from qcity.service.runs import list_runs
     from qcity.service.store import Store
 
-    runs = list_runs(url)
+    runs = list_runs(db=url)
     if not runs.empty:
         newest = runs.iloc[0]
         try:
@@ -147,8 +147,7 @@ def newest_published(url: str) -> dict[str, Any] | None:
     vintage, as_of), or None when nothing is published yet."""
     from qcity.service.runs import list_runs
 
-    runs = list_runs(url)
-    runs = runs[runs["status"].astype(str) == "published"]
+    runs = list_runs(db=url, published_only=True)
     if runs.empty:
         return None
     row = runs.iloc[0]  # newest first
