@@ -12,15 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qcity.cli.app import app
-from qcity.service.ahp import (
-    CR_THRESHOLD,
-    RI_TABLES,
-    AHPResult,
-    ahp,
-    combine_judgements,
-    format_judgement,
-    read_pairwise,
-)
+from qcity.service.ahp import CR_THRESHOLD, RI_TABLES, AHPResult, format_judgement
 
 MATRIX_ARG = typer.Argument(
     ...,
@@ -83,12 +75,11 @@ def ahp_command(
         raise typer.BadParameter(
             f"unknown {ri!r}; use one of: {', '.join(RI_TABLES)}", param_hint="--ri"
         )
+    from qcity.service.ahp import weigh_pairwise
+
     # a PairwiseError (naming file, sheet, row and column) is reported by the app's handler
-    experts = read_pairwise(matrix)
-    names = experts[0][0]
-    combined = combine_judgements([m for _, m in experts]) if len(experts) > 1 else experts[0][1]
-    res = ahp(combined, ri_table=ri)
-    per_expert = [ahp(m, ri_table=ri) for _, m in experts] if len(experts) > 1 else []
+    weighed = weigh_pairwise(file=matrix, ri=ri)
+    names, res = list(weighed.names), weighed.result
 
     if as_json:
         payload = {
@@ -101,16 +92,16 @@ def ahp_command(
         return
 
     out = Console(highlight=False, soft_wrap=False)
-    if per_expert:
+    if weighed.per_expert:
         out.print(
-            f"combined {len(experts)} experts by geometric mean / "
-            f"已按几何平均合并 {len(experts)} 位专家的判断 (Aczél & Saaty 1983)"
+            f"combined {weighed.experts} experts by geometric mean / "
+            f"已按几何平均合并 {weighed.experts} 位专家的判断 (Aczél & Saaty 1983)"
         )
-        crs = ", ".join(f"{k + 1}: {r.cr:.3f}" for k, r in enumerate(per_expert))
+        crs = ", ".join(f"{k + 1}: {r.cr:.3f}" for k, r in enumerate(weighed.per_expert))
         out.print(f"CR of each expert / 各专家 CR — {crs}")
     out.print(_weights_table(names, res))
     out.print(
         f"n = {res.n}   lambda_max = {res.lambda_max:.4f}   CI = {res.ci:.4f}   "
         f"RI ({ri}) = {res.ri:.4f}   CR = {res.cr:.4f}"
     )
-    out.print(_verdict(names, combined, res))
+    out.print(_verdict(names, weighed.matrix, res))

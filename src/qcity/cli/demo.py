@@ -20,6 +20,7 @@ from rich.text import Text
 
 from qcity.cli.app import app, print_failure
 from qcity.cli.options import DbOption
+from qcity.service.demo import DEMO_RESULTS
 from qcity.service.errors import Failure
 
 console = Console()
@@ -93,7 +94,7 @@ def demo(
         None, "--framework", "-f", help="framework YAML (default frameworks/liyang.yaml)"
     ),
     out: Path = typer.Option(
-        Path("var/results/demo"), "--out", "-o", help="where the evaluation results go 结果目录"
+        DEMO_RESULTS, "--out", "-o", help="where the evaluation results go 结果目录"
     ),
 ) -> None:
     """Build the demo database and print what it holds. 生成示例数据库。
@@ -107,56 +108,33 @@ def demo(
     values it did not enter. 重复运行时保留已有数据并新增一次运行。
     """
     # imported here so that other commands start without loading the demo and the engine
-    from qcity.cli.evaluate import operator, report, run_and_keep
-    from qcity.service.demo import (
-        DEFAULT_SEED,
-        build_demo,
-        default_framework_path,
-        demo_summary,
-        held,
-        refuse_foreign_data,
-        reset_database,
-    )
-    from qcity.service.frameworks import load_framework
-    from qcity.service.inputs import from_store
-    from qcity.service.steps import EvaluationError
-    from qcity.service.store import Store, display_url, resolve_url
+    from qcity.cli.evaluate import operator, report
+    from qcity.service.demo import run_demo
 
-    seed = DEFAULT_SEED if seed is None else seed
-    url = resolve_url(db)
-    path = framework or default_framework_path()
     # a DemoError, StoreError, FrameworkError or database error is reported by the app's
     # handler (qcity.cli.app) with the file or URL it is about
-    with console.status("生成示例数据库 / building the demo database"):
-        kept = held(url)
-        if fresh:
-            reset_database(url)
-        else:
-            refuse_foreign_data(url, kept)
-        with Store(url) as store:
-            build_demo(store, path, seed)
-            summary = demo_summary(store)
-    console.print(f"示例数据库已生成 / demo database built: {display_url(url)} (seed {seed})")
-    if not fresh and (kept["runs"] or kept["audit_entries"] or kept["users"]):
+    with console.status("生成示例数据库 / building the demo database") as shown:
+        done = run_demo(
+            db=db,
+            by=operator(),
+            seed=seed,
+            fresh=fresh,
+            framework=framework,
+            out=out,
+            run_file=run_file,
+            status=shown.update,
+        )
+    console.print(f"示例数据库已生成 / demo database built: {done.shown} (seed {done.seed})")
+    if done.kept_anything:
+        kept = done.kept
         console.print(
             f"保留已有内容 / kept what was there: {kept['runs']} run(s) "
             f"({kept['published_runs']} published), {kept['audit_entries']} audit-log "
             f"entries, {kept['users']} account(s); a new run is added"
         )
-    console.print(render_summary(summary))
-    try:
-        fw = load_framework(path)
-        with console.status("评价苏南十市 / evaluating the 苏南 peer group"):
-            inp = from_store(url, None).restrict(group="sunan")
-            result, written, run_id = run_and_keep(
-                fw, Path(path).read_text(encoding="utf-8"), inp, out, by=operator(), workbook=True
-            )
-    except (EvaluationError, ValueError) as exc:
-        message = f"the demo database is built, but evaluating it failed: {exc}"
-        print_failure(Failure(message))
-        raise typer.Exit(1) from exc
+    console.print(render_summary(done.summary))
+    if done.run is None:
+        print_failure(Failure(done.failure or "evaluating the demo database failed"))
+        raise typer.Exit(1)
     console.print("\n苏南十市评价 / evaluation of the 苏南 peer group:")
-    report(result, written, run_id)
-    if run_file is not None and run_id is not None:
-        run_file.parent.mkdir(parents=True, exist_ok=True)
-        run_file.write_text(f"{run_id}\n", encoding="utf-8")
+    report(done.run)
