@@ -45,7 +45,6 @@ PURE_HELPERS = {
     "load_framework",
     # periods and wording
     "period_year",
-    "previous_period",
     "change_text",
     "format_judgement",
     # who the actor is and the permission rule itself
