@@ -18,11 +18,9 @@ from tests.helpers import REPO
 #: Re-exported helpers an interface may call directly: each is pure (no store, no
 #: decision of the office), so a use case around it would add a name and no rule.
 PURE_HELPERS = {
-    # the database URL shown without its password, parsed, resolved from the environment
+    # the database URL shown without its password, resolved from the environment
     "display_url",
-    "parse_url",
     "resolve_url",
-    "sqlite_file",
     # safe files: formula-guarded cells, atomic writes, decoding, formats, hashes
     "safe_frame",
     "safe_xlsx",
