@@ -39,7 +39,6 @@ PURE_HELPERS = {
     "builtin_path",
     "framework_path",
     "errors_only",
-    "same_department",
     "load_framework",
     # periods and wording
     "period_year",

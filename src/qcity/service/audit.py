@@ -118,3 +118,62 @@ __all__ = [
 ]
 
 __getattr__ = lazy_exports("qcity.service.audit", _EXPORTS)
+
+
+# -- the audit log as the interfaces read it (``qcity audit-log``, the web's change log) --
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    import pandas as pd
+
+    from qcity.data.roles import Actor
+    from qcity.data.store import Store
+
+
+def audit_log(
+    store: Store,
+    *,
+    actor: Actor,
+    entity: str | None = None,
+    action: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The audit log, newest first (columns id, at (UTC), actor, user_id, via, action,
+    entity, key, before, after; before and after are the changed record's fields as
+    dicts, or None): all of it, or only of one ``entity`` kind (value, import_batch,
+    framework, run, ...) or ``action``, since a moment, at most ``limit`` entries.
+
+    Needs ``audit.read``; ``InputError`` for a limit below 1. The hash chain is kept and
+    read by ``qcity.data.audit``."""
+    from qcity import errors
+    from qcity.data.audit import read_log
+    from qcity.service.workflow import need
+
+    need(actor, "audit.read")
+    if limit is not None and limit < 1:
+        raise errors.InputError(f"limit {limit}: at least 1 / 条数至少为 1")
+    return read_log(store.engine, entity=entity, action=action, since=since, limit=limit)
+
+
+def export_audit_log(store: Store, *, actor: Actor) -> pd.DataFrame:
+    """The whole audit log as a flat table to write to CSV or Excel, oldest first: the
+    columns of ``audit_log`` with ``at`` as ISO 8601 text and ``before``/``after`` as JSON
+    text ("" for none), so that the file shows exactly what the log holds. Needs
+    ``audit.export``."""
+    import json
+
+    from qcity.data.audit import read_log
+    from qcity.service.workflow import need
+
+    need(actor, "audit.export")
+    frame = read_log(store.engine).iloc[::-1].reset_index(drop=True)
+
+    def text(value: object) -> str:
+        return "" if value is None else json.dumps(value, ensure_ascii=False)
+
+    return frame.assign(
+        at=frame["at"].map(lambda t: t.isoformat()),
+        before=frame["before"].map(text),
+        after=frame["after"].map(text),
+    )
