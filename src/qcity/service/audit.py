@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from qcity.data.audit import read_log
     from qcity.robust.statistical_audit import AuditResult, AuditRules
     from qcity.service.evaluation import EvaluationResult
 
@@ -104,7 +103,6 @@ def verify_audit_chain(*, db: str | None) -> ChainReport:
 _EXPORTS = {
     "AuditResult": "qcity.robust.statistical_audit",
     "AuditRules": "qcity.robust.statistical_audit",
-    "read_log": "qcity.data.audit",
 }
 
 __all__ = [
@@ -113,7 +111,8 @@ __all__ = [
     "AuditRules",
     "ChainReport",
     "audit_framework",
-    "read_log",
+    "audit_log",
+    "export_audit_log",
     "verify_audit_chain",
 ]
 
