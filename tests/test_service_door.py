@@ -21,24 +21,19 @@ PURE_HELPERS = {
     # the database URL shown without its password, resolved from the environment
     "display_url",
     "resolve_url",
-    # safe files: formula-guarded cells, atomic writes, decoding, formats, hashes
+    # safe files: formula-guarded cells, atomic writes, formats, hashes
     "safe_frame",
     "safe_xlsx",
     "atomic_file",
     "atomic_folder",
     "moved",
-    "decode_csv",
     "file_format",
     "file_sha256",
     "sort_problems",
-    "split_decoration",
-    "names_path",
     "parse_as_of",
-    "max_year",
-    # framework files: where a shipped framework lies, which problems are errors
+    # framework files: where a shipped framework lies, loading one
     "builtin_path",
     "framework_path",
-    "errors_only",
     "load_framework",
     # periods and wording
     "period_year",

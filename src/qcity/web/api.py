@@ -289,8 +289,8 @@ def upload(
     validation report and, when there is no error, a token to store it with
     ``POST /api/upload/{token}`` (for the same user only). A clerk may upload only their
     own department's indicators."""
-    from qcity.service.files import ImportErrorReport, read_checked
-    from qcity.service.store import Store
+    from qcity.service.files import ImportErrorReport
+    from qcity.service.imports import check_upload
 
     d = dashboard(request)
     name = _safe_name(file.filename)
@@ -304,16 +304,9 @@ def upload(
                 shutil.rmtree(folder, ignore_errors=True)
                 raise HTTPException(413, f"{path.name}: larger than {MAX_UPLOAD >> 20} MB")
             out.write(chunk)
-    with Store(d.url, create=False) as store:
-        store.check_schema()
-        units = store.units()
     try:
-        checked, layouts, _ = read_checked(
-            path,
-            d.framework,
-            units,
-            action="import",
-            accept_implausible=_reason(accept_implausible),
+        checked = check_upload(
+            path, db=d.url, framework=d.framework, accept_implausible=_reason(accept_implausible)
         )
     except ImportErrorReport as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -337,6 +330,7 @@ def upload(
             f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
         )
     from qcity.service.review import current_revisions
+    from qcity.service.store import Store
 
     with Store(d.url, create=False) as store:
         expected = current_revisions(store, keys=checked.observations)
@@ -350,8 +344,8 @@ def upload(
     return JSONResponse(
         {
             "file": path.name,
-            "rows": len(checked.observations),
-            "layouts": layouts,
+            "rows": checked.rows,
+            "layouts": checked.layouts,
             "problems": [_problem(p) for p in checked.warnings],
             "token": token,
             "stored": False,
@@ -374,7 +368,8 @@ def confirm(
     batch records the file and the user (``web:<name>``, the user's id);
     ``accept_implausible`` as for the check (the reason goes to the audit log)."""
     from qcity.service import workflow as service
-    from qcity.service.files import ImportErrorReport, file_format, file_sha256, read_checked
+    from qcity.service.files import ImportErrorReport, file_format, file_sha256
+    from qcity.service.imports import check_upload
     from qcity.service.review import UploadFile
     from qcity.service.store import KEY, Store, StoreError
     from qcity.web.workflow import _http
@@ -391,15 +386,10 @@ def confirm(
         raise NotFound("no checked upload with this token; upload the file again")
     path = found.path
     try:
+        checked = check_upload(
+            path, db=d.url, framework=d.framework, accept_implausible=_reason(accept_implausible)
+        )
         with Store(d.url, create=False) as store:
-            store.check_schema()
-            checked, _, _ = read_checked(
-                path,
-                d.framework,
-                store.units(),
-                action="import",
-                accept_implausible=_reason(accept_implausible),
-            )
             rows = checked.observations.merge(found.expected, how="left", on=KEY)
             rows["expected_revision"] = rows["expected_revision"].astype(object)
             upload = UploadFile(path.name, file_sha256(path), file_format(path))
