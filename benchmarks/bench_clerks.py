@@ -68,8 +68,12 @@ def clerk_tokens(store: Store, clerks: int) -> list[str]:
     tokens = []
     for i in range(clerks):
         name = f"clerk{i:02d}"
-        create_user(store, op, name, "clerk", PASSWORD, department=DEPARTMENT)
-        tokens.append(create_token(store, op, name, ["values.enter", "values.submit"], days=1)[1])
+        create_user(store, op, name=name, role="clerk", password=PASSWORD, department=DEPARTMENT)
+        tokens.append(
+            create_token(
+                store, op, name=name, scopes=["values.enter", "values.submit"], days=1
+            ).token
+        )
     return tokens
 
 

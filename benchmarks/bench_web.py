@@ -129,11 +129,11 @@ async def overview(base: str) -> tuple[list[float], list[float], int, float]:
 
 def publish_peers(url: str) -> int:
     """Keep the peer group's evaluation as a run and publish it; its id."""
-    from qcity.service.runs import keep_run, publish
+    from qcity.service.runs import keep_run, publish_run
     from qcity.web.state import PEERS, Dashboard
 
     run_id = keep_run(Dashboard(url).scope(PEERS).result, url, "cli:bench", [])
-    publish(url, run_id, "cli:bench")
+    publish_run(db=url, run_id=run_id, by="cli:bench")
     return run_id
 
 

@@ -45,6 +45,7 @@ from qcity.data.store import Store
 from qcity.engine import Evaluation
 from tests.demo_clone import clone_demo
 from tests.helpers import REPO, asem_evaluation
+from tests.migrated import Statement, copy_sqlite, migrated_sqlite, record_migration, replay
 
 if os.environ.get("PYTEST_XDIST_WORKER"):
     # A pytest-xdist worker starts with COLUMNS=80 in its environment; a Rich console made
@@ -163,6 +164,8 @@ def pg_database_url() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            # a throwaway database: a commit need not wait for its WAL to reach the disk
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     except OperationalError as exc:
         admin.dispose()
         pytest.fail(
@@ -208,11 +211,32 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield from _fresh_pg_schema(request.getfixturevalue("pg_database_url"))
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the newest revision once per session (tests/migrated.py);
+    tests copy it and never write to it."""
+    path = tmp_path_factory.mktemp("migrated") / "qcity.sqlite"
+    migrated_sqlite(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_migration(pg_database_url: str) -> list[Statement]:
+    """Every statement of the migration to the newest revision, recorded once per session
+    on an empty schema of the session's PostgreSQL database (tests/migrated.py)."""
+    with contextmanager(_fresh_pg_schema)(pg_database_url) as url:
+        return record_migration(url)
+
+
 @pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    """A ``Store`` on ``db_url`` with the schema migrated to the newest revision."""
+def store(db_url: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A ``Store`` on ``db_url`` with the schema at the newest revision: a copy of the
+    session's migrated database (tests/migrated.py), as a migration would leave it."""
+    if make_url(db_url).get_backend_name() == "sqlite":
+        copy_sqlite(request.getfixturevalue("migrated_sqlite_file"), db_url)
+    else:
+        replay(db_url, request.getfixturevalue("pg_migration"))
     s = Store(db_url)
-    s.upgrade()
     try:
         yield s
     finally:

@@ -30,10 +30,13 @@ def _cli(*args: str, code: int = 0) -> str:
 def _submitted(store: Store) -> list[int]:
     fw = workflow_framework()
     saved = service.save_draft(
-        store, LI, rows(value("LY", "A1", 12.0, 1), value("LY", "A2", 3.0, None)), fw
+        store,
+        actor=LI,
+        rows=rows(value("LY", "A1", 12.0, 1), value("LY", "A2", 3.0, None)),
+        framework=fw,
     )
     ids = [s.id for s in saved]
-    service.submit(store, LI, ids, fw)
+    service.submit(store, actor=LI, ids=ids, framework=fw)
     return ids
 
 
@@ -124,9 +127,8 @@ def test_evaluate_uses_approved_values_unless_asked(store: Store, db_url: str) -
     key = (first["unit"], first["indicator"], str(first["period"]))
     service.save_draft(
         store,
-        LI.__class__("op", "operator", via="cli"),
-        rows(value(key[0], key[1], first["value"] * 10, 1, key[2])),
-        None,
+        actor=LI.__class__("op", "operator", via="cli"),
+        rows=rows(value(key[0], key[1], first["value"] * 10, 1, key[2])),
     )
     fw = str(ASEM / "framework.yaml")
     approved = _cli("evaluate", "-f", fw, "--db", db_url)

@@ -290,9 +290,11 @@ def test_a_draft_outside_its_plausible_range_needs_a_reason(seeded: Store) -> No
     )
     far = rows(value("LY", "A1", 1e300, 1))
     with pytest.raises(StoreError, match=r"row 1, field value: 1e\+300 is outside the plausible"):
-        save_draft(seeded, LI, far, fw)
+        save_draft(seeded, actor=LI, rows=far, framework=fw)
     assert _count(seeded) == 1
-    (saved,) = save_draft(seeded, LI, far, fw, accept_implausible="口径调整，已核实")
+    (saved,) = save_draft(
+        seeded, actor=LI, rows=far, framework=fw, accept_implausible="口径调整，已核实"
+    )
     (stored,) = seeded.observations(values="all").itertuples()
     assert (stored.value, stored.flag, saved.value) == (1e300, "implausible", 1e300)
     (after,) = read_log(seeded.engine, action="value.save")["after"]

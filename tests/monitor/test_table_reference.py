@@ -119,7 +119,8 @@ def _generated(seed: int, quarterly: bool) -> tuple[_Result, list[str]]:
     return _Result(ev, _Inputs(data, groups, datetime(2025, 4, 1, tzinfo=UTC))), units
 
 
-@pytest.mark.parametrize("seed", range(6))
+# quarterly without a base year (0), annual with one (1), quarterly with one (3)
+@pytest.mark.parametrize("seed", [0, 1, 3])
 def test_generated_frameworks_and_data_give_the_reference_table(seed: int) -> None:
     result, units = _generated(seed, quarterly=seed % 3 == 0)
     for unit in (units[0], units[4]):

@@ -28,18 +28,18 @@ HERE, THERE = "10.0.0.1", "10.0.0.2"
 
 
 def _admin(store: Store) -> Actor:
-    uid = acc.create_user(store, OP, "root", "admin", PW)
+    uid = acc.create_user(store, OP, name="root", role="admin", password=PW)
     return Actor("root", "admin", user_id=uid, via="session")
 
 
 def test_only_an_argon2_hash_is_stored(store: Store) -> None:
-    acc.create_user(store, OP, "ann", "viewer", PW)
+    acc.create_user(store, OP, name="ann", role="viewer", password=PW)
     with store.engine.connect() as conn:
         (stored,) = conn.execute(select(db.USERS.c.password_hash)).scalars().all()
     assert stored.startswith("$argon2id$") and PW not in stored
     assert PasswordHasher().verify(stored, PW)
     with pytest.raises(acc.AccountError, match="at least 12"):
-        acc.create_user(store, OP, "bob", "viewer", "short")
+        acc.create_user(store, OP, name="bob", role="viewer", password="short")
     assert db.find_user(store, "bob") is None
 
 
@@ -47,20 +47,20 @@ def test_only_who_manages_users_changes_them(store: Store) -> None:
     admin = _admin(store)
     analyst = Actor("al", "analyst", user_id=99, via="session")
     with pytest.raises(acc.NotAllowed):
-        acc.create_user(store, analyst, "x", "viewer", PW)
-    acc.create_user(store, admin, "cat", "clerk", PW, department="统计局")
+        acc.create_user(store, analyst, name="x", role="viewer", password=PW)
+    acc.create_user(store, admin, name="cat", role="clerk", password=PW, department="统计局")
     with pytest.raises(acc.NotAllowed):
-        acc.set_role(store, analyst, "cat", "admin")
-    acc.set_role(store, admin, "cat", "reviewer")
+        acc.set_role(store, analyst, name="cat", role="admin")
+    acc.set_role(store, admin, name="cat", role="reviewer")
     assert db.get_user(store, "cat").role == "reviewer"
     with pytest.raises(db.UserError, match="unknown role"):
-        acc.set_role(store, admin, "cat", "god")
+        acc.set_role(store, admin, name="cat", role="god")
     with pytest.raises(acc.AccountError, match="your own"):
-        acc.disable_user(store, admin, "root")
+        acc.disable_user(store, admin, name="root")
 
 
 def test_lock_out_is_per_name_and_address(store: Store) -> None:
-    acc.create_user(store, OP, "dan", "viewer", PW)
+    acc.create_user(store, OP, name="dan", role="viewer", password=PW)
     assert acc.authenticate(store, "dan", PW, HERE).name == "dan"
     for _ in range(acc.MAX_FAILURES):
         with pytest.raises(acc.LoginFailed, match="wrong name or password"):
@@ -82,9 +82,9 @@ def test_lock_out_is_per_name_and_address(store: Store) -> None:
 
 
 def test_every_refusal_is_the_same_answer(store: Store) -> None:
-    acc.create_user(store, OP, "dot", "viewer", PW)
-    acc.create_user(store, OP, "off", "viewer", PW)
-    acc.disable_user(store, OP, "off")
+    acc.create_user(store, OP, name="dot", role="viewer", password=PW)
+    acc.create_user(store, OP, name="off", role="viewer", password=PW)
+    acc.disable_user(store, OP, name="off")
     for _ in range(acc.MAX_FAILURES):
         with pytest.raises(acc.LoginFailed):
             acc.authenticate(store, "dot", "wrong password", THERE)
@@ -107,8 +107,8 @@ def _median_seconds(call: Callable[[], object], n: int = 5) -> float:
 
 
 def test_unknown_and_locked_names_take_the_time_of_a_wrong_password(store: Store) -> None:
-    acc.create_user(store, OP, "kim", "viewer", PW)
-    acc.create_user(store, OP, "lou", "viewer", PW)
+    acc.create_user(store, OP, name="kim", role="viewer", password=PW)
+    acc.create_user(store, OP, name="lou", role="viewer", password=PW)
     for _ in range(acc.MAX_FAILURES):
         with pytest.raises(acc.LoginFailed):
             acc.authenticate(store, "lou", "wrong password", THERE)
@@ -122,7 +122,7 @@ def test_unknown_and_locked_names_take_the_time_of_a_wrong_password(store: Store
 
 def test_sessions_end_at_logout_role_change_and_disable(store: Store) -> None:
     admin = _admin(store)
-    acc.create_user(store, OP, "eve", "analyst", PW)
+    acc.create_user(store, OP, name="eve", role="analyst", password=PW)
     user = acc.authenticate(store, "eve", PW, HERE)
     first = acc.start_session(store, user)
     found = acc.session_actor(store, first.cookie)
@@ -135,10 +135,10 @@ def test_sessions_end_at_logout_role_change_and_disable(store: Store) -> None:
     acc.end_session(store, first.cookie)
     assert acc.session_actor(store, first.cookie) is None
     second = acc.start_session(store, user)
-    acc.set_role(store, admin, "eve", "viewer")
+    acc.set_role(store, admin, name="eve", role="viewer")
     assert acc.session_actor(store, second.cookie) is None
     third = acc.start_session(store, db.get_user(store, "eve"))
-    acc.disable_user(store, admin, "eve")
+    acc.disable_user(store, admin, name="eve")
     assert acc.session_actor(store, third.cookie) is None
     with pytest.raises(acc.LoginFailed):
         acc.authenticate(store, "eve", PW, HERE)
@@ -146,7 +146,7 @@ def test_sessions_end_at_logout_role_change_and_disable(store: Store) -> None:
 
 
 def test_expired_session(store: Store) -> None:
-    acc.create_user(store, OP, "fay", "viewer", PW)
+    acc.create_user(store, OP, name="fay", role="viewer", password=PW)
     session = acc.start_session(store, db.get_user(store, "fay"))
     with store.engine.begin() as conn:
         conn.execute(update(db.SESSIONS).values(expires_at=utcnow() - timedelta(seconds=1)))
@@ -154,24 +154,24 @@ def test_expired_session(store: Store) -> None:
 
 
 def test_password_change(store: Store) -> None:
-    uid = acc.create_user(store, OP, "gus", "viewer", PW)
+    uid = acc.create_user(store, OP, name="gus", role="viewer", password=PW)
     me = Actor("gus", "viewer", user_id=uid, via="session")
     session = acc.start_session(store, db.get_user(store, "gus"))
     with pytest.raises(acc.AccountError, match="current password"):
-        acc.change_password(store, me, "not it", "another password 1")
+        acc.change_password(store, me, old="not it", new="another password 1")
     with pytest.raises(acc.AccountError, match="at least"):
-        acc.change_password(store, me, PW, "short")
-    acc.change_password(store, me, PW, "another password 1")
+        acc.change_password(store, me, old=PW, new="short")
+    acc.change_password(store, me, old=PW, new="another password 1")
     assert acc.session_actor(store, session.cookie) is None
     with pytest.raises(acc.LoginFailed):
         acc.authenticate(store, "gus", PW, HERE)
     assert acc.authenticate(store, "gus", "another password 1", HERE).id == uid
-    acc.set_password(store, OP, "gus", "operator reset pw")
+    acc.set_password(store, OP, name="gus", password="operator reset pw")
     assert acc.authenticate(store, "gus", "operator reset pw", HERE).id == uid
 
 
 def test_new_passwords_follow_the_rules_everywhere(store: Store) -> None:
-    uid = acc.create_user(store, OP, "joe", "viewer", PW)
+    uid = acc.create_user(store, OP, name="joe", role="viewer", password=PW)
     me = Actor("joe", "viewer", user_id=uid, via="session")
     weak = {
         "eleven char": "at least 12",  # 11 characters
@@ -182,12 +182,16 @@ def test_new_passwords_follow_the_rules_everywhere(store: Store) -> None:
     for password, reason in weak.items():
         with pytest.raises(acc.AccountError, match=reason):
             acc.create_user(
-                store, OP, "joe2" if reason != "login name" else "joe", "viewer", password
+                store,
+                OP,
+                name="joe2" if reason != "login name" else "joe",
+                role="viewer",
+                password=password,
             )
         with pytest.raises(acc.AccountError, match=reason):
-            acc.change_password(store, me, PW, password)
+            acc.change_password(store, me, old=PW, new=password)
         with pytest.raises(acc.AccountError, match=reason):
-            acc.set_password(store, OP, "joe", password)
+            acc.set_password(store, OP, name="joe", password=password)
     assert db.find_user(store, "joe2") is None
     assert acc.authenticate(store, "joe", PW, HERE).id == uid  # nothing changed
 
@@ -199,17 +203,17 @@ def test_a_user_made_under_older_rules_keeps_logging_in(store: Store) -> None:
 
 
 def test_a_new_password_revokes_the_users_tokens(store: Store) -> None:
-    uid = acc.create_user(store, OP, "kai", "analyst", PW)
+    uid = acc.create_user(store, OP, name="kai", role="analyst", password=PW)
     me = Actor("kai", "analyst", user_id=uid, via="session")
-    other = acc.create_user(store, OP, "lea", "analyst", PW)
-    _, theirs = acc.create_token(store, OP, "lea", ["results.read"])
-    _, first = acc.create_token(store, OP, "kai", ["results.read"])
+    other = acc.create_user(store, OP, name="lea", role="analyst", password=PW)
+    theirs = acc.create_token(store, OP, name="lea", scopes=["results.read"]).token
+    first = acc.create_token(store, OP, name="kai", scopes=["results.read"]).token
     assert acc.token_actor(store, first) is not None
-    acc.change_password(store, me, PW, "my second password")
+    acc.change_password(store, me, old=PW, new="my second password")
     assert acc.token_actor(store, first) is None
-    _, second = acc.create_token(store, me, "kai", ["results.read"])
+    second = acc.create_token(store, me, name="kai", scopes=["results.read"]).token
     assert acc.token_actor(store, second) is not None
-    acc.set_password(store, OP, "kai", "the operator's reset")
+    acc.set_password(store, OP, name="kai", password="the operator's reset")
     assert acc.token_actor(store, second) is None
     actor = acc.token_actor(store, theirs)  # another user's token is untouched
     assert actor is not None and actor.user_id == other
@@ -220,8 +224,9 @@ def test_a_new_password_revokes_the_users_tokens(store: Store) -> None:
 
 
 def test_tokens_scoped_shown_once_expiring_revocable(store: Store) -> None:
-    uid = acc.create_user(store, OP, "hal", "clerk", PW, department="统计局")
-    token_id, token = acc.create_token(store, OP, "hal", ["values.enter"], days=30)
+    uid = acc.create_user(store, OP, name="hal", role="clerk", password=PW, department="统计局")
+    made = acc.create_token(store, OP, name="hal", scopes=["values.enter"], days=30)
+    token_id, token = made.id, made.token
     assert token.startswith(acc.TOKEN_PREFIX) and len(token) > 40
     with store.engine.connect() as conn:
         stored = conn.execute(select(db.TOKENS.c.token_sha256)).scalars().all()
@@ -231,19 +236,19 @@ def test_tokens_scoped_shown_once_expiring_revocable(store: Store) -> None:
     assert can(actor, "values.enter") and not can(actor, "values.submit")  # the scope
     assert not can(actor, "users.manage")
     with pytest.raises(acc.AccountError, match="does not hold"):
-        acc.create_token(store, OP, "hal", ["runs.publish"])
+        acc.create_token(store, OP, name="hal", scopes=["runs.publish"])
     with pytest.raises(acc.AccountError, match="unknown scope"):
-        acc.create_token(store, OP, "hal", ["everything"])
+        acc.create_token(store, OP, name="hal", scopes=["everything"])
     with pytest.raises(acc.AccountError, match="at least one"):
-        acc.create_token(store, OP, "hal", [])
+        acc.create_token(store, OP, name="hal", scopes=[])
     other = Actor("ivy", "viewer", user_id=uid + 1000, via="session")
     with pytest.raises(acc.NotAllowed):
-        acc.create_token(store, other, "hal", ["results.read"])  # not one's own
+        acc.create_token(store, other, name="hal", scopes=["results.read"])  # not one's own
     with pytest.raises(db.UserError):
-        acc.revoke_token(store, other, token_id)  # not ivy's token
-    acc.revoke_token(store, Actor("hal", "clerk", user_id=uid, via="session"), token_id)
+        acc.revoke_token(store, other, token_id=token_id)  # not ivy's token
+    acc.revoke_token(store, Actor("hal", "clerk", user_id=uid, via="session"), token_id=token_id)
     assert acc.token_actor(store, token) is None
-    _, later = acc.create_token(store, OP, "hal", ["results.read"], days=1)
+    later = acc.create_token(store, OP, name="hal", scopes=["results.read"], days=1).token
     with store.engine.begin() as conn:
         conn.execute(update(db.TOKENS).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert acc.token_actor(store, later) is None

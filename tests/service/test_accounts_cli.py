@@ -72,7 +72,7 @@ def test_first_admin_and_the_user_commands(store: Store) -> None:
             "user", "passwd", "c1", "--password-stdin", "--db", url, input=weak + "\n"
         )
         assert code == 1 and reason in err and "Traceback" not in err
-    _, token = accounts.create_token(store, OPERATOR, "c1", ["results.read"])
+    token = accounts.create_token(store, OPERATOR, name="c1", scopes=["results.read"]).token
     code, _, _ = _run(
         "user", "passwd", "c1", "--password-stdin", "--db", url, input="third password 333\n"
     )

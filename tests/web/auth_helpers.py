@@ -40,7 +40,9 @@ def add_user(
 ) -> int:
     """Create the user ``name`` with ``role`` in the store at ``url``; its id."""
     with Store(url) as store:
-        return create_user(store, OPERATOR, name, role, password, department=department)
+        return create_user(
+            store, OPERATOR, name=name, role=role, password=password, department=department
+        )
 
 
 def csrf_of(html: str) -> str | None:

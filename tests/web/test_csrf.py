@@ -31,7 +31,7 @@ MALFORMED = ('a="b', "x=1 2")
 @pytest.fixture
 def app(store: Store) -> FastAPI:
     """The dashboard on an empty store with one admin, ``boss``."""
-    create_user(store, OPERATOR, "boss", "admin", PASSWORD)
+    create_user(store, OPERATOR, name="boss", role="admin", password=PASSWORD)
     return create_app(store.url)
 
 
@@ -99,7 +99,7 @@ def test_state_changes_must_come_from_this_site(app: FastAPI, store: Store) -> N
 def test_without_origin_headers_only_a_cookieless_token_call_passes(
     app: FastAPI, store: Store
 ) -> None:
-    _, token = create_token(store, OPERATOR, "boss", ["users.manage"])
+    token = create_token(store, OPERATOR, name="boss", scopes=["users.manage"]).token
     bearer = {"Authorization": f"Bearer {token}"}
     with TestClient(app) as c:
         res = c.post("/admin/users", data=_new_user("script"), headers=bearer)

@@ -125,8 +125,8 @@ def changed(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[st
             {"expected_revision": int(store.history("liyang", "EC01", "2024")["revision"].max())}
         )
         row["source"] = source
-        saved = service.save_draft(store, op, pd.DataFrame([row]), None, submit=True)
-        service.approve(store, op, [s.id for s in saved], "ok")
+        saved = service.save_draft(store, actor=op, rows=pd.DataFrame([row]), submit=True)
+        service.approve(store, actor=op, ids=[s.id for s in saved], comment="ok")
     return url, new, source
 
 

@@ -111,7 +111,9 @@ def test_state_changes_need_the_csrf_token(client: TestClient, url: str) -> None
 
 def test_bearer_calls_need_no_csrf_token(client: TestClient, url: str) -> None:
     with Store(url) as store:
-        _, token = create_token(store, OPERATOR, "analyst", ["values.enter", "results.read"])
+        token = create_token(
+            store, OPERATOR, name="analyst", scopes=["values.enter", "results.read"]
+        ).token
     res = client.post(
         "/api/upload",
         headers={"Authorization": f"Bearer {token}"},

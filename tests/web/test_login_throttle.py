@@ -42,7 +42,7 @@ def _login(c: httpx.Client, name: str, password: str, **headers: str) -> httpx.R
 def test_parallel_guesses_are_counted_one_by_one(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    accounts.create_user(store, OPERATOR, "target", "analyst", PASSWORD)
+    accounts.create_user(store, OPERATOR, name="target", role="analyst", password=PASSWORD)
     stored = get_user(store, "target").password_hash
     checks: list[str] = []
     real_verify = accounts._verify
@@ -84,7 +84,7 @@ def test_parallel_guesses_are_counted_one_by_one(
 
 
 def test_a_locked_name_answers_as_an_unknown_one(store: Store) -> None:
-    accounts.create_user(store, OPERATOR, "someone", "viewer", PASSWORD)
+    accounts.create_user(store, OPERATOR, name="someone", role="viewer", password=PASSWORD)
     with serve_app(create_app(store.url)) as base, httpx.Client(base_url=base) as c:
         for _ in range(accounts.MAX_FAILURES):
             assert _login(c, "someone", "not the password").status_code == 401

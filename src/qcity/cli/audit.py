@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from qcity.cli.app import app, fail
+from qcity.cli.app import app
 from qcity.cli.common import (
     Selection,
     data_time,
@@ -65,8 +65,7 @@ def audit(
     correlations.csv, cronbach.csv, pca.csv, influence.csv (UTF-8 with BOM, names beside
     codes) and README.txt.
     """
-    from qcity.service.audit import AuditError, write_audit_folder
-    from qcity.service.audit import audit as run_audit
+    from qcity.service.audit import audit_framework
 
     path, fw = open_framework(framework)
     sel = Selection(data, units, db, data_time(fw, data, units, as_of), group, unit_type)
@@ -74,13 +73,9 @@ def audit(
         say = stages(progress)
         result = evaluate_selection(fw, path, sel, say)
         say("auditing 审计")
-        try:
-            found = run_audit(result.evaluation, period=year)
-        except AuditError as exc:
-            fail(str(exc))
-        written = write_audit_folder(found, out, notice=result.notice)
-    show(found, result)
-    console.print(f"wrote {len(written)} files to {out}")
+        made = audit_framework(result=result, period=year, out=out)
+    show(made.audit, result)
+    console.print(f"wrote {len(made.written)} files to {out}")
 
 
 def _name(found: AuditResult, code: object) -> str:

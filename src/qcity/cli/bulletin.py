@@ -8,7 +8,6 @@ proposals at once, through the same import (one transaction, status ``preliminar
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -18,57 +17,13 @@ from rich.text import Text
 
 from qcity.cli.app import app, fail
 from qcity.cli.common import cli_operator
-from qcity.cli.data import _console, _entered_by, _load_framework, open_store
+from qcity.cli.data import _console, _entered_by
 from qcity.cli.options import FRAMEWORK_HELP, DbOption
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from qcity.service.bulletin import BulletinResult
-    from qcity.service.frameworks import Framework
-    from qcity.service.store import Store
-
-
-def _check_year(year: int) -> None:
-    """A year the store accepts (as ``qcity import`` does), else stop naming it."""
-    from qcity.service.files import MIN_YEAR, max_year
-
-    if not MIN_YEAR <= year <= max_year():
-        fail(
-            f"--year {year}: give the year the bulletin reports on, {MIN_YEAR}–{max_year()} "
-            f"/ 年份须在 {MIN_YEAR}–{max_year()} 之间"
-        )
-
-
-def _framework(name: str) -> tuple[Path, Framework]:
-    """The file and framework of ``-f`` (a file or a shipped name); it must have
-    bulletin rules."""
-    from qcity.service.frameworks import framework_path
-
-    path = framework_path(name)
-    fw = _load_framework(path)
-    if not any(ind.bulletin is not None for ind in fw.indicators()):
-        fail(
-            f"framework {fw.code} {fw.version} has no bulletin rules: give its indicators a "
-            "'bulletin' field (see docs/en/bulletin.md) / 该指标体系没有公报提取规则"
-        )
-    return path, fw
-
-
-def _check_unit(store: Store, unit: str) -> None:
-    """``--unit`` must be a unit of the store; stop naming it and the nearest codes."""
-    import difflib
-
-    codes = store.units()["code"].astype(str).tolist()
-    if unit in codes:
-        return
-    near = difflib.get_close_matches(unit, codes, n=3)
-    hint = f"; did you mean {', '.join(near)}?" if near else ""
-    known = "the database has no units yet (qcity import-units)" if not codes else ""
-    fail(
-        f"--unit {unit}: unknown unit code{hint}{'; ' + known if known else ''} "
-        f"/ 未知的地区代码 {unit}"
-    )
+    from qcity.service.bulletin import BulletinReading
 
 
 def _table(title: str, df: pd.DataFrame, cols: list[tuple[str, str]]) -> Table:
@@ -81,7 +36,7 @@ def _table(title: str, df: pd.DataFrame, cols: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _print(result: BulletinResult) -> None:
+def _print(result: BulletinReading) -> None:
     """Proposals, competing candidates and notes, for a person to review."""
     console = _console()
     p = result.proposals
@@ -138,41 +93,37 @@ def _print(result: BulletinResult) -> None:
         console.print(f"note / 说明: {note}")
 
 
-def _write_review(df: pd.DataFrame, out: Path) -> None:
-    """Write the review table (UTF-8 with BOM, so that Excel shows the Chinese) whole or
-    not at all: a temporary file in the same folder, then renamed."""
-    from qcity.service.files import atomic_file, safe_frame
-
-    with atomic_file(out) as tmp:
-        safe_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
-
-
 def _accept(
-    store: Store, review: Path, fw: Framework, by: str | None, reason: str | None = None
+    reading: BulletinReading,
+    db: str | None,
+    by: str | None,
+    review_file: Path | None,
+    reason: str | None,
 ) -> None:
-    """Import the review file as ``qcity import`` does (one transaction); ``reason``
-    accepts values outside their plausible range (``--accept-implausible``)."""
+    """Import the proposals as ``qcity import`` does (one transaction) and say what was
+    stored; ``review_file``: the review.csv written, ``reason``: --accept-implausible."""
     from qcity.cli.data import problems_table
-    from qcity.service.files import ImportErrorReport, import_file
-    from qcity.service.store import StoreError
+    from qcity.service.bulletin import accept_bulletin
+    from qcity.service.files import ImportErrorReport
+    from qcity.service.imports import ImportRefused
 
     console = _console()
     try:
-        result = import_file(
-            store,
-            review,
-            fw,
-            _entered_by(by),
+        result = accept_bulletin(
+            reading,
+            db=db,
+            entered_by=_entered_by(by),
             actor=cli_operator(),
+            review_file=review_file,
             accept_implausible=reason,
         )
     except ImportErrorReport as exc:
         console.print(problems_table(exc.problems))
-        fail(f"{review.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
-    except (StoreError, ValueError) as exc:
-        fail(f"{review.name}: {exc}; nothing imported / 未导入")
+        fail(f"{exc.file_name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
+    except ImportRefused as exc:
+        fail(f"{exc}; nothing imported / 未导入")
     if result.warnings:
-        console.print(problems_table(result.warnings))
+        console.print(problems_table(list(result.warnings)))
     s = result.summary
     if s is None or s.written == 0:
         console.print(
@@ -226,50 +177,41 @@ def import_bulletin_cmd(
 ) -> None:
     """Propose values read from a statistical bulletin, each with its sentence; write
     review.csv for `qcity import`, or --accept. 从统计公报文本中提取指标数值供核对。"""
-    from qcity.service.bulletin import BulletinReadError, BulletinRuleError, read_bulletin
+    from qcity.service.bulletin import (
+        BulletinYearError,
+        NothingFound,
+        read_bulletin_file,
+        save_review,
+    )
 
     if out is None and not accept:
         fail(
             "give --out review.csv (to review, then qcity import) or --accept "
             "/ 请指定 --out 或 --accept"
         )
-    _check_year(year)
-    fw_path, fw = _framework(framework)
-    store = open_store(db, create=False)
-    _check_unit(store, unit)
     try:
-        result = read_bulletin(file, fw, unit, year)
-    except (BulletinReadError, BulletinRuleError, OSError) as exc:
+        reading = read_bulletin_file(db=db, file=file, framework=framework, unit=unit, year=year)
+    except BulletinYearError as exc:
+        if exc.title_year is None:
+            fail(
+                f"--year {year}: give the year the bulletin reports on, {exc.first}–{exc.last} "
+                f"/ 年份须在 {exc.first}–{exc.last} 之间"
+            )
+        fail(
+            f"{file.name}: the title names {exc.title_year}年 but --year is {year}; give "
+            f"--year {exc.title_year} (the year the bulletin reports on); nothing written "
+            f"/ 公报标题年份为 {exc.title_year}，与 --year {year} 不符，未写入"
+        )
+    except NothingFound as exc:
+        if not exc.reading.refused.empty:
+            _print(exc.reading)
         fail(str(exc))
-    if result.title_year is not None and result.title_year != year:
-        fail(
-            f"{file.name}: the title names {result.title_year}年 but --year is {year}; give "
-            f"--year {result.title_year} (the year the bulletin reports on); nothing written "
-            f"/ 公报标题年份为 {result.title_year}，与 --year {year} 不符，未写入"
-        )
-    if result.proposals.empty and result.ambiguous.empty:
-        if not result.refused.empty:
-            _print(result)
-        fail(
-            f"{file.name}: no figure of framework {fw.code}'s indicators found "
-            f"({result.sentences} sentence(s) read); nothing written. Looked for: "
-            f"{'; '.join(result.looked_for)} / 未找到可用的指标数值，未写入"
-        )
-    _print(result)
-    review = result.review()
+    _print(reading)
     if out is not None:
-        _write_review(review, out)
+        rows = save_review(reading, out=out)
         _console().print(
-            f"{out}: {len(review)} value(s) to review, then: qcity import {out} -f {fw_path} "
-            f"/ 核对后用 qcity import 导入"
+            f"{out}: {rows} value(s) to review, then: qcity import {out} -f "
+            f"{reading.framework_file} / 核对后用 qcity import 导入"
         )
     if accept:
-        if review.empty:
-            fail(f"{file.name}: nothing to accept: every candidate is ambiguous / 无可录入数值")
-        if out is not None:
-            _accept(store, out, fw, by, accept_implausible)
-            return
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{file.stem}.review.csv"
-            _write_review(review, path)
-            _accept(store, path, fw, by, accept_implausible)
+        _accept(reading, db, by, out, accept_implausible)

@@ -4,6 +4,7 @@ and indicator, strengths and weaknesses (长板/短板); towns and streets with 
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +31,7 @@ if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CL
     import pandas as pd
 
     from qcity.service.evaluation import EvaluationResult
-    from qcity.service.robust import RobustSpec
-    from qcity.service.steps import Evaluation
+    from qcity.service.frameworks import Framework
 
 console = Console()
 
@@ -48,7 +48,8 @@ BANDS_HELP = (
 
 
 def evaluate_peers(
-    framework: str,
+    path: Path,
+    fw: Framework,
     unit: str,
     group: str | None,
     level: str | None,
@@ -57,17 +58,22 @@ def evaluate_peers(
     data: Path | None,
     units: Path | None,
 ) -> EvaluationResult:
-    """Evaluate the peers of ``unit``: the members of ``group``, and/or the units of
-    ``level`` sharing its parent; without either, the units of its own level. Reads the
-    database (or ``data``), selects as ``qcity evaluate --group`` does, and evaluates."""
-    from qcity.service.compare import select_peers
-    from qcity.service.evaluation import evaluate
+    """Read the database (or ``data``) as ``qcity evaluate --group`` does and evaluate
+    ``unit`` with its peers (``qcity.service.compare.evaluate_peers``: the members of
+    ``group``, and/or the units of ``level`` sharing its parent; without either, the units
+    of its own level)."""
+    from qcity.service.compare import evaluate_peers as evaluate_with_peers
 
-    path, fw = open_framework(framework)
     when = data_time(fw, data, units, as_of)
     inp = read_inputs(fw, path, Selection(data, units, db, when, group))
-    inp = select_peers(fw, inp, unit=unit, group=group, level=level)
-    return evaluate(fw, inp, framework_text=path.read_text(encoding="utf-8"))
+    return evaluate_with_peers(
+        fw,
+        inp,
+        unit=unit,
+        group=group,
+        level=level,
+        framework_text=path.read_text(encoding="utf-8"),
+    )
 
 
 def unit_names(result: EvaluationResult) -> dict[str, str]:
@@ -152,34 +158,41 @@ def compare(
     gains rank_low, rank_high (5th and 95th percentile rank of the robustness analysis)
     and tier (in / out / uncertain: whether the whole band is inside the top k).
     """
-    from qcity.service.compare import compare as compare_table
-    from qcity.service.compare import compare_years, strengths
+    from qcity.cli.robust import spec_needed
+    from qcity.service.compare import compare_unit
 
-    given = None
-    if spec is not None:  # read (and checked) before anything else
-        from qcity.service.robust import load_spec
+    path, fw = open_framework(framework)
+    chosen = None
+    if spec is not None:  # read before anything else
+        from qcity.service.robust import choose_spec
 
-        given = load_spec(spec)
-    result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
-    ev = result.evaluation
-    table = compare_table(ev, unit, year, k=k)
-    if bands or given is not None:
-        period = str(table["period"].iloc[0])
-        spec_name = str(spec) if spec is not None else None
-        table = compare_table(
-            ev, unit, year, k=k, bands=rank_bands(ev, given, spec_name, samples, period)
+        chosen = choose_spec(fw, spec=spec)
+    result = evaluate_peers(path, fw, unit, group, level, db, as_of, data, units)
+    with_bands = bands or chosen is not None
+    waiting = console.status(f"rank bands 排名区间 (N={samples})") if with_bands else nullcontext()
+    with spec_needed(fw.code), waiting:
+        cmp = compare_unit(
+            result,
+            unit=unit,
+            year=year,
+            k=k,
+            bands=with_bands,
+            spec=chosen,
+            samples=samples,
+            years=out is not None,
         )
-    strong = strengths(ev, unit, year)
+    table, strong = cmp.table, cmp.strengths
+    assert strong is not None  # asked for (the default)
     written: list[Path] = []
     if out is not None:
-        years = compare_years(ev, unit, k=k)
         from qcity.service.files import (
             atomic_folder,
             moved,
             safe_frame,  # formula injection
         )
 
-        tables = {"compare.csv": table, "strengths.csv": strong, "compare_years.csv": years}
+        assert cmp.years is not None  # asked for with --out
+        tables = {"compare.csv": table, "strengths.csv": strong, "compare_years.csv": cmp.years}
         with atomic_folder(out, stale=[*tables, "NOTICE.txt"]) as tmp:  # all or nothing
             for name, frame in tables.items():
                 safe_frame(frame).to_csv(tmp / name, index=False, encoding="utf-8")
@@ -191,35 +204,6 @@ def compare(
     _print(result, table, strong, unit, k)
     if written:
         console.print(f"wrote {', '.join(p.name for p in written)} to {out}")
-
-
-def rank_bands(
-    ev: Evaluation, spec: RobustSpec | None, name: str | None, samples: int, period: str
-) -> pd.DataFrame:
-    """``unit, node, period, rank_low, rank_high``: the 5th and 95th percentile ranks of
-    the index in ``period`` over ``samples`` Monte Carlo samples of the robustness spec
-    (``spec`` read from ``name``, else the framework's shipped one)."""
-    import pandas as pd
-
-    from qcity.cli.robust import spec_for
-    from qcity.service.robust import run_uncertainty
-
-    if spec is None or name is None:
-        spec, name = spec_for(None, ev.framework.code)
-    robust_spec = spec.model_copy(update={"period": period, "node": None})
-    robust_spec.check(ev.framework, name)
-    with console.status(f"rank bands 排名区间 (N={samples})"):
-        ua = run_uncertainty(ev, robust_spec, samples, robust_spec.seed)
-    stats = ua.rank_stats
-    return pd.DataFrame(
-        {
-            "unit": stats["unit"].astype(str),
-            "node": ua.node,
-            "period": ua.period,
-            "rank_low": stats["q05"],
-            "rank_high": stats["q95"],
-        }
-    )
 
 
 TIER_TEXT = {

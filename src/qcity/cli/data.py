@@ -11,9 +11,7 @@ command that finds nothing to do says so.
 from __future__ import annotations
 
 import getpass
-import io
 import os
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -286,14 +284,10 @@ def import_cmd(
 ) -> None:
     """Check a data file against the framework and import it in one transaction.
     检查数据文件并在一个事务中导入；任何错误都不写入。"""
-    from qcity.service.files import ImportErrorReport, import_file
-    from qcity.service.store import StoreError
+    from qcity.service.files import ImportErrorReport
+    from qcity.service.imports import ImportRefused, import_observations
 
     console = _console()
-    fw = _load_framework(framework)
-    names = _yearbook_names(framework, unit, name or [], save_names)
-    store = open_store(db)
-    entered_by = _entered_by(by)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -313,34 +307,33 @@ def import_cmd(
             bar.update(task, completed=done)
 
         try:
-            result = import_file(
-                store,
-                file,
-                fw,
-                entered_by,
+            result = import_observations(
+                db=db,
+                file=file,
+                framework=framework,
+                entered_by=_entered_by(by),
+                actor=cli_operator(),
                 sheet=sheet,
                 dry_run=dry_run,
                 strict=strict,
-                progress=progress,
                 unit=unit,
-                names=names,
-                actor=cli_operator(),
+                names=name or (),
+                save_names=save_names,
                 accept_implausible=accept_implausible,
                 source=source,
                 status=status,
                 allow_unsourced=allow_unsourced,
+                progress=progress,
             )
         except ImportErrorReport as exc:
             bar.stop()
             console.print(problems_table(exc.problems))
             fail(f"{file.name}: {len(exc.errors)} error(s); nothing imported / 有错误，未导入")
-            return
-        except (StoreError, ValueError) as exc:  # ValueError: a blank reason
+        except ImportRefused as exc:
             bar.stop()
-            fail(f"{file.name}: {exc}")
-            return
+            fail(str(exc))
     if result.warnings:
-        console.print(problems_table(result.warnings))
+        console.print(problems_table(list(result.warnings)))
     if dry_run:
         for recog in result.recognition:
             console.print(recognition_table(recog))
@@ -348,12 +341,17 @@ def import_cmd(
         for said in recog.notes:
             where = f"sheet {recog.sheet}: " if recog.sheet else ""
             console.print(f"{where}{said} / 按表注设定")
-    if save_names and names is not None:
-        _save_names(framework, names, dry_run)
+    if result.names_file is not None:
+        if result.names_saved is None:
+            console.print(f"dry run: names not saved to {result.names_file} / 试运行，未保存行名")
+        else:
+            console.print(
+                f"{result.names_saved} confirmed name(s) saved to {result.names_file} "
+                "/ 已保存行名对应"
+            )
     layouts = ", ".join(f"{k}: {v}" for k, v in result.layouts.items())
-    skipped = sum(r.outcome == "skipped" for g in result.recognition for r in g.rows)
-    if skipped:
-        layouts += f"; {skipped} row(s) skipped / 跳过 {skipped} 行"
+    if result.skipped:
+        layouts += f"; {result.skipped} row(s) skipped / 跳过 {result.skipped} 行"
     if dry_run:
         console.print(
             f"{file.name}: {result.rows} value(s) checked, no errors ({layouts}); "
@@ -376,50 +374,10 @@ def import_cmd(
             f"(--allow-unsourced) / 来源已去除: {', '.join(s.unsourced[:10])}"
         )
     console.print(
-        f"{file.name} -> {display_url(store.url)}: {s.added} added / 新增, "
+        f"{file.name} -> {result.database}: {s.added} added / 新增, "
         f"{s.revised} revised / 修订, {s.unchanged} unchanged / 未变 "
         f"(batch {s.batch_id}; {layouts})"
     )
-
-
-def _yearbook_names(
-    framework: Path, unit: str | None, given: list[str], save: bool
-) -> dict[str, str] | None:
-    """The confirmed row names for a yearbook import: the names file beside the
-    framework, then each ``--name ROW=CODE``; None without ``--unit``. Stops on a
-    ``--name`` not of that form, or ``--name``/``--save-names`` without ``--unit``."""
-    from qcity.service.files import NamesFileError, load_names, names_path, split_decoration
-
-    if unit is None:
-        if given or save:
-            fail("--name and --save-names need --unit (a yearbook table) / 需配合 --unit 使用")
-        return None
-    try:
-        names = load_names(names_path(framework))
-    except NamesFileError as exc:
-        fail(str(exc))
-        raise  # unreachable
-    for item in given:
-        row, sep, code = item.rpartition("=")
-        if not sep or not row.strip() or not code.strip():
-            fail(
-                f"--name {item!r}: write ROW=CODE, e.g. --name '全市人均GDP=EC01' / 格式：行名=代码"
-            )
-        names[split_decoration(row).name] = code.strip()  # "X(%)*" is kept as "X"
-    return names
-
-
-def _save_names(framework: Path, names: dict[str, str], dry_run: bool) -> None:
-    """Write the confirmed names beside the framework (not on a dry run) and say where."""
-    from qcity.service.files import names_path, save_names
-    from qcity.service.frameworks import load_framework
-
-    path = names_path(framework)
-    if dry_run:
-        _console().print(f"dry run: names not saved to {path} / 试运行，未保存行名")
-        return
-    save_names(path, names, load_framework(framework))
-    _console().print(f"{len(names)} confirmed name(s) saved to {path} / 已保存行名对应")
 
 
 def recognition_table(recog: Recognition) -> Table:
@@ -454,39 +412,6 @@ def recognition_table(recog: Recognition) -> Table:
     return table
 
 
-def _load_csv_table(
-    db: str | None, file: Path, write: Callable[[Store, pd.DataFrame], str]
-) -> None:
-    """Read a CSV (UTF-8 or GB18030) as text cells and hand it to ``write`` (one store
-    transaction); print what it returns, or the error with nothing written."""
-    import pandas as pd
-
-    from qcity.service.files import FileReadError, decode_csv
-    from qcity.service.store import StoreError
-
-    store = open_store(db)
-    try:
-        text, _ = decode_csv(file.read_bytes(), file.name)
-    except (OSError, FileReadError) as exc:
-        fail(str(exc))
-        return
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-        detail = "it is empty" if isinstance(exc, pd.errors.EmptyDataError) else str(exc)
-        fail(
-            f"{file.name}: not a readable CSV table ({detail}); save it as CSV with a "
-            "header row; nothing imported / 未导入"
-        )
-        return
-    try:
-        done = write(store, df)
-    except StoreError as exc:
-        fail(f"{file.name}: {exc}; nothing imported / 未导入")
-        return
-    _console().print(f"{file.name}: {done}")
-
-
 def _entered_by(by: str | None) -> str:
     """Who enters data: ``--by``, else ``$QCITY_USER``, else the login name."""
     return by or os.environ.get("QCITY_USER") or getpass.getuser()
@@ -508,20 +433,20 @@ def import_units_cmd(
 ) -> None:
     """Add or update units from a CSV (extra columns become attributes); every change is
     kept as a revision (`qcity unit-history CODE`). 导入地区表，每次修改都保留历史。"""
+    from qcity.service.imports import import_units
 
-    def write(store: Store, df: pd.DataFrame) -> str:
-        s = store.add_units(df, _entered_by(by), confirm_type_change=confirm)
-        if s.written == 0:
-            return (
-                f"nothing to do: {s.unchanged} unit(s) equal to what is stored / "
-                f"无需写入：{s.unchanged} 个地区与库中相同"
-            )
-        return (
-            f"{s.added} unit(s) added / 新增, {s.revised} revised / 修订, "
-            f"{s.unchanged} unchanged / 未变"
+    done = import_units(db=db, file=file, entered_by=_entered_by(by), confirm_type_change=confirm)
+    if done.written == 0:
+        said = (
+            f"nothing to do: {done.unchanged} unit(s) equal to what is stored / "
+            f"无需写入：{done.unchanged} 个地区与库中相同"
         )
-
-    _load_csv_table(db, file, write)
+    else:
+        said = (
+            f"{done.added} unit(s) added / 新增, {done.revised} revised / 修订, "
+            f"{done.unchanged} unchanged / 未变"
+        )
+    _console().print(f"{file.name}: {said}")
 
 
 @app.command("import-groups")
@@ -541,24 +466,21 @@ def import_groups_cmd(
 ) -> None:
     """Create or update unit groups (peer groups) in one transaction; a group losing
     members needs --replace. 导入对标组；删除成员需加 --replace。"""
+    from qcity.service.imports import import_groups
 
-    def write(store: Store, df: pd.DataFrame) -> str:
-        changes: list[str] = []
-        n = store.add_groups(df, replace=replace, changes=changes)
-        total = df["group"].str.strip().replace("", None).dropna().nunique()
-        if n == 0:
-            return (
-                f"nothing to do: {total} group(s) equal to what is stored / "
-                f"无需写入：{total} 个对标组与库中相同"
-            )
-        shown = "".join(f"\n  {c}" for c in changes)
-        return (
-            f"{n} group(s) written / 对标组已导入"
-            + (f", {total - n} unchanged / 未变" if total > n else "")
-            + shown
+    done = import_groups(db=db, file=file, replace=replace)
+    if done.written == 0:
+        said = (
+            f"nothing to do: {done.groups} group(s) equal to what is stored / "
+            f"无需写入：{done.groups} 个对标组与库中相同"
         )
-
-    _load_csv_table(db, file, write)
+    else:
+        said = (
+            f"{done.written} group(s) written / 对标组已导入"
+            + (f", {done.unchanged} unchanged / 未变" if done.unchanged > 0 else "")
+            + "".join(f"\n  {c}" for c in done.changes)
+        )
+    _console().print(f"{file.name}: {said}")
 
 
 @app.command("export")
@@ -589,7 +511,7 @@ def export_cmd(
 ) -> None:
     """Export observations with provenance to CSV, Excel or Parquet; with --results RUN,
     a stored run's results workbook. 导出数据及来源；或评价批次结果工作簿。"""
-    from qcity.service.files import export_observations
+    from qcity.service.imports import export_observations
 
     if results is not None:
         others = {
@@ -602,30 +524,25 @@ def export_cmd(
         return
     fw = _load_framework(framework) if framework is not None else None
     when = as_of_option(as_of, fw)
-    store = open_store(db, create=False)
     console = _console()
-    try:
-        with console.status(f"导出 / exporting {out.name}"):
-            n = export_observations(
-                store,
-                out,
-                as_of=when,
-                all_revisions=all_revisions,
-                indicators=indicator,
-                units=unit,
-                framework=fw,
-            )
-    except ValueError as exc:
-        fail(str(exc))
-        return
-    if n == 0:
+    with console.status(f"导出 / exporting {out.name}"):
+        done = export_observations(
+            db=db,
+            out=out,
+            as_of=when,
+            all_revisions=all_revisions,
+            indicators=indicator,
+            units=unit,
+            framework=fw,
+        )
+    if done.rows == 0:
         then = f" as of {when.isoformat()}" if when is not None else ""
         console.print(
             f"{out}: 0 row(s): nothing to export, no stored value matches{then}; the file "
             "has the header only / 没有符合条件的数据，文件只有表头"
         )
         return
-    console.print(f"{out}: {n} row(s) / 行")
+    console.print(f"{out}: {done.rows} row(s) / 行")
 
 
 def _export_results(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 from rich.console import Console
@@ -21,12 +21,11 @@ from qcity.service.frameworks import (
     Moderate,
     Node,
     Problem,
-    check_document,
-    errors_only,
-    parse_yaml,
-    read_source,
+    check_framework,
 )
-from qcity.service.notice import LABEL
+
+if TYPE_CHECKING:
+    from qcity.service.evaluation import EvaluationResult
 
 _SETTINGS: tuple[Literal["normalise", "weighting", "aggregate"], ...] = (
     "normalise",
@@ -38,17 +37,6 @@ FILE_ARG = typer.Argument(..., help="framework YAML file / 指标体系 YAML 文
 
 def _console() -> Console:
     return Console(soft_wrap=False, highlight=False)
-
-
-def _check(path: Path) -> tuple[Framework | None, list[Problem]]:
-    """Framework and problems of ``path`` (framework None when it cannot be built)."""
-    text, problems = read_source(path)
-    if text is None:
-        return None, problems
-    doc, problems = parse_yaml(text, str(path))
-    if doc is None:
-        return None, problems
-    return check_document(doc, str(path))
 
 
 def problem_table(problems: list[Problem]) -> Table:
@@ -91,21 +79,20 @@ def validate(
 
     Exit code 1 if there is any error; warnings alone keep exit code 0.
     """
-    framework, problems = _check(file)
-    failed = bool(errors_only(problems)) or framework is None
+    check = check_framework(path=file)
+    problems = list(check.problems)
     if as_json:
         typer.echo(json.dumps([p.to_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         console = _console()
         if problems:
             console.print(problem_table(problems))
-        if failed:
-            n = len(errors_only(problems))
-            console.print(Text(f"{file}: {n} error(s) / 个错误", style="red"))
-        elif framework is not None:
+        if check.failed:
+            console.print(Text(f"{file}: {len(check.errors)} error(s) / 个错误", style="red"))
+        elif check.framework is not None:
             warn = f", {len(problems)} warning(s) / 个警告" if problems else ""
-            console.print(Text(summary(framework) + warn))
-    raise typer.Exit(1 if failed else 0)
+            console.print(Text(summary(check.framework) + warn))
+    raise typer.Exit(1 if check.failed else 0)
 
 
 @app.command("show")
@@ -121,11 +108,11 @@ def show(
     Methods are shown at the root and wherever they differ from the parent's (they are
     inherited downwards); --all shows them on every line.
     """
-    framework, problems = _check(file)
-    if framework is None or errors_only(problems):
-        _console().print(problem_table(problems))
+    check = check_framework(path=file)
+    if check.failed or check.framework is None:
+        _console().print(problem_table(list(check.problems)))
         raise typer.Exit(1)
-    _console().print(framework_tree(framework, show_all=show_all))
+    _console().print(framework_tree(check.framework, show_all=show_all))
 
 
 @app.command("freeze")
@@ -154,34 +141,21 @@ def freeze(
     reference_period gives each indicator normalised with scope 'reference', and writes
     the framework with them as each indicator's goalposts to OUT (see docs/en/scale.md).
     """
-    from qcity.cli.app import fail
-    from qcity.service.frameworks import dump_framework, frozen_framework
+    from qcity.service.frameworks import freeze_framework
 
     path, fw = open_framework(framework)
-    if fw.reference_period is None:
-        fail(f"{path}: the framework declares no reference_period, so there is nothing to freeze")
-    data_time(fw, data, units, None)  # refuses --units without --data
-    result = evaluate_selection(fw, path, Selection(data, units, db, None, group, unit_type))
-    try:
-        frozen = frozen_framework(result.evaluation, version or f"{fw.version}-frozen")
-    except ValueError as exc:
-        fail(str(exc))
-    ref = fw.reference_period
-    computed = result.evaluation.goalposts().query("source != 'given'")
-    note = (
-        f"Goalposts of {len(computed)} indicator(s) frozen from the reference period "
-        f"{ref.first}-{ref.last} of framework {fw.code} {fw.version} (qcity freeze)."
-    )
-    if result.notice:
-        note += f" {LABEL}: computed from generated demo values, not real statistics."
-    frozen.description = f"{frozen.description}\n{note}" if frozen.description else note
-    dump_framework(frozen, out)
+
+    def evaluate() -> EvaluationResult:
+        data_time(fw, data, units, None)  # refuses --units without --data
+        return evaluate_selection(fw, path, Selection(data, units, db, None, group, unit_type))
+
+    done = freeze_framework(fw, evaluate=evaluate, out=out, version=version)
     console = _console()
-    if result.notice:
-        console.print(Text(result.notice.strip(), style="bold yellow"))
+    if done.notice:
+        console.print(Text(done.notice.strip(), style="bold yellow"))
     console.print(
-        f"wrote {out}: {fw.code} {frozen.version}, goalposts of {len(computed)} indicator(s) "
-        f"from {ref.first}-{ref.last} 已写入上下限"
+        f"wrote {out}: {fw.code} {done.framework.version}, goalposts of {done.indicators} "
+        f"indicator(s) from {done.first}-{done.last} 已写入上下限"
     )
 
 

@@ -18,8 +18,6 @@ from qcity.cli.options import DbOption, EvaluateAsOfOption
 from qcity.service.notice import BANNER, count_line
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from qcity.service.evaluation import EvaluationResult
     from qcity.service.monitoring import Monitor
 
@@ -64,14 +62,13 @@ def monitor(
     and OUT/attribution.csv (node,indicator,from_period,to_period,change,contribution: what
     moved each composite since last year); prints the warnings per department.
     """
-    from qcity.service.monitoring import monitor_unit, period_year, read_targets_csv
+    from qcity.service.monitoring import monitor_unit, period_year
 
     try:
         period_year(year)
     except ValueError:
         fail(f"--year {year!r} is neither a year (2024) nor a quarter (2024Q2)")
     path, fw = open_framework(framework)
-    imported = read_targets_csv(targets, fw) if targets is not None else None
     when = data_time(fw, None, None, as_of)
     run = monitor_unit(
         fw,
@@ -79,7 +76,7 @@ def monitor(
         year=year,
         db=db,
         group=group,
-        targets=imported,
+        targets=targets,
         as_of=when,
         framework_text=path.read_text(encoding="utf-8"),
     )
@@ -105,10 +102,12 @@ def write_monitor(
 def _write_monitor(
     mon: Monitor, result: EvaluationResult, out: Path, unit: str, period: str
 ) -> list[Path]:
+    from qcity.service.monitoring import explain_change
+
     files = {"monitor.csv": mon.table, "warnings.csv": mon.warnings}
-    attribution = _attribution(result, unit, period)
-    if attribution is not None:
-        files["attribution.csv"] = attribution
+    change = explain_change(result, unit=unit, period=period)
+    if change is not None:
+        files["attribution.csv"] = change.table
     written = []
     from qcity.service.files import safe_frame  # formula injection
 
@@ -120,19 +119,6 @@ def _write_monitor(
         notice.write_text(result.notice, encoding="utf-8")
         written.append(notice)
     return written
-
-
-def _attribution(result: EvaluationResult, unit: str, period: str) -> pd.DataFrame | None:
-    """What moved each composite from the previous period to ``period`` (None when the
-    previous period is not in the evaluation)."""
-    from qcity.service.monitoring import attribution, previous_period
-
-    previous = previous_period(period)
-    periods = set(result.evaluation.scores()["period"].astype(str))
-    if previous not in periods:
-        return None
-    frame: pd.DataFrame = attribution(result.evaluation, unit, previous, period)
-    return frame
 
 
 def _num(v: Any) -> str:

@@ -1,6 +1,6 @@
 """Operations commands: ``qcity backup FILE``, ``qcity restore FILE`` (the whole store
-in one file, see ``qcity.data.backup``), ``qcity audit-log verify`` (the audit log's hash
-chain, see ``qcity.data.audit``) and ``qcity template`` (a department's Excel data-entry
+in one file, see ``qcity.service.backup``), ``qcity audit-log verify`` (the audit log's
+hash chain, see ``qcity.service.audit``) and ``qcity template`` (a department's Excel data-entry
 sheet, see ``qcity.service.templates``)."""
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from qcity.cli.common import cli_operator
 from qcity.cli.data import open_store
 from qcity.cli.options import DbOption
 from qcity.cli.workflow import audit_app
-from qcity.service.store import display_url
 
 #: A progress bar appears once a backup or restore has run this long (seconds).
 PROGRESS_AFTER = 1.0
@@ -73,17 +72,13 @@ def backup_cmd(
     """Back up every table of the database to one NEW file (never over an existing file,
     link, device or folder); refused if the audit log does not verify.
     备份整个数据库到一个新文件。"""
-    from qcity.service.backup import backup, check_target
+    from qcity.service.backup import backup_database
 
-    if out.is_dir() and not out.is_symlink():
-        fail(f"{out} is a folder; give the name of the backup file, e.g. {out / 'qcity.zip'}")
-    check_target(out)  # named before the database is opened
-    store = open_store(db, create=False)
     with _progress("备份 / backing up") as progress:
-        summary = backup(store, out, progress)
+        made = backup_database(db=db, target=out, progress=progress)
     Console().print(
-        f"{out}: {summary.rows} row(s) of {len(summary.tables)} table(s) backed up "
-        f"(schema {summary.revision}) / 已备份"
+        f"{out}: {made.rows} row(s) of {len(made.tables)} table(s) backed up "
+        f"(schema {made.revision}) / 已备份"
     )
 
 
@@ -102,19 +97,15 @@ def restore_cmd(
 ) -> None:
     """Restore a backup into an empty or new database, in one transaction.
     将备份恢复到空数据库（一个事务）。"""
-    from qcity.service.backup import read_manifest, restore
-    from qcity.service.store import parse_url, sqlite_file
+    from qcity.service.backup import restore_database
 
-    store = open_store(db, check=False)
-    existing = sqlite_file(parse_url(store.url))
-    if existing is None or existing.exists():
-        store.schema_revision()  # a database that cannot be opened is named first
-    read_manifest(file)  # a bad backup is named before a new database is created
     with _progress("恢复 / restoring") as progress:
-        summary = restore(store, file, replace=replace, progress=progress, by=cli_operator())
+        done = restore_database(
+            db=db, source=file, by=cli_operator(), replace=replace, progress=progress
+        )
     Console().print(
-        f"{file.name} -> {display_url(store.url)}: {summary.rows} row(s) of "
-        f"{len(summary.tables)} table(s) restored; the audit log verifies and records the "
+        f"{file.name} -> {done.database}: {done.rows} row(s) of "
+        f"{len(done.tables)} table(s) restored; the audit log verifies and records the "
         "restore / 已恢复，审计日志校验通过并记录本次恢复"
     )
 
@@ -123,20 +114,18 @@ def restore_cmd(
 def audit_verify(db: DbOption = None) -> None:
     """Check the audit log's hash chain; name the first entry changed or removed outside
     qcity (exit 1). 校验审计日志的哈希链。"""
-    from qcity.service.audit import verify_chain
+    from qcity.service.audit import verify_audit_chain
 
-    store = open_store(db, create=False)
-    with store.engine.connect() as conn:
-        check = verify_chain(conn)
+    check = verify_audit_chain(db=db)
     if not check.ok:
         fail(
-            f"{display_url(store.url)}: the audit log does not verify at entry "
+            f"{check.database}: the audit log does not verify at entry "
             f"{check.broken_id}: {check.reason}. Entries before it verify; restore the "
             "database from a backup that verifies and keep this copy as evidence / "
             f"审计日志在第 {check.broken_id} 条处校验失败"
         )
     Console().print(
-        f"{display_url(store.url)}: the audit log verifies: {check.entries} entr"
+        f"{check.database}: the audit log verifies: {check.entries} entr"
         f"{'y' if check.entries == 1 else 'ies'}, last hash {check.head} / 审计日志校验通过"
     )
 

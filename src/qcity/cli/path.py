@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from qcity.cli.app import app
+from qcity.cli.common import open_framework
 from qcity.cli.compare import (
     DataFileOption,
     LevelOption,
@@ -60,13 +61,14 @@ def path(
     scores before and after, solver, notes). Importing value_to as new revisions and
     re-evaluating gives the unit the target rank or better (the plan was verified so).
     """
-    from qcity.service.compare import change_text, find_path, one_rank_up, resolve_year
+    from qcity.service.compare import change_text, path_to_rank
 
-    result = evaluate_peers(framework, unit, group, level, db, as_of, data, units)
-    if rank is None:
-        period = resolve_year(result.evaluation, unit, year)
-        rank = one_rank_up(result.evaluation, unit, period, up)
-    plan = find_path(result.evaluation, unit, year, k=rank, horizon=horizon, margin=margin)
+    fw_file, fw = open_framework(framework)
+    result = evaluate_peers(fw_file, fw, unit, group, level, db, as_of, data, units)
+    found = path_to_rank(
+        result, unit=unit, year=year, rank=rank, up=up, horizon=horizon, margin=margin
+    )
+    plan, rank = found.plan, found.rank
     written: list[Path] = []
     if out is not None:
         from qcity.service.files import (
@@ -98,7 +100,7 @@ def path(
         f"others 其余单元中第{rank}名的得分)"
     )
     notes = list(plan.notes)
-    if plan.table.empty and plan.reached:
+    if found.already:
         console.print(f"[green]already at rank {plan.rank_before} 已达目标名次: nothing to change")
         notes = []
     else:
@@ -142,11 +144,10 @@ def path(
     for note in notes:
         console.print(f"[yellow]note 提示: {note}")
     console.print(f"[dim]solver 求解: {plan.solver} · {plan.iterations} re-evaluation(s)")
-    choices = sorted({max(plan.rank_before - 2, 1), 1} - {rank})
-    if plan.rank_before > 1 and choices:
+    if found.choices:
         console.print(
             "[dim]other targets 其他目标: "
-            + " · ".join(f"--rank {c}" for c in choices)
+            + " · ".join(f"--rank {c}" for c in found.choices)
             + " (two ranks up 上升两位: --up 2; first 第一: --rank 1)"
         )
     notice_line(result)

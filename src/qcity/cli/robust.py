@@ -3,6 +3,8 @@ index to the choices made in building it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,31 +14,30 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import Selection, data_time, evaluate_selection, open_framework, stages
+from qcity.cli.common import Selection, data_time, open_framework, read_inputs, stages
 from qcity.cli.evaluate import _unit_names
 from qcity.cli.options import DbOption, GroupOption, OutOption, UnitsWithDataOption, UnitTypeOption
 from qcity.service.notice import BANNER
 
 if TYPE_CHECKING:
-    from qcity.service.robust import RobustSpec, Runner, SensitivityResult, UncertaintyResult
+    from qcity.service.robust import SensitivityResult, UncertaintyResult
 
 console = Console()
 err = Console(stderr=True)
 
 
-def spec_for(spec: Path | None, code: str) -> tuple[RobustSpec, str]:
-    """The spec at ``spec``, else the framework's shipped one (stops if it has none)."""
-    from qcity.service.robust import load_spec, shipped_spec
+@contextmanager
+def spec_needed(code: str) -> Iterator[None]:
+    """Say how to give a spec when the framework ships none (``NoShippedSpec``)."""
+    from qcity.service.robust import NoShippedSpec
 
-    if spec is not None:
-        return load_spec(spec), str(spec)
-    shipped = shipped_spec(code)
-    if shipped is None:
+    try:
+        yield
+    except NoShippedSpec:
         fail(
             f"framework {code} has no shipped robustness spec; give --spec FILE (see "
             "examples/asem/robust.yaml and docs/en/robust.md)"
         )
-    return load_spec(shipped), f"shipped spec for {code}"
 
 
 @app.command("robust")
@@ -81,58 +82,39 @@ def robust(
     inputs of every sample and its mean absolute rank shift) and, with --sa,
     OUT/sensitivity.csv (input,Si,STi,Si_lo,Si_hi,STi_lo,STi_hi).
     """
-    from qcity.service.robust import (
-        Problem,
-        connect,
-        dask_runner,
-        local_runner,
-        run_sensitivity,
-        run_uncertainty,
-    )
+    from qcity.service.robust import choose_spec, robustness_analysis
 
     path, fw = open_framework(framework)
     data_time(fw, data, units, None)  # refuses --units without --data
     sel = Selection(data, units, db, None, group, unit_type)
-    if sa and n < 2:
-        fail("-N must be at least 2 with --sa")
-    robust_spec, spec_name = spec_for(spec, fw.code)
-    robust_spec.check(fw, spec_name)
-    client = connect(scheduler) if scheduler else None
-    try:
-        with _progress() as progress:
-            say = stages(progress)
-            result = evaluate_selection(fw, path, sel, say)
-            ev = result.evaluation
-            problem = Problem(ev, robust_spec, unit=unit)
+    with spec_needed(fw.code):
+        chosen = choose_spec(fw, spec=spec)  # read before the data
+    with _progress() as progress:
+        say = stages(progress)
+        say("reading data 读取数据")
+        inp = read_inputs(fw, path, sel)
 
-            def runner(label: str) -> Runner:
-                step = progress.add_task(label, total=None)
+        def bar(label: str) -> Callable[[int, int], None]:
+            step = progress.add_task(label, total=None)
 
-                def advance(done: int, total: int) -> None:
-                    progress.update(step, completed=done, total=total)
+            def advance(done: int, total: int) -> None:
+                progress.update(step, completed=done, total=total)
 
-                return dask_runner(client, advance) if client else local_runner(advance)
+            return advance
 
-            say(f"uncertainty 不确定性 (N={n})")
-            ua = run_uncertainty(
-                ev, robust_spec, n, seed, runner=runner("samples 抽样"), problem=problem
-            )
-            si = None
-            if sa:
-                say("sensitivity 敏感性")
-                si = run_sensitivity(
-                    ev,
-                    robust_spec,
-                    n,
-                    seed,
-                    output="rank" if unit else "shift",
-                    unit=unit,
-                    runner=runner("Sobol runs 敏感性运行"),
-                    problem=problem,
-                )
-    finally:
-        if client is not None:
-            client.close()
+        run = robustness_analysis(
+            fw,
+            inp,
+            spec=chosen,
+            samples=n,
+            seed=seed,
+            sensitivity=sa,
+            unit=unit,
+            scheduler=scheduler,
+            status=say,
+            progress=bar,
+        )
+    result, ua, si = run.result, run.uncertainty, run.sensitivity
     from qcity.service.files import (
         atomic_folder,
         safe_frame,  # formula injection

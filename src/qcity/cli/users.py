@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +21,9 @@ from qcity.cli.common import cli_operator
 from qcity.cli.data import open_store
 from qcity.cli.options import DbOption
 from qcity.service.access import ROLES
+
+if TYPE_CHECKING:
+    from qcity.service.accounts import UserView
 
 user_app = typer.Typer(
     help="user accounts 用户账号: add, list, passwd, disable, role", no_args_is_help=True
@@ -36,27 +39,20 @@ console = Console()
 STDIN_HELP = "read the password from the first line of standard input 从标准输入读取密码"
 
 
-def _password(from_stdin: bool, name: str) -> str:
-    """A new password for the user ``name``: the first line of stdin, or typed twice at a
-    terminal; checked against the password rules (``qcity.service.passwords``)."""
-    from qcity.service.accounts import check_password
-
+def _password(from_stdin: bool) -> str:
+    """A new password: the first line of stdin, or typed twice at a terminal (the use case
+    checks it against the password rules, ``qcity.service.passwords``)."""
     if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin.isatty():
         password = getpass.getpass("password 密码: ")
         if getpass.getpass("again 再次输入: ") != password:
             fail("the two passwords differ / 两次输入的密码不一致")
-    else:
-        fail(
-            "no password: type it at a terminal or pass --password-stdin / "
-            "未提供密码：请在终端输入或使用 --password-stdin"
-        )
-    try:
-        check_password(password, name)
-    except ValueError as exc:
-        fail(str(exc))
-    return password
+        return password
+    fail(
+        "no password: type it at a terminal or pass --password-stdin / "
+        "未提供密码：请在终端输入或使用 --password-stdin"
+    )
 
 
 @user_app.command("add")
@@ -71,30 +67,22 @@ def add(
     db: DbOption = None,
 ) -> None:
     """Add a user (asks for the password twice). 添加用户。"""
-    from qcity.service.access import check_role
     from qcity.service.accounts import create_user
 
     with open_store(db) as store:
-        try:
-            check_role(role)
-        except ValueError as exc:
-            fail(str(exc))
-        if role == "clerk" and not (department or "").strip():
-            fail("a clerk needs --department / 录入员须指定 --department")
         user_id = create_user(
             store,
             cli_operator(),
-            name,
-            role,
-            _password(password_stdin, name),
+            name=name,
+            role=role,
+            password=lambda: _password(password_stdin),
             department=department,
             display_name=display_name,
         )
     typer.echo(f"user {name} ({role}) added, id {user_id} / 已添加用户")
 
 
-def _user_record(u: Any, failures: dict[str, tuple[int, Any]]) -> dict[str, Any]:
-    failed, locked = failures.get(u.name, (0, None))
+def _user_record(u: UserView) -> dict[str, Any]:
     return {
         "id": u.id,
         "name": u.name,
@@ -103,8 +91,8 @@ def _user_record(u: Any, failures: dict[str, tuple[int, Any]]) -> dict[str, Any]
         "department": u.department,
         "active": u.active,
         "created_at": u.created_at.isoformat(),
-        "failed_logins": failed,
-        "locked_until": locked.isoformat() if locked else None,
+        "failed_logins": u.failed_logins,
+        "locked_until": u.locked_until.isoformat() if u.locked_until else None,
     }
 
 
@@ -115,11 +103,10 @@ def list_cmd(
 ) -> None:
     """List the users (never their password hashes); --json adds each one's failed logins
     (counted over every address) and the latest lock still in force. 列出用户。"""
-    from qcity.service.access import list_users, login_failures
+    from qcity.service.accounts import user_list
 
     with open_store(db, create=False) as store:
-        failures = login_failures(store)
-        records = [_user_record(u, failures) for u in list_users(store)]
+        records = [_user_record(u) for u in user_list(store, actor=cli_operator())]
     if as_json:
         typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
         return
@@ -146,12 +133,10 @@ def passwd(
 ) -> None:
     """Set a user's password: forgets their failed logins, ends their sessions and revokes
     their API tokens. 重设密码（同时结束会话、撤销接口令牌）。"""
-    from qcity.service.access import get_user
     from qcity.service.accounts import set_password
 
     with open_store(db) as store:
-        get_user(store, name)
-        set_password(store, cli_operator(), name, _password(password_stdin, name))
+        set_password(store, cli_operator(), name=name, password=lambda: _password(password_stdin))
     typer.echo(f"password of {name} changed / 密码已更改")
 
 
@@ -161,7 +146,7 @@ def disable(name: str = typer.Argument(..., help="login name 登录名"), db: Db
     from qcity.service.accounts import disable_user
 
     with open_store(db) as store:
-        disable_user(store, cli_operator(), name)
+        disable_user(store, cli_operator(), name=name)
     typer.echo(f"user {name} disabled / 已停用")
 
 
@@ -175,7 +160,7 @@ def role_cmd(
     from qcity.service.accounts import set_role
 
     with open_store(db) as store:
-        set_role(store, cli_operator(), name, role)
+        set_role(store, cli_operator(), name=name, role=role)
     typer.echo(f"user {name} is now {role} / 角色已更改")
 
 
@@ -190,10 +175,10 @@ def token_create(
     from qcity.service.accounts import create_token
 
     with open_store(db) as store:
-        token_id, token = create_token(store, cli_operator(), name, list(scope), days)
-    typer.echo(token)
+        made = create_token(store, cli_operator(), name=name, scopes=list(scope), days=days)
+    typer.echo(made.token)
     typer.echo(
-        f"token {token_id} for {name}: {', '.join(sorted(set(scope)))}, {days} days; "
+        f"token {made.id} for {name}: {', '.join(made.scopes)}, {made.days} days; "
         "shown only now / 令牌仅显示这一次",
         err=True,
     )
@@ -205,7 +190,7 @@ def token_list(
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of tokens)"),
 ) -> None:
     """List the API tokens (never the tokens themselves). 列出接口令牌。"""
-    from qcity.service.access import list_tokens
+    from qcity.service.accounts import token_list
 
     def when(v: Any) -> str | None:
         return v.isoformat() if v is not None else None
@@ -214,14 +199,14 @@ def token_list(
         rows: list[dict[str, Any]] = [
             {
                 "id": t.id,
-                "user": t.user_name,
+                "user": t.user,
                 "scopes": list(t.scopes),
                 "created_at": when(t.created_at),
                 "expires_at": when(t.expires_at),
                 "revoked_at": when(t.revoked_at),
                 "last_used_at": when(t.last_used_at),
             }
-            for t in list_tokens(store)
+            for t in token_list(store, actor=cli_operator(), everyone=True)
         ]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -250,5 +235,5 @@ def token_revoke(
     from qcity.service.accounts import revoke_token
 
     with open_store(db) as store:
-        revoke_token(store, cli_operator(), token_id)
+        revoke_token(store, cli_operator(), token_id=token_id)
     typer.echo(f"token {token_id} revoked / 令牌已撤销")

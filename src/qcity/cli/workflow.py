@@ -31,7 +31,6 @@ audit_app = typer.Typer(
 app.add_typer(audit_app, name="audit-log")
 
 console = Console()
-STATES = ("draft", "submitted", "approved", "rejected")
 STATE_ZH = {"draft": "草稿", "submitted": "已提交", "approved": "已通过", "rejected": "已退回"}
 
 
@@ -70,17 +69,18 @@ def values_list(
 ) -> None:
     """List the values entered through the workflow (drafts, submitted, reviewed) with
     their state; --all adds the imported ones. 列出填报数值及审核状态。"""
-    from qcity.service.review import list_values
+    from qcity.service.review import STATES, value_list
 
     if state is not None and state not in STATES:
         fail(f"--state {state!r}: write one of {', '.join(STATES)}")
     with _open(db) as store:
-        frame = list_values(
+        frame = value_list(
             store,
+            actor=cli_operator(),
             state=state,
-            units=[unit] if unit else None,
-            periods=[year] if year else None,
-            latest_only=latest,
+            unit=unit or None,
+            period=year or None,
+            latest=latest,
             entered_only=not everything,
         )
     if as_json:
@@ -125,7 +125,7 @@ def values_approve(
     from qcity.service.workflow import approve
 
     with _open(db, write=True) as store:
-        done = approve(store, cli_operator(), ids, comment)
+        done = approve(store, actor=cli_operator(), ids=ids, comment=comment)
     console.print(f"approved 已通过: {len(done)} value(s) {', '.join(map(str, done['id']))}")
 
 
@@ -139,7 +139,7 @@ def values_reject(
     from qcity.service.workflow import reject
 
     with _open(db, write=True) as store:
-        done = reject(store, cli_operator(), ids, reason)
+        done = reject(store, actor=cli_operator(), ids=ids, reason=reason)
     console.print(f"rejected 已退回: {len(done)} value(s) {', '.join(map(str, done['id']))}")
 
 
@@ -153,10 +153,10 @@ def audit_list(
     as_json: bool = typer.Option(False, "--json", help="print JSON (a list of entries)"),
 ) -> None:
     """Show the audit log, newest first. 查看审计日志。"""
-    from qcity.service.audit import read_log
+    from qcity.service.audit import audit_log
 
     with _open(db) as store:
-        frame = read_log(store.engine, entity=entity, limit=limit)
+        frame = audit_log(store, actor=cli_operator(), entity=entity, limit=limit)
     if as_json:
         typer.echo(json.dumps(_records(frame), ensure_ascii=False, indent=2))
         return
@@ -190,8 +190,8 @@ def audit_export(
     db: DbOption = None,
 ) -> None:
     """Export the whole audit log (oldest first) to CSV or Excel. 导出审计日志。"""
-    from qcity.service.audit import read_log
-    from qcity.service.files import safe_frame, safe_xlsx
+    from qcity.service.audit import export_audit_log
+    from qcity.service.files import atomic_file, safe_frame, safe_xlsx
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -199,16 +199,7 @@ def audit_export(
     if out.is_dir():
         fail(f"--out {out} is a folder; name a .csv or .xlsx file")
     with _open(db) as store:
-        frame = read_log(store.engine).iloc[::-1]
-    flat = frame.assign(
-        at=frame["at"].map(lambda t: t.isoformat()),
-        before=frame["before"].map(
-            lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)
-        ),
-        after=frame["after"].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)),
-    )
-    from qcity.service.files import atomic_file
-
+        flat = export_audit_log(store, actor=cli_operator())
     with atomic_file(out) as tmp:  # whole or not at all
         if suffix == ".csv":
             safe_frame(flat).to_csv(tmp, index=False, encoding="utf-8-sig")

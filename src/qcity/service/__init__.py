@@ -12,10 +12,10 @@ The CLI and the web import this package and ``qcity.errors`` only (import-linter
 ``inputs`` (what an evaluation reads), ``monitoring`` (``monitor_unit``), ``compare``
 (``select_peers``, paths), ``robustness`` / ``robust``, ``runs`` (store, publish),
 ``workflow`` and ``review`` (data entry and review), ``accounts`` and ``access`` (users,
-roles), ``audit``, ``backup``, ``bulletin``, ``demo``, ``ahp``, ``frameworks``, ``files``
-(reading, importing, safe writing), ``store`` (the database session and URL), and the
-rules every interface shares: ``peers`` (the peer group), ``notice`` (the illustrative
-label), ``reweight`` (other dimension weights), ``errors`` (what a failure means).
+roles), ``audit``, ``backup``, ``bulletin``, ``demo``, ``ahp``, ``frameworks``, ``imports``
+(importing, exporting), ``files`` (safe writing), ``store`` (the database session and URL),
+and the rules every interface shares: ``peers`` (the peer group), ``notice`` (the
+illustrative label), ``reweight`` (other dimension weights), ``errors`` (what a failure means).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Who may do what: actors, roles, permissions and the user list.
+"""Who may do what: actors, roles and permissions.
 
 The permission rule (``can``) is the one the service enforces; interfaces ask it, they do
-not re-implement it.
+not re-implement it. The users and API tokens themselves are kept by the use cases of
+``qcity.service.accounts`` (``user_list``, ``token_list`` ...), which check who asks.
 
 The names are imported on first use (``qcity --help`` stays light)."""
 
@@ -13,34 +14,16 @@ from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from qcity.data.roles import ANONYMOUS, PERMISSIONS, ROLES, Actor, can, operator
-    from qcity.data.users import check_role, get_user, list_tokens, list_users, login_failures
 
 _EXPORTS = {
     "Actor": "qcity.data.roles",
     "ANONYMOUS": "qcity.data.roles",
     "can": "qcity.data.roles",
-    "check_role": "qcity.data.users",
-    "get_user": "qcity.data.users",
-    "list_tokens": "qcity.data.users",
-    "list_users": "qcity.data.users",
-    "login_failures": "qcity.data.users",
     "operator": "qcity.data.roles",
     "PERMISSIONS": "qcity.data.roles",
     "ROLES": "qcity.data.roles",
 }
 
-__all__ = [
-    "ANONYMOUS",
-    "PERMISSIONS",
-    "ROLES",
-    "Actor",
-    "can",
-    "check_role",
-    "get_user",
-    "list_tokens",
-    "list_users",
-    "login_failures",
-    "operator",
-]
+__all__ = ["ANONYMOUS", "PERMISSIONS", "ROLES", "Actor", "can", "operator"]
 
 __getattr__ = lazy_exports("qcity.service.access", _EXPORTS)

@@ -2,9 +2,14 @@
 web sessions, scoped revocable API tokens and password changes (the rules a new password
 meets are ``qcity.service.passwords``).
 
-Every change takes the ``actor`` doing it (an admin, the user themself, or the CLI
-operator) and checks its permission, so the audit log can be wired into these functions.
-There is no default password anywhere: a user exists only once someone gave one.
+Every use case takes the ``store`` and the ``actor`` doing it (an admin, the user
+themself, or the CLI operator), then keyword-only options, and checks the actor's
+permission itself, so that the CLI (``qcity user``, ``qcity token``) and the web pages
+(``/account``, ``/admin/users``) cannot differ: who may list the users or the tokens, which
+roles exist, that a clerk belongs to a department, which scopes a token may carry. The
+lists come back as view-ready records (``UserView``, ``TokenView``) that never hold a
+password hash. There is no default password anywhere: a user exists only once someone
+gave one.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -42,7 +48,12 @@ _hasher = PasswordHasher()
 
 
 class AccountError(errors.InputError, ValueError):
-    """Bad input to an account operation (weak password, unknown scope ...)."""
+    """Bad input to an account operation (weak password, unknown scope ...); ``options``
+    names the inputs to give or change (the CLI shows them as its flags)."""
+
+    def __init__(self, message: str, *, options: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.options = options
 
 
 #: The one answer to a refused login, whatever the reason (wrong name, wrong password,
@@ -112,40 +123,101 @@ def _self_or_admin(actor: Actor, user: db.UserRow) -> None:
 
 # -- users ----------------------------------------------------------------------------------
 
+#: A new password: the text itself, or a function asking for it (called only once the
+#: request is known to be allowed and valid, so that nobody types a password in vain).
+NewPassword = str | Callable[[], str]
+
+
+def _given(password: NewPassword) -> str:
+    return password() if callable(password) else password
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as the lists show them (never the password hash): the stored fields, and
+    the failed logins counted over every client address with the latest lock still in
+    force (``locked_until`` None when no address is locked)."""
+
+    id: int
+    name: str
+    display_name: str
+    role: str
+    department: str | None
+    active: bool
+    created_at: datetime
+    failed_logins: int
+    locked_until: datetime | None
+
+
+def _check_new_role(role: str, department: str | None) -> str:
+    """``role`` if it exists (else ``UserError``) and, for a clerk (who enters the values
+    of their own department's indicators only), a department is given."""
+    db.check_role(role)
+    if role == "clerk" and not (department or "").strip():
+        raise AccountError("a clerk needs a department / 录入员须指定部门", options=("department",))
+    return role
+
 
 def create_user(
     store: Store,
     actor: Actor,
+    *,
     name: str,
     role: str,
-    password: str,
-    *,
+    password: NewPassword,
     department: str | None = None,
     display_name: str | None = None,
 ) -> int:
-    """Add a user with a password given by a person (checked, hashed); its id."""
+    """Add a user with a password given by a person (checked against the rules, hashed);
+    its id. Refused before the password is asked for: an actor who may not manage users,
+    an unknown role, a clerk without a department."""
     _need(actor, "users.manage")
-    db.check_role(role)
+    _check_new_role(role, department)
     return db.add_user(
         store,
         name,
         role,
-        hash_password(password, name.strip()),
+        hash_password(_given(password), name.strip()),
         department=department,
         display_name=display_name,
         actor=actor,
     )
 
 
-def set_role(store: Store, actor: Actor, name: str, role: str) -> None:
-    """Give the user ``name`` another role; their open sessions end."""
+def user_list(store: Store, *, actor: Actor) -> list[UserView]:
+    """Every user by name, with their failed logins (only those who manage users may
+    list them: the names are what a password guesser needs)."""
+    _need(actor, "users.manage")
+    failures = db.login_failures(store)
+    views = []
+    for u in db.list_users(store):
+        failed, locked = failures.get(u.name, (0, None))
+        views.append(
+            UserView(
+                id=u.id,
+                name=u.name,
+                display_name=u.display_name,
+                role=u.role,
+                department=u.department,
+                active=u.active,
+                created_at=u.created_at,
+                failed_logins=failed,
+                locked_until=locked,
+            )
+        )
+    return views
+
+
+def set_role(store: Store, actor: Actor, *, name: str, role: str) -> None:
+    """Give the user ``name`` another role (an existing one; a clerk only with a
+    department); their open sessions end."""
     _need(actor, "users.manage")
     user = db.get_user(store, name)
-    db.update_user(store, name, actor=actor, role=db.check_role(role))
+    db.update_user(store, name, actor=actor, role=_check_new_role(role, user.department))
     db.revoke_sessions(store, user_id=user.id)
 
 
-def disable_user(store: Store, actor: Actor, name: str) -> None:
+def disable_user(store: Store, actor: Actor, *, name: str) -> None:
     """Disable the user ``name``: no login, their sessions end, their tokens stop working."""
     _need(actor, "users.manage")
     user = db.get_user(store, name)
@@ -155,15 +227,17 @@ def disable_user(store: Store, actor: Actor, name: str) -> None:
     db.revoke_sessions(store, user_id=user.id)
 
 
-def set_password(store: Store, actor: Actor, name: str, password: str) -> None:
-    """Set a new password for ``name`` (an admin or the operator): the user's failed
-    logins are forgotten, their sessions end and their API tokens are revoked."""
+def set_password(store: Store, actor: Actor, *, name: str, password: NewPassword) -> None:
+    """Set a new password for ``name`` (an admin or the operator; an unknown name is
+    refused before the password is asked for): the user's failed logins are forgotten,
+    their sessions end and their API tokens are revoked."""
     _need(actor, "users.manage")
     db.get_user(store, name)
-    db.replace_password(store, name, hash_password(password, name), actor=actor, unlock=True)
+    hashed = hash_password(_given(password), name)
+    db.replace_password(store, name, hashed, actor=actor, unlock=True)
 
 
-def change_password(store: Store, actor: Actor, old: str, new: str) -> None:
+def change_password(store: Store, actor: Actor, *, old: str, new: str) -> None:
     """The logged-in user changes their own password (the old one is asked again); their
     sessions end and their API tokens are revoked (make new ones)."""
     _need(actor, "account.self")
@@ -274,31 +348,90 @@ def end_session(store: Store, cookie: str) -> None:
 # -- API tokens -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NewToken:
+    """An API token just made: its id, the token itself (shown only now: the store keeps
+    its hash), whose it is, its scopes and when it runs out (None: until revoked)."""
+
+    id: int
+    token: str
+    user: str
+    scopes: tuple[str, ...]
+    days: int | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """An API token as the lists show it (never the token nor its hash)."""
+
+    id: int
+    user: str
+    scopes: tuple[str, ...]
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    last_used_at: datetime | None
+
+
+def _role_scopes(role: str) -> tuple[str, ...]:
+    return tuple(p for p, roles in PERMISSIONS.items() if role in roles)
+
+
+def token_scopes(*, actor: Actor) -> tuple[str, ...]:
+    """The scopes a token of ``actor``'s own may carry: the permissions their role holds
+    (``create_token`` refuses any other)."""
+    return _role_scopes(actor.role)
+
+
 def create_token(
-    store: Store, actor: Actor, name: str, scopes: list[str], days: int | None = 90
-) -> tuple[int, str]:
-    """A new API token for the user ``name`` with these permission scopes (each one their
-    role holds), valid ``days`` days (None: until revoked); (id, token). The token is
-    shown only now: the store keeps its hash."""
+    store: Store, actor: Actor, *, name: str, scopes: list[str], days: int | None = 90
+) -> NewToken:
+    """A new API token for the user ``name`` (one's own, or anyone's for an admin or the
+    operator) with these permission scopes (each one their role holds), valid ``days``
+    days (None: until revoked). The token is shown only now: the store keeps its hash."""
     user = db.get_user(store, name)
     _self_or_admin(actor, user)
     if not scopes:
-        raise AccountError("give at least one --scope / 请至少指定一个权限范围")
+        raise AccountError("give at least one scope / 请至少指定一个权限范围", options=("scope",))
+    held = _role_scopes(user.role)
     for scope in scopes:
         if scope not in PERMISSIONS:
             raise AccountError(
                 f"unknown scope {scope!r}; use one of {', '.join(PERMISSIONS)} / 未知权限范围"
             )
-        if user.role not in PERMISSIONS[scope]:
+        if scope not in held:
             raise AccountError(f"{name} ({user.role}) does not hold {scope} / 该用户无此权限")
     if days is not None and days < 1:
-        raise AccountError("--days must be at least 1 / 有效天数至少为 1")
+        raise AccountError("a token lasts at least 1 day / 有效天数至少为 1", options=("days",))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days is not None else None
-    token_id = db.add_token(
-        store, user.id, sha256(token), sorted(set(scopes)), expires, actor=actor
-    )
-    return token_id, token
+    kept = sorted(set(scopes))
+    token_id = db.add_token(store, user.id, sha256(token), kept, expires, actor=actor)
+    return NewToken(token_id, token, user.name, tuple(kept), days, expires)
+
+
+def token_list(store: Store, *, actor: Actor, everyone: bool = False) -> list[TokenView]:
+    """API tokens, oldest first: the actor's own (none for the operator, who has no
+    account), or with ``everyone`` every user's (only for those who manage users)."""
+    if everyone:
+        _need(actor, "users.manage")
+        rows = db.list_tokens(store)
+    else:
+        _need(actor, "account.self")
+        rows = db.list_tokens(store, actor.user_id) if actor.user_id is not None else []
+    return [
+        TokenView(
+            id=t.id,
+            user=t.user_name,
+            scopes=t.scopes,
+            created_at=t.created_at,
+            expires_at=t.expires_at,
+            revoked_at=t.revoked_at,
+            last_used_at=t.last_used_at,
+        )
+        for t in rows
+    ]
 
 
 def token_actor(store: Store, token: str) -> Actor | None:
@@ -319,7 +452,7 @@ def token_actor(store: Store, token: str) -> Actor | None:
     return actor_of(user, "token", frozenset(found.scopes))
 
 
-def revoke_token(store: Store, actor: Actor, token_id: int) -> None:
+def revoke_token(store: Store, actor: Actor, *, token_id: int) -> None:
     """Revoke an API token: one's own, or anyone's for an admin or the operator."""
     if can(actor, "users.manage"):
         db.revoke_token(store, token_id, actor=actor)
@@ -336,9 +469,13 @@ __all__ = [
     "TOKEN_PREFIX",
     "AccountError",
     "LoginFailed",
+    "NewPassword",
+    "NewToken",
     "NotAllowed",
     "RateLimiter",
     "Session",
+    "TokenView",
+    "UserView",
     "actor_of",
     "authenticate",
     "change_password",
@@ -354,4 +491,7 @@ __all__ = [
     "set_role",
     "start_session",
     "token_actor",
+    "token_list",
+    "token_scopes",
+    "user_list",
 ]

@@ -34,20 +34,18 @@ def indicator_outlook(
 ) -> IndicatorOutlook | None:
     """The outlook of indicator ``code`` for ``unit`` in ``period`` (default the latest)
     with the peers of ``group`` (default the framework's peer group); ``monitored``: the
-    unit's monitoring already made (``qcity.monitor.monitor``), reused instead of made
-    again. None when the monitoring table has no row for the indicator (no values);
+    unit's monitoring already made (``qcity.service.monitoring.monitor_result``), reused
+    instead of made again. None when the monitoring table has no row for the indicator (no values);
     ``IndicatorNotFound`` for a code that is not an indicator of the framework."""
     from qcity.monitor.indicator_view import indicator_outlook as outlook
-    from qcity.monitor.table import monitor
+    from qcity.service.monitoring import monitor_result
 
     fw = result.evaluation.framework
     ind = next((i for i in fw.indicators() if i.code == code), None)
     if not isinstance(ind, Indicator):
         raise IndicatorNotFound(f"no indicator {code!r} in framework {fw.code} {fw.version}")
     if monitored is None:
-        scores = result.evaluation.scores()
-        when = period if period is not None else str(scores["period"].astype(str).max())
-        monitored = monitor(result, unit, when, group)
+        monitored = monitor_result(result, unit=unit, period=period, group=group)
     return outlook(result, monitored, ind)
 
 

@@ -26,7 +26,7 @@ class NotAllowedError(errors.PermissionDenied, wf.WorkflowError):
     """The actor lacks the permission, or a clerk touched another department's indicator."""
 
 
-def _need(actor: Actor, permission: str) -> None:
+def need(actor: Actor, permission: str) -> None:
     """NotAllowedError unless ``actor`` holds ``permission``."""
     if not can(actor, permission):
         raise NotAllowedError(
@@ -80,10 +80,10 @@ def foreign_rows(observations: pd.DataFrame, fw: Framework, actor: Actor) -> lis
 
 def save_draft(
     store: Store,
+    *,
     actor: Actor,
     rows: pd.DataFrame,
     framework: Framework | None = None,
-    *,
     submit: bool = False,
     upload: wf.UploadFile | None = None,
     accept_implausible: str | None = None,
@@ -94,9 +94,9 @@ def save_draft(
     its plausible range unless ``accept_implausible`` says why. ``submit`` (needs
     ``values.submit`` too) submits them for review in the same transaction; ``upload``
     names the file they came from (a web upload)."""
-    _need(actor, "values.enter")
+    need(actor, "values.enter")
     if submit:
-        _need(actor, "values.submit")
+        need(actor, "values.submit")
     return wf.save_drafts(
         store,
         actor,
@@ -110,29 +110,31 @@ def save_draft(
 
 
 def submit(
-    store: Store, actor: Actor, ids: Iterable[int], framework: Framework | None = None
+    store: Store, *, actor: Actor, ids: Iterable[int], framework: Framework | None = None
 ) -> pd.DataFrame:
     """Submit draft revisions for review: ``values.submit`` and, for a clerk, their
-    department. Returns the revisions as they were."""
-    _need(actor, "values.submit")
+    department. Returns the revisions as they were (``VALUE_COLUMNS``)."""
+    need(actor, "values.submit")
     return wf.change_state(store, actor, ids, "submitted", allow=department_check(actor, framework))
 
 
 def approve(
-    store: Store, actor: Actor, ids: Iterable[int], comment: str | None = None
+    store: Store, *, actor: Actor, ids: Iterable[int], comment: str | None = None
 ) -> pd.DataFrame:
-    """Approve submitted revisions (``values.review``); from now on evaluations use them."""
-    _need(actor, "values.review")
+    """Approve submitted revisions (``values.review``); from now on evaluations use them.
+    Returns the revisions as they were (``VALUE_COLUMNS``)."""
+    need(actor, "values.review")
     return wf.change_state(store, actor, ids, "approved", comment=_text(comment))
 
 
-def reject(store: Store, actor: Actor, ids: Iterable[int], reason: str) -> pd.DataFrame:
+def reject(store: Store, *, actor: Actor, ids: Iterable[int], reason: str) -> pd.DataFrame:
     """Reject submitted revisions with a reason (required): ``values.review``. The clerk
-    corrects the value with a new revision, which goes through the same steps."""
-    _need(actor, "values.review")
+    corrects the value with a new revision, which goes through the same steps. Returns the
+    revisions as they were (``VALUE_COLUMNS``)."""
+    need(actor, "values.review")
     why = _text(reason)
     if why is None:
-        raise WorkflowError("a rejection needs a reason / 退回须说明理由 (--reason TEXT)")
+        raise WorkflowError("a rejection needs a reason / 退回须说明理由")
     return wf.change_state(store, actor, ids, "rejected", comment=why)
 
 
@@ -150,6 +152,7 @@ __all__ = [
     "department_check",
     "foreign_indicators",
     "foreign_rows",
+    "need",
     "reject",
     "save_draft",
     "submit",

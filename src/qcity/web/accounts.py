@@ -11,14 +11,14 @@ every later form carries the session's CSRF token (``qcity.web.csrf``).
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from qcity.service import accounts
-from qcity.service.access import PERMISSIONS, ROLES, Actor
+from qcity.service.access import ROLES, Actor
 from qcity.web.access import (
     CSRF_FIELD,
     LOGIN_CSRF_COOKIE,
@@ -149,17 +149,13 @@ def _account_page(
     good: bool = False,
     new_token: str | None = None,
 ) -> HTMLResponse:
-    from qcity.service.access import list_tokens
-
     lang = request_lang(request)
-    tokens = list_tokens(accounts_store(request.app), actor.user_id) if actor.user_id else []
-    scopes = [p for p, roles in PERMISSIONS.items() if actor.role in roles]
     page = render(
         request,
         "account.html",
         title=_word("account", lang),
-        tokens=tokens,
-        scopes=scopes,
+        tokens=accounts.token_list(accounts_store(request.app), actor=actor),
+        scopes=accounts.token_scopes(actor=actor),
         good=good,
         new_token=new_token,
         min_password=accounts.MIN_PASSWORD,
@@ -190,7 +186,7 @@ async def change_password(
         )
     store = accounts_store(request.app)
     try:
-        await run_in_threadpool(accounts.change_password, store, actor, old, new)
+        await run_in_threadpool(lambda: accounts.change_password(store, actor, old=old, new=new))
     except accounts.AccountError as exc:
         return _account_page(request, actor, status=400, message=str(exc))
     response = RedirectResponse("/login", status_code=303)
@@ -205,19 +201,19 @@ async def create_token(request: Request, actor: Actor = SELF) -> Response:
     scopes = [str(s) for s in form.getlist("scope")]
     try:
         days = int(str(form.get("days") or "90"))
-        _, token = accounts.create_token(
-            accounts_store(request.app), actor, actor.name, scopes, days
+        made = accounts.create_token(
+            accounts_store(request.app), actor, name=actor.name, scopes=scopes, days=days
         )
     except ValueError as exc:
         return _account_page(request, actor, status=400, message=str(exc))
-    return _account_page(request, actor, new_token=token, good=True)
+    return _account_page(request, actor, new_token=made.token, good=True)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: int, actor: Actor = SELF) -> Response:
     """Revoke one of one's own API tokens."""
     try:
-        accounts.revoke_token(accounts_store(request.app), actor, token_id)
+        accounts.revoke_token(accounts_store(request.app), actor, token_id=token_id)
     except ValueError as exc:
         return _account_page(request, actor, status=404, message=str(exc))
     return RedirectResponse("/account", status_code=303)
@@ -227,16 +223,19 @@ def revoke_token(request: Request, token_id: int, actor: Actor = SELF) -> Respon
 
 
 def _users_page(
-    request: Request, *, status: int = 200, message: str | None = None, good: bool = False
+    request: Request,
+    actor: Actor,
+    *,
+    status: int = 200,
+    message: str | None = None,
+    good: bool = False,
 ) -> HTMLResponse:
-    from qcity.service.access import list_users
-
     lang = request_lang(request)
     page = render(
         request,
         "admin_users.html",
         title=_word("users", lang),
-        users=list_users(accounts_store(request.app)),
+        users=accounts.user_list(accounts_store(request.app), actor=actor),
         roles=ROLES,
         message=local_first(message, lang) if message else None,
         good=good,
@@ -249,15 +248,17 @@ def _users_page(
 @router.get("/admin/users", response_class=HTMLResponse)
 def users_page(request: Request, actor: Actor = ADMIN) -> HTMLResponse:
     """The users: list, add, change a role, disable."""
-    return _users_page(request)
+    return _users_page(request, actor)
 
 
-def _users_change(request: Request, change: Any, done: str) -> Response:
+def _users_change(
+    request: Request, actor: Actor, change: Callable[[], object], done: str
+) -> Response:
     try:
         change()
     except ValueError as exc:
-        return _users_page(request, status=400, message=str(exc))
-    return _users_page(request, message=done, good=True)
+        return _users_page(request, actor, status=400, message=str(exc))
+    return _users_page(request, actor, message=done, good=True)
 
 
 @router.post("/admin/users")
@@ -274,12 +275,13 @@ def add_user(
     store = accounts_store(request.app)
     return _users_change(
         request,
+        actor,
         lambda: accounts.create_user(
             store,
             actor,
-            name,
-            role,
-            password,
+            name=name,
+            role=role,
+            password=password,
             department=department or None,
             display_name=display_name or None,
         ),
@@ -293,7 +295,8 @@ def set_role(request: Request, name: str, role: str = Form(""), actor: Actor = A
     store = accounts_store(request.app)
     return _users_change(
         request,
-        lambda: accounts.set_role(store, actor, name, role),
+        actor,
+        lambda: accounts.set_role(store, actor, name=name, role=role),
         f"{name}: {role} / 角色已更改",
     )
 
@@ -303,7 +306,10 @@ def disable(request: Request, name: str, actor: Actor = ADMIN) -> Response:
     """Disable a user."""
     store = accounts_store(request.app)
     return _users_change(
-        request, lambda: accounts.disable_user(store, actor, name), f"{name} disabled / 已停用"
+        request,
+        actor,
+        lambda: accounts.disable_user(store, actor, name=name),
+        f"{name} disabled / 已停用",
     )
 
 

@@ -113,56 +113,25 @@ def indicator(request: Request, code: str, view: UnitViewDep) -> dict[str, Any]:
     the unit's values), the method that normalised it, and (``monitor``) its target
     path, trend forecast with prediction interval, target and feasibility."""
     scope, unit, lang = view.scope, view.unit, view.lang
+    from qcity.service.review import value_history
     from qcity.service.store import Store
 
     d = dashboard(request)
     s = d.scope(scope)
     views.node_of(s.framework, code, views.Indicator)
     unit = views.check_unit(s, unit)
-    import pandas as pd
-
+    run = d.published_run()
     with Store(d.url, create=False) as store:
-        parts = [store.history(unit, code, p) for p in s.periods]
-        parts = [p for p in parts if not p.empty]
-        history = pd.concat(parts, ignore_index=True) if parts else None
-        run = d.published_run()
-        if history is not None and run is not None:
-            history = _public_history(store, history, unit, code, run_as_of(run))
-        elif history is not None:  # staff: each revision's review state beside its status
-            history = _with_states(store, history, unit, code)
+        history = value_history(
+            store,
+            unit=unit,
+            indicator=code,
+            periods=s.periods,
+            public=run is not None,
+            as_of=run_as_of(run) if run is not None else None,
+        )
     data = views.indicator(s, code, unit, lang, history, public=d.published)
     return {**data, "monitor": monitoring.indicator(s, code, unit, lang)}
-
-
-def _with_states(store: Any, history: pd.DataFrame, unit: str, code: str) -> pd.DataFrame:
-    """``history`` with each revision's review state (``review``: draft, submitted,
-    approved, rejected) so that a draft is never taken for a reviewed value."""
-    from qcity.service.review import list_values
-
-    states = list_values(store, units=[unit], indicators=[code])[["period", "revision", "state"]]
-    states = states.astype({"period": str, "revision": "int64"}).rename(columns={"state": "review"})
-    out = history.astype({"period": str, "revision": "int64"})
-    return out.merge(states, on=["period", "revision"], how="left")
-
-
-def _public_history(
-    store: Any, history: pd.DataFrame, unit: str, code: str, as_of: Any
-) -> pd.DataFrame:
-    """The revisions of ``history`` the public may see: those approved by ``as_of`` (the
-    published run's data), without who entered them."""
-    from qcity.service.review import list_values
-
-    approved = list_values(store, state="approved", units=[unit], indicators=[code])
-    if as_of is not None:
-        when = pd.Timestamp(as_of)
-        seen = approved["recorded_at"] <= when
-        seen &= approved["state_at"].isna() | (approved["state_at"] <= when)
-        approved = approved[seen]
-    keys = approved[["period", "revision"]].astype({"period": str, "revision": "int64"})
-    out = history.astype({"period": str, "revision": "int64"}).merge(
-        keys, on=["period", "revision"]
-    )
-    return out.assign(entered_by="", review="approved")
 
 
 @router.get("/warnings", dependencies=READ)
@@ -317,8 +286,8 @@ def upload(
     validation report and, when there is no error, a token to store it with
     ``POST /api/upload/{token}`` (for the same user only). A clerk may upload only their
     own department's indicators."""
-    from qcity.service.files import ImportErrorReport, read_checked
-    from qcity.service.store import Store
+    from qcity.service.files import ImportErrorReport
+    from qcity.service.imports import check_upload
 
     d = dashboard(request)
     name = _safe_name(file.filename)
@@ -332,16 +301,9 @@ def upload(
                 shutil.rmtree(folder, ignore_errors=True)
                 raise HTTPException(413, f"{path.name}: larger than {MAX_UPLOAD >> 20} MB")
             out.write(chunk)
-    with Store(d.url, create=False) as store:
-        store.check_schema()
-        units = store.units()
     try:
-        checked, layouts, _ = read_checked(
-            path,
-            d.framework,
-            units,
-            action="import",
-            accept_implausible=_reason(accept_implausible),
+        checked = check_upload(
+            path, db=d.url, framework=d.framework, accept_implausible=_reason(accept_implausible)
         )
     except ImportErrorReport as exc:
         shutil.rmtree(folder, ignore_errors=True)
@@ -364,10 +326,11 @@ def upload(
             f"{path.name}: {len(refused)} row(s) of indicators outside your department "
             f"{actor.department or '-'}: {shown}; nothing stored / 含非本部门指标，未写入",
         )
-    from qcity.service.review import latest_revisions
+    from qcity.service.review import current_revisions
+    from qcity.service.store import Store
 
     with Store(d.url, create=False) as store:
-        expected = latest_revisions(store, checked.observations)
+        expected = current_revisions(store, keys=checked.observations)
     token = secrets.token_urlsafe(16)
     with _uploads_lock:
         pending = _uploads(request)
@@ -378,8 +341,8 @@ def upload(
     return JSONResponse(
         {
             "file": path.name,
-            "rows": len(checked.observations),
-            "layouts": layouts,
+            "rows": checked.rows,
+            "layouts": checked.layouts,
             "problems": [_problem(p) for p in checked.warnings],
             "token": token,
             "stored": False,
@@ -402,7 +365,8 @@ def confirm(
     batch records the file and the user (``web:<name>``, the user's id);
     ``accept_implausible`` as for the check (the reason goes to the audit log)."""
     from qcity.service import workflow as service
-    from qcity.service.files import ImportErrorReport, file_format, file_sha256, read_checked
+    from qcity.service.files import ImportErrorReport, file_format, file_sha256
+    from qcity.service.imports import check_upload
     from qcity.service.review import UploadFile
     from qcity.service.store import KEY, Store, StoreError
     from qcity.web.workflow import _http
@@ -419,23 +383,18 @@ def confirm(
         raise NotFound("no checked upload with this token; upload the file again")
     path = found.path
     try:
+        checked = check_upload(
+            path, db=d.url, framework=d.framework, accept_implausible=_reason(accept_implausible)
+        )
         with Store(d.url, create=False) as store:
-            store.check_schema()
-            checked, _, _ = read_checked(
-                path,
-                d.framework,
-                store.units(),
-                action="import",
-                accept_implausible=_reason(accept_implausible),
-            )
             rows = checked.observations.merge(found.expected, how="left", on=KEY)
             rows["expected_revision"] = rows["expected_revision"].astype(object)
             upload = UploadFile(path.name, file_sha256(path), file_format(path))
             saved = service.save_draft(
                 store,
-                actor,
-                rows,
-                d.framework,
+                actor=actor,
+                rows=rows,
+                framework=d.framework,
                 submit=True,
                 upload=upload,
                 accept_implausible=_reason(accept_implausible),

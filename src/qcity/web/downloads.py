@@ -378,10 +378,9 @@ def _report_bytes(request: Request, run_id: int, lang: str) -> tuple[bytes, str]
     (``app.state.report_samples`` Monte Carlo samples for the rank bands, default the
     dashboard's), and kept per app (a run never changes)."""
     from qcity.report.make import make_report
-    from qcity.service.frameworks import parse_framework
+    from qcity.service.frameworks import stored_framework
     from qcity.service.robustness import SAMPLES
     from qcity.service.runs import get_run
-    from qcity.service.store import Store
 
     cache: dict[tuple[int, str], tuple[bytes, str]] = request.app.state.__dict__.setdefault(
         "report_cache", {}
@@ -391,11 +390,10 @@ def _report_bytes(request: Request, run_id: int, lang: str) -> tuple[bytes, str]
             return cache[(run_id, lang)]
         d: Dashboard = request.app.state.dashboard
         facts = get_run(db=d.url, run_id=run_id).facts
-        with Store(d.url, create=False) as store:
-            text = store.framework_text(
-                str(facts["framework_code"]), str(facts["framework_version"])
-            )
-        fw = parse_framework(text, "stored framework")
+        stored = stored_framework(
+            db=d.url, code=str(facts["framework_code"]), version=str(facts["framework_version"])
+        )
+        fw, text = stored.framework, stored.text
         shown = dashboard_of(request).scope(PEERS)
         unit, year = shown.focus, shown.periods[-1]
         with tempfile.TemporaryDirectory(prefix="qcity-report-") as tmp:

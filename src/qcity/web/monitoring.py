@@ -61,15 +61,18 @@ def _once(scope: Scope, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any
 
 
 def monitored(scope: Scope, unit: str | None, period: str | None = None) -> Any:
-    """``qcity.monitor.monitor`` of ``unit`` (default the focus) in ``period`` (default the
-    latest) with the scope's peer group; cached per scope."""
-    from qcity.service.monitoring import monitor
+    """The monitoring of ``unit`` (default the focus) in ``period`` (default the latest)
+    with the scope's peer group (``qcity.service.monitoring.monitor_result``); cached per
+    scope."""
+    from qcity.service.monitoring import monitor_result
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
     group = scope.group if scope.key == PEERS else None
     return _once(
-        scope, ("monitor", unit, period), lambda: monitor(scope.result, unit, period, group)
+        scope,
+        ("monitor", unit, period),
+        lambda: monitor_result(scope.result, unit=unit, period=period, group=group),
     )
 
 
@@ -278,13 +281,6 @@ def change_text(change: float | None, measure: str, lang: str) -> str:
     return f"{sign}{text}"
 
 
-def _period_label(ev: Any, unit: str, period: str | None) -> str:
-    """The period ``find_path`` would use for ``unit`` (the latest scored when None)."""
-    from qcity.service.compare import resolve_year
-
-    return resolve_year(ev, unit, period)
-
-
 def _k(scope: Scope, k: int) -> int:
     n = len(scope.units)
     if k < 1 or k > n:
@@ -295,15 +291,16 @@ def _k(scope: Scope, k: int) -> int:
 def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) -> dict[str, Any]:
     """Gap to the first tier (the top ``k``): for the index, the dimensions and the
     sub-dimensions, the unit's rank and score against the leader, the median and the
-    k-th unit's score (the threshold), from ``qcity.benchmark.compare``."""
-    from qcity.service.compare import compare
+    k-th unit's score (the threshold), from ``qcity.service.compare.compare_unit``."""
+    from qcity.service.compare import compare_unit
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
     k = _k(scope, k)
-    ev = scope.result.evaluation
     table: pd.DataFrame = _once(
-        scope, ("compare", unit, period, k), lambda: compare(ev, unit, period, k=k)
+        scope,
+        ("compare", unit, period, k),
+        lambda: compare_unit(scope.result, unit=unit, year=period, k=k, strengths=False).table,
     )
     rows = []
     for r in table[table["kind"] != "indicator"].to_dict("records"):
@@ -343,21 +340,23 @@ def gaps(scope: Scope, unit: str | None, period: str | None, k: int, lang: str) 
 def plan(
     scope: Scope, unit: str | None, period: str | None, k: int | None, lang: str
 ) -> dict[str, Any]:
-    """The least-cost path into the top ``k`` (``qcity.benchmark.find_path``, verified by
-    re-evaluating; ``k=None``: one rank up, as ``qcity path``): each change in the
-    indicator's own units with its share of the gap, the plan's total time, and the other
-    targets a leader asks for (two ranks up, the top); says when the unit is already there
-    or the rank is out of reach."""
-    from qcity.service.compare import find_path, one_rank_up
+    """The least-cost path into the top ``k`` (``qcity.service.compare.path_to_rank``,
+    verified by re-evaluating; ``k=None``: one rank up, as ``qcity path``): each change in
+    the indicator's own units with its share of the gap, the plan's total time, and the
+    other targets a leader asks for (two ranks up, the top); says when the unit is already
+    there or the rank is out of reach."""
+    from qcity.service.compare import path_to_rank
 
     unit = check_unit(scope, unit)
     period = _period(scope, period)
-    ev = scope.result.evaluation
-    if k is None:
-        k = one_rank_up(ev, unit, _period_label(ev, unit, period))
-    k = _k(scope, k)
-    p = _once(scope, ("path", unit, period, k), lambda: find_path(ev, unit, period, k=k))
-    already = bool(p.reached and p.table.empty)
+    if k is not None:
+        k = _k(scope, k)
+    found = _once(
+        scope,
+        ("path", unit, period, k),
+        lambda: path_to_rank(scope.result, unit=unit, year=period, rank=k),
+    )
+    p, k, already = found.plan, found.rank, found.already
     if already:
         state = "already"
         text = (
@@ -421,7 +420,7 @@ def plan(
         "reached": bool(p.reached),
         "horizon": p.horizon,
         "total_years": _f(p.total_years),
-        "choices": sorted({max(p.rank_before - 2, 1), 1} - {k}) if p.rank_before > 1 else [],
+        "choices": list(found.choices),
         "rows": rows,
         "notes": [] if already else list(p.notes),
         "notice": notice(scope, lang),

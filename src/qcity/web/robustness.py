@@ -33,9 +33,12 @@ _bands_lock = threading.Lock()
 
 def spec_path(d: Dashboard) -> Path | None:
     """The robustness spec shipped for the framework in force (None: no such page)."""
-    from qcity.service.robust import shipped_spec
+    from qcity.service.robust import NoShippedSpec, choose_spec
 
-    return shipped_spec(d.framework.code)
+    try:
+        return choose_spec(d.framework).path
+    except NoShippedSpec:
+        return None
 
 
 def available(d: Dashboard, scopes: list[str]) -> bool:
@@ -53,8 +56,9 @@ def label(text: str, lang: str) -> str:
 
 def compute(scope: Scope) -> dict[str, Any]:
     """The language-free results: rank statistics, per-unit shift, Sobol indices. The rank
-    bands come from ``qcity.service.robustness`` (the report reads the same)."""
-    from qcity.service.robust import run_sensitivity
+    bands and the Sobol indices come from ``qcity.service.robustness`` (the report reads
+    the same bands)."""
+    from qcity.service.robustness import band_sensitivity
 
     ev = scope.result.evaluation
     bands = cached_bands(scope)
@@ -64,10 +68,8 @@ def compute(scope: Scope) -> dict[str, Any]:
     stats = ua.rank_stats.copy()
     nominal = stats["nominal"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     stats["shift"] = ua.counts.shift(nominal)
-    sobol = None
-    if len(problem.inputs) >= 2:
-        sa = run_sensitivity(ev, problem.spec, N, ua.seed, problem=problem)
-        sobol = sa.indices
+    sa = band_sensitivity(bands, samples=N)
+    sobol = sa.indices if sa is not None else None
     return {
         "stats": stats,
         "mean_abs_shift": ua.mean_abs_shift,

@@ -87,19 +87,19 @@ def _names(units: pd.DataFrame | None) -> dict[str, dict[str, str]]:
 def framework_in_force(url: str) -> tuple[Framework, str]:
     """The framework of the newest stored run (as stored with it), else the shipped
     default; with the YAML text."""
-    from qcity.service.frameworks import builtin_path, load_framework, parse_framework
+    from qcity.service.frameworks import builtin_path, load_framework, stored_framework
     from qcity.service.runs import list_runs
-    from qcity.service.store import Store
 
     runs = list_runs(db=url)
     if not runs.empty:
         newest = runs.iloc[0]
         try:
-            with Store(url, create=False) as store:
-                text = store.framework_text(
-                    str(newest["framework_code"]), str(newest["framework_version"])
-                )
-            return parse_framework(text, "stored framework"), text
+            stored = stored_framework(
+                db=url,
+                code=str(newest["framework_code"]),
+                version=str(newest["framework_version"]),
+            )
+            return stored.framework, stored.text
         except KeyError:
             pass
     path = builtin_path()
@@ -158,12 +158,12 @@ def published_inputs(url: str, run: dict[str, Any]) -> tuple[Framework, str, Eva
     """What the published ``run`` evaluated, read again: its framework version as stored
     and the approved values as of its data vintage (later entries, approvals and
     revisions are not visible: the public sees the published numbers)."""
-    from qcity.service.frameworks import parse_framework
+    from qcity.service.frameworks import stored_framework
 
-    with Store(url, create=False) as store:
-        text = store.framework_text(str(run["framework_code"]), str(run["framework_version"]))
-    fw = parse_framework(text, "stored framework")
-    return fw, text, from_store(url, as_of=run_as_of(run), values="approved")
+    stored = stored_framework(
+        db=url, code=str(run["framework_code"]), version=str(run["framework_version"])
+    )
+    return stored.framework, stored.text, from_store(url, as_of=run_as_of(run), values="approved")
 
 
 def run_as_of(run: dict[str, Any]) -> datetime | None:

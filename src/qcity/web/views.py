@@ -3,7 +3,6 @@ render it. Numbers come raw (for charts) and formatted for the language (``*_tex
 
 from __future__ import annotations
 
-import inspect
 import math
 import re
 from typing import Any
@@ -388,15 +387,16 @@ def dimension(scope: Scope, code: str, unit: str | None, lang: str) -> dict[str,
 
 def _method_doc(kind: str, method: str) -> str:
     """The docstring of a registered method (its formula and source)."""
-    from qcity.service.frameworks import ALL
+    from qcity.service.frameworks import framework_methods
 
-    try:
-        func = ALL[kind].get(method)
-    except (KeyError, LookupError):
-        return ""
-    text = inspect.cleandoc(func.__doc__ or "")
-    # hard-wrapped source lines joined, paragraphs kept: the page wraps to its width
-    paragraphs = re.split(r"\n\s*\n", text)
+    found = [m.doc for m in framework_methods() if m.kind == kind and m.name == method]
+    return _joined(found[0]) if found else ""
+
+
+def _joined(doc: str) -> str:
+    """A method's documentation with its hard-wrapped source lines joined, paragraphs
+    kept: the page wraps to its width."""
+    paragraphs = re.split(r"\n\s*\n", doc)
     return "\n\n".join(" ".join(line.strip() for line in p.splitlines()) for p in paragraphs)
 
 
@@ -597,9 +597,8 @@ def methodology(fw: Framework, steps: list[Any], lang: str) -> dict[str, Any]:
     """The framework as a reader needs it: every dimension, sub-dimension and indicator
     (goal, source, department, direction, weight), every step with its method, and
     every method with its formula."""
-    from qcity.service.frameworks import ALL, load_methods
+    from qcity.service.frameworks import framework_methods
 
-    load_methods()
     tree = []
     for d in fw.root.children:
         subs = []
@@ -639,17 +638,17 @@ def methodology(fw: Framework, steps: list[Any], lang: str) -> dict[str, Any]:
     for i in fw.indicators():
         in_use.setdefault("normalise", set()).add(fw.resolved(i.code, "normalise").method)
     methods = []
-    for kind, registry in ALL.items():
-        for m in registry.names():
-            methods.append(
-                {
-                    "kind": kind,
-                    "method": m,
-                    "doc": _method_doc(kind, m),
-                    "summary": _method_doc(kind, m).split("\n\n")[0],
-                    "in_use": m in in_use.get(kind, set()),
-                }
-            )
+    for info in framework_methods():
+        doc = _joined(info.doc)
+        methods.append(
+            {
+                "kind": info.kind,
+                "method": info.name,
+                "doc": doc,
+                "summary": doc.split("\n\n")[0],
+                "in_use": info.name in in_use.get(info.kind, set()),
+            }
+        )
     return {
         "code": fw.code,
         "version": fw.version,

@@ -26,7 +26,8 @@ from pydantic import BaseModel, Field
 from qcity.service import workflow as service
 from qcity.service.access import Actor
 from qcity.service.files import safe_frame
-from qcity.service.frameworks import Framework, same_department
+from qcity.service.frameworks import Framework
+from qcity.service.review import own_indicators
 from qcity.service.store import LIMITS, Store, StoreError, TooLongError
 from qcity.web.access import require
 from qcity.web.app import FieldError
@@ -79,13 +80,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _own_indicators(actor: Actor, fw: Framework) -> list[Any]:
-    """The indicators ``actor`` enters: a clerk's department's, everyone else's all."""
-    if actor.role == "clerk":
-        return [i for i in fw.indicators() if same_department(i.department, actor.department)]
-    return list(fw.indicators())
-
-
 # -- JSON API ----------------------------------------------------------------------------
 @router.get("/api/values", tags=["workflow"])
 def api_values(
@@ -98,19 +92,17 @@ def api_values(
 ) -> JSONResponse:
     """Values with their revision and review state (the newest revision of each key unless
     ``latest=false``), of one unit and period if given; a clerk sees their department's."""
-    from qcity.service.review import list_values
+    from qcity.service.review import value_list
 
-    inds = None
-    if actor.role == "clerk":
-        inds = [i.code for i in _own_indicators(actor, workflow_framework(request))]
     try:
-        frame = list_values(
+        frame = value_list(
             workflow_store(request),
+            actor=actor,
+            framework=workflow_framework(request),
             state=state,
-            units=[unit] if unit else None,
-            periods=[period] if period else None,
-            indicators=inds,
-            latest_only=latest,
+            unit=unit or None,
+            period=period or None,
+            latest=latest,
         )
     except StoreError as exc:
         raise _http(exc) from None
@@ -165,9 +157,9 @@ def _save(
     try:
         saved = service.save_draft(
             workflow_store(request),
-            actor,
-            rows,
-            workflow_framework(request),
+            actor=actor,
+            rows=rows,
+            framework=workflow_framework(request),
             accept_implausible=reason,
         )
     except StoreError as exc:
@@ -181,7 +173,12 @@ def api_submit(
 ) -> Response:
     """Submit draft revisions for review: ``{"ids": [...]}``."""
     try:
-        service.submit(workflow_store(request), actor, body.ids, workflow_framework(request))
+        service.submit(
+            workflow_store(request),
+            actor=actor,
+            ids=body.ids,
+            framework=workflow_framework(request),
+        )
     except StoreError as exc:
         raise _http(exc) from None
     return JSONResponse({"submitted": body.ids})
@@ -216,7 +213,7 @@ async def api_approve(
 
     def go() -> JSONResponse:
         try:
-            service.approve(workflow_store(request), actor, [value_id], comment)
+            service.approve(workflow_store(request), actor=actor, ids=[value_id], comment=comment)
         except StoreError as exc:
             raise _http(exc) from None
         request.app.state.dashboard.invalidate()  # the evaluation now uses this value
@@ -238,7 +235,7 @@ async def api_reject(
 
     def go() -> JSONResponse:
         try:
-            service.reject(workflow_store(request), actor, [value_id], reason)
+            service.reject(workflow_store(request), actor=actor, ids=[value_id], reason=reason)
         except StoreError as exc:
             raise _http(exc) from None
         return JSONResponse({"rejected": value_id})
@@ -249,10 +246,10 @@ async def api_reject(
 @router.get("/api/review", tags=["workflow"])
 def api_review(request: Request, actor: Actor = Depends(require("values.review"))) -> JSONResponse:
     """The submitted values waiting for review."""
-    from qcity.service.review import list_values
+    from qcity.service.review import VALUE_COLUMNS, review_queue
 
-    frame = list_values(workflow_store(request), state="submitted")
-    return JSONResponse({"values": _records(frame)})
+    frame = review_queue(workflow_store(request), actor=actor)
+    return JSONResponse({"values": _records(frame[list(VALUE_COLUMNS)])})
 
 
 @router.get("/api/audit", tags=["workflow"])
@@ -263,9 +260,9 @@ def api_audit(
     actor: Actor = Depends(require("audit.read")),
 ) -> JSONResponse:
     """The audit log, newest first."""
-    from qcity.service.audit import read_log
+    from qcity.service.audit import audit_log
 
-    frame = read_log(workflow_store(request).engine, entity=entity, limit=max(1, min(limit, 10000)))
+    frame = audit_log(workflow_store(request), actor=actor, entity=entity, limit=limit)
     return JSONResponse({"entries": _records(frame)})
 
 
@@ -273,17 +270,13 @@ def api_audit(
 def _entry_rows(request: Request, actor: Actor, unit: str, year: str) -> list[dict[str, Any]]:
     """The entry table: each of the actor's indicators with the newest revision of its
     value for ``unit`` and ``year`` (value, revision, state, id)."""
-    from qcity.service.review import list_values
+    from qcity.service.review import value_list
 
     fw = workflow_framework(request)
     lang = request_lang(request)
-    inds = _own_indicators(actor, fw)
-    stored = list_values(
-        workflow_store(request),
-        units=[unit],
-        periods=[year],
-        indicators=[i.code for i in inds],
-        latest_only=True,
+    inds = own_indicators(actor, fw)
+    stored = value_list(
+        workflow_store(request), actor=actor, framework=fw, unit=unit, period=year, latest=True
     )
     by_code = {r["indicator"]: r for r in _records(stored)}
     rows = []
@@ -394,7 +387,7 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
     unit, year = str(form.get("unit") or ""), str(form.get("year") or "")
     reason_text = str(form.get("reason") or "").strip()
     reason = reason_text or None  # for implausible values
-    own = _own_indicators(actor, workflow_framework(request))
+    own = own_indicators(actor, workflow_framework(request))
     names = {i.code: name(i, lang) for i in own}
     line = {i.code: n for n, i in enumerate(own, start=1)}  # the row of the entry table
     typed: dict[str, str] = {}
@@ -444,9 +437,9 @@ async def entry_save(request: Request, actor: Actor = Depends(require("values.en
         try:
             service.save_draft(
                 workflow_store(request),
-                actor,
-                pd.DataFrame(items),
-                workflow_framework(request),
+                actor=actor,
+                rows=pd.DataFrame(items),
+                framework=workflow_framework(request),
                 accept_implausible=reason,
             )
         except StoreError as exc:
@@ -471,7 +464,9 @@ def entry_submit(
     """Submit the ticked drafts for review."""
     lang = request_lang(request)
     try:
-        service.submit(workflow_store(request), actor, ids, workflow_framework(request))
+        service.submit(
+            workflow_store(request), actor=actor, ids=ids, framework=workflow_framework(request)
+        )
     except StoreError as exc:
         err = _http(exc)
         message = _refusal(exc, lang)
@@ -511,31 +506,17 @@ def _place_names(store: Store, lang: str) -> dict[str, str]:
 
 
 def _review_page(
-    request: Request, message: str | None = None, status: int = 200, good: bool = False
+    request: Request,
+    actor: Actor,
+    message: str | None = None,
+    status: int = 200,
+    good: bool = False,
 ) -> HTMLResponse:
-    from qcity.service.review import list_values
+    from qcity.service.review import review_queue
 
     store = workflow_store(request)
     lang = request_lang(request)
-    submitted = list_values(store, state="submitted")
-    if not submitted.empty:  # what each value would replace: its key's latest approved revision
-        approved = list_values(
-            store,
-            state="approved",
-            units=submitted["unit"].unique().tolist(),
-            indicators=submitted["indicator"].unique().tolist(),
-            periods=submitted["period"].unique().tolist(),
-        )
-        key = ["unit", "indicator", "period"]
-        previous = approved[[*key, "revision", "value"]].rename(columns={"value": "previous"})
-        submitted = pd.merge_asof(
-            submitted.sort_values("revision"),
-            previous.sort_values("revision"),
-            on="revision",
-            by=key,
-            allow_exact_matches=False,  # an earlier revision than the submitted one
-        ).sort_values("id")
-    rows = _records(submitted)
+    rows = _records(review_queue(store, actor=actor))
     indicators = {i.code: i for i in workflow_framework(request).indicators()}
     places = _place_names(store, lang)
     for r in rows:
@@ -567,7 +548,7 @@ def review_page(
     """The submitted values, each with approve and reject (with a reason); after a
     decision (the redirect's ``done``) it says so: 已通过 / 已退回."""
     message = word(f"review_done_{done}", request_lang(request)) if done else None
-    return _review_page(request, message, good=message is not None)
+    return _review_page(request, actor, message, good=message is not None)
 
 
 @router.post("/review/{value_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -581,17 +562,19 @@ def review_decide(
     """Approve (``decision=approve``) or reject (``decision=reject``, comment required)."""
     try:
         if decision == "approve":
-            service.approve(workflow_store(request), actor, [value_id], comment)
+            service.approve(workflow_store(request), actor=actor, ids=[value_id], comment=comment)
             request.app.state.dashboard.invalidate()  # the evaluation now uses this value
         elif decision == "reject":
-            service.reject(workflow_store(request), actor, [value_id], comment)
+            service.reject(workflow_store(request), actor=actor, ids=[value_id], reason=comment)
         else:
             raise HTTPException(400, "decision: approve or reject")
     except StoreError as exc:
         err = _http(exc)
         lang = request_lang(request)
         lead = word("review_failed", lang)
-        return _review_page(request, f"{lead} {local_first(str(exc), lang)}", err.status_code)
+        return _review_page(
+            request, actor, f"{lead} {local_first(str(exc), lang)}", err.status_code
+        )
     return RedirectResponse(f"/review?done={decision}", 303)
 
 
@@ -600,9 +583,9 @@ def audit_page(
     request: Request, entity: str | None = None, actor: Actor = Depends(require("audit.read"))
 ) -> HTMLResponse:
     """The newest 500 entries of the audit log."""
-    from qcity.service.audit import read_log
+    from qcity.service.audit import audit_log
 
-    frame = read_log(workflow_store(request).engine, entity=entity or None, limit=500)
+    frame = audit_log(workflow_store(request), actor=actor, entity=entity or None, limit=500)
     rows = _records(frame)
     for r in rows:
         for side in ("before", "after"):
@@ -619,14 +602,9 @@ def audit_page(
 @router.get("/audit/export.csv", include_in_schema=False)
 def audit_export(request: Request, actor: Actor = Depends(require("audit.export"))) -> Response:
     """The whole audit log as CSV (UTF-8 with BOM, for Excel), oldest first."""
-    from qcity.service.audit import read_log
+    from qcity.service.audit import export_audit_log
 
-    frame = read_log(workflow_store(request).engine).iloc[::-1]
-    for side in ("before", "after"):
-        frame[side] = frame[side].map(
-            lambda v: "" if v is None else json.dumps(v, ensure_ascii=False)
-        )
-    frame["at"] = frame["at"].map(lambda t: t.isoformat())
+    frame = export_audit_log(workflow_store(request), actor=actor)
     buf = io.StringIO()
     safe_frame(frame).to_csv(buf, index=False)
     return Response(
