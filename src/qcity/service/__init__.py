@@ -7,15 +7,19 @@ back, publish them. None of the interfaces holds one of these rules itself.
     result = service.evaluate(framework, inp)
     result.evaluation.scores()
 
-The CLI and the web import this package and ``qcity.errors`` only (import-linter's
-"one-door" contract). One module per use case or topic: ``evaluation`` (evaluate),
-``inputs`` (what an evaluation reads), ``monitoring`` (``monitor_unit``), ``compare``
-(``select_peers``, paths), ``robustness`` / ``robust``, ``runs`` (store, publish),
-``workflow`` and ``review`` (data entry and review), ``accounts`` and ``access`` (users,
-roles), ``audit``, ``backup``, ``bulletin``, ``demo``, ``ahp``, ``frameworks``, ``imports``
-(importing, exporting), ``files`` (safe writing), ``store`` (the database session and URL),
-and the rules every interface shares: ``peers`` (the peer group), ``notice`` (the
-illustrative label), ``reweight`` (other dimension weights), ``errors`` (what a failure means).
+The CLI, the web and the report import this package and ``qcity.errors`` only
+(import-linter's "one-door" contract), and call use cases defined here, with keyword-only
+options and typed results (the list: docs/en/architecture.md; tests/test_service_door.py
+holds the rule). One module per use case or topic: ``evaluate_run`` and ``selection``
+(evaluate, keep the run), ``evaluation`` and ``inputs`` (the evaluation and what it
+reads), ``runs`` (list, show, publish, export), ``imports`` (import and export values),
+``bulletin``, ``frameworks``, ``workflow`` and ``review`` (entry and review),
+``accounts`` and ``access`` (users, roles), ``audit``, ``backup``, ``compare`` (peers,
+paths), ``robust`` and ``robustness``, ``monitoring`` and ``indicator``, ``demo``,
+``steps``, ``ahp``, ``report_model``, ``files`` (safe writing), ``store`` (the database
+session and URL), and the rules every interface shares: ``peers`` (the peer group),
+``notice`` (the illustrative label), ``reweight`` (other dimension weights), ``errors``
+(what a failure means).
 """
 
 from __future__ import annotations
