@@ -38,11 +38,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import Connection, create_engine, make_url, text
 from sqlalchemy.exc import OperationalError
 
 from qcity.data.store import Store
 from qcity.engine import Evaluation
+from qcity.service import accounts
 from tests.demo_clone import clone_demo
 from tests.helpers import REPO, asem_evaluation
 from tests.migrated import Statement, copy_sqlite, migrated_sqlite, record_migration, replay
@@ -152,6 +154,31 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         # browser's tests when the others are nearly done (the order within a group and a
         # module is kept)
         items.sort(key=lambda item: placed[item.nodeid])
+
+
+#: argon2id at a test's cost: one pass over 8 KiB (a fraction of a millisecond) instead of
+#: the product's RFC 9106 parameters (3 passes over 64 MiB on 4 lanes: about 0.15 s and
+#: both cores per hash or login). The hashes are real argon2id hashes all the same.
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Accounts hash and check passwords with ``QUICK_HASHER`` in the test process, except
+    in tests marked ``real_argon2`` (those measuring or checking the product's cost; the
+    dummy hash of refused logins is made again for them at that cost); servers in
+    processes of their own (``qcity serve`` in a test) keep the real one."""
+    if request.node.get_closest_marker("real_argon2") is None:
+        monkeypatch.setattr(accounts, "_hasher", QUICK_HASHER)
+        yield
+        return
+    accounts._dummy_hash.cache_clear()
+    try:
+        yield
+    finally:
+        accounts._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,9 @@
 The docs pages and the README tour type some 170 ``qcity`` commands; most of each one's
 time is the start-up (importing pandas, numpy, SQLAlchemy and qcity), not the command.
 ``serve SOCKET`` imports them once, as the ``qcity`` script does (pandas without pyarrow,
-``qcity.__main__``), then listens on a Unix socket. ``client`` is what the shell runs as
-``qcity`` (the docs' ``bin/qcity``, ``demo_cache`` in tests/conftest.py): it sends its
+``qcity.__main__``) and every module of qcity, then listens on a Unix socket. ``client`` is
+what the shell runs as ``qcity`` (the docs' ``bin/qcity``, ``demo_cache`` in
+tests/conftest.py): it sends its
 arguments, working folder, environment and its standard input, output and error (the file
 descriptors themselves) to the server, which forks a process that takes them over and runs
 ``qcity.__main__.main()``, exactly what the ``qcity`` script runs; the client leaves with
@@ -96,12 +97,30 @@ def _read_rest(conn: socket.socket, start: bytes) -> bytes:
     return start + _read(conn, HEADER.size - len(start)) if len(start) < HEADER.size else start
 
 
+def _import_every_module() -> None:
+    """Import every module of qcity (and so what each imports: Alembic, openpyxl, the
+    engine, the report's libraries), as the commands import them when they run: a forked
+    command then finds them imported (1-2 s of imports each otherwise). Not the migration
+    scripts, which Alembic runs itself; no module starts a thread on import (checked by
+    tests/test_docs.py), so forking stays safe."""
+    import importlib
+    import pkgutil
+
+    import qcity
+
+    for module in pkgutil.walk_packages(qcity.__path__, "qcity."):
+        if module.name != "qcity.__main__" and not module.name.startswith("qcity.data.migrations"):
+            importlib.import_module(module.name)
+
+
 def serve(path: str) -> None:
     """Import what every command imports, then fork a handler per connection."""
     from qcity.__main__ import import_pandas_without_arrow
 
     import_pandas_without_arrow()
     import qcity.cli  # noqa: F401  (the commands, their options and what they import)
+
+    _import_every_module()
 
     listener = socket.socket(socket.AF_UNIX)
     listener.bind(path + ".new")

@@ -203,6 +203,18 @@ def test_demo_shim_copies_only_into_a_new_database(
     assert not (tmp_path / "new.sqlite").exists()  # the results folder is not empty
 
 
+def test_the_fork_servers_imports_start_no_thread() -> None:
+    """Forking is safe only from a process of one thread: importing every qcity module, as
+    tests/qcity_fork.py's server does before it forks, starts none."""
+    code = (
+        "import threading, tests.qcity_fork as f; f._import_every_module(); "
+        "print(threading.active_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
 def test_forked_qcity_is_the_qcity_script(qcity_forkserver: Path, tmp_path: Path) -> None:
     """The docs' ``qcity`` (tests/qcity_fork.py) prints, reads and exits as the script does:
     the same output and exit status for a command that works and for one that fails on

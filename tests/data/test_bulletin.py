@@ -4,6 +4,7 @@ candidates, derived values, encodings. Expected values are read off the sentence
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -245,7 +246,12 @@ _PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: QCITY_FUZZ_EXAMPLES=2000 for a longer hunt (as tests/framework/test_fuzz_loader.py)
+@settings(
+    max_examples=int(os.environ.get("QCITY_FUZZ_EXAMPLES", "100")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(pieces=st.lists(_PIECES, max_size=40), noise=st.text(max_size=30))
 def test_any_text_reads_without_error(pieces: list[str], noise: str) -> None:
     """Whatever the text, the reader proposes values with a sentence and never fails;

@@ -106,6 +106,7 @@ def _median_seconds(call: Callable[[], object], n: int = 5) -> float:
     return statistics.median(times)
 
 
+@pytest.mark.real_argon2
 def test_unknown_and_locked_names_take_the_time_of_a_wrong_password(store: Store) -> None:
     acc.create_user(store, OP, name="kim", role="viewer", password=PW)
     acc.create_user(store, OP, name="lou", role="viewer", password=PW)
@@ -259,3 +260,20 @@ def test_rate_limiter_counts_per_key() -> None:
     limiter = acc.RateLimiter(limit=2, window=3600)
     assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
     assert limiter.allow("b")
+
+
+@pytest.mark.real_argon2
+def test_passwords_are_hashed_at_rfc_9106_cost() -> None:
+    """The product hashes with argon2id at RFC 9106's second recommended option (3 passes
+    over 64 MiB, 4 lanes); tests elsewhere use a quick hasher (tests/conftest.py)."""
+    from argon2 import Type
+
+    assert acc._hasher.type is Type.ID
+    assert (acc._hasher.time_cost, acc._hasher.memory_cost, acc._hasher.parallelism) == (
+        3,
+        65536,
+        4,
+    )
+    assert acc.hash_password("a long enough password 1").startswith(
+        "$argon2id$v=19$m=65536,t=3,p=4$"
+    )
