@@ -23,11 +23,10 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class BackupReport:
-    """What a backup wrote: the new file, the database it holds (URL without password),
-    the rows of each table and the schema revision."""
+class TableCounts:
+    """The database a backup or restore worked on (URL without password), the rows of
+    each table and the schema revision."""
 
-    target: Path
     database: str
     tables: Mapping[str, int]
     revision: str | None
@@ -39,20 +38,18 @@ class BackupReport:
 
 
 @dataclass(frozen=True)
-class RestoreReport:
-    """What a restore put back: the backup file, the database restored into (URL without
-    password), the rows of each table and the backup's schema revision. The restored
-    audit log verified and records the restore."""
+class BackupReport(TableCounts):
+    """What a backup wrote: the new file (``target``) and what it holds."""
+
+    target: Path
+
+
+@dataclass(frozen=True)
+class RestoreReport(TableCounts):
+    """What a restore put back from the backup file ``source``: the restored audit log
+    verified and records the restore."""
 
     source: Path
-    database: str
-    tables: Mapping[str, int]
-    revision: str | None
-
-    @property
-    def rows(self) -> int:
-        """Rows in all tables."""
-        return sum(self.tables.values())
 
 
 def backup_database(
@@ -75,7 +72,7 @@ def backup_database(
     with Store(db, create=False) as store:
         store.check_schema()
         summary = backup(store, target, progress)
-        return BackupReport(target, display_url(store.url), summary.tables, summary.revision)
+        return BackupReport(display_url(store.url), summary.tables, summary.revision, target=target)
 
 
 def restore_database(
@@ -103,7 +100,9 @@ def restore_database(
             store.schema_revision()  # a database that cannot be opened is named first
         read_manifest(source)  # a bad backup is named before a new database is created
         summary = restore(store, source, replace=replace, progress=progress, by=by)
-        return RestoreReport(source, display_url(store.url), summary.tables, summary.revision)
+        return RestoreReport(
+            display_url(store.url), summary.tables, summary.revision, source=source
+        )
 
 
 __all__ = ["BackupReport", "Progress", "RestoreReport", "backup_database", "restore_database"]
