@@ -14,6 +14,12 @@ from typing import TYPE_CHECKING
 from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    import pandas as pd
+
+    from qcity.data.roles import Actor
+    from qcity.data.store import Store
     from qcity.robust.statistical_audit import AuditResult, AuditRules
     from qcity.service.evaluation import EvaluationResult
 
@@ -120,13 +126,6 @@ __getattr__ = lazy_exports("qcity.service.audit", _EXPORTS)
 
 
 # -- the audit log as the interfaces read it (``qcity audit-log``, the web's change log) --
-if TYPE_CHECKING:
-    from datetime import datetime
-
-    import pandas as pd
-
-    from qcity.data.roles import Actor
-    from qcity.data.store import Store
 
 
 def audit_log(
