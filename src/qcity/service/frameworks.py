@@ -121,7 +121,8 @@ def freeze_framework(
     if ref is None:
         raise errors.FrameworkError(
             f"framework {framework.code} {framework.version} declares no reference_period, "
-            "so there is nothing to freeze / 未声明基准期，无法冻结"
+            "so there is nothing to freeze; add e.g. 'reference_period: {from: 2015, to: 2020}' "
+            "to the framework (docs/en/scale.md) / 未声明基准期，无法冻结"
         )
     result = evaluate()
     try:
