@@ -11,14 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app
-from qcity.cli.common import (
-    Selection,
-    data_time,
-    evaluate_selection,
-    open_framework,
-    spinner,
-    stages,
-)
+from qcity.cli.common import open_framework, spinner, stages
 from qcity.cli.options import (
     DataOption,
     DbOption,
@@ -29,6 +22,7 @@ from qcity.cli.options import (
     UnitTypeOption,
 )
 from qcity.service.notice import BANNER, count_line
+from qcity.service.selection import choose_inputs, evaluate_selection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,10 +62,12 @@ def audit(
     from qcity.service.audit import audit_framework
 
     path, fw = open_framework(framework)
-    sel = Selection(data, units, db, data_time(fw, data, units, as_of), group, unit_type)
+    sel = choose_inputs(
+        fw, data=data, units=units, db=db, as_of=as_of, group=group, unit_type=unit_type
+    )
     with spinner() as progress:
         say = stages(progress)
-        result = evaluate_selection(fw, path, sel, say)
+        result = evaluate_selection(fw, framework_file=path, selection=sel, status=say)
         say("auditing 审计")
         made = audit_framework(result=result, period=year, out=out)
     show(made.audit, result)

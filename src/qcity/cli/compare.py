@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app
-from qcity.cli.common import Selection, data_time, open_framework, read_inputs
+from qcity.cli.common import open_framework
 from qcity.cli.options import (
     DataFileOption,
     DbOption,
@@ -26,6 +26,7 @@ from qcity.cli.options import (
     YearOption,
 )
 from qcity.service.notice import BANNER, count_line
+from qcity.service.selection import choose_inputs, read_selection
 
 if TYPE_CHECKING:  # the engine is imported when a command runs, not when the CLI starts
     import pandas as pd
@@ -64,8 +65,8 @@ def evaluate_peers(
     of its own level)."""
     from qcity.service.compare import evaluate_peers as evaluate_with_peers
 
-    when = data_time(fw, data, units, as_of)
-    inp = read_inputs(fw, path, Selection(data, units, db, when, group))
+    sel = choose_inputs(fw, data=data, units=units, db=db, as_of=as_of, group=group)
+    inp = read_selection(fw, framework_file=path, selection=sel)
     return evaluate_with_peers(
         fw,
         inp,

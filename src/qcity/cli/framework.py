@@ -13,7 +13,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from qcity.cli.app import app
-from qcity.cli.common import Selection, data_time, evaluate_selection, open_framework
+from qcity.cli.common import open_framework
 from qcity.cli.options import DbOption, GroupOption, UnitsWithDataOption, UnitTypeOption
 from qcity.service.frameworks import (
     Framework,
@@ -23,6 +23,7 @@ from qcity.service.frameworks import (
     Problem,
     check_framework,
 )
+from qcity.service.selection import choose_inputs, evaluate_selection
 
 if TYPE_CHECKING:
     from qcity.service.evaluation import EvaluationResult
@@ -146,8 +147,8 @@ def freeze(
     path, fw = open_framework(framework)
 
     def evaluate() -> EvaluationResult:
-        data_time(fw, data, units, None)  # refuses --units without --data
-        return evaluate_selection(fw, path, Selection(data, units, db, None, group, unit_type))
+        sel = choose_inputs(fw, data=data, units=units, db=db, group=group, unit_type=unit_type)
+        return evaluate_selection(fw, framework_file=path, selection=sel)
 
     done = freeze_framework(fw, evaluate=evaluate, out=out, version=version)
     console = _console()

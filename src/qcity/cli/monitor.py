@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import data_time, open_framework
+from qcity.cli.common import open_framework
 from qcity.cli.options import DbOption, EvaluateAsOfOption
 from qcity.service.notice import BANNER, count_line
+from qcity.service.selection import input_time
 
 if TYPE_CHECKING:
     from qcity.service.evaluation import EvaluationResult
@@ -69,7 +70,7 @@ def monitor(
     except ValueError:
         fail(f"--year {year!r} is neither a year (2024) nor a quarter (2024Q2)")
     path, fw = open_framework(framework)
-    when = data_time(fw, None, None, as_of)
+    when = input_time(fw, as_of=as_of)
     run = monitor_unit(
         fw,
         unit=unit,

@@ -14,10 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from qcity.cli.app import app, fail
-from qcity.cli.common import Selection, data_time, open_framework, read_inputs, stages
+from qcity.cli.common import open_framework, stages
 from qcity.cli.evaluate import _unit_names
 from qcity.cli.options import DbOption, GroupOption, OutOption, UnitsWithDataOption, UnitTypeOption
 from qcity.service.notice import BANNER
+from qcity.service.selection import choose_inputs, read_selection
 
 if TYPE_CHECKING:
     from qcity.service.robust import SensitivityResult, UncertaintyResult
@@ -85,14 +86,13 @@ def robust(
     from qcity.service.robust import choose_spec, robustness_analysis
 
     path, fw = open_framework(framework)
-    data_time(fw, data, units, None)  # refuses --units without --data
-    sel = Selection(data, units, db, None, group, unit_type)
+    sel = choose_inputs(fw, data=data, units=units, db=db, group=group, unit_type=unit_type)
     with spec_needed(fw.code):
         chosen = choose_spec(fw, spec=spec)  # read before the data
     with _progress() as progress:
         say = stages(progress)
         say("reading data 读取数据")
-        inp = read_inputs(fw, path, sel)
+        inp = read_selection(fw, framework_file=path, selection=sel)
 
         def bar(label: str) -> Callable[[int, int], None]:
             step = progress.add_task(label, total=None)
