@@ -16,6 +16,7 @@ import pytest
 from qcity.data.store import Store
 from tests.web.auth_helpers import browser_login
 from tests.web.conftest import SCREENSHOTS
+from tests.web.page_ready import wait_ready
 
 PAGES = {
     "overview": "/",
@@ -54,15 +55,6 @@ def watch(browser: Any) -> Iterator[Watch]:
         context.close()
 
 
-def _charts_drawn(page: Any) -> None:
-    """Wait until every chart container holds a drawn plot."""
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.chart'))"
-        ".every(el => el.querySelector('.main-svg'))",
-        timeout=15000,
-    )
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_loads_clean(
@@ -74,11 +66,11 @@ def test_page_loads_clean(
         browser_login(page, server, "analyst")
         # the login lands on the overview, whose requests the next page.goto may cut short:
         # let them finish, and judge only the page under test
-        page.wait_for_load_state("networkidle")
+        wait_ready(page)
         watch.errors.clear()
     response = page.goto(f"{server}{PAGES[name]}?lang={lang}")
     assert response is not None and response.status == 200
-    _charts_drawn(page)
+    wait_ready(page)
     assert watch.errors == []
     assert watch.hosts == {"127.0.0.1"}, watch.hosts
     html_lang = page.get_attribute("html", "lang")
@@ -104,7 +96,7 @@ def test_wall_screen_and_print(server: str, browser: Any) -> None:
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     page.goto(f"{server}/")
-    _charts_drawn(page)
+    wait_ready(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1920
     page.screenshot(path=str(SCREENSHOTS / "overview-1920.png"))
     page.emulate_media(media="print")
@@ -114,19 +106,37 @@ def test_wall_screen_and_print(server: str, browser: Any) -> None:
     context.close()
 
 
+def test_main_is_busy_while_its_data_loads(server: str, watch: Watch) -> None:
+    """``<main>`` is aria-busy from the page's request for its data until the data is drawn
+    (app.js): a screen reader waits, and so does ``wait_ready``."""
+    page = watch.page
+    held: list[Any] = []
+    page.route("**/api/overview?*", lambda route: held.append(route))
+    page.goto(f"{server}/?lang=zh", wait_until="load")
+    assert page.locator("#main").get_attribute("aria-busy") == "true"
+    assert page.locator("#chart-index .main-svg").count() == 0
+    assert len(held) == 1
+    held[0].continue_()
+    wait_ready(page)
+    assert page.locator("#main").get_attribute("aria-busy") is None
+    assert page.locator("#chart-index .main-svg").count() > 0
+
+
 def test_language_switch_keeps_the_page(server: str, watch: Watch) -> None:
     page = watch.page
     page.goto(f"{server}/dimension/culture?lang=zh")
     assert "社会文化" in page.locator("h1").inner_text()
-    page.click("#lang-switch")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#lang-switch")
+    wait_ready(page)
     assert urlparse(page.url).path == "/dimension/culture"
     assert "Social culture" in page.locator("h1").inner_text()
     # the choice is kept for the next page (cookie)
     page.goto(f"{server}/peers")
     assert page.get_attribute("html", "lang") == "en"
-    page.click("#lang-switch")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.click("#lang-switch")
+    wait_ready(page)
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert urlparse(page.url).path == "/peers"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.web.auth_helpers import browser_login
+from tests.web.page_ready import wait_ready
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core as ``npm ci`` installs it (package-lock.json; scripts/ensure-system-deps.sh)."""
@@ -35,7 +37,8 @@ PAGES = (
     "/robustness",
     "/methodology",
 )
-SIZES = ((1440, 900), (390, 844))
+DESKTOP, PHONE = (1440, 900), (390, 844)
+SIZES = (DESKTOP, PHONE)
 
 
 def _json(server: str, path: str) -> Any:
@@ -56,10 +59,52 @@ def pages(browser: Any) -> Iterator[dict[tuple[int, int], Any]]:
             c.close()
 
 
+@dataclass(frozen=True)
+class Visited:
+    """What the checks read off one page, loaded once for all of them."""
+
+    text: str
+    """The body's text as shown."""
+    width: int
+    """The document's width (``scrollWidth``)."""
+    inner: int
+    """The window's width."""
+    wide: list[str]
+    """Up to five elements reaching past the window's right edge."""
+    axe: list[str]
+    """axe-core's serious and critical violations."""
+
+
+Visiting = Callable[[str, str, tuple[int, int]], Visited]
+
+
+@pytest.fixture(scope="module")
+def visit(server: str, pages: dict[tuple[int, int], Any]) -> Visiting:
+    """``visit(path, lang, size)``: the page loaded once at that size, in that language,
+    for every check of the module (each load costs about a second)."""
+    seen: dict[tuple[str, str, tuple[int, int]], Visited] = {}
+
+    def get(path: str, lang: str, size: tuple[int, int]) -> Visited:
+        if (path, lang, size) not in seen:
+            page = pages[size]
+            _open(page, f"{server}{path}?lang={lang}")
+            width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            wide = page.evaluate(
+                "Array.from(document.querySelectorAll('body *'))"
+                ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+                ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"
+            )
+            text = page.locator("body").inner_text()
+            seen[(path, lang, size)] = Visited(text, width, inner, wide, _axe(page))
+        return seen[(path, lang, size)]
+
+    return get
+
+
 def _open(page: Any, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, url
-    page.wait_for_load_state("networkidle")
+    wait_ready(page)
 
 
 def _ordinal(k: int) -> str:
@@ -131,16 +176,11 @@ def _node_codes(demo_url: str) -> set[str]:
     return {n.code for n in fw.nodes()} | {fw.root.code}
 
 
-def test_chinese_pages_show_no_codes_nor_nan(
-    server: str, demo_url: str, pages: dict[tuple[int, int], Any]
-) -> None:
+def test_chinese_pages_show_no_codes_nor_nan(demo_url: str, visit: Visiting) -> None:
     codes = _node_codes(demo_url)
     assert "economy_strength" in codes
-    page = pages[(1440, 900)]
     for path in PAGES:
-        _open(page, f"{server}{path}?lang=zh")
-        text = page.locator("body").inner_text()
-        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", text))
+        words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", visit(path, "zh", DESKTOP).text))
         shown = sorted(codes & words)
         assert shown == [], f"{path} shows framework codes {shown}"
         for bad in ("nan", "None", "NaN"):
@@ -155,24 +195,13 @@ def test_indicator_facts_show_the_target(server: str, pages: dict[tuple[int, int
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_page_scrolls_sideways_on_a_phone(
-    server: str, pages: dict[tuple[int, int], Any], lang: str
-) -> None:
-    page = pages[(390, 844)]
+def test_no_page_scrolls_sideways_on_a_phone(visit: Visiting, lang: str) -> None:
     for path in PAGES:
-        _open(page, f"{server}{path}?lang={lang}")
-        width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
-        wide = page.evaluate(
-            "Array.from(document.querySelectorAll('body *'))"
-            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
-            ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"
-        )
-        assert width <= inner, f"{path} is {width}px wide at {inner}px: {wide}"
+        seen = visit(path, lang, PHONE)
+        wide = f"{path} is {seen.width}px wide at {seen.inner}px: {seen.wide}"
+        assert seen.width <= seen.inner, wide
 
 
-CHARTS_DRAWN = (
-    "Array.from(document.querySelectorAll('.chart')).every(el => el.querySelector('.main-svg'))"
-)
 AXE_RUN = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
   .filter(v => v.impact === 'serious' || v.impact === 'critical')
   .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)
@@ -189,17 +218,10 @@ def _axe(page: Any) -> list[str]:
 @pytest.mark.parametrize("size", SIZES, ids=["desktop", "phone"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_no_serious_accessibility_violation(
-    server: str, pages: dict[tuple[int, int], Any], lang: str, size: tuple[int, int]
+    visit: Visiting, lang: str, size: tuple[int, int]
 ) -> None:
-    page = pages[size]
-    found = {}
-    for path in PAGES:
-        _open(page, f"{server}{path}?lang={lang}")
-        page.wait_for_function(CHARTS_DRAWN, timeout=15000)
-        bad = _axe(page)
-        if bad:
-            found[path] = bad
-    assert found == {}
+    found = {path: visit(path, lang, size).axe for path in PAGES}
+    assert {path: bad for path, bad in found.items() if bad} == {}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -208,7 +230,7 @@ def test_audit_log_is_readable_and_accessible(account_server: str, browser: Any,
     page = context.new_page()
     try:
         browser_login(page, account_server, "analyst")
-        page.wait_for_load_state("networkidle")
+        wait_ready(page)  # the overview the login lands on: its requests done
         _open(page, f"{account_server}/audit?lang={lang}")
         text = page.locator("#audit-table").inner_text()
         assert "{" not in text, "the audit log shows raw JSON"

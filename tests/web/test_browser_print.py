@@ -16,17 +16,10 @@ import httpx
 import pytest
 
 from tests.web.conftest import SCREENSHOTS
+from tests.web.page_ready import wait_ready
 from tests.web.test_browser import Watch
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
-
-
-def _charts_drawn(page: Any) -> None:
-    page.wait_for_function(
-        "Array.from(document.querySelectorAll('.chart'))"
-        ".every(el => el.querySelector('.main-svg'))",
-        timeout=60000,
-    )
 
 
 @pytest.fixture
@@ -34,7 +27,7 @@ def overview(server: str, browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     watch = Watch(context.new_page())
     watch.page.goto(f"{server}/?lang=zh", timeout=120000)
-    _charts_drawn(watch.page)
+    wait_ready(watch.page, timeout=60000)
     try:
         yield watch
     finally:

@@ -17,6 +17,7 @@ from qcity.web import create_app
 from qcity.web.access import current_actor
 from tests.web.auth_helpers import demo_copy
 from tests.web.conftest import serve
+from tests.web.page_ready import wait_ready
 
 NAME = '<script>window.__pwned = 1</script>溧阳<img src="nowhere.png" onerror="window.__pwned = 2">'
 SOURCE = '</td><script>window.__pwned = 3</script><b onmouseover="window.__pwned = 4">统计年鉴</b>'
@@ -126,7 +127,7 @@ def test_no_injected_script_runs_in_the_browser(
             for path in PAGES:
                 response = page.goto(f"{base}{path}")
                 assert response is not None and response.status == 200, path
-                page.wait_for_load_state("networkidle")
+                wait_ready(page)
                 page.mouse.move(300, 300)
                 assert page.evaluate("window.__pwned") == 0, f"a script ran on {path}"
                 assert page.locator("script:text('__pwned')").count() == 0, path

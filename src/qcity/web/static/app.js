@@ -20,10 +20,24 @@ var qcity = (function () {
   // red, amber and green are the warning lights only: the city is drawn in dark blue, the
   // first tier in purple, the others in greys
   var colors = {focus: "#0b2f6b", grey: "#6b7785", light: "#c5cfd8", top: "#6a51a3", ink: "#1d2733"};
+  // While a page's data is on its way, <main> is aria-busy (WAI-ARIA 1.2: assistive
+  // technologies wait before reading it out). It is cleared in a task queued after the
+  // caller's own callbacks have drawn the data, so that a reader, a print or a test that
+  // waits for it finds the page complete.
+  var inflight = 0;
+  function busy(delta) {
+    inflight += delta;
+    var main = document.getElementById("main");
+    if (main) { if (inflight > 0) main.setAttribute("aria-busy", "true"); else main.removeAttribute("aria-busy"); }
+  }
   function getJSON(url) {
-    return fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
+    busy(1);
+    var data = fetch(url, {headers: {Accept: "application/json"}}).then(function (r) {
       return r.json().then(function (d) { if (!r.ok) { throw new Error(d.error ? d.error.message : r.status); } return d; });
     });
+    var done = function () { setTimeout(function () { busy(-1); }, 0); };
+    data.then(done, done);
+    return data;
   }
   function num(v) {
     return typeof v === "number" ? (Math.round(v * 10) / 10).toString() : (v === null || v === undefined ? "–" : String(v));
