@@ -115,6 +115,7 @@ def _xdist_group(item: pytest.Item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups into node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests that share an expensive fixture with one ``xdist_group`` (used by
     ``--dist loadgroup``): a whole module joins the group of the first of its tests that

@@ -25,6 +25,9 @@ def client():  # type: ignore[no-untyped-def]
         protocol="tcp",
         host="127.0.0.1",  # loopback: tasks and data travel over TCP as on a real cluster
         dashboard_address=None,
+        # the scheduler's HTTP server (health, metrics) runs all the same: on a free port,
+        # not on 8787, which another test's scheduler may hold
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
     )
     with distributed.Client(cluster) as c:
         yield c

@@ -70,7 +70,9 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         procs.append(
             subprocess.Popen(
                 [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0",
-                 "--scheduler-file", str(file), "--no-dashboard"],
+                 "--scheduler-file", str(file), "--no-dashboard",
+                 # its HTTP server (health, metrics) even so: on loopback, on a free port
+                 "--dashboard-address", "127.0.0.1:0"],
                 env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT,
             )
         )  # fmt: skip
