@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qcity import errors
 from qcity.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -24,6 +25,21 @@ _EXPORTS = {
     "ROLES": "qcity.data.roles",
 }
 
-__all__ = ["ANONYMOUS", "PERMISSIONS", "ROLES", "Actor", "can", "operator"]
+__all__ = ["ANONYMOUS", "PERMISSIONS", "ROLES", "Actor", "can", "need", "operator"]
 
 __getattr__ = lazy_exports("qcity.service.access", _EXPORTS)
+
+
+def need(
+    actor: Actor,
+    permission: str,
+    refusal: type[errors.PermissionDenied] = errors.PermissionDenied,
+) -> None:
+    """The service's one permission check: ``refusal`` (a kind of
+    ``qcity.errors.PermissionDenied``: the use case's own, e.g. the workflow's) unless
+    ``actor`` holds ``permission`` by ``can``; the message names who, their role and what
+    was asked, in both languages."""
+    from qcity.data.roles import can
+
+    if not can(actor, permission):
+        raise refusal(f"not allowed / 无此权限: {actor.name} ({actor.role}) may not {permission}")

@@ -32,6 +32,7 @@ from qcity.data import users as db
 from qcity.data.roles import PERMISSIONS, Actor, can
 from qcity.data.store import Store
 from qcity.data.tables import as_utc, utcnow
+from qcity.service import access
 from qcity.service.passwords import MIN_PASSWORD, WeakPassword
 from qcity.service.passwords import check_password as _check_rules
 
@@ -111,8 +112,8 @@ def sha256(secret: str) -> str:
 
 
 def _need(actor: Actor, permission: str) -> None:
-    if not can(actor, permission):
-        raise NotAllowed(f"{actor.name} may not do this ({permission}) / 无此权限")
+    """``NotAllowed`` unless ``actor`` holds ``permission`` (``access.need``)."""
+    access.need(actor, permission, NotAllowed)
 
 
 def _self_or_admin(actor: Actor, user: db.UserRow) -> None:

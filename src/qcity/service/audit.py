@@ -146,7 +146,7 @@ def audit_log(
     read by ``qcity.data.audit``."""
     from qcity import errors
     from qcity.data.audit import read_log
-    from qcity.service.workflow import need
+    from qcity.service.access import need
 
     need(actor, "audit.read")
     if limit is not None and limit < 1:
@@ -162,7 +162,7 @@ def export_audit_log(store: Store, *, actor: Actor) -> pd.DataFrame:
     import json
 
     from qcity.data.audit import read_log
-    from qcity.service.workflow import need
+    from qcity.service.access import need
 
     need(actor, "audit.export")
     frame = read_log(store.engine).iloc[::-1].reset_index(drop=True)

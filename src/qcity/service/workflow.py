@@ -13,10 +13,11 @@ import pandas as pd
 
 from qcity import errors
 from qcity.data import workflow as wf
-from qcity.data.roles import Actor, can
+from qcity.data.roles import Actor
 from qcity.data.store import Store
 from qcity.framework.departments import department_of, held_by
 from qcity.framework.model import Framework
+from qcity.service import access
 
 ConflictError = wf.ConflictError
 WorkflowError = wf.WorkflowError
@@ -27,11 +28,8 @@ class NotAllowedError(errors.PermissionDenied, wf.WorkflowError):
 
 
 def need(actor: Actor, permission: str) -> None:
-    """NotAllowedError unless ``actor`` holds ``permission``."""
-    if not can(actor, permission):
-        raise NotAllowedError(
-            f"not allowed / 无此权限: {actor.name} ({actor.role}) may not {permission}"
-        )
+    """``NotAllowedError`` unless ``actor`` holds ``permission`` (``access.need``)."""
+    access.need(actor, permission, NotAllowedError)
 
 
 def department_check(actor: Actor, fw: Framework | None) -> Callable[[pd.DataFrame], None]:
