@@ -49,9 +49,10 @@ run: $(STAMP)
 
 ## make test: install what the tests need (Debian packages too) and run every check. The
 ## linters and mypy run beside pytest (make -j): one core is theirs while pytest collects
-## and while its last worker finishes; each check's output is printed when it ends.
+## and while its last worker finishes; their output and pytest's progress are shown as they
+## come, whole lines at a time (--output-sync=line).
 test: $(STAMP) system-deps
-	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck unit
+	$(MAKE) --no-print-directory -j3 --output-sync=line lint typecheck unit
 
 system-deps:
 	bash scripts/ensure-system-deps.sh
