@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DB ?= var/qcity.sqlite
 export QCITY_DATABASE_URL ?= sqlite:///$(abspath $(DB))
 
-.PHONY: run install demo test lint typecheck unit system-deps bench clean
+.PHONY: run install demo test lint typecheck unit unit-live system-deps bench clean
 
 ## Python keeps the bytecode of what it imports (__pycache__) even where the environment
 ## says not to (PYTHONDONTWRITEBYTECODE, set on some machines): without it every process
@@ -49,10 +49,13 @@ run: $(STAMP)
 
 ## make test: install what the tests need (Debian packages too) and run every check. The
 ## linters and mypy run beside pytest (make -j): one core is theirs while pytest collects
-## and while its last worker finishes; their output and pytest's progress are shown as they
-## come, whole lines at a time (--output-sync=line).
+## and while its last worker finishes. pytest's progress shows as it goes (a make of its own,
+## not synchronised); the linters' and mypy's output is printed whole when each ends.
 test: $(STAMP) system-deps
-	$(MAKE) --no-print-directory -j3 --output-sync=line lint typecheck unit
+	$(MAKE) --no-print-directory -j3 --output-sync=target lint typecheck unit-live
+
+unit-live:
+	@$(MAKE) --no-print-directory --output-sync=none unit
 
 system-deps:
 	bash scripts/ensure-system-deps.sh
