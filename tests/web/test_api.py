@@ -65,6 +65,21 @@ def test_labels_follow_the_language(client: TestClient) -> None:
     assert zh["latest"]["rank_text"].startswith("第")
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_api_says_what_the_page_says(client: TestClient, lang: str) -> None:
+    """``/api/overview`` carries the page's headline and rank notes (one function makes
+    both: ``web.headline.overview_with_headline``)."""
+    import html
+    import re
+
+    ov = client.get(f"/api/overview?lang={lang}").json()
+    page = client.get(f"/?lang={lang}").text
+    shown = re.search(r'<p class="headline" id="headline">(.*?)</p>', page, re.S)
+    assert ov["headline"] and shown is not None
+    assert html.unescape(shown.group(1)) == ov["headline"]
+    assert ov["rank_notes"] and all(html.escape(n) in page for n in ov["rank_notes"])
+
+
 def test_overview_agrees_with_the_ranking(client: TestClient) -> None:
     ov = client.get("/api/overview").json()
     rk = client.get("/api/ranking").json()

@@ -22,6 +22,7 @@ from qcity.service.store import FILE_NAME_LIMIT
 from qcity.web import monitoring, views
 from qcity.web.access import require
 from qcity.web.app import FieldError, error_body
+from qcity.web.headline import overview_with_headline
 from qcity.web.params import Lang, ScopeQ, UnitViewDep
 from qcity.web.state import PEERS, Dashboard, NotFound, dashboard_of, run_as_of
 
@@ -91,11 +92,9 @@ def runs(request: Request) -> list[dict[str, Any]]:
 @router.get("/overview", dependencies=READ)
 def overview(request: Request, view: UnitViewDep) -> dict[str, Any]:
     """驾驶舱: index and rank over time, radar of the dimensions against the peer median
-    and the first tier, coupling coordination, biggest movers."""
-    scope, unit, lang = view.scope, view.unit, view.lang
-    s = dashboard(request).scope(scope)
-    data = views.overview(s, unit, lang)
-    return {**data, "warnings": monitoring.counts(s, data["unit"], lang)}
+    and the first tier, coupling coordination, biggest movers, the warning lights' counts,
+    the headline sentence and the rank card's notes (what the page shows)."""
+    return overview_with_headline(dashboard(request).scope(view.scope), view.unit, view.lang)
 
 
 @router.get("/dimensions/{code}", dependencies=READ)

@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from qcity.service.headline import HeadlineFacts, headline, neighbours
-from qcity.web import monitoring
+from qcity.web import monitoring, views
 from qcity.web.state import Scope
 from qcity.web.views import _row, _wide
 
@@ -99,4 +99,13 @@ def add_headline(scope: Scope, data: dict[str, Any], lang: str) -> dict[str, Any
     return data
 
 
-__all__ = ["add_headline", "band", "facts", "red_departments"]
+def overview_with_headline(scope: Scope, unit: str | None, lang: str) -> dict[str, Any]:
+    """What the overview shows, once for the page and ``/api/overview``: ``views.overview``
+    (a copy: it is cached), the warning lights' counts (``warnings``), the headline
+    sentence (``headline``) and the rank card's notes (``rank_notes``)."""
+    data = dict(views.overview(scope, unit, lang))
+    data["warnings"] = monitoring.counts(scope, data["unit"], lang)
+    return add_headline(scope, data, lang)
+
+
+__all__ = ["add_headline", "band", "facts", "overview_with_headline", "red_departments"]

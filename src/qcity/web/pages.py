@@ -21,7 +21,7 @@ from qcity.service.reweight import default_weights, parse_weights
 from qcity.web import audit_words, fmt, method_words, monitoring, views
 from qcity.web.access import csrf_token, may_read, page_actor, require
 from qcity.web.app import HERE
-from qcity.web.headline import add_headline
+from qcity.web.headline import overview_with_headline
 from qcity.web.i18n import COOKIE, direction, lang_of, name, word
 from qcity.web.state import PEERS, TOWNS, Dashboard, NotFound, dashboard_of
 
@@ -208,10 +208,7 @@ async def overview_page(
         lang = request_lang(request)
         if PEERS not in _safe_scopes(d):
             return render(request, "empty.html", title=word("overview", lang))
-        s = d.scope(scope)
-        data = views.overview(s, unit, lang)
-        data["warnings"] = monitoring.counts(s, data["unit"], lang)
-        add_headline(s, data, lang)
+        data = overview_with_headline(d.scope(scope), unit, lang)
         return render_unit_page(request, "overview.html", word("overview", lang), data, scope)
 
     return await cached(request, build)
