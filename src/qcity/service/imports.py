@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcity import errors
+from qcity.data.units import UnitsSummary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,18 +108,11 @@ class CheckedUpload:
 
 
 @dataclass(frozen=True)
-class UnitsImport:
-    """What ``import_units`` did: units new to the store, revised, and unchanged."""
+class UnitsImport(UnitsSummary):
+    """What ``import_units`` did with the file ``file_name``: units new to the store,
+    revised, and unchanged (``UnitsSummary``: ``written``, ``rows``)."""
 
     file_name: str
-    added: int
-    revised: int
-    unchanged: int
-
-    @property
-    def written(self) -> int:
-        """Units written (added + revised)."""
-        return self.added + self.revised
 
 
 @dataclass(frozen=True)
@@ -351,7 +345,7 @@ def import_units(
             s = store.add_units(df, entered_by, confirm_type_change=confirm_type_change)
         except StoreError as exc:
             raise ImportRefused(f"{file.name}: {exc}; nothing imported / 未导入") from exc
-    return UnitsImport(file.name, s.added, s.revised, s.unchanged)
+    return UnitsImport(s.added, s.revised, s.unchanged, file_name=file.name)
 
 
 def import_groups(*, db: str | None, file: Path, replace: bool = False) -> GroupsImport:
