@@ -46,6 +46,7 @@ def test_api_save_submit_approve(client: TestClient, store: Store) -> None:
     assert post(client, "li", "/api/values/submit", json={"ids": [saved["id"]]}).status_code == 200
     queue = get(client, "wang", "/api/review").json()["values"]
     assert [v["id"] for v in queue] == [saved["id"]]
+    assert (queue[0]["value"], queue[0]["previous"]) == (12.5, 10.0)  # what it would replace
     res = post(client, "wang", f"/api/values/{saved['id']}/approve", json={"comment": "好"})
     assert res.status_code == 200, res.text
     assert store.observations()["value"].tolist() == [12.5]

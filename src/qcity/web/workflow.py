@@ -245,11 +245,12 @@ async def api_reject(
 
 @router.get("/api/review", tags=["workflow"])
 def api_review(request: Request, actor: Actor = Depends(require("values.review"))) -> JSONResponse:
-    """The submitted values waiting for review."""
+    """The submitted values waiting for review, each with ``previous``: the approved value
+    it would replace (null when there is none), as the review page shows it."""
     from qcity.service.review import VALUE_COLUMNS, review_queue
 
     frame = review_queue(workflow_store(request), actor=actor)
-    return JSONResponse({"values": _records(frame[list(VALUE_COLUMNS)])})
+    return JSONResponse({"values": _records(frame[[*VALUE_COLUMNS, "previous"]])})
 
 
 @router.get("/api/audit", tags=["workflow"])
