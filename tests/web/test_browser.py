@@ -7,6 +7,7 @@ under var/screenshots/."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -45,42 +46,41 @@ class Watch:
         page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
 
 
-@pytest.fixture
-def watch(browser: Any) -> Iterator[Watch]:
+@contextmanager
+def _tab(browser: Any) -> Iterator[Watch]:
+    """A browser context of its own (1366x768, zh-CN) and its one page, watched."""
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
     try:
-        yield Watch(page)
+        yield Watch(context.new_page())
     finally:
         context.close()
+
+
+@pytest.fixture
+def watch(browser: Any) -> Iterator[Watch]:
+    with _tab(browser) as tab:
+        yield tab
 
 
 @pytest.fixture(scope="module")
 def visitor(browser: Any) -> Iterator[Watch]:
     """One anonymous visitor's tab, going from page to page as a reader does: a new tab
     for each page would start a renderer and compile plotly.js's 4.8 MB again (1.5 s)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    try:
-        yield Watch(context.new_page())
-    finally:
-        context.close()
+    with _tab(browser) as tab:
+        yield tab
 
 
 @pytest.fixture
-def page_watch(request: pytest.FixtureRequest, visitor: Watch, browser: Any) -> Iterator[Watch]:
+def page_watch(request: pytest.FixtureRequest, visitor: Watch) -> Watch:
     """The visitor's tab, its errors and hosts cleared (the page before was complete when
-    its test ended: ``wait_ready``); for the upload page, which needs a login, a context of
-    its own (its session cookie stays there)."""
-    if request.node.callspec.params["name"] != "upload":
-        visitor.errors.clear()
-        visitor.hosts.clear()
-        yield visitor
-        return
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    try:
-        yield Watch(context.new_page())
-    finally:
-        context.close()
+    its test ended: ``wait_ready``); for the upload page, which needs a login, a tab of its
+    own (``watch``: its session cookie stays there)."""
+    if request.node.callspec.params["name"] == "upload":
+        own: Watch = request.getfixturevalue("watch")
+        return own
+    visitor.errors.clear()
+    visitor.hosts.clear()
+    return visitor
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
