@@ -26,6 +26,21 @@ def test_need_follows_the_permission_table(role: str, permission: str) -> None:
         access.need(actor, permission)
     assert str(refused.value).startswith("not allowed / 无此权限:")
     assert f"ann-{role} ({role}) may not {permission}" in str(refused.value)
+    # what would allow it: the roles that hold the permission, and how to give one
+    hint = refused.value.hint or ""
+    assert ", ".join(sorted(PERMISSIONS[permission])) in hint
+    assert "qcity user role NAME ROLE" in hint
+
+
+def test_a_token_without_the_scope_is_told_to_make_one_with_it() -> None:
+    permission = "values.enter"
+    role = sorted(PERMISSIONS[permission])[0]
+    actor = Actor(
+        name="bot", role=role, department=None, via="token", scopes=frozenset({"results.read"})
+    )
+    with pytest.raises(errors.PermissionDenied) as refused:
+        access.need(actor, permission)
+    assert f"qcity token create --scope {permission}" in (refused.value.hint or "")
 
 
 def test_each_use_case_refuses_with_its_own_kind_and_the_same_words() -> None:
@@ -36,5 +51,6 @@ def test_each_use_case_refuses_with_its_own_kind_and_the_same_words() -> None:
     with pytest.raises(accounts.NotAllowed) as acc_refusal:
         accounts._need(actor, "users.manage")
     assert str(wf_refusal.value) == str(acc_refusal.value)
+    assert wf_refusal.value.hint == acc_refusal.value.hint is not None
     assert isinstance(wf_refusal.value, errors.PermissionDenied)
     assert isinstance(acc_refusal.value, errors.PermissionDenied)

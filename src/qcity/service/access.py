@@ -38,8 +38,23 @@ def need(
     """The service's one permission check: ``refusal`` (a kind of
     ``qcity.errors.PermissionDenied``: the use case's own, e.g. the workflow's) unless
     ``actor`` holds ``permission`` by ``can``; the message names who, their role and what
-    was asked, in both languages."""
-    from qcity.data.roles import can
+    was asked, and the hint what would allow it (a role that holds it, or a token made with
+    that scope), in both languages."""
+    from qcity.data.roles import PERMISSIONS, can
 
-    if not can(actor, permission):
-        raise refusal(f"not allowed / 无此权限: {actor.name} ({actor.role}) may not {permission}")
+    if can(actor, permission):
+        return
+    holders = PERMISSIONS[permission]
+    if actor.role in holders:  # the role may; the API token it came with was not made to
+        hint = (
+            f"this API token lacks the scope {permission}: make one with "
+            f"`qcity token create --scope {permission}` / 该接口令牌不含此权限，请新建令牌"
+        )
+    else:
+        hint = (
+            f"roles that may: {', '.join(sorted(holders))}; an administrator gives one with "
+            f"`qcity user role NAME ROLE` / 可请管理员授予上述角色之一"
+        )
+    refused = refusal(f"not allowed / 无此权限: {actor.name} ({actor.role}) may not {permission}")
+    refused.hint = hint  # set, not passed: the use cases' own kinds keep their constructors
+    raise refused
