@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -82,21 +83,19 @@ Visiting = Callable[[str, str, tuple[int, int]], Visited]
 def visit(server: str, pages: dict[tuple[int, int], Any]) -> Visiting:
     """``visit(path, lang, size)``: the page loaded once at that size, in that language,
     for every check of the module (each load costs about a second)."""
-    seen: dict[tuple[str, str, tuple[int, int]], Visited] = {}
 
+    @cache
     def get(path: str, lang: str, size: tuple[int, int]) -> Visited:
-        if (path, lang, size) not in seen:
-            page = pages[size]
-            _open(page, f"{server}{path}?lang={lang}")
-            width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
-            wide = page.evaluate(
-                "Array.from(document.querySelectorAll('body *'))"
-                ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
-                ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"
-            )
-            text = page.locator("body").inner_text()
-            seen[(path, lang, size)] = Visited(text, width, inner, wide, _axe(page))
-        return seen[(path, lang, size)]
+        page = pages[size]
+        _open(page, f"{server}{path}?lang={lang}")
+        width, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        wide = page.evaluate(
+            "Array.from(document.querySelectorAll('body *'))"
+            ".filter(e => e.getBoundingClientRect().right > innerWidth + 1)"
+            ".slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id)"
+        )
+        text = page.locator("body").inner_text()
+        return Visited(text, width, inner, wide, _axe(page))
 
     return get
 
@@ -134,7 +133,7 @@ def test_headline_says_what_the_tables_say(
     n_red = sum(reds.values())
     assert n_red == next(x["count"] for x in warnings["counts"]["lights"] if x["colour"] == "red")
 
-    page = pages[(1440, 900)]
+    page = pages[DESKTOP]
     _open(page, f"{server}/?lang={lang}")
     text = page.locator("#headline").inner_text()
     gap_up = f"{above['score'] - me['score']:.1f}"
@@ -188,7 +187,7 @@ def test_chinese_pages_show_no_codes_nor_nan(demo_url: str, visit: Visiting) -> 
 
 
 def test_indicator_facts_show_the_target(server: str, pages: dict[tuple[int, int], Any]) -> None:
-    page = pages[(1440, 900)]
+    page = pages[DESKTOP]
     _open(page, f"{server}/indicator/EC01?lang=zh")
     target = page.locator("#target-value").inner_text().strip()
     assert target and target != "–"
